@@ -1,0 +1,3 @@
+from akkord.cli import main
+
+main()

@@ -1,0 +1,61 @@
+"""The ``akkord`` command: the GUI by default, subcommands for batch work.
+
+Each group of subcommands lives in its own module and is registered in
+:func:`_register`; every command gets ``--help`` from click. User-facing failures
+(:class:`~akkord.errors.AkkordError`) print ``Error: …`` and exit with status 1; usage
+mistakes exit with 2 (click's convention).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from akkord import __version__
+from akkord.errors import AkkordError
+
+
+class _Group(click.Group):
+    """A click group that reports :class:`AkkordError` as a clean message, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except AkkordError as exc:
+            raise click.ClickException(str(exc)) from exc
+        except KeyboardInterrupt:
+            click.echo("Interrupted; nothing half-written was kept.", err=True)
+            sys.exit(130)
+
+
+@click.group(cls=_Group, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="akkord")
+@click.option("--db", "db_url", metavar="URL", envvar="AKKORD_DB",
+              help="Use this database URL (e.g. postgresql+psycopg://user@host/name) "
+                   "instead of a PROJECT file.")
+@click.pass_context
+def main(ctx: click.Context, db_url: str | None) -> None:
+    """Annotate actors, demands and meetings in news text.
+
+    Without a command, starts the desktop application on the last project (or on the
+    demo project the first time).
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["db_url"] = db_url
+    if ctx.invoked_subcommand is None:
+        from akkord.cli.gui_cmd import gui
+
+        ctx.invoke(gui)
+
+
+def _register() -> None:
+    from akkord.cli import gui_cmd, project_cmds
+
+    for command in (*project_cmds.COMMANDS, *gui_cmd.COMMANDS):
+        main.add_command(command)
+
+
+_register()

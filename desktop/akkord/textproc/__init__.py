@@ -1,0 +1,1 @@
+"""Text handling below the domain: decoding, tokenisation, offsets."""
