@@ -1,1 +1,148 @@
-COMMANDS: list = []
+"""Project subcommands: ``init``, ``import``, ``list``, ``export``, ``demo``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from akkord.cli.common import open_target, project_argument, tqdm_progress
+from akkord.errors import AkkordError
+
+
+@click.command()
+@project_argument
+@click.option("--schema", "schema_file", type=click.Path(exists=True, dir_okay=False,
+                                                          path_type=Path),
+              help="Annotation schema (TOML) for the new project; default: negotiations.")
+@click.pass_context
+def init(ctx: click.Context, project: Path | None, schema_file: Path | None) -> None:
+    """Create a new, empty project (PROJECT.akkord, or the --db database)."""
+    schema_text = schema_file.read_text(encoding="utf-8") if schema_file else None
+    with open_target(ctx, project, create=True, schema_text=schema_text) as opened:
+        click.echo(f"Created {opened.path or opened.name} "
+                   f"(schema {opened.schema.name}: {', '.join(opened.schema.label_names)})")
+
+
+@click.command("import")
+@project_argument
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", metavar="FORMAT",
+              help="Read the files as FORMAT (default: by file suffix; folders are searched).")
+@click.option("--annotator", default="gold", show_default=True,
+              help="Layer for imported spans that do not name their annotator.")
+@click.option("--all-or-nothing", is_flag=True,
+              help="If any file is rejected, import nothing (default: import the good files).")
+@click.option("--map", "label_map", multiple=True, metavar="FROM=TO",
+              help="Rename a label while importing (repeatable), e.g. --map PER=ACTOR.")
+@click.pass_context
+def import_(ctx: click.Context, project: Path | None, paths: tuple[Path, ...], fmt: str | None,
+            annotator: str, all_or_nothing: bool, label_map: tuple[str, ...]) -> None:
+    """Import articles and annotations from PATHS (files or folders).
+
+    Text files in the seeds' layout (a ' date YYYY-MM' header line), plain .txt and JSON
+    Lines (Akkord's native export, or {"text", "meta"} per line). A file with any bad record
+    is rejected whole, with every problem listed; the same text is never imported twice.
+    Exits with status 1 when anything was rejected.
+    """
+    from akkord.services.importing import ImportOptions, import_paths
+
+    mapping = {}
+    for item in label_map:
+        source, sep, target = item.partition("=")
+        if not sep or not source or not target:
+            raise click.BadParameter(f"{item!r} is not FROM=TO", param_hint="--map")
+        mapping[source] = target
+    options = ImportOptions(annotator=annotator, all_or_nothing=all_or_nothing, format=fmt,
+                            label_map=mapping)
+    with open_target(ctx, project) as opened, tqdm_progress("import") as progress:
+        report = import_paths(opened, list(paths), options, progress)
+    for note in report.notes:
+        click.echo(f"Note: {note}", err=True)
+    for problem in report.problems:
+        click.echo(f"Rejected: {problem}", err=True)
+    kept = [f for f in report.files if not f.rejected]
+    if report.rolled_back:
+        click.echo(f"Nothing imported: {len(report.rejected)} of {len(report.files)} file(s) "
+                   "rejected and --all-or-nothing was given.", err=True)
+        sys.exit(1)
+    click.echo(
+        f"Imported {report.total('documents')} new document(s) "
+        f"({report.total('existing')} already present), {report.total('mentions')} mention(s), "
+        f"{report.total('relations')} relation(s), {report.total('entities')} entit(y/ies) "
+        f"from {len(kept)} of {len(report.files)} file(s).")
+    if report.rejected:
+        click.echo(f"{len(report.rejected)} file(s) rejected; see the messages above.",
+                   err=True)
+        sys.exit(1)
+
+
+@click.command("list")
+@project_argument
+@click.option("--annotator", help="Count this annotator's layer and show their status.")
+@click.pass_context
+def list_(ctx: click.Context, project: Path | None, annotator: str | None) -> None:
+    """List the documents: id, date, status, mentions per label, title."""
+    from akkord.services.documents import list_documents
+
+    with open_target(ctx, project) as opened, opened.read() as session:
+        summaries = list_documents(session, annotator)
+        labels = opened.schema.label_names
+    if not summaries:
+        click.echo("No documents yet; add some with: akkord import PROJECT FILES...")
+        return
+    counts_header = " ".join(f"{label[:7]:>7}" for label in labels)
+    click.echo(f"{'id':>5}  {'date':<10}  {'status':<11} {counts_header}  title")
+    for s in summaries:
+        counts = " ".join(f"{s.label_counts.get(label, 0):>7}" for label in labels)
+        date = s.date.value if s.date else "—"
+        click.echo(f"{s.id:>5}  {date:<10}  {s.status:<11} {counts}  {s.title[:70]}")
+    total = sum(s.mentions for s in summaries)
+    done = sum(s.status == "done" for s in summaries)
+    status = f", {done} of {len(summaries)} done" if annotator else ""
+    click.echo(f"{len(summaries)} document(s), {total} mention(s){status}")
+
+
+@click.command()
+@project_argument
+@click.option("--format", "fmt", default="jsonl", show_default=True, metavar="FORMAT",
+              help="jsonl: Akkord's native, lossless format.")
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
+              help="File (or folder, for formats that write several files) to write.")
+@click.option("--annotator", "annotators", multiple=True,
+              help="Only this annotator's layer (repeatable; 'gold' for the curated layer).")
+@click.option("--label", "labels", multiple=True, help="Only this label (repeatable).")
+@click.option("--done-only", is_flag=True, help="Only documents marked done.")
+@click.pass_context
+def export(ctx: click.Context, project: Path | None, fmt: str, out: Path,
+           annotators: tuple[str, ...], labels: tuple[str, ...], done_only: bool) -> None:
+    """Export the project's documents and annotations to OUT."""
+    from akkord.services import exporting
+
+    if fmt not in exporting.EXPORTERS:
+        raise click.BadParameter(f"{fmt!r} is not one of {', '.join(exporting.EXPORTERS)}",
+                                 param_hint="--format")
+    options = exporting.ExportOptions(annotators=list(annotators) or None,
+                                      labels=list(labels) or None, done_only=done_only)
+    with open_target(ctx, project) as opened, tqdm_progress("export") as progress:
+        report = exporting.export(opened, fmt, out, options, progress)
+    for note in report.notes:
+        click.echo(f"Note: {note}", err=True)
+    click.echo(f"Exported {report.documents} document(s) as {fmt} to {report.path}")
+
+
+@click.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--replace", is_flag=True, help="Rebuild the demo project if it exists.")
+def demo(path: Path | None, replace: bool) -> None:
+    """Create the demo project at PATH (default: in your data folder) and print where."""
+    from akkord.services.demo import create_demo
+
+    if path is not None and path.is_dir():
+        raise AkkordError(f"{path} is a folder; give a file name such as {path / 'demo.akkord'}")
+    where, created = create_demo(path, replace=replace)
+    click.echo(f"{'Created' if created else 'Already there:'} {where}")
+
+
+COMMANDS = [init, import_, list_, export, demo]

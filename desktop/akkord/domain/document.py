@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 PART_KINDS = ("dateline", "caption", "title", "lead", "byline", "published", "heading",
@@ -25,3 +26,8 @@ class Part:
         if kind not in PART_KINDS or not isinstance(start, int) or not isinstance(end, int):
             raise ValueError(f"not a document part: {item!r}")
         return cls(str(kind), start, end)
+
+
+def content_hash(text: str) -> str:
+    """The identity of a document's text: re-importing the same text finds this hash."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -23,12 +23,14 @@ never shift; the header's parts become document fields and :class:`Part` ranges.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from akkord.domain.dates import PartialDate, PartialDateError
 from akkord.domain.document import Part
 from akkord.errors import AkkordError
+from akkord.formats.records import DocumentRecord, Problem, Record
 from akkord.textproc.decode import decode_text_file
 
 _HEADER = re.compile(r"^(\s*date\s+(\d{4}(?:-\d{2}){0,2}))(?=\s|$)[ \t]*")
@@ -143,3 +145,15 @@ def read_article(path: Path) -> Article:
     """Read one article file; raises ``ArticleFormatError``/``NotTextError`` with the reason."""
     decoded = decode_text_file(path.read_bytes())
     return parse_article(decoded.text, encoding=decoded.encoding, fallback_title=path.stem)
+
+
+def read_article_records(path: Path) -> Iterator[Record]:
+    """The import reader: one :class:`DocumentRecord`, or a :class:`Problem` saying why not."""
+    try:
+        article = read_article(path)
+    except (AkkordError, OSError) as exc:
+        yield Problem(str(path), None, str(exc))
+        return
+    yield DocumentRecord(text=article.text, external_id=path.stem, title=article.title,
+                         source=path.name, date=article.date, meta=dict(article.meta),
+                         parts=list(article.parts))

@@ -1,0 +1,340 @@
+"""The annotation schema: labels, entity kinds, attributes and relation types, as data.
+
+A project's schema is a TOML document stored in the project. Nothing else in the code
+knows the words "demand" or "meeting": it asks the :class:`Schema`. The default schema is
+``resources/schemas/negotiations.toml``; a researcher with another codebook edits a copy.
+
+:func:`parse_schema` validates the whole document and raises :class:`SchemaError` listing
+*every* problem with its TOML path (``labels.ACTOR.key: …``), so a user fixes a file in
+one pass.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, cast
+
+from akkord.errors import AkkordError
+
+AttributeType = Literal["text", "enum", "bool", "date", "ref", "number"]
+ATTRIBUTE_TYPES: tuple[AttributeType, ...] = ("text", "enum", "bool", "date", "ref", "number")
+
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_RESERVED_KEYS = frozenset({" ", "?"})
+
+
+class SchemaError(AkkordError, ValueError):
+    """The schema document is invalid; ``problems`` lists each problem with its path."""
+
+    def __init__(self, problems: list[str], source: str = "schema") -> None:
+        self.problems = problems
+        super().__init__(f"{source} is not a valid Akkord schema:\n  - " + "\n  - ".join(problems))
+
+
+@dataclass(frozen=True, slots=True)
+class Attribute:
+    """One typed attribute of an entity kind or of a label's mentions."""
+
+    name: str
+    type: AttributeType
+    description: str = ""
+    values: tuple[str, ...] = ()  # enum
+    kind: str | None = None  # ref: the entity kind referred to
+    many: bool = False  # ref: a list of references
+    roles: tuple[str, ...] = ()  # ref: the role each reference may carry
+    pattern: str | None = None  # text: a regular expression the value must match
+    required: bool = False
+
+    def check(self, value: object) -> str | None:
+        """Why ``value`` is not valid for this attribute, or ``None`` when it is."""
+        if self.type == "enum" and value not in self.values:
+            return f"{value!r} is not one of {', '.join(self.values)}"
+        if self.type == "bool" and not isinstance(value, bool):
+            return f"{value!r} is not true or false"
+        if self.type == "number" and (isinstance(value, bool)
+                                      or not isinstance(value, int | float)):
+            return f"{value!r} is not a number"
+        if self.type == "text":
+            if not isinstance(value, str):
+                return f"{value!r} is not text"
+            if self.pattern and not re.fullmatch(self.pattern, value):
+                return f"{value!r} does not match {self.pattern}"
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class EntityKind:
+    """A kind of canonical object (actor, demand, …) and its attributes."""
+
+    name: str
+    display: str
+    attributes: tuple[Attribute, ...] = ()
+    description: str = ""
+
+    def attribute(self, name: str) -> Attribute:
+        for attr in self.attributes:
+            if attr.name == name:
+                return attr
+        raise KeyError(f"entity kind {self.name!r} has no attribute {name!r}")
+
+    @property
+    def date_attribute(self) -> Attribute | None:
+        """The first date attribute: what puts this kind on the timeline."""
+        return next((a for a in self.attributes if a.type == "date"), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    """A mention label: its shortcut key, colour, linked entity kind, mention attributes."""
+
+    name: str
+    key: str
+    color: str
+    entity: str | None = None
+    attributes: tuple[Attribute, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RelationType:
+    """A directed, typed link between two mentions, and what it fills in the entities."""
+
+    name: str
+    heads: tuple[str, ...]
+    tails: tuple[str, ...]
+    fills: str | None = None  # attribute of the head's or tail's entity that this relation sets
+    description: str = ""
+
+    def allows(self, head_label: str, tail_label: str) -> bool:
+        return head_label in self.heads and tail_label in self.tails
+
+
+@dataclass(frozen=True, slots=True)
+class Schema:
+    name: str
+    labels: tuple[Label, ...]
+    kinds: tuple[EntityKind, ...]
+    relations: tuple[RelationType, ...]
+    description: str = ""
+    source: str = field(default="", compare=False, repr=False)
+
+    def label(self, name: str) -> Label:
+        for label in self.labels:
+            if label.name == name:
+                return label
+        raise KeyError(f"the schema has no label {name!r}")
+
+    def kind(self, name: str) -> EntityKind:
+        for kind in self.kinds:
+            if kind.name == name:
+                return kind
+        raise KeyError(f"the schema has no entity kind {name!r}")
+
+    def relation(self, name: str) -> RelationType:
+        for rel in self.relations:
+            if rel.name == name:
+                return rel
+        raise KeyError(f"the schema has no relation type {name!r}")
+
+    @property
+    def label_names(self) -> tuple[str, ...]:
+        return tuple(label.name for label in self.labels)
+
+    def label_for_key(self, key: str) -> Label | None:
+        return next((label for label in self.labels if label.key == key), None)
+
+    def kind_of_label(self, label: str) -> EntityKind | None:
+        entity = self.label(label).entity
+        return self.kind(entity) if entity else None
+
+
+# -- parsing ---------------------------------------------------------------------------
+
+class _Problems(list[str]):
+    def at(self, path: str, message: str) -> None:
+        self.append(f"{path}: {message}")
+
+
+def _table(value: object, path: str, problems: _Problems) -> Mapping[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        problems.at(path, "must be a table")
+        return {}
+    return cast(Mapping[str, Any], value)
+
+
+def _strings(value: object, path: str, problems: _Problems) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        problems.at(path, "must be a list of strings")
+        return ()
+    return tuple(value)
+
+
+def _unknown(table: Mapping[str, Any], allowed: set[str], path: str, problems: _Problems) -> None:
+    for key in table:
+        if key not in allowed:
+            problems.at(f"{path}.{key}", f"unknown setting (allowed: {', '.join(sorted(allowed))})")
+
+
+_ATTRIBUTE_KEYS = {"type", "description", "values", "kind", "many", "roles", "pattern",
+                   "required"}
+
+
+def _attribute(name: str, raw: object, path: str, problems: _Problems) -> Attribute | None:
+    table = _table(raw, path, problems)
+    _unknown(table, _ATTRIBUTE_KEYS, path, problems)
+    type_ = table.get("type")
+    if type_ not in ATTRIBUTE_TYPES:
+        problems.at(f"{path}.type", f"{type_!r} is not one of {', '.join(ATTRIBUTE_TYPES)}")
+        return None
+    values = _strings(table.get("values"), f"{path}.values", problems)
+    if type_ == "enum" and not values:
+        problems.at(f"{path}.values", "an enum needs a non-empty list of values")
+    if type_ == "ref" and not isinstance(table.get("kind"), str):
+        problems.at(f"{path}.kind", "a ref attribute needs the entity kind it refers to")
+    pattern = table.get("pattern")
+    if pattern is not None:
+        try:
+            re.compile(str(pattern))
+        except re.error as exc:
+            problems.at(f"{path}.pattern", f"not a regular expression: {exc}")
+    return Attribute(
+        name=name, type=cast(AttributeType, type_),
+        description=str(table.get("description", "")),
+        values=values, kind=table.get("kind"), many=bool(table.get("many", False)),
+        roles=_strings(table.get("roles"), f"{path}.roles", problems),
+        pattern=str(pattern) if pattern is not None else None,
+        required=bool(table.get("required", False)),
+    )
+
+
+def _attributes(raw: object, path: str, problems: _Problems) -> tuple[Attribute, ...]:
+    out = []
+    for name, spec in _table(raw, path, problems).items():
+        if not _NAME.match(name):
+            problems.at(f"{path}.{name}", "attribute names are letters, digits, _ and -")
+        attr = _attribute(name, spec, f"{path}.{name}", problems)
+        if attr:
+            out.append(attr)
+    return tuple(out)
+
+
+def _labels(raw: object, problems: _Problems) -> tuple[Label, ...]:
+    labels: list[Label] = []
+    keys: dict[str, str] = {}
+    for name, spec in _table(raw, "labels", problems).items():
+        path = f"labels.{name}"
+        table = _table(spec, path, problems)
+        _unknown(table, {"key", "color", "entity", "attributes", "description"}, path, problems)
+        if not _NAME.match(name):
+            problems.at(path, "label names are letters, digits, _ and -")
+        key = str(table.get("key", ""))
+        if len(key) != 1 or key in _RESERVED_KEYS:
+            problems.at(f"{path}.key", f"{key!r} must be one character (not space or ?)")
+        elif key in keys:
+            problems.at(f"{path}.key", f"{key!r} is already the key of {keys[key]}")
+        keys[key] = name
+        color = str(table.get("color", ""))
+        if not _COLOR.match(color):
+            problems.at(f"{path}.color", f"{color!r} is not a colour like #1f77b4")
+        labels.append(Label(name=name, key=key, color=color, entity=table.get("entity"),
+                            attributes=_attributes(table.get("attributes"),
+                                                   f"{path}.attributes", problems),
+                            description=str(table.get("description", ""))))
+    if not labels:
+        problems.at("labels", "the schema needs at least one label")
+    return tuple(labels)
+
+
+def _kinds(raw: object, problems: _Problems) -> tuple[EntityKind, ...]:
+    kinds = []
+    for name, spec in _table(raw, "entities", problems).items():
+        path = f"entities.{name}"
+        table = _table(spec, path, problems)
+        _unknown(table, {"display", "attributes", "description"}, path, problems)
+        if not _NAME.match(name):
+            problems.at(path, "entity kind names are letters, digits, _ and -")
+        kinds.append(EntityKind(name=name, display=str(table.get("display", name.capitalize())),
+                                attributes=_attributes(table.get("attributes"),
+                                                       f"{path}.attributes", problems),
+                                description=str(table.get("description", ""))))
+    return tuple(kinds)
+
+
+def _relations(raw: object, problems: _Problems) -> tuple[RelationType, ...]:
+    out = []
+    for name, spec in _table(raw, "relations", problems).items():
+        path = f"relations.{name}"
+        table = _table(spec, path, problems)
+        _unknown(table, {"head", "tail", "fills", "description"}, path, problems)
+        out.append(RelationType(
+            name=name, heads=_strings(table.get("head"), f"{path}.head", problems),
+            tails=_strings(table.get("tail"), f"{path}.tail", problems),
+            fills=table.get("fills"), description=str(table.get("description", ""))))
+    return tuple(out)
+
+
+def _cross_check(schema: Schema, problems: _Problems) -> None:
+    kind_names = {k.name for k in schema.kinds}
+    for label in schema.labels:
+        if label.entity is not None and label.entity not in kind_names:
+            problems.at(f"labels.{label.name}.entity", f"no entity kind {label.entity!r}")
+    for kind in schema.kinds:
+        for attr in kind.attributes:
+            if attr.type == "ref" and attr.kind not in kind_names:
+                problems.at(f"entities.{kind.name}.attributes.{attr.name}.kind",
+                            f"no entity kind {attr.kind!r}")
+    for rel in schema.relations:
+        for side, names in (("head", rel.heads), ("tail", rel.tails)):
+            if not names:
+                problems.at(f"relations.{rel.name}.{side}", "needs at least one label")
+            for label in names:
+                if label not in schema.label_names:
+                    problems.at(f"relations.{rel.name}.{side}", f"no label {label!r}")
+        if rel.fills is not None and not _fill_targets(schema, rel):
+            problems.at(f"relations.{rel.name}.fills",
+                        f"no entity of the {', '.join(rel.heads + rel.tails)} labels has an "
+                        f"attribute {rel.fills!r}")
+
+
+def _fill_targets(schema: Schema, rel: RelationType) -> list[str]:
+    targets = []
+    for label_name in (*rel.heads, *rel.tails):
+        if label_name not in schema.label_names:
+            continue
+        kind = schema.kind_of_label(label_name)
+        if kind and any(a.name == rel.fills for a in kind.attributes):
+            targets.append(label_name)
+    return targets
+
+
+def parse_schema(text: str, source: str = "schema") -> Schema:
+    """Parse and validate a schema TOML document; raise :class:`SchemaError` listing problems."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SchemaError([f"not valid TOML: {exc}"], source) from exc
+    problems = _Problems()
+    _unknown(raw, {"name", "description", "labels", "entities", "relations", "version"},
+             "(top level)", problems)
+    schema = Schema(
+        name=str(raw.get("name", "schema")),
+        labels=_labels(raw.get("labels"), problems),
+        kinds=_kinds(raw.get("entities"), problems),
+        relations=_relations(raw.get("relations"), problems),
+        description=str(raw.get("description", "")),
+        source=text,
+    )
+    _cross_check(schema, problems)
+    if problems:
+        raise SchemaError(list(problems), source)
+    return schema

@@ -1,0 +1,118 @@
+"""Format-neutral records: what every reader produces and every writer consumes.
+
+Readers (``read_*``) turn a file into a stream of :class:`DocumentRecord`,
+:class:`EntityRecord`, :class:`HeaderRecord` and :class:`Problem` items; the import
+service validates them against the project's schema and writes them. Writers take the
+same records from the export service. Keeping one vocabulary here is what lets every
+format round-trip through every other without a pairwise converter.
+
+Offsets are Python ``str`` indices (code points), ``end`` exclusive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from akkord.domain.dates import PartialDate
+from akkord.domain.document import Part
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A record that cannot be imported: where it is and why."""
+
+    source: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.line}" if self.line is not None else self.source
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceRef:
+    """Points at the mention that states a value: a document (by content hash) and span id."""
+
+    document: str
+    span: str
+
+
+@dataclass(slots=True)
+class ValueRecord:
+    """One typed attribute value; exactly one of the value fields is set."""
+
+    attribute: str
+    text: str | None = None
+    flag: bool | None = None
+    number: float | None = None
+    date: PartialDate | None = None
+    ref: str | None = None  # key of the referenced entity
+    role: str | None = None
+    preferred: bool = True
+    evidence: EvidenceRef | None = None
+
+    def plain(self) -> object:
+        """The value as a plain Python object (ref → key, date → value string)."""
+        for value in (self.text, self.flag, self.number, self.ref):
+            if value is not None:
+                return value
+        return self.date.value if self.date else None
+
+
+@dataclass(slots=True)
+class SpanRecord:
+    start: int
+    end: int
+    label: str
+    id: str | None = None
+    annotator: str | None = None
+    status: str = "manual"
+    entity: str | None = None  # key of the linked entity
+    values: list[ValueRecord] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class RelationRecord:
+    head: str  # span id
+    tail: str  # span id
+    type: str
+    annotator: str | None = None
+
+
+@dataclass(slots=True)
+class DocumentRecord:
+    text: str
+    external_id: str | None = None
+    title: str | None = None
+    source: str | None = None
+    date: PartialDate | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+    parts: list[Part] = field(default_factory=list)
+    spans: list[SpanRecord] = field(default_factory=list)
+    relations: list[RelationRecord] = field(default_factory=list)
+    states: dict[str, str] = field(default_factory=dict)  # annotator → status
+    line: int | None = None  # where the record starts in its file, for messages
+
+
+@dataclass(slots=True)
+class EntityRecord:
+    key: str
+    kind: str
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    values: list[ValueRecord] = field(default_factory=list)
+    line: int | None = None
+
+
+@dataclass(slots=True)
+class HeaderRecord:
+    """What a native file says about itself: its schema and annotators."""
+
+    schema: str | None = None
+    annotators: list[str] = field(default_factory=list)
+    line: int | None = None
+
+
+Record = DocumentRecord | EntityRecord | HeaderRecord | Problem

@@ -1,0 +1,71 @@
+"""Which reader reads which file: format names, file suffixes, lazy loading.
+
+Readers are named by ``module:function`` and imported on first use, so the formats a
+session does not touch cost no start-up time (spaCy, pyarrow, … stay unloaded).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import cast
+
+from akkord.errors import AkkordError
+from akkord.formats.records import Record
+
+Reader = Callable[[Path], Iterator[Record]]
+
+
+@dataclass(frozen=True, slots=True)
+class ReaderInfo:
+    name: str
+    suffixes: tuple[str, ...]
+    target: str  # "module:function"
+    description: str
+
+    def load(self) -> Reader:
+        module, _, function = self.target.partition(":")
+        return cast(Reader, getattr(importlib.import_module(module), function))
+
+
+READERS: dict[str, ReaderInfo] = {
+    info.name: info
+    for info in (
+        ReaderInfo("txt", (".txt",), "akkord.formats.article_txt:read_article_records",
+                   "news articles as text files (the seeds' layout, or plain text)"),
+        ReaderInfo("jsonl", (".jsonl", ".ndjson"), "akkord.formats.jsonl:read_jsonl",
+                   "JSON Lines: Akkord's native format or {\"text\", \"meta\"} per line"),
+    )
+}
+
+
+def format_for(path: Path) -> str | None:
+    """The reader name for a file's suffix, or ``None``."""
+    suffix = path.suffix.lower()
+    return next((i.name for i in READERS.values() if suffix in i.suffixes), None)
+
+
+def expand(paths: list[Path], fmt: str | None) -> list[tuple[Path, str]]:
+    """Files to import, with their format: folders are searched (sorted) for known files."""
+    if fmt is not None and fmt not in READERS:
+        raise AkkordError(f"unknown import format {fmt!r} (known: {', '.join(READERS)})")
+    out: list[tuple[Path, str]] = []
+    for path in paths:
+        if not path.exists():
+            raise AkkordError(f"{path}: no such file or folder")
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file()
+                           and not p.name.startswith(".")
+                           and (format_for(p) == fmt if fmt else format_for(p)))
+            if not found:
+                raise AkkordError(f"{path}: no files to import in this folder")
+            out.extend((p, fmt or cast(str, format_for(p))) for p in found)
+            continue
+        name = fmt or format_for(path)
+        if name is None:
+            raise AkkordError(f"{path}: unknown file type {path.suffix or '(none)'}; "
+                              f"choose one with --format ({', '.join(READERS)})")
+        out.append((path, name))
+    return out
