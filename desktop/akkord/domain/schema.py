@@ -297,9 +297,9 @@ def _cross_check(schema: Schema, problems: _Problems) -> None:
         for side, names in (("head", rel.heads), ("tail", rel.tails)):
             if not names:
                 problems.at(f"relations.{rel.name}.{side}", "needs at least one label")
-            for label in names:
-                if label not in schema.label_names:
-                    problems.at(f"relations.{rel.name}.{side}", f"no label {label!r}")
+            for name in names:
+                if name not in schema.label_names:
+                    problems.at(f"relations.{rel.name}.{side}", f"no label {name!r}")
         if rel.fills is not None and not _fill_targets(schema, rel):
             problems.at(f"relations.{rel.name}.fills",
                         f"no entity of the {', '.join(rel.heads + rel.tails)} labels has an "
@@ -307,13 +307,12 @@ def _cross_check(schema: Schema, problems: _Problems) -> None:
 
 
 def _fill_targets(schema: Schema, rel: RelationType) -> list[str]:
+    kinds = {k.name: k for k in schema.kinds}
     targets = []
-    for label_name in (*rel.heads, *rel.tails):
-        if label_name not in schema.label_names:
-            continue
-        kind = schema.kind_of_label(label_name)
-        if kind and any(a.name == rel.fills for a in kind.attributes):
-            targets.append(label_name)
+    for candidate in schema.labels:
+        if (candidate.name in (*rel.heads, *rel.tails) and candidate.entity in kinds
+                and any(a.name == rel.fills for a in kinds[candidate.entity].attributes)):
+            targets.append(candidate.name)
     return targets
 
 

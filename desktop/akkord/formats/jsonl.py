@@ -24,10 +24,11 @@ value such as ``2022-W04``) or ``ref`` (an entity key), and optionally ``role``,
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
+
+import orjson
 
 from akkord.domain.dates import Certainty, PartialDate, PartialDateError
 from akkord.domain.document import Part
@@ -92,20 +93,21 @@ def _values(raw: Any, where: str) -> list[ValueRecord]:
 def _span(raw: Any, index: int, length: int, remap: Any) -> SpanRecord:
     if not isinstance(raw, dict):
         raise _Bad(f"span {index + 1} is not an object")
-    sid = str(raw["id"]) if raw.get("id") is not None else str(index + 1)
+    sid = raw.get("id")
+    sid = str(index + 1) if sid is None else str(sid)
     start, end, label = raw.get("start"), raw.get("end"), raw.get("label")
-    if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool):
+    if type(start) is not int or type(end) is not int:
         raise _Bad(f"span {sid}: start and end must be integers")
-    if not isinstance(label, str) or not label:
+    if not label or not isinstance(label, str):
         raise _Bad(f"span {sid}: needs a \"label\"")
     if remap is not None:
         start, end = remap(start), remap(end)
     if not 0 <= start < end <= length:
         raise _Bad(f"span {sid}: [{start}, {end}) is not a non-empty range inside the text "
                    f"(length {length})")
-    return SpanRecord(start=start, end=end, label=label, id=sid,
-                      annotator=raw.get("annotator"), status=raw.get("status", "manual"),
-                      entity=raw.get("entity"), values=_values(raw.get("values"), f"span {sid}"))
+    values = raw.get("values")
+    return SpanRecord(start, end, label, sid, raw.get("annotator"), raw.get("status", "manual"),
+                      raw.get("entity"), _values(values, f"span {sid}") if values else [])
 
 
 def _relation(raw: Any, index: int, span_ids: set[str]) -> RelationRecord:
@@ -206,12 +208,10 @@ def read_jsonl(path: Path) -> Iterator[Record]:
                 continue
             seen_any = True
             try:
-                yield _record(json.loads(raw_line.decode("utf-8")), number)
+                yield _record(orjson.loads(raw_line), number)
                 continue
-            except UnicodeDecodeError as exc:
-                message = f"not UTF-8 text ({exc.reason} at byte {exc.start})"
-            except json.JSONDecodeError as exc:
-                message = f"malformed JSON: {exc.msg} (column {exc.colno})"
+            except orjson.JSONDecodeError as exc:
+                message = _json_problem(raw_line, exc)
             except _Bad as exc:
                 message = str(exc)
             yield Problem(source, number, message)
@@ -224,10 +224,20 @@ def read_jsonl(path: Path) -> Iterator[Record]:
         yield Problem(source, None, "the file is empty")
 
 
+def _json_problem(raw_line: bytes, exc: orjson.JSONDecodeError) -> str:
+    try:
+        raw_line.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        return f"not UTF-8 text ({bad.reason} at byte {bad.start})"
+    return f"malformed JSON: {exc.msg} (column {exc.colno})"
+
+
 # -- writing ------------------------------------------------------------------------------
 
-def _dump(obj: dict[str, Any]) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n"
+def _dump(obj: dict[str, Any]) -> bytes:
+    """One compact UTF-8 JSON line (orjson: the same bytes as ``json.dumps`` with
+    ``ensure_ascii=False`` and compact separators, several times faster)."""
+    return orjson.dumps(obj, option=orjson.OPT_APPEND_NEWLINE)
 
 
 def value_dict(value: ValueRecord) -> dict[str, Any]:
@@ -302,7 +312,7 @@ def header_dict(header: HeaderRecord) -> dict[str, Any]:
             "annotators": header.annotators}
 
 
-def write_jsonl(out: IO[str], header: HeaderRecord, entities: Iterable[EntityRecord],
+def write_jsonl(out: IO[bytes], header: HeaderRecord, entities: Iterable[EntityRecord],
                 documents: Iterable[tuple[DocumentRecord, str]]) -> int:
     """Write a native file: header, entities, then (document, content hash) pairs.
 

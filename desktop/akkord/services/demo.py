@@ -18,7 +18,7 @@ DEMO_NAME = "demo.akkord"
 
 def default_demo_path() -> Path:
     """Where ``akkord demo`` puts the demo project unless told otherwise."""
-    return user_data_path("akkord", appauthor=False) / DEMO_NAME
+    return Path(user_data_path("akkord", appauthor=False)) / DEMO_NAME
 
 
 def demo_sources() -> list[Path]:

@@ -39,16 +39,16 @@ def list_documents(session: Session, annotator: str | None = None) -> list[Docum
         Mention.document_id, Mention.label).where(Mention.status != "rejected")
     if annotator is not None:
         query = query.where(Mention.annotator_id == annotator_id)
-    for doc_id, label, count in session.execute(query).tuples():
+    for doc_id, label, count in session.execute(query):
         counts[doc_id][label] = count
     statuses: dict[int, str] = {}
     if annotator_id is not None:
         statuses = dict(session.execute(
             select(DocumentState.document_id, DocumentState.status)
-            .where(DocumentState.annotator_id == annotator_id)).tuples().all())
+            .where(DocumentState.annotator_id == annotator_id)).all())
     rows = session.execute(select(
         Document.id, Document.title, Document.external_id, Document.date_value,
-        func.length(Document.text)).order_by(Document.id)).tuples()
+        func.length(Document.text)).order_by(Document.id))
     return [
         DocumentSummary(
             id=doc_id, title=_title(title, external_id, doc_id), external_id=external_id,

@@ -15,10 +15,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from akkord.domain.dates import Certainty, PartialDate
@@ -33,7 +35,7 @@ from akkord.formats.records import (
     SpanRecord,
     ValueRecord,
 )
-from akkord.services.atomic import atomic_text
+from akkord.services.atomic import atomic_path
 from akkord.services.progress import SILENT, Progress
 from akkord.store.models import (
     Annotator,
@@ -90,32 +92,30 @@ def value_record(row: Any, keys: dict[int, str]) -> ValueRecord:
                        role=row.role, preferred=row.preferred)
 
 
-def _span_sort_key(m: Any, keys: dict[int, str]) -> tuple[Any, ...]:
-    return (m.start, m.end, m.label, m.annotator, m.status,
-            keys.get(m.entity_id, "") if m.entity_id else "", m.id)
-
-
 def _document_record(doc: Any, mentions: list[Any], values: dict[int, list[Any]],
                      relations: list[Any], states: dict[str, str],
                      keys: dict[int, str]) -> tuple[DocumentRecord, dict[int, str]]:
-    ordered = sorted(mentions, key=lambda m: _span_sort_key(m, keys))
-    span_ids = {m.id: f"T{i}" for i, m in enumerate(ordered, start=1)}
-    spans = [SpanRecord(start=m.start, end=m.end, label=m.label, id=span_ids[m.id],
-                        annotator=m.annotator, status=m.status,
-                        entity=keys[m.entity_id] if m.entity_id is not None else None,
-                        values=[value_record(v, keys) for v in values.get(m.id, [])])
-             for m in ordered]
-    position = {m.id: i for i, m in enumerate(ordered)}
-    rels = sorted((r for r in relations if r.head_id in span_ids and r.tail_id in span_ids),
-                  key=lambda r: (position[r.head_id], position[r.tail_id], r.type,
-                                 r.annotator))
+    """One document's record; ``mentions`` are ``_Reader.mentions`` rows, in export order."""
+    span_ids: dict[int, str] = {}
+    spans = []
+    for n, (_doc, mention_id, start, end, label, annotator, status, entity) in enumerate(
+            mentions, start=1):
+        span_id = span_ids[mention_id] = f"T{n}"
+        found = values.get(mention_id)
+        spans.append(SpanRecord(start, end, label, span_id, annotator, status, entity,
+                                [value_record(v, keys) for v in found] if found else []))
+    if relations:
+        position = {mention_id: i for i, mention_id in enumerate(span_ids)}
+        relations = sorted(
+            (r for r in relations if r[0] in span_ids and r[1] in span_ids),
+            key=lambda r: (position[r[0]], position[r[1]], r[2], r[3]))
     record = DocumentRecord(
         text=doc.text, external_id=doc.external_id, title=doc.title, source=doc.source,
         date=PartialDate.parse(doc.date_value) if doc.date_value else None,
         meta=dict(doc.meta or {}), parts=[Part.from_list(p) for p in doc.parts or []],
         spans=spans,
-        relations=[RelationRecord(span_ids[r.head_id], span_ids[r.tail_id], r.type,
-                                  r.annotator) for r in rels],
+        relations=[RelationRecord(span_ids[head], span_ids[tail], type_, annotator)
+                   for head, tail, type_, annotator in relations],
         states=states)
     return record, span_ids
 
@@ -126,10 +126,12 @@ class _Reader:
     def __init__(self, session: Session, options: ExportOptions) -> None:
         self.session = session
         self.options = options
-        self.keys: dict[int, str] = dict(session.execute(select(Entity.id, Entity.key)).tuples().all())
+        self.conn = session.connection()  # Core rows: no ORM loading cost on big exports
+        self.keys: dict[int, str] = dict(
+            self.conn.execute(select(Entity.id, Entity.key)).all())
         self.annotator_ids: list[int] | None = None
         if options.annotators is not None:
-            found = dict(session.execute(select(Annotator.name, Annotator.id)).tuples().all())
+            found = dict(session.execute(select(Annotator.name, Annotator.id)).all())
             missing = [a for a in options.annotators if a not in found]
             if missing:
                 raise AkkordError(f"no annotator called {', '.join(missing)} in this project "
@@ -145,17 +147,22 @@ class _Reader:
             query = query.where(Document.id.in_(done))
         return list(self.session.scalars(query))
 
-    def mentions(self, doc_ids: Sequence[int]) -> list[Row[Any]]:
-        query = (select(Mention.id, Mention.document_id, Mention.start, Mention.end,
-                        Mention.label, Mention.status, Mention.entity_id,
-                        Annotator.name.label("annotator"))
+    def mentions(self, doc_ids: Sequence[int]) -> list[Any]:
+        """(document_id, id, start, end, label, annotator, status, entity key), sorted in
+        export order within each document."""
+        query = (select(Mention.document_id, Mention.id, Mention.start, Mention.end,
+                        Mention.label, Annotator.name, Mention.status, Entity.key)
                  .join(Annotator, Annotator.id == Mention.annotator_id)
-                 .where(Mention.document_id.in_(doc_ids)))
+                 .outerjoin(Entity, Entity.id == Mention.entity_id)
+                 .where(Mention.document_id.in_(doc_ids))
+                 .order_by(Mention.document_id, Mention.start, Mention.end, Mention.label,
+                           Annotator.name, Mention.status, func.coalesce(Entity.key, ""),
+                           Mention.id))
         if self.annotator_ids is not None:
             query = query.where(Mention.annotator_id.in_(self.annotator_ids))
         if self.options.labels is not None:
             query = query.where(Mention.label.in_(self.options.labels))
-        return list(self.session.execute(query))
+        return list(self.conn.execute(query).all())
 
     def mention_values(self, doc_ids: Sequence[int]) -> dict[int, list[Any]]:
         out: dict[int, list[Any]] = defaultdict(list)
@@ -167,15 +174,16 @@ class _Reader:
             out[value.mention_id].append(value)
         return out
 
-    def relations(self, doc_ids: Sequence[int]) -> list[Row[Any]]:
-        query = (select(Relation.head_id, Relation.tail_id, Relation.type,
-                        Annotator.name.label("annotator"))
+    def relations(self, doc_ids: Sequence[int]) -> list[Any]:
+        """(document_id, head_id, tail_id, type, annotator) of the documents' relations."""
+        query = (select(Mention.document_id, Relation.head_id, Relation.tail_id,
+                        Relation.type, Annotator.name)
                  .join(Annotator, Annotator.id == Relation.annotator_id)
                  .join(Mention, Mention.id == Relation.head_id)
                  .where(Mention.document_id.in_(doc_ids)))
         if self.annotator_ids is not None:
             query = query.where(Relation.annotator_id.in_(self.annotator_ids))
-        return list(self.session.execute(query))
+        return list(self.conn.execute(query).all())
 
     def states(self, doc_ids: Sequence[int]) -> dict[int, dict[str, str]]:
         out: dict[int, dict[str, str]] = defaultdict(dict)
@@ -184,26 +192,26 @@ class _Reader:
                  .where(DocumentState.document_id.in_(doc_ids)))
         if self.annotator_ids is not None:
             query = query.where(DocumentState.annotator_id.in_(self.annotator_ids))
-        for doc_id, name, status in self.session.execute(query).tuples():
+        for doc_id, name, status in self.session.execute(query):
             out[doc_id][name] = status
         return dict(out)
 
     def documents(self, doc_ids: list[int], progress: Progress,
                   evidence: Callable[[int, str, dict[int, str]], None] | None = None,
                   ) -> Iterator[tuple[DocumentRecord, str]]:
+        columns = (Document.id, Document.content_hash, Document.external_id, Document.title,
+                   Document.source, Document.text, Document.date_value, Document.meta,
+                   Document.parts)
         for start in range(0, len(doc_ids), CHUNK):
             chunk = doc_ids[start:start + CHUNK]
-            docs = self.session.execute(select(Document).where(Document.id.in_(chunk))
-                                        .order_by(Document.id)).scalars().all()
-            by_doc: dict[int, list[Any]] = defaultdict(list)
-            for m in self.mentions(chunk):
-                by_doc[m.document_id].append(m)
-            values = self.mention_values(chunk)
+            docs = self.conn.execute(select(*columns).where(Document.id.in_(chunk))
+                                     .order_by(Document.id)).all()
+            by_doc = {doc_id: list(group) for doc_id, group in
+                      groupby(self.mentions(chunk), key=itemgetter(0))}
             rels_by_doc: dict[int, list[Any]] = defaultdict(list)
-            mention_doc = {m.id: m.document_id for ms in by_doc.values() for m in ms}
-            for r in self.relations(chunk):
-                if r.head_id in mention_doc:
-                    rels_by_doc[mention_doc[r.head_id]].append(r)
+            for relation in self.relations(chunk):
+                rels_by_doc[relation[0]].append(relation[1:])
+            values = self.mention_values(chunk)
             states = self.states(chunk)
             for doc in docs:
                 progress.check("the export")
@@ -283,7 +291,7 @@ def export_jsonl(project: Project, out: Path, options: ExportOptions | None = No
         data = read_export(session, options, progress)
         progress.start(data.document_count, "Exporting")
         try:
-            with atomic_text(out) as handle:
+            with atomic_path(out) as temp, temp.open("wb") as handle:
                 report.documents = write_jsonl(handle, data.header, data.entities,
                                                data.documents)
         finally:

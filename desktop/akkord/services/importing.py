@@ -14,6 +14,7 @@ Contract:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,7 @@ from akkord.formats.records import (
     ValueRecord,
 )
 from akkord.services.progress import SILENT, Progress
+from akkord.store.bulk import allocate_ids, insert_rows
 from akkord.store.models import (
     DOCUMENT_STATUSES,
     GOLD,
@@ -102,7 +104,7 @@ class ImportReport:
         return sum(getattr(f, name) for f in self.files if not f.rejected)
 
 
-class _RollBack(Exception):
+class _RollBackError(Exception):
     """Raised inside the batch transaction to undo it (all-or-nothing)."""
 
 
@@ -129,9 +131,9 @@ class _Batch:
         self.options = options
         self.state = _State(
             schema=project.schema,
-            annotators=dict(conn.execute(select(Annotator.name, Annotator.id)).tuples().all()),
+            annotators=dict(conn.execute(select(Annotator.name, Annotator.id)).all()),
             entities={k: (i, kind) for k, i, kind in
-                      conn.execute(select(Entity.key, Entity.id, Entity.kind)).tuples()},
+                      conn.execute(select(Entity.key, Entity.id, Entity.kind))},
             documents_in_project=conn.execute(select(Document.id).limit(1)).first() is not None,
         )
         self.notes: list[str] = []
@@ -166,82 +168,95 @@ def _check_value(value: ValueRecord, attr: Attribute | None, where: str,
     return f"{where}: {attr.name}: {problem}" if problem else None
 
 
-def _check_span(span: SpanRecord, schema: Schema, state: _State, where: str) -> list[str]:
-    if span.label not in schema.label_names:
-        return [f"{where}: label {span.label!r} is not in the project's schema "
-                f"(labels: {', '.join(schema.label_names)}; map it with --map)"]
-    problems = []
-    if span.status not in MENTION_STATUSES:
-        problems.append(f"{where}: status {span.status!r} is not one of "
-                        f"{', '.join(MENTION_STATUSES)}")
-    label = schema.label(span.label)
-    if span.entity is not None:
-        known = state.entities.get(span.entity)
-        if label.entity is None:
-            problems.append(f"{where}: {span.label} mentions are not linked to entities")
-        elif known is None:
-            problems.append(f"{where}: unknown entity {span.entity!r}")
-        elif known[1] != label.entity:
-            problems.append(f"{where}: {span.label} must link to a {label.entity}, "
-                            f"not a {known[1]}")
-    attrs = {a.name: a for a in label.attributes}
-    for value in span.values:
-        problem = _check_value(value, attrs.get(value.attribute), where, state.entities)
-        if problem:
-            problems.append(problem)
-    return problems
+class _Checker:
+    """Checks records against one schema; lookups are prepared once per schema."""
 
+    def __init__(self, schema: Schema, entities: dict[str, tuple[int, str]]) -> None:
+        self.schema = schema
+        self.entities = entities
+        self.labels = {label.name: label for label in schema.labels}
+        self.label_attrs = {label.name: {a.name: a for a in label.attributes}
+                            for label in schema.labels}
+        self.relations = {r.name: r for r in schema.relations}
 
-def _check_relation(rel: RelationRecord, labels: dict[str, str], schema: Schema,
-                    where: str) -> str | None:
-    try:
-        rtype = schema.relation(rel.type)
-    except KeyError:
-        names = ", ".join(r.name for r in schema.relations)
-        return f"{where}: relation type {rel.type!r} is not in the schema ({names})"
-    head, tail = labels[rel.head], labels[rel.tail]
-    if not rtype.allows(head, tail):
-        return f"{where}: a {rel.type} relation cannot go from {head} to {tail}"
-    return None
+    def span(self, span: SpanRecord) -> list[str]:
+        label = self.labels.get(span.label)
+        if label is None:
+            return [f"label {span.label!r} is not in the project's schema "
+                    f"(labels: {', '.join(self.labels)}; map it with --map)"]
+        problems = []
+        if span.status not in MENTION_STATUSES:
+            problems.append(f"status {span.status!r} is not one of "
+                            f"{', '.join(MENTION_STATUSES)}")
+        if span.entity is not None:
+            known = self.entities.get(span.entity)
+            if label.entity is None:
+                problems.append(f"{span.label} mentions are not linked to entities")
+            elif known is None:
+                problems.append(f"unknown entity {span.entity!r}")
+            elif known[1] != label.entity:
+                problems.append(f"{span.label} must link to a {label.entity}, "
+                                f"not a {known[1]}")
+        attrs = self.label_attrs[span.label]
+        for value in span.values:
+            problem = _check_value(value, attrs.get(value.attribute), "value", self.entities)
+            if problem:
+                problems.append(problem)
+        return problems
 
+    def relation(self, rel: RelationRecord, labels: dict[str | None, str]) -> str | None:
+        rtype = self.relations.get(rel.type)
+        if rtype is None:
+            return (f"relation type {rel.type!r} is not in the schema "
+                    f"({', '.join(self.relations)})")
+        head, tail = labels[rel.head], labels[rel.tail]
+        if not rtype.allows(head, tail):
+            return f"a {rel.type} relation cannot go from {head} to {tail}"
+        return None
 
-def _check_document(doc: DocumentRecord, state: _State) -> list[str]:
-    name = doc.external_id or (f"line {doc.line}" if doc.line else "document")
-    problems: list[str] = []
-    for span in doc.spans:
-        problems += _check_span(span, state.schema, state, f"{name}, span {span.id}")
-    labels = {s.id: s.label for s in doc.spans if s.id is not None}
-    for i, rel in enumerate(doc.relations, start=1):
-        problem = _check_relation(rel, labels, state.schema, f"{name}, relation {i}")
-        if problem:
-            problems.append(problem)
-    for annotator, status in doc.states.items():
-        if status not in DOCUMENT_STATUSES:
-            problems.append(f"{name}: status {status!r} of {annotator} is not one of "
-                            f"{', '.join(DOCUMENT_STATUSES)}")
-    return problems
+    def document(self, doc: DocumentRecord) -> list[str]:
+        name = doc.external_id or (f"line {doc.line}" if doc.line else "document")
+        problems: list[str] = []
+        for span in doc.spans:
+            problems += [f"{name}, span {span.id}: {p}" for p in self.span(span)]
+        if doc.relations:
+            labels = {s.id: s.label for s in doc.spans}
+            for i, rel in enumerate(doc.relations, start=1):
+                problem = self.relation(rel, labels)
+                if problem:
+                    problems.append(f"{name}, relation {i}: {problem}")
+        for annotator, status in doc.states.items():
+            if status not in DOCUMENT_STATUSES:
+                problems.append(f"{name}: status {status!r} of {annotator} is not one of "
+                                f"{', '.join(DOCUMENT_STATUSES)}")
+        return problems
 
 
 # -- rows ---------------------------------------------------------------------------------
 
-def value_columns(value: ValueRecord, entities: dict[str, tuple[int, str]]) -> dict[str, Any]:
-    """The typed columns of one value row (``entity_values`` / ``mention_values``)."""
-    row: dict[str, Any] = {"attribute": value.attribute, "text": value.text,
-                           "flag": value.flag, "number": value.number, "role": value.role,
-                           "preferred": value.preferred, "ref_id": None,
-                           "date_value": None, "date_earliest": None, "date_latest": None,
-                           "date_precision": None, "date_certainty": None}
-    if value.ref is not None:
-        row["ref_id"] = entities[value.ref][0]
-    if value.date is not None:
-        row.update(date_columns(value.date))
-        row["date_certainty"] = value.date.certainty.value
-    return row
+VALUE_COLUMNS = ("attribute", "position", "text", "flag", "number", "role", "preferred",
+                 "ref_id", "date_value", "date_earliest", "date_latest", "date_precision",
+                 "date_certainty")
+DOCUMENT_COLUMNS = ("id", "content_hash", "external_id", "title", "source", "text", "meta",
+                    "parts", "date_value", "date_earliest", "date_latest", "date_precision")
+MENTION_COLUMNS = ("id", "document_id", "annotator_id", "start", "end", "label", "status",
+                   "entity_id")
 
 
-def date_columns(date: PartialDate) -> dict[str, Any]:
-    return {"date_value": date.value, "date_earliest": date.earliest,
-            "date_latest": date.latest, "date_precision": date.precision.value}
+def value_row(value: ValueRecord, position: int,
+              entities: dict[str, tuple[int, str]]) -> tuple[Any, ...]:
+    """The :data:`VALUE_COLUMNS` of one value row (``entity_values`` / ``mention_values``)."""
+    date = value.date
+    return (value.attribute, position, value.text, value.flag, value.number, value.role,
+            value.preferred, entities[value.ref][0] if value.ref is not None else None,
+            *(date_row(date) if date else (None, None, None, None)),
+            date.certainty.value if date else None)
+
+
+def date_row(date: PartialDate) -> tuple[str, str, str, str]:
+    """value, earliest, latest, precision, as the driver takes them (ISO strings)."""
+    return (date.value, date.earliest.isoformat(), date.latest.isoformat(),
+            date.precision.value)
 
 
 def _positions(values: Iterable[ValueRecord]) -> Iterator[tuple[ValueRecord, int]]:
@@ -270,6 +285,7 @@ class _FileImport:
         self.evidence_needed: set[tuple[str, str]] = set()
         self.evidence_ids: dict[tuple[str, str], int] = {}
         self.seen_hashes: dict[str, int] = {}
+        self.checker: _Checker | None = None
 
     @property
     def failed(self) -> bool:
@@ -328,7 +344,9 @@ class _FileImport:
         label_map = self.batch.options.label_map
         for span in record.spans:
             span.label = label_map.get(span.label, span.label)
-        for message in _check_document(record, self.state):
+        if self.checker is None or self.checker.schema is not self.state.schema:
+            self.checker = _Checker(self.state.schema, self.state.entities)
+        for message in self.checker.document(record):
             self.problem(record.line, message)
         if not self.failed:
             self.buffer.append(record)
@@ -348,65 +366,66 @@ class _FileImport:
         self.state.documents_in_project = True
 
     def _existing_documents(self, hashes: list[str]) -> dict[str, int]:
-        found = {h: i for h, i in self.seen_hashes.items() if h in set(hashes)}
-        unknown = [h for h in set(hashes) if h not in found]
+        wanted = set(hashes)
+        found = {h: i for h, i in self.seen_hashes.items() if h in wanted}
+        unknown = [h for h in wanted if h not in found]
         for chunk in _chunks(unknown):
             found.update(self.conn.execute(
                 select(Document.content_hash, Document.id)
-                .where(Document.content_hash.in_(chunk))).tuples().all())
+                .where(Document.content_hash.in_(chunk))).all())
         return found
 
     def _insert_documents(self, docs: list[DocumentRecord], hashes: list[str],
                           existing: dict[str, int]) -> list[int]:
-        rows, new_hashes = [], []
+        new: dict[str, DocumentRecord] = {}
         for doc, digest in zip(docs, hashes, strict=True):
-            if digest in existing or digest in new_hashes:
-                continue
-            new_hashes.append(digest)
-            rows.append({
-                "content_hash": digest, "external_id": doc.external_id, "title": doc.title,
-                "source": doc.source, "text": doc.text, "meta": doc.meta,
-                "parts": [p.as_list() for p in doc.parts],
-                **(date_columns(doc.date) if doc.date else {
-                    "date_value": None, "date_earliest": None, "date_latest": None,
-                    "date_precision": None}),
-            })
-        if rows:
-            ids = self.conn.execute(
-                insert(Document).returning(Document.id, sort_by_parameter_order=True),
-                rows).scalars().all()
-            self.seen_hashes.update(zip(new_hashes, ids, strict=True))
-            self.report.documents += len(ids)
-        self.report.existing += len(docs) - len(rows)
+            if digest not in existing:
+                new.setdefault(digest, doc)
+        ids = allocate_ids(self.conn, Document, len(new))
+        rows = [
+            (doc_id, digest, doc.external_id, doc.title, doc.source, doc.text,
+             json.dumps(doc.meta, ensure_ascii=False),
+             json.dumps([p.as_list() for p in doc.parts]),
+             *(date_row(doc.date) if doc.date else (None, None, None, None)))
+            for doc_id, (digest, doc) in zip(ids, new.items(), strict=True)
+        ]
+        insert_rows(self.conn, Document, DOCUMENT_COLUMNS, rows)
+        self.seen_hashes.update(zip(new, ids, strict=True))
+        self.report.documents += len(new)
+        self.report.existing += len(docs) - len(new)
         return [existing.get(h) or self.seen_hashes[h] for h in hashes]
 
     def _insert_annotations(self, docs: list[DocumentRecord], hashes: list[str],
                             doc_ids: list[int], existing: dict[str, int]) -> None:
         old_ids = {existing[h] for h in hashes if h in existing}
         have_mentions, have_relations, have_states = self._existing_annotations(old_ids)
-        default = self.batch.options.annotator
-        rows: list[dict[str, Any]] = []
-        keys: list[tuple[int, str | None]] = []
+        default: int | None = None
+        entities = self.state.entities
+        pending: list[tuple[int, SpanRecord, int]] = []  # (doc index, span, annotator)
         span_ids: dict[tuple[int, str | None], int] = {}
         for i, (doc, doc_id) in enumerate(zip(docs, doc_ids, strict=True)):
             for span in doc.spans:
-                annotator = self.batch.annotator_id(span.annotator or default)
-                signature = (doc_id, annotator, span.start, span.end, span.label)
-                if signature in have_mentions:
-                    span_ids[(i, span.id)] = have_mentions[signature]
-                    continue
-                entity = self.state.entities[span.entity][0] if span.entity else None
-                rows.append({"document_id": doc_id, "annotator_id": annotator,
-                             "start": span.start, "end": span.end, "label": span.label,
-                             "status": span.status, "entity_id": entity})
-                keys.append((i, span.id))
-        new_ids: dict[tuple[int, str | None], int] = {}
-        if rows:
-            ids = self.conn.execute(
-                insert(Mention).returning(Mention.id, sort_by_parameter_order=True),
-                rows).scalars().all()
-            new_ids = dict(zip(keys, ids, strict=True))
-            self.report.mentions += len(ids)
+                if span.annotator:
+                    annotator = self.batch.annotator_id(span.annotator)
+                else:
+                    if default is None:
+                        default = self.batch.annotator_id(self.batch.options.annotator)
+                    annotator = default
+                if have_mentions:
+                    found = have_mentions.get((doc_id, annotator, span.start, span.end,
+                                               span.label))
+                    if found is not None:
+                        span_ids[(i, span.id)] = found
+                        continue
+                pending.append((i, span, annotator))
+        ids = allocate_ids(self.conn, Mention, len(pending))
+        rows = [(mention_id, doc_ids[i], annotator, span.start, span.end, span.label,
+                 span.status, entities[span.entity][0] if span.entity else None)
+                for mention_id, (i, span, annotator) in zip(ids, pending, strict=True)]
+        keys = [(i, span.id) for i, span, _ in pending]
+        insert_rows(self.conn, Mention, MENTION_COLUMNS, rows)
+        self.report.mentions += len(rows)
+        new_ids = dict(zip(keys, ids, strict=True))
         span_ids.update(new_ids)
         if self.evidence_needed:
             for (i, span_id), mention_id in span_ids.items():
@@ -430,25 +449,21 @@ class _FileImport:
             relations.update(self.conn.execute(
                 select(Relation.head_id, Relation.tail_id, Relation.type, Relation.annotator_id)
                 .join(Mention, Mention.id == Relation.head_id)
-                .where(Mention.document_id.in_(chunk))).tuples())
+                .where(Mention.document_id.in_(chunk))))
             states.update(self.conn.execute(
                 select(DocumentState.document_id, DocumentState.annotator_id)
-                .where(DocumentState.document_id.in_(chunk))).tuples())
+                .where(DocumentState.document_id.in_(chunk))))
         return mentions, relations, states
 
     def _insert_mention_values(self, docs: list[DocumentRecord],
                                mention_ids: dict[tuple[int, str | None], int]) -> None:
-        rows = []
-        for i, doc in enumerate(docs):
-            for span in doc.spans:
-                mention_id = mention_ids.get((i, span.id))
-                if mention_id is None:
-                    continue
-                for value, position in _positions(span.values):
-                    rows.append({"mention_id": mention_id, "position": position,
-                                 **value_columns(value, self.state.entities)})
-        if rows:
-            self.conn.execute(insert(MentionValue), rows)
+        rows = [
+            (mention_ids[(i, span.id)], *value_row(value, position, self.state.entities))
+            for i, doc in enumerate(docs) for span in doc.spans if span.values
+            and (i, span.id) in mention_ids
+            for value, position in _positions(span.values)
+        ]
+        insert_rows(self.conn, MentionValue, ("mention_id", *VALUE_COLUMNS), rows)
 
     def _insert_relations(self, docs: list[DocumentRecord],
                           span_ids: dict[tuple[int, str | None], int],
@@ -461,17 +476,13 @@ class _FileImport:
             annotators = {s.id: s.annotator for s in doc.spans}
             for rel in doc.relations:
                 name = rel.annotator or annotators[rel.head] or default
-                annotator = self.batch.annotator_id(name)
                 signature = (span_ids[(i, rel.head)], span_ids[(i, rel.tail)], rel.type,
-                             annotator)
-                if signature in have:
-                    continue
-                have.add(signature)
-                rows.append({"annotator_id": annotator, "type": rel.type,
-                             "head_id": signature[0], "tail_id": signature[1]})
-        if rows:
-            self.conn.execute(insert(Relation), rows)
-            self.report.relations += len(rows)
+                             self.batch.annotator_id(name))
+                if not have or signature not in have:
+                    rows.append(signature)
+        insert_rows(self.conn, Relation, ("head_id", "tail_id", "type",
+                                                    "annotator_id"), rows)
+        self.report.relations += len(rows)
 
     def _insert_states(self, docs: list[DocumentRecord], doc_ids: list[int],
                        have: set[tuple[int, int]]) -> None:
@@ -481,10 +492,9 @@ class _FileImport:
                 key = (doc_id, self.batch.annotator_id(name))
                 if key not in have:
                     have.add(key)
-                    rows.append({"document_id": key[0], "annotator_id": key[1],
-                                 "status": status})
-        if rows:
-            self.conn.execute(insert(DocumentState), rows)
+                    rows.append((*key, status))
+        insert_rows(self.conn, DocumentState,
+                    ("document_id", "annotator_id", "status"), rows)
 
     def finish(self) -> None:
         self.flush()
@@ -509,11 +519,11 @@ class _FileImport:
                                      f"{value.evidence.span} of document "
                                      f"{value.evidence.document[:12]}… is not in the file")
                         continue
-                rows.append({"entity_id": entity_id, "position": position,
-                             "evidence_id": evidence,
-                             **value_columns(value, self.state.entities)})
-        if rows and not self.failed:
-            self.conn.execute(insert(EntityValue), rows)
+                rows.append((entity_id, evidence,
+                             *value_row(value, position, self.state.entities)))
+        if not self.failed:
+            insert_rows(self.conn, EntityValue,
+                        ("entity_id", "evidence_id", *VALUE_COLUMNS), rows)
 
 
 # -- the batch ------------------------------------------------------------------------------
@@ -573,8 +583,8 @@ def import_paths(project: Project, paths: list[Path], options: ImportOptions | N
                 else:
                     savepoint.commit()
             if options.all_or_nothing and report.rejected:
-                raise _RollBack
-    except _RollBack:
+                raise _RollBackError
+    except _RollBackError:
         report.rolled_back = True
     finally:
         progress.finish()

@@ -119,7 +119,10 @@ class DocumentState(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now(),
                                                  onupdate=func.now())
 
-    __table_args__ = (CheckConstraint(f"status IN {DOCUMENT_STATUSES!r}", name="status"),)
+    __table_args__ = (
+        CheckConstraint(f"status IN {DOCUMENT_STATUSES!r}", name="status"),
+        Index("ix_document_states_progress", "annotator_id", "status"),
+    )
 
 
 class Entity(Base):
@@ -194,6 +197,11 @@ class EntityValue(_TypedValue, Base):
 
     entity: Mapped[Entity] = relationship(back_populates="values", foreign_keys=[entity_id])
     ref: Mapped[Entity | None] = relationship(foreign_keys=[ref_id])
+
+    __table_args__ = (
+        # The timeline asks for every dated value in a window of days.
+        Index("ix_entity_values_dates", "attribute", "date_earliest", "date_latest"),
+    )
 
 
 class Mention(Base):
