@@ -104,7 +104,7 @@ class DocumentList(QWidget):
     def select_document(self, doc_id: int) -> None:
         row = self.model.row_of(doc_id)
         if row is not None:
-            self.table.selectRow(self.proxy.mapFromSource(self.model.index(row, 0)).row())
+            self.table.setCurrentIndex(self.proxy.mapFromSource(self.model.index(row, 0)))
 
     def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():

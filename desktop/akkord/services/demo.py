@@ -22,13 +22,15 @@ def default_demo_path() -> Path:
 
 
 def demo_sources() -> list[Path]:
-    """The demo's article files, then its gold annotation (native JSONL)."""
-    folder = resource_path("demo")
-    articles = sorted(folder.glob("*.txt"))
-    if not articles:
-        raise AkkordError(f"the demo corpus is missing from {folder}; reinstall Akkord")
-    gold = folder / "gold.jsonl"
-    return [*articles, *([gold] if gold.exists() else [])]
+    """The demo corpus in the native format: the articles with their gold annotation.
+
+    ``gold.jsonl`` is built from ``annotations.toml`` and the ``*.txt`` articles by
+    ``resources/demo/build_gold.py``; a test keeps it up to date.
+    """
+    gold = resource_path("demo", "gold.jsonl")
+    if not gold.exists():
+        raise AkkordError(f"the demo corpus is missing ({gold}); reinstall Akkord")
+    return [gold]
 
 
 def create_demo(path: Path | None = None, *, replace: bool = False) -> tuple[Path, bool]:

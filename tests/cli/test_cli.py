@@ -1,0 +1,113 @@
+"""The `akkord` command: subcommands, exit codes, messages without tracebacks."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from akkord import __version__
+from akkord.cli import main
+from tests.conftest import SEEDS, needs_shared
+
+ARTICLE = " date 2022-01-21 MØTE: To ministre.\n\nBlinken møtte Lavrov\n\nDe møttes fredag.\n"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_version_and_help() -> None:
+    code, out, _ = run("--version")
+    assert code == 0 and __version__ in out
+    for command in ("init", "import", "list", "export", "demo", "gui"):
+        code, out, _ = run(command, "--help")
+        assert code == 0 and "Usage:" in out, command
+
+
+def test_init_import_list_export(tmp_path: Path) -> None:
+    project = tmp_path / "p.akkord"
+    article = tmp_path / "a.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    assert run("init", str(project))[0] == 0
+    code, out, _ = run("import", str(project), str(article))
+    assert code == 0 and "Imported 1 new document" in out
+    code, out, _ = run("import", str(project), str(article))
+    assert code == 0 and "Imported 0 new document" in out and "1 already present" in out
+    code, out, _ = run("list", str(project))
+    assert code == 0 and "2022-01-21" in out and "Blinken møtte Lavrov" in out
+    code, out, _ = run("export", str(project), "--out", str(tmp_path / "e.jsonl"))
+    assert code == 0 and "Exported 1 document" in out
+    lines = (tmp_path / "e.jsonl").read_text(encoding="utf-8").splitlines()
+    assert json.loads(lines[0])["type"] == "akkord"
+    assert json.loads(lines[1])["meta"]["title"] == "Blinken møtte Lavrov"
+
+
+def test_import_seeds(tmp_path: Path) -> None:
+    seeds = needs_shared(SEEDS)
+    project = tmp_path / "p.akkord"
+    run("init", str(project))
+    code, out, _ = run("import", str(project), str(seeds))
+    assert code == 0 and "Imported 2 new document" in out
+    code, out, _ = run("list", str(project))
+    assert out.count("2022-01 ") == 2
+
+
+def test_rejections_exit_1_with_file_and_line(tmp_path: Path) -> None:
+    project = tmp_path / "p.akkord"
+    run("init", str(project))
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "ok"}\n{"text": \n', encoding="utf-8")
+    code, out, err = run("import", str(project), str(bad))
+    assert code == 1
+    assert f"{bad}:2: malformed JSON" in err and "Traceback" not in err + out
+    code, _, err = run("import", str(project), str(bad), str(tmp_path / "nothing"))
+    assert code == 1 and "no such file" in err
+
+
+def test_all_or_nothing(tmp_path: Path) -> None:
+    project = tmp_path / "p.akkord"
+    run("init", str(project))
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "good.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "in" / "empty.txt").write_bytes(b"")
+    code, _, err = run("import", "--all-or-nothing", str(project), str(tmp_path / "in"))
+    assert code == 1 and "Nothing imported" in err
+    assert "No documents yet" in run("list", str(project))[1]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("list", "missing.akkord"), "no project at"),
+    (("list",), "missing PROJECT"),
+    (("init", "{tmp}/no/such/dir/p.akkord"), "does not exist"),
+    (("import", "{tmp}/p.akkord", "x.txt", "--map", "PER"), "is not FROM=TO"),
+    (("export", "{tmp}/p.akkord", "--out", "x", "--format", "nope"), "'nope' is not one of"),
+])
+def test_usage_and_input_errors_are_messages(tmp_path: Path, args: tuple[str, ...],
+                                             message: str) -> None:
+    run("init", str(tmp_path / "p.akkord"))
+    code, out, err = run(*(a.format(tmp=tmp_path) for a in args))
+    assert code in (1, 2)
+    assert message in out + err and "Traceback" not in out + err
+
+
+def test_demo_command(tmp_path: Path) -> None:
+    code, out, _ = run("demo", str(tmp_path / "d.akkord"))
+    assert code == 0 and "Created" in out and str(tmp_path / "d.akkord") in out
+    code, out, _ = run("demo", str(tmp_path / "d.akkord"))
+    assert code == 0 and "Already there" in out
+
+
+def test_installed_entry_point_reports_errors_without_traceback(tmp_path: Path) -> None:
+    """The real console script, as a user runs it."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "desktop")}
+    result = subprocess.run([sys.executable, "-m", "akkord", "list", str(tmp_path / "x.akkord")],
+                            capture_output=True, text=True, env=env, check=False)
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: no project at") and "Traceback" not in result.stderr
