@@ -92,3 +92,32 @@ type = "date"
     assert schema.kind("protest").date_attribute.name == "when"
     assert schema.kind("protest").attribute("size").check(True)  # bool is not a number
     assert schema.kind("protest").attribute("size").check(1200) is None
+
+
+def test_timeline_specs() -> None:
+    schema = parse_schema(default_schema_text())
+    meeting, demand = schema.kind("meeting").timeline, schema.kind("demand").timeline
+    assert meeting is not None and demand is not None
+    assert (meeting.date, meeting.lanes, meeting.style, meeting.status) == (
+        "date", "participants", "bar", "status")
+    assert (demand.lanes, demand.targets, demand.style) == ("claimant", "addressees", "marker")
+    assert schema.kind("actor").timeline is None
+
+
+def test_timeline_table_is_checked() -> None:
+    with pytest.raises(SchemaError) as caught:
+        parse_schema("""
+[labels.E]
+key = "e"
+color = "#123456"
+entity = "event"
+[entities.event]
+timeline = { lanes = "who", style = "zigzag", colour = "red" }
+[entities.event.attributes.when]
+type = "date"
+""")
+    problems = caught.value.problems
+    assert any(p.startswith("entities.event.timeline.colour: unknown") for p in problems)
+    assert any(p.startswith("entities.event.timeline.style:") for p in problems)
+    assert any(p.startswith("entities.event.timeline.lanes: event has no ref attribute 'who'")
+               for p in problems)

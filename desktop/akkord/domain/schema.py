@@ -67,6 +67,24 @@ class Attribute:
 
 
 @dataclass(frozen=True, slots=True)
+class TimelineSpec:
+    """How a dated kind is drawn on the timeline, in the schema's own attribute names.
+
+    ``lanes``: the ref attribute whose entities are the lanes an item is drawn on (a
+    meeting on each participant's lane, a demand on its claimant's); ``targets``: a ref
+    attribute drawn as a line from the item to each target's lane (a demand's
+    addressees); ``style``: ``bar`` (earliest → latest day) or ``marker``; ``status``:
+    the enum attribute shown as the item's state (proposed, held, …).
+    """
+
+    date: str
+    lanes: str | None = None
+    targets: str | None = None
+    style: Literal["bar", "marker"] = "bar"
+    status: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class EntityKind:
     """A kind of canonical object (actor, demand, …) and its attributes."""
 
@@ -74,6 +92,7 @@ class EntityKind:
     display: str
     attributes: tuple[Attribute, ...] = ()
     description: str = ""
+    timeline_table: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def attribute(self, name: str) -> Attribute:
         for attr in self.attributes:
@@ -85,6 +104,26 @@ class EntityKind:
     def date_attribute(self) -> Attribute | None:
         """The first date attribute: what puts this kind on the timeline."""
         return next((a for a in self.attributes if a.type == "date"), None)
+
+    @property
+    def timeline(self) -> TimelineSpec | None:
+        """How this kind appears on the timeline; ``None`` when it has no date.
+
+        Without a ``[entities.KIND.timeline]`` table: bars, on the lanes of the first ref
+        attribute, with the ``status`` attribute (if any) as state.
+        """
+        date = self.timeline_table.get("date") or (
+            self.date_attribute.name if self.date_attribute else None)
+        if date is None:
+            return None
+        refs = [a.name for a in self.attributes if a.type == "ref"]
+        has_status = any(a.name == "status" for a in self.attributes)
+        table = self.timeline_table
+        style = table.get("style", "bar")
+        return TimelineSpec(date=date, lanes=table.get("lanes", refs[0] if refs else None),
+                            targets=table.get("targets"),
+                            style="marker" if style == "marker" else "bar",
+                            status=table.get("status", "status" if has_status else None))
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,14 +299,38 @@ def _kinds(raw: object, problems: _Problems) -> tuple[EntityKind, ...]:
     for name, spec in _table(raw, "entities", problems).items():
         path = f"entities.{name}"
         table = _table(spec, path, problems)
-        _unknown(table, {"display", "attributes", "description"}, path, problems)
+        _unknown(table, {"display", "attributes", "description", "timeline"}, path, problems)
         if not _NAME.match(name):
             problems.at(path, "entity kind names are letters, digits, _ and -")
-        kinds.append(EntityKind(name=name, display=str(table.get("display", name.capitalize())),
-                                attributes=_attributes(table.get("attributes"),
-                                                       f"{path}.attributes", problems),
-                                description=str(table.get("description", ""))))
+        kind = EntityKind(name=name, display=str(table.get("display", name.capitalize())),
+                          attributes=_attributes(table.get("attributes"),
+                                                 f"{path}.attributes", problems),
+                          description=str(table.get("description", "")),
+                          timeline_table=_timeline(table.get("timeline"), f"{path}.timeline",
+                                                   problems))
+        _check_timeline(kind, f"{path}.timeline", problems)
+        kinds.append(kind)
     return tuple(kinds)
+
+
+_TIMELINE_KEYS = {"date", "lanes", "targets", "style", "status"}
+
+
+def _timeline(raw: object, path: str, problems: _Problems) -> dict[str, str]:
+    table = _table(raw, path, problems)
+    _unknown(table, _TIMELINE_KEYS, path, problems)
+    out = {k: str(v) for k, v in table.items() if k in _TIMELINE_KEYS}
+    if out.get("style", "bar") not in ("bar", "marker"):
+        problems.at(f"{path}.style", f"{out['style']!r} is not bar or marker")
+    return out
+
+
+def _check_timeline(kind: EntityKind, path: str, problems: _Problems) -> None:
+    types = {a.name: a.type for a in kind.attributes}
+    wanted = {"date": "date", "lanes": "ref", "targets": "ref", "status": "enum"}
+    for key, value in kind.timeline_table.items():
+        if key in wanted and types.get(value) != wanted[key]:
+            problems.at(f"{path}.{key}", f"{kind.name} has no {wanted[key]} attribute {value!r}")
 
 
 def _relations(raw: object, problems: _Problems) -> tuple[RelationType, ...]:
