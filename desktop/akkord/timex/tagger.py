@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -81,6 +81,7 @@ Builder = Callable[[re.Match[str]], Spec | None]
 @dataclass(frozen=True, slots=True)
 class _Rule:
     name: str
+    first: frozenset[str]  # the words a match can begin with (lower case; "#" = a number)
     pattern: re.Pattern[str]
     build: Builder
     group: str | None = None  # the expression is this group, not the whole match
@@ -226,6 +227,11 @@ def _year(m: re.Match[str]) -> Spec | None:
     return YearSpec(int(m["y"]))
 
 
+def _years_between(m: re.Match[str]) -> Spec | None:
+    first, last = int(m["y"]), int(m["y2"])
+    return RangeSpec(YearSpec(first), YearSpec(last)) if first < last else None
+
+
 def _relative_year(m: re.Match[str]) -> Spec | None:
     key = _norm(m.group())
     if key in ("i fjor", "fjoråret"):
@@ -359,95 +365,178 @@ def _span(m: re.Match[str]) -> Spec | None:
 
 
 # ----------------------------------------------------------------------------- rules
+# Each rule names the words its matches can begin with (lower case; "#" = a number), so
+# find() tries a rule only where such a word starts: one pass over the words instead of
+# one regex scan per rule. tests/timex/test_tagger.py checks this against a full scan.
+_DIGIT = "#"
+
+
+def _words(*groups: str | Iterable[str]) -> frozenset[str]:
+    out: set[str] = set()
+    for group in groups:
+        out.update([group] if isinstance(group, str) else group)
+    return frozenset(out)
+
+
+_WD = frozenset(lx.WEEKDAYS)
+_MONTHS = frozenset(lx.MONTHS)
+# "Mai" and "August" are names too often to be months at the start of a sentence.
+_CAPITALISED_MONTHS = lx.alternation(m.capitalize() for m in lx.MONTHS
+                                     if m not in ("mai", "august"))
+_NEXT_PREVIOUS = ("neste", "kommende", "førstkommende", "forrige", "førre")
+_PART_STARTS = ("i", "mot", "fra", "begynnelsen", "starten", "byrjinga", "midten", "slutten",
+                "enden", "utgangen", "tidlig", "tidleg", "midt", "sent", "seint", "først")
+
 _RULES: tuple[_Rule, ...] = (
-    _Rule("numeric date", _rx(r"(?P<d>" + lx.DAY_NUMBER + r")\.(?P<m>" + lx.MONTH_NUMBER
-                              + r")\.(?P<y>" + lx.YEAR + r")(?!\.?\d)", r"(?<![\w.])"),
-          _numeric_date),
-    _Rule("iso date", _rx(r"(?P<y>" + lx.YEAR + r")-(?P<m>[01]\d)-(?P<d>[0-3]\d)"),
-          _numeric_date),
-    _Rule("weekday date", _rx(r"(?P<wd>" + lx.WEEKDAY + r")(?:\s+den)?,?\s+" + _DATE
-                              + _YEAR_TAIL), _day_month),
-    _Rule("day month", _rx(_DATE + _YEAR_TAIL, _DAY_START), _day_month),
-    _Rule("ordinal day", _rx(r"(?:(?P<wd>" + lx.WEEKDAY + r")\s+(?:den\s+)?)?(?P<o>"
-                             + lx.ORDINAL_DAY + r")\s+(?P<m>" + lx.MONTH + r")(?!\w)"
-                             + _YEAR_TAIL), _ordinal_day_month),
-    _Rule("day range", _rx(
+    _Rule("numeric date", _words(_DIGIT),
+          _rx(r"(?P<d>" + lx.DAY_NUMBER + r")\.(?P<m>" + lx.MONTH_NUMBER + r")\.(?P<y>"
+              + lx.YEAR + r")(?!\.?\d)", r"(?<![\w.])"), _numeric_date),
+    _Rule("iso date", _words(_DIGIT),
+          _rx(r"(?P<y>" + lx.YEAR + r")-(?P<m>[01]\d)-(?P<d>[0-3]\d)"), _numeric_date),
+    _Rule("weekday date", _WD,
+          _rx(r"(?P<wd>" + lx.WEEKDAY + r")(?:\s+den)?,?\s+" + _DATE + _YEAR_TAIL), _day_month),
+    _Rule("day month", _words(_DIGIT), _rx(_DATE + _YEAR_TAIL, _DAY_START), _day_month),
+    _Rule("ordinal day", _words(_WD, lx.ORDINALS),
+          _rx(r"(?:(?P<wd>" + lx.WEEKDAY + r")\s+(?:den\s+)?)?(?P<o>" + lx.ORDINAL_DAY
+              + r")\s+(?P<m>" + lx.MONTH + r")(?!\w)" + _YEAR_TAIL), _ordinal_day_month),
+    _Rule("day range", _words(_DIGIT, "fra", "mellom"), _rx(
         r"(?:(?:fra|mellom)\s+)?(?P<d1>" + lx.DAY_NUMBER + r")(?:\.(?:\s*,\s*"
         + lx.DAY_NUMBER + r"\.)*\s*(?:og|til|–|—|-)\s*|\s*[–—-]\s*)(?P<d2>" + lx.DAY_NUMBER
         + r")(?:\.\s*|\s+)(?P<m>" + lx.MONTH_OR_ABBREVIATION + r")(?!\w)" + _YEAR_TAIL,
         _DAY_START), _day_range),
-    _Rule("month year", _rx(r"(?:i\s+)?(?P<m>" + lx.MONTH + r")\s+(?P<y>" + lx.YEAR + ")"),
+    _Rule("month year", _words("i", _MONTHS),
+          _rx(r"(?:i\s+)?(?P<m>" + lx.MONTH + r")\s+(?P<y>" + lx.YEAR + ")"), _month_year),
+    _Rule("month relative year", _words("i", _MONTHS),
+          _rx(r"(?:i\s+)?(?P<m>" + lx.MONTH + r")\s+(?P<rel>i\s+fjor|i\s+forfjor|i\s+år"
+              r"|neste\s+år)"), _month_year),
+    _Rule("i month", _words("i"), _rx(r"i\s+(?P<m>(?-i:" + lx.MONTH + "))"), _month_year),
+    _Rule("month", _MONTHS,
+          _rx(r"(?<!\d\.\s)(?<!\d\.)(?<!\d\s)(?P<m>(?-i:" + lx.MONTH_NOT_MAI + "))"),
           _month_year),
-    _Rule("month relative year", _rx(r"(?:i\s+)?(?P<m>" + lx.MONTH + r")\s+(?P<rel>i\s+fjor"
-                                     r"|i\s+forfjor|i\s+år|neste\s+år)"), _month_year),
-    _Rule("i month", _rx(r"i\s+(?P<m>(?-i:" + lx.MONTH + "))"), _month_year),
-    _Rule("month", _rx(r"(?P<m>(?-i:" + lx.MONTH_NOT_MAI + "))"), _month_year),
-    _Rule("i year", _rx(r"(?:i|året)\s+(?P<y>" + lx.YEAR + ")" + _YEAR_FOLLOWS_NOT), _year),
-    _Rule("year after preposition", _rx(
-        r"(?:siden|sidan|fra|før|etter|innen|til|gjennom|mot)\s+(?P<span>(?P<y>" + lx.YEAR
-        + "))" + _YEAR_FOLLOWS_NOT), _year, "span"),
-    _Rule("relative year", _rx(r"i\s+fjor|i\s+forfjor|i\s+år|fjoråret|(?:neste|kommende"
-                               r"|forrige|førre)\s+år"), _relative_year),
-    _Rule("relative day", _rx(r"i\s+(?P<w>dag|går\s+kveld|gårkveld|går|morgen\s+tidlig"
-                              r"|morgen|morgon|forgårs|førgårs|overmorgen|overmorgon|kveld"
-                              r"|morges|ettermiddag|formiddag)"), _relative_day),
-    _Rule("weekday", _rx(r"(?:(?P<mod>på|kommende|førstkommende|neste|forrige|førre|sist)"
-                         r"\s+)?(?P<wd>" + lx.WEEKDAY + r")(?:ens)?(?:\s+(?:" + lx.TIME_OF_DAY
-                         + r")(?!\w))?"), _weekday),
-    _Rule("night to weekday", _rx(r"natt(?:en)?\s+til\s+(?P<wd>" + lx.WEEKDAY + ")"),
-          _weekday),
-    _Rule("i fredags", _rx(r"i\s+(?P<wd>" + lx.WEEKDAY + ")s"), _weekday_last),
-    _Rule("weekday of week", _rx(r"(?:på\s+)?(?P<wd>" + lx.WEEKDAY + r")(?:\s+(?:i|den))?\s+"
-                                 r"(?P<week>" + _WEEK_REL + ")"), _weekday_of_week),
-    _Rule("week", _rx(r"(?:i\s+)?(?P<week>" + _WEEK_REL + ")"), _week),
-    _Rule("part of week", _rx(_PART + r"(?P<week>" + _WEEK_REL + "|" + lx.WEEK_DEFINITE
-                              + ")"), _week_part),
-    _Rule("early next week", _rx(r"(?P<p>tidlig|tidleg|sent|seint)\s+(?P<week>" + _WEEK_REL
-                                 + ")"), _week_part),
-    _Rule("iso week", _rx(r"(?:i\s+)?(?:uke|veke)\s+(?P<n>\d{1,2})(?:\s+(?:i\s+)?(?P<y>"
-                          + lx.YEAR + r"))?(?!\w)"), _iso_week),
-    _Rule("week of month", _rx(r"(?P<o>" + lx.SMALL_ORDINAL + r")\s+" + lx.WEEK_WORD
-                               + r"\s+(?:i|av)\s+(?P<mx>" + _MONTH_X + ")"), _month_week),
-    _Rule("relative month", _rx(r"(?:i\s+)?(?P<mx>(?:neste|forrige|førre|kommende)\s+"
-                                + lx.MONTH_WORD + r"|denne\s+" + lx.MONTH_DEFINITE + ")"),
-          _relative_month),
-    _Rule("part of month", _rx(_PART + r"(?P<mx>" + _MONTH_X + ")"), _month_part),
-    _Rule("part of year", _rx(_PART + r"(?P<yx>" + _YEAR_X + ")"), _year_part),
-    _Rule("season year", _rx(r"(?P<s>" + lx.SEASON_ANY + r")\s+(?:" + lx.YEAR
-                             + r"\s*[/–-]\s*)?(?P<y>" + lx.YEAR + ")"), _season_year),
-    _Rule("season relative year", _rx(
-        r"(?P<s>" + lx.SEASON_DEFINITE + r")\s+i\s+(?P<r>fjor|forfjor|år)"), _season_relative),
-    _Rule("last year's season", _rx(
-        r"i\s+(?P<r>fjor|forfjor)\s+(?P<s>" + lx.SEASON_ANY + ")"), _season_relative),
-    _Rule("next season", _rx(r"(?P<mod>neste|kommende|førstkommende|forrige|førre|sist)\s+"
-                             r"(?P<s>" + lx.SEASON_ANY + ")"), _season_step),
-    _Rule("i season", _rx(r"i\s+(?P<s>vinter|sommer|sommar|høst|haust)"), _season_free),
-    _Rule("i vår", re.compile(lx.START + r"i\s+(?P<s>vår)(?!\w)" + lx.AFTER_SEASON_VAAR, _I),
+    _Rule("month opening a sentence", _MONTHS,
+          _rx(r"(?:(?<![^\n])|(?<=[.!?»”\"…]\s))(?P<m>(?-i:" + _CAPITALISED_MONTHS + "))"),
+          _month_year),
+    _Rule("i year", _words("i", "året"),
+          _rx(r"(?:i|året)\s+(?P<y>" + lx.YEAR + ")" + _YEAR_FOLLOWS_NOT), _year),
+    _Rule("year after preposition",
+          _words("siden", "sidan", "fra", "før", "etter", "innen", "til", "gjennom", "mot"),
+          _rx(r"(?:siden|sidan|fra|før|etter|innen|til|gjennom|mot)\s+(?P<span>(?P<y>"
+              + lx.YEAR + "))" + _YEAR_FOLLOWS_NOT), _year, "span"),
+    _Rule("years between", _words("mellom"),
+          _rx(r"mellom\s+(?P<y>" + lx.YEAR + r")\s+og\s+(?P<y2>" + lx.YEAR + ")"
+              + _YEAR_FOLLOWS_NOT), _years_between),
+    _Rule("relative year", _words("i", "fjoråret", _NEXT_PREVIOUS),
+          _rx(r"i\s+fjor|i\s+forfjor|i\s+år|fjoråret|(?:neste|kommende|forrige|førre)\s+år"),
+          _relative_year),
+    _Rule("relative day", _words("i"),
+          _rx(r"i\s+(?P<w>dag|går\s+kveld|gårkveld|går|morgen\s+tidlig|morgen|morgon|forgårs"
+              r"|førgårs|overmorgen|overmorgon|kveld|morges|ettermiddag|formiddag)"),
+          _relative_day),
+    _Rule("weekday", _words(_WD, "på", "sist", _NEXT_PREVIOUS),
+          _rx(r"(?:(?P<mod>på|kommende|førstkommende|neste|forrige|førre|sist)\s+)?(?P<wd>"
+              + lx.WEEKDAY + r")(?:ens)?(?:\s+(?:" + lx.TIME_OF_DAY + r")(?!\w))?"), _weekday),
+    _Rule("night to weekday", _words("natt", "natten"),
+          _rx(r"natt(?:en)?\s+til\s+(?P<wd>" + lx.WEEKDAY + ")"), _weekday),
+    _Rule("i fredags", _words("i"), _rx(r"i\s+(?P<wd>" + lx.WEEKDAY + ")s"), _weekday_last),
+    _Rule("weekday of week", _words(_WD, "på"),
+          _rx(r"(?:på\s+)?(?P<wd>" + lx.WEEKDAY + r")(?:\s+(?:i|den))?\s+(?P<week>"
+              + _WEEK_REL + ")"), _weekday_of_week),
+    _Rule("week", _words("i", _NEXT_PREVIOUS, "denne", "inneværende", "uka", "uken", "veka"),
+          _rx(r"(?:i\s+)?(?P<week>" + _WEEK_REL + ")"), _week),
+    _Rule("part of week", _words(_PART_STARTS),
+          _rx(_PART + r"(?P<week>" + _WEEK_REL + "|" + lx.WEEK_DEFINITE + ")"), _week_part),
+    _Rule("early next week", _words("tidlig", "tidleg", "sent", "seint"),
+          _rx(r"(?P<p>tidlig|tidleg|sent|seint)\s+(?P<week>" + _WEEK_REL + ")"), _week_part),
+    _Rule("iso week", _words("i", "uke", "veke"),
+          _rx(r"(?:i\s+)?(?:uke|veke)\s+(?P<n>\d{1,2})(?:\s+(?:i\s+)?(?P<y>" + lx.YEAR
+              + r"))?(?!\w)"), _iso_week),
+    _Rule("week of month", _words(_DIGIT, "første", "fyrste", "andre", "tredje", "fjerde",
+                                  "siste"),
+          _rx(r"(?P<o>" + lx.SMALL_ORDINAL + r")\s+" + lx.WEEK_WORD + r"\s+(?:i|av)\s+(?P<mx>"
+              + _MONTH_X + ")"), _month_week),
+    _Rule("relative month", _words("i", "denne", _NEXT_PREVIOUS),
+          _rx(r"(?:i\s+)?(?P<mx>(?:neste|forrige|førre|kommende)\s+" + lx.MONTH_WORD
+              + r"|denne\s+" + lx.MONTH_DEFINITE + ")"), _relative_month),
+    _Rule("part of month", _words(_PART_STARTS), _rx(_PART + r"(?P<mx>" + _MONTH_X + ")"),
+          _month_part),
+    _Rule("part of year", _words(_PART_STARTS), _rx(_PART + r"(?P<yx>" + _YEAR_X + ")"),
+          _year_part),
+    _Rule("season year", _words(lx.SEASONS_INDEFINITE, lx.SEASONS_DEFINITE),
+          _rx(r"(?P<s>" + lx.SEASON_ANY + r")\s+(?:" + lx.YEAR + r"\s*[/–-]\s*)?(?P<y>"
+              + lx.YEAR + ")"), _season_year),
+    _Rule("season relative year", _words(lx.SEASONS_DEFINITE),
+          _rx(r"(?P<s>" + lx.SEASON_DEFINITE + r")\s+i\s+(?P<r>fjor|forfjor|år)"),
+          _season_relative),
+    _Rule("last year's season", _words("i"),
+          _rx(r"i\s+(?P<r>fjor|forfjor)\s+(?P<s>" + lx.SEASON_ANY + ")"), _season_relative),
+    _Rule("next season", _words(_NEXT_PREVIOUS, "sist"),
+          _rx(r"(?P<mod>neste|kommende|førstkommende|forrige|førre|sist)\s+(?P<s>"
+              + lx.SEASON_ANY + ")"), _season_step),
+    _Rule("i season", _words("i"), _rx(r"i\s+(?P<s>vinter|sommer|sommar|høst|haust)"),
           _season_free),
-    _Rule("season", _rx(r"(?:denne\s+)?(?P<s>" + lx.SEASON_DEFINITE + ")"), _season_free),
-    _Rule("quarter", _rx(r"(?:i\s+)?(?P<q>første|andre|tredje|fjerde|[1-4]\.)\s+kvartal"
-                         r"(?!\w)" + _YEAR_TAIL), _quarter),
-    _Rule("weekend", _rx(r"(?P<mod>i|over|etter|denne|neste|forrige|førre|kommende"
-                         r"|førstkommende|sist)\s+" + lx.WEEKEND_WORD), _weekend),
-    _Rule("shift", _rx(r"(?:om|(?P<back>for))\s+(?P<n>" + lx.NUMBER + r")\s+(?P<u>" + lx.UNIT
-                       + r")(?(back)\s+(?:siden|sidan))"), _shift),
-    _Rule("coming weeks", _rx(r"(?:i\s+)?de\s+(?:(?P<n1>" + lx.NUMBER + r")\s+)?(?P<dir>neste"
-                              r"|kommende|førstkommende|siste|foregående)\s+(?:(?P<n2>"
-                              + lx.NUMBER + r")\s+)?(?P<u>ukene|vekene|månedene|månadene)"),
-          _span),
+    _Rule("i vår", _words("i"),
+          re.compile(lx.START + r"i\s+(?P<s>vår)(?!\w)" + lx.AFTER_SEASON_VAAR, _I),
+          _season_free),
+    _Rule("season", _words("denne", lx.SEASONS_DEFINITE),
+          _rx(r"(?:denne\s+)?(?P<s>" + lx.SEASON_DEFINITE + ")"), _season_free),
+    _Rule("quarter", _words(_DIGIT, "i", "første", "andre", "tredje", "fjerde"),
+          _rx(r"(?:i\s+)?(?P<q>første|andre|tredje|fjerde|[1-4]\.)\s+kvartal(?!\w)"
+              + _YEAR_TAIL), _quarter),
+    _Rule("weekend", _words("i", "over", "etter", "denne", "sist", _NEXT_PREVIOUS),
+          _rx(r"(?P<mod>i|over|etter|denne|neste|forrige|førre|kommende|førstkommende|sist)"
+              r"\s+" + lx.WEEKEND_WORD), _weekend),
+    _Rule("shift", _words("om", "for"),
+          _rx(r"(?:om|(?P<back>for))\s+(?P<n>" + lx.NUMBER + r")\s+(?P<u>" + lx.UNIT
+              + r")(?(back)\s+(?:siden|sidan))"), _shift),
+    _Rule("coming weeks", _words("i", "de"),
+          _rx(r"(?:i\s+)?de\s+(?:(?P<n1>" + lx.NUMBER + r")\s+)?(?P<dir>neste|kommende"
+              r"|førstkommende|siste|foregående)\s+(?:(?P<n2>" + lx.NUMBER + r")\s+)?(?P<u>"
+              r"ukene|vekene|månedene|månadene)"), _span),
 )
+_RULE_INDEX = {rule.name: index for index, rule in enumerate(_RULES)}
+_WORD = re.compile(r"\w+")
+_TRIGGERS: dict[str, tuple[_Rule, ...]] = {
+    word: tuple(rule for rule in _RULES if word in rule.first)
+    for word in frozenset().union(*(rule.first for rule in _RULES))
+}
 
 
 # --------------------------------------------------------------------------- finding
 def find(text: str) -> list[Mention]:
     """All time expressions of ``text``, sorted and non-overlapping, not yet placed."""
+    return _settle(text, _candidates(text))
+
+
+def find_by_full_scan(text: str) -> list[Mention]:
+    """:func:`find` without the first-word shortcut (slower; the reference for tests)."""
     candidates: list[tuple[int, int, int, Spec]] = []
     for index, rule in enumerate(_RULES):
         for match in rule.pattern.finditer(text):
-            spec = rule.build(match)
-            if spec is not None:
-                start, end = match.span(rule.group) if rule.group else match.span()
-                candidates.append((start, end, index, spec))
+            _add(candidates, index, rule, match)
+    return _settle(text, candidates)
+
+
+def _candidates(text: str) -> list[tuple[int, int, int, Spec]]:
+    candidates: list[tuple[int, int, int, Spec]] = []
+    for word in _WORD.finditer(text):
+        token = word.group()
+        key = _DIGIT if token[0].isdigit() else token.lower()
+        for rule in _TRIGGERS.get(key, ()):
+            match = rule.pattern.match(text, word.start())
+            if match is not None:
+                _add(candidates, _RULE_INDEX[rule.name], rule, match)
+    return candidates
+
+
+def _add(candidates: list[tuple[int, int, int, Spec]], index: int, rule: _Rule,
+         match: re.Match[str]) -> None:
+    spec = rule.build(match)
+    if spec is not None:
+        start, end = match.span(rule.group) if rule.group else match.span()
+        candidates.append((start, end, index, spec))
+
+
+def _settle(text: str, candidates: list[tuple[int, int, int, Spec]]) -> list[Mention]:
     chosen = _longest_first(candidates)
     mentions = [Mention(start, end, spec, _weekday_in(text, start, end))
                 for start, end, _, spec in chosen]
