@@ -58,6 +58,13 @@ def test_json_uses_the_header_day(tmp_path: Path) -> None:
     assert found["forrige onsdag"]["value"] == "2022-01-12"
 
 
+def test_the_header_date_is_not_an_expression(tmp_path: Path) -> None:
+    path = _write(tmp_path, ARTICLE.replace("Nato svarte", "Nato svarte 2022-01-12,"))
+    texts = [item["text"] for item in _json([str(path)])]
+    assert "2022-01-20" not in texts  # the dateline
+    assert "2022-01-12" in texts  # the same form in the body is tagged
+
+
 def test_offsets_point_into_the_decoded_text(tmp_path: Path) -> None:
     path = tmp_path / "bom.txt"
     path.write_bytes(b"\xef\xbb\xbf" + ARTICLE.replace("\n", "\r\n").encode("utf-8"))

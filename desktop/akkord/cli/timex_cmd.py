@@ -10,7 +10,7 @@ import click
 
 from akkord.domain.dates import PartialDate, PartialDateError
 from akkord.errors import AkkordError
-from akkord.formats.article_txt import read_article
+from akkord.formats.article_txt import Article, read_article
 from akkord.timex import TimeExpression, tag
 
 _DCT_FORMAT = re.compile(r"^\d{4}-\d{2}(?:-\d{2})?$")
@@ -46,8 +46,9 @@ def timex(file: Path, dct: PartialDate | None, as_json: bool) -> None:
     Relative expressions ("fredag", "neste uke", "i fjor") are placed relative to the
     publication date: --dct, or else the date in the file's header line
     (" date 2022-01-20 …"). With only a month known, expressions that need the day stay
-    underspecified (anchor "underspecified"). Offsets are character offsets into the
-    file's decoded text, end exclusive; days are YYYY-MM-DD.
+    underspecified (anchor "underspecified"). The header's own date is not listed.
+    Offsets are character offsets into the file's decoded text (header included), end
+    exclusive; days are YYYY-MM-DD.
     """
     try:
         article = read_article(file)
@@ -59,12 +60,20 @@ def timex(file: Path, dct: PartialDate | None, as_json: bool) -> None:
             f"{file} has no publication date (no ' date YYYY-MM-DD' header line); "
             "give one with --dct YYYY-MM-DD or --dct YYYY-MM"
         )
-    expressions = tag(article.text, anchor_date)
+    expressions = _outside_dateline(tag(article.text, anchor_date), article)
     if as_json:
         click.echo(json.dumps([e.as_dict() for e in expressions], ensure_ascii=False,
                               indent=2))
     else:
         click.echo(_table(expressions, anchor_date))
+
+
+def _outside_dateline(expressions: list[TimeExpression], article: Article
+                      ) -> list[TimeExpression]:
+    """The header's own "date 2022-01-20" is the publication date, not text to tag."""
+    datelines = [(p.start, p.end) for p in article.parts if p.kind == "dateline"]
+    return [e for e in expressions
+            if not any(start <= e.start < end for start, end in datelines)]
 
 
 def _table(expressions: list[TimeExpression], dct: PartialDate) -> str:
