@@ -52,9 +52,9 @@ def main(ctx: click.Context, db_url: str | None) -> None:
 
 
 def _register() -> None:
-    from akkord.cli import gui_cmd, project_cmds
+    from akkord.cli import gui_cmd, project_cmds, timex_cmd
 
-    for command in (*project_cmds.COMMANDS, *gui_cmd.COMMANDS):
+    for command in (*project_cmds.COMMANDS, *gui_cmd.COMMANDS, *timex_cmd.COMMANDS):
         main.add_command(command)
 
 
