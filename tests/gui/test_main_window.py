@@ -18,11 +18,11 @@ def test_window_lists_documents_and_shows_text(qtbot: QtBot, tmp_path: Path) -> 
     project = open_project(path)
     with project.read() as session:
         texts = dict(session.execute(select(Document.id, Document.text)).all())
-    window = MainWindow(project)
+    window = MainWindow(project, "kari", "gold")
     qtbot.addWidget(window)
     window.show()
     assert window.documents.model.rowCount() == len(texts) >= 6
     assert "demo" in window.windowTitle()
-    qtbot.waitUntil(lambda: window.text.toPlainText() == texts[1])
+    qtbot.waitUntil(lambda: window.view.toPlainText() == texts[1])
     window.documents.select_document(3)
-    qtbot.waitUntil(lambda: window.text.toPlainText() == texts[3])
+    qtbot.waitUntil(lambda: window.view.toPlainText() == texts[3])

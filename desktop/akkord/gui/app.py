@@ -47,15 +47,40 @@ def choose_project(project: Path | None, db_url: str | None, demo: bool) -> Proj
     return open_demo()
 
 
+def first_layer(project: Project, annotator: str) -> str:
+    """The layer to open: the annotator's own, unless it is empty and a gold layer exists
+    (a newcomer opening the demo sees a finished example first)."""
+    from sqlalchemy import exists, select
+
+    from akkord.store.models import GOLD, Annotator, Mention
+
+    with project.read() as session:
+        def has_mentions(name: str) -> bool:
+            return bool(session.scalar(select(exists().where(
+                Mention.annotator_id == Annotator.id, Annotator.name == name))))
+
+        if not has_mentions(annotator) and has_mentions(GOLD):
+            return GOLD
+    return annotator
+
+
 def run(project: Path | None = None, db_url: str | None = None, demo: bool = False) -> int:
     app = application()
+    from akkord.gui import theme
+
+    theme.apply(app)
     try:
         opened = choose_project(project, db_url, demo)
     except AkkordError as exc:
         QMessageBox.critical(None, APPLICATION, str(exc))
         return 1
     from akkord.gui.main_window import MainWindow
+    from akkord.gui.project_dialogs import annotator_name
 
-    window = MainWindow(opened)
+    name = annotator_name()
+    window = MainWindow(opened, name, first_layer(opened, name))
+    geometry = settings().value("window/geometry")
+    if geometry is not None:
+        window.restoreGeometry(geometry)
     window.show()
     return app.exec()

@@ -1,51 +1,526 @@
-"""The main window: the document list beside the article text."""
+"""The main window: documents on the left, the article in the middle, the inspector and
+the entity lists on the right, the timeline below (on demand).
+
+The window wires widgets to the :class:`~akkord.gui.session.AnnotationSession` and owns
+the menus and shortcuts; it holds no annotation logic of its own.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent, QFont
-from PySide6.QtWidgets import QMainWindow, QPlainTextEdit, QSplitter
+from pathlib import Path
 
+from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QToolButton,
+    QWidget,
+)
+from sqlalchemy import select
+
+from akkord.errors import AkkordError
+from akkord.gui.article_view import ArticleView
 from akkord.gui.document_list import DocumentList
+from akkord.gui.entity_panel import EntityPanel
+from akkord.gui.entity_picker import EntityPicker
+from akkord.gui.inspector import Inspector
+from akkord.gui.session import AnnotationSession
+from akkord.gui.shortcuts import ShortcutOverlay
 from akkord.services.documents import list_documents
-from akkord.store.models import Document
+from akkord.store.models import Mention
 from akkord.store.project import Project
+from akkord.textproc.spans import (
+    next_word_end,
+    next_word_start,
+    previous_word_end,
+    previous_word_start,
+)
+
+RECENT_KEY = "recent/projects"
+MAX_RECENT = 8
+
+
+def settings() -> QSettings:
+    return QSettings("Akkord", "Akkord")
+
+
+def remember_project(project: Project) -> None:
+    """Put the project first in the recent list (files only; URLs may hold passwords)."""
+    if project.path is None:
+        return
+    store = settings()
+    recent = [p for p in (store.value(RECENT_KEY) or []) if p != str(project.path)]
+    store.setValue(RECENT_KEY, [str(project.path), *recent][:MAX_RECENT])
+    store.setValue("recent/last", str(project.path))
+
+
+def recent_projects() -> list[str]:
+    return [p for p in (settings().value(RECENT_KEY) or []) if isinstance(p, str)]
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, annotator: str, layer: str | None = None) -> None:
         super().__init__()
         self.project = project
+        self.annotator = annotator
+        self.session = AnnotationSession(project, layer or annotator, self)
+        self.view = ArticleView(self)
+        self.view.set_schema(self.session.schema)
+        self.setCentralWidget(self.view)
         self.documents = DocumentList(self)
-        self.text = QPlainTextEdit(self)
-        self.text.setReadOnly(True)
-        font = QFont(self.text.font())
-        font.setPointSizeF(font.pointSizeF() * 1.15)
-        self.text.setFont(font)
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.addWidget(self.documents)
-        splitter.addWidget(self.text)
-        splitter.setSizes([360, 840])
-        self.setCentralWidget(splitter)
-        self.documents.document_chosen.connect(self.show_document)
-        self.setWindowTitle(f"{project.name} — Akkord")
-        self.resize(1200, 780)
-        self.reload()
+        self.inspector = Inspector(self.session, self)
+        self.entities = EntityPanel(self.session, self)
+        self.picker = EntityPicker(self)
+        self.overlay = ShortcutOverlay(self)
+        self.timeline_dock: QDockWidget | None = None
+        self._docks()
+        self._actions()
+        self._toolbar()
+        self._status_bar()
+        self._connect()
+        self.resize(1480, 920)
+        self._update_title()
+        self.reload_documents(select_first=True)
+        remember_project(project)
 
-    def reload(self) -> None:
+    # -- layout ----------
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea, name: str
+              ) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _docks(self) -> None:
+        self.documents_dock = self._dock("Documents", self.documents,
+                                         Qt.DockWidgetArea.LeftDockWidgetArea, "documents")
+        self.inspector_dock = self._dock("Inspector", self.inspector,
+                                         Qt.DockWidgetArea.RightDockWidgetArea, "inspector")
+        self.entities_dock = self._dock("Entities", self.entities,
+                                        Qt.DockWidgetArea.LeftDockWidgetArea, "entities")
+        self.resizeDocks([self.documents_dock], [380], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.inspector_dock], [420], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.documents_dock, self.entities_dock], [420, 460],
+                         Qt.Orientation.Vertical)
+
+    def _action(self, text: str, shortcut: str | QKeySequence.StandardKey | None,
+                slot: object, menu: str) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        self.menus[menu].addAction(action)
+        return action
+
+    def _actions(self) -> None:
+        bar = self.menuBar()
+        self.menus = {name: bar.addMenu(name) for name in
+                      ("&File", "&Edit", "&Document", "&View", "&Annotator")}
+        f, e, d, v, a = "&File", "&Edit", "&Document", "&View", "&Annotator"
+        self._action("&New project…", QKeySequence.StandardKey.New, self.new_project, f)
+        self._action("&Open project…", QKeySequence.StandardKey.Open, self.open_project_dialog, f)
+        self.recent_menu = self.menus[f].addMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self._action("Open the &demo project", None, self.open_demo, f)
+        self.menus[f].addSeparator()
+        self._action("&Import…", "Ctrl+I", self.import_files, f)
+        self._action("&Export…", "Ctrl+E", self.export_files, f)
+        self.menus[f].addSeparator()
+        self._action("&Quit", QKeySequence.StandardKey.Quit, self.close, f)
+        undo = self.session.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.session.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QKeySequence(QKeySequence.StandardKey.Redo), QKeySequence("Ctrl+Y")])
+        self.menus[e].addActions([undo, redo])
+        self.undo_action, self.redo_action = undo, redo
+        self.menus[e].addSeparator()
+        self._action("&Link mention…", None, self.link_selected, e)
+        self._action("Link identical in &document", "Ctrl+L",
+                     lambda: self._identical(False), e)
+        self._action("Link identical in &project", "Ctrl+Shift+L",
+                     lambda: self._identical(True), e)
+        self._action("Add &relation…", "R", self.inspector.add_relation, e)
+        self._action("&Split off a new entity", None, self.split_selected, e)
+        self._action("&Delete mention", None, self.delete_selected, e)
+        self._action("&Next document", "Ctrl+PgDown", lambda: self.step_document(1), d)
+        self._action("&Previous document", "Ctrl+PgUp", lambda: self.step_document(-1), d)
+        self.done_action = self._action("Mark &done", "Ctrl+D", self.toggle_done, d)
+        self._action("&Filter documents", "Ctrl+F", self.documents.filter.setFocus, v)
+        self._action("&Timeline", "Ctrl+T", self.show_timeline, v)
+        help_action = self._action("&Keyboard shortcuts", "F1", self.show_shortcuts, v)
+        help_action.setShortcuts([QKeySequence("F1"), QKeySequence("?")])
+        self.menus[v].addSeparator()
+        for dock in (self.documents_dock, self.inspector_dock, self.entities_dock):
+            self.menus[v].addAction(dock.toggleViewAction())
+        self._action("Change your &name…", None, self.change_name, a)
+        self.layer_menu = self.menus[a].addMenu("Work in &layer")
+        self.layer_menu.aboutToShow.connect(self._fill_layers)
+
+    def _toolbar(self) -> None:
+        bar = self.addToolBar("Labels")
+        bar.setObjectName("labels")
+        bar.setMovable(False)
+        for label in self.session.schema.labels:
+            button = QToolButton(bar)
+            button.setText(f"{label.key}  {label.name}")
+            button.setToolTip(f"{label.description}\nSelect text and press {label.key}")
+            button.setStyleSheet(
+                f"QToolButton {{ border-left: 5px solid {label.color}; padding: 3px 9px; "
+                f"background: white; border-radius: 3px; margin: 2px; }}")
+            button.clicked.connect(lambda _=False, name=label.name: self.label_clicked(name))
+            bar.addWidget(button)
+        bar.addSeparator()
+        bar.addWidget(QLabel(" Layer ", bar))
+        self.layer_box = QComboBox(bar)
+        self._fill_layer_box()
+        self.layer_box.activated.connect(
+            lambda i: self.switch_layer(str(self.layer_box.itemData(i))))
+        bar.addWidget(self.layer_box)
+
+    def _status_bar(self) -> None:
+        self.progress_label = QLabel(self)
+        self.counts_label = QLabel(self)
+        status = self.statusBar()
+        status.addPermanentWidget(self.counts_label)
+        status.addPermanentWidget(self.progress_label)
+
+    def _connect(self) -> None:
+        s = self.session
+        self.documents.document_chosen.connect(self.open_document)
+        s.document_opened.connect(self._document_opened)
+        s.mentions_changed.connect(self._mentions_changed)
+        s.selection_changed.connect(lambda m: self.view.select_mention(m))
+        s.relations_changed.connect(self.view.viewport().update)
+        s.status_changed.connect(self._status_changed)
+        s.failed.connect(self._failed)
+        s.undo_stack.indexChanged.connect(lambda _i: self.statusBar().showMessage("Saved", 1500))
+        self.view.label_key.connect(self.label_key)
+        self.view.command.connect(self.view_command)
+        self.view.mention_clicked.connect(s.select)
+        self.view.cleared.connect(lambda: s.select(None))
+        self.inspector.link_requested.connect(self.open_picker)
+        self.entities.entity_selected.connect(self._emphasise_entity)
+        self.entities.entity_activated.connect(self.jump_to_entity)
+        self.picker.chosen.connect(self._picked)
+        self.picker.create_new.connect(self._create_picked)
+
+    # -- documents ----------
+    def reload_documents(self, select_first: bool = False) -> None:
         with self.project.read() as session:
-            summaries = list_documents(session)
+            summaries = list_documents(session, self.session.layer)
         self.documents.set_documents(summaries)
-        if summaries:
+        current = self.session.document.id if self.session.document else None
+        if current is not None:
+            self.documents.select_document(current)
+        elif select_first and summaries:
             self.documents.select_document(summaries[0].id)
-        self.statusBar().showMessage(f"{len(summaries)} documents")
+        self._update_progress()
 
-    def show_document(self, doc_id: int) -> None:
-        with self.project.read() as session:
-            doc = session.get(Document, doc_id)
-            text = doc.text if doc else ""
-        self.text.setPlainText(text)
+    def open_document(self, doc_id: int) -> None:
+        if self.session.document is None or self.session.document.id != doc_id:
+            self.session.open_document(doc_id)
+
+    def step_document(self, delta: int) -> None:
+        doc_id = self.documents.step(delta)
+        if doc_id is not None:
+            self.documents.select_document(doc_id)
+
+    def _document_opened(self, model: object) -> None:
+        self.view.set_document(self.session.document)
+        document = self.session.document
+        if document is not None:
+            self.documents.select_document(document.id)
+            self._update_counts()
+        self._update_title()
+
+    def toggle_done(self) -> None:
+        document = self.session.document
+        if document is not None:
+            self.session.set_status("in progress" if document.status == "done" else "done")
+
+    def _status_changed(self, doc_id: int, status: str) -> None:
+        self.documents.model.update(doc_id, status=status)
+        self._update_progress()
+        if status == "done":
+            self.statusBar().showMessage("Document marked done", 2000)
+
+    # -- annotating ----------
+    def label_clicked(self, label: str) -> None:
+        span = self.view.selection()
+        self.label_key(label, *(span or (-1, -1)), self.view.textCursor().hasSelection())
+        self.view.setFocus()
+
+    def label_key(self, label: str, start: int, end: int, explicit: bool) -> None:
+        """A label key: label the selected text; relabel the selected mention; or the word."""
+        selected = self.session.selected_mention()
+        if selected is not None and not explicit:
+            self.session.relabel(selected.id, label)
+            return
+        if start < 0:
+            self.statusBar().showMessage("Select some text first, then press a label key", 3000)
+            return
+        mention_id = self.session.add_mention(start, end, label)
+        cursor = self.view.textCursor()
+        cursor.clearSelection()
+        self.view.setTextCursor(cursor)
+        if mention_id is not None and self.session.schema.label(label).entity:
+            mention = self.session.selected_mention()
+            if mention is not None and mention.entity_id is None:
+                self.open_picker(mention_id)
+
+    def view_command(self, name: str) -> None:
+        mention = self.session.selected_mention()
+        document = self.session.document
+        if name == "clear":
+            self.session.select(None)
+            cursor = self.view.textCursor()
+            cursor.clearSelection()
+            self.view.setTextCursor(cursor)
+        elif name in ("next", "previous") and document is not None:
+            self.session.select(document.neighbour(self.session.selected,
+                                                   1 if name == "next" else -1))
+        elif mention is None or document is None:
+            return
+        elif name == "delete":
+            self.session.delete_mention(mention.id)
+        elif name == "link":
+            self.link_selected()
+        else:
+            text = document.text
+            start, end = mention.start, mention.end
+            moves = {
+                "start-left": (previous_word_start(text, start), end),
+                "start-right": (next_word_start(text, start), end),
+                "end-left": (start, previous_word_end(text, end)),
+                "end-right": (start, next_word_end(text, end)),
+            }
+            new_start, new_end = moves.get(name, (start, end))
+            if new_start < new_end:
+                self.session.set_span(mention.id, new_start, new_end)
+
+    def split_selected(self) -> None:
+        if self.session.selected is not None:
+            self.session.split(self.session.selected)
+
+    def delete_selected(self) -> None:
+        if self.session.selected is not None:
+            self.session.delete_mention(self.session.selected)
+
+    def link_selected(self) -> None:
+        mention = self.session.selected_mention()
+        if mention is None:
+            return
+        if mention.status == "suggested":
+            self.session.accept(mention.id)
+            mention = self.session.selected_mention()
+            if mention is None or mention.entity_id is not None:
+                return
+        self.open_picker(mention.id)
+
+    def open_picker(self, mention_id: int) -> None:
+        document = self.session.document
+        if document is None or mention_id not in document.mentions:
+            return
+        mention = document.mentions[mention_id]
+        kind = self.session.schema.label(mention.label).entity
+        if kind is None:
+            self.statusBar().showMessage(f"{mention.label} mentions are not linked", 3000)
+            return
+        rects = self.view.span_rects(mention.start, mention.end)
+        local = rects[-1].bottomLeft().toPoint() + QPoint(0, 8) if rects else QPoint(40, 40)
+        at = self.view.viewport().mapToGlobal(local)
+        self._picking = mention_id
+        self.picker.open(kind, self.session.schema.kind(kind).display,
+                         document.surface(mention_id),
+                         lambda query: self.session.candidates(kind, query), at)
+
+    def _picked(self, entity_id: int) -> None:
+        mention_id = getattr(self, "_picking", None)
+        if mention_id is not None:
+            self.session.link(mention_id, entity_id)
+            self._offer_identical(mention_id)
+        self.view.setFocus()
+
+    def _create_picked(self, name: str) -> None:
+        mention_id = getattr(self, "_picking", None)
+        if mention_id is not None and name:
+            self.session.link_new(mention_id, name)
+            self._offer_identical(mention_id)
+        self.view.setFocus()
+
+    def _offer_identical(self, mention_id: int) -> None:
+        others = self.session.service.identical_unlinked(mention_id, project_wide=False)
+        if others:
+            self.statusBar().showMessage(
+                f"{len(others)} identical unlinked mention(s) in this document: "
+                "Ctrl+L links them, Ctrl+Shift+L links them in the whole project", 6000)
+
+    def _identical(self, project_wide: bool) -> None:
+        if self.session.selected is not None:
+            count = self.session.link_identical(self.session.selected,
+                                                project_wide=project_wide)
+            self.statusBar().showMessage(f"Linked {count} identical mention(s)", 3000)
+            if project_wide:
+                self.reload_documents()
+
+    def _mentions_changed(self, start: int, end: int) -> None:
+        self.view.refresh(start, end)
+        self._update_counts()
+
+    def _emphasise_entity(self, entity_id: object) -> None:
+        document = self.session.document
+        ids = set(document.mentions_of_entity(entity_id)) if document and isinstance(
+            entity_id, int) else set()
+        self.view.emphasise(ids)
+
+    def jump_to_entity(self, entity_id: int) -> None:
+        """Select the entity's first mention, opening the document that has it."""
+        document = self.session.document
+        if document is None or not document.mentions_of_entity(entity_id):
+            with self.project.read() as session:
+                doc_id = session.scalar(select(Mention.document_id).where(
+                    Mention.entity_id == entity_id,
+                    Mention.annotator_id == self.session.service.annotator_id)
+                    .order_by(Mention.document_id, Mention.start).limit(1))
+            if doc_id is None:
+                self.statusBar().showMessage("No mention of it in this layer yet", 3000)
+                return
+            self.session.open_document(doc_id)
+            document = self.session.document
+        assert document is not None
+        first = document.mentions_of_entity(entity_id)[0]
+        self.session.select(first)
+        self._emphasise_entity(entity_id)
+        self.view.setFocus()
+
+    # -- status ----------
+    def _update_title(self) -> None:
+        layer = self.session.layer
+        who = layer if layer == self.annotator else f"{layer} layer ({self.annotator})"
+        document = self.session.document
+        prefix = f"{document.title} — " if document else ""
+        self.setWindowTitle(f"{prefix}{self.project.name} — {who} — Akkord")
+
+    def _update_progress(self) -> None:
+        progress = self.session.service.progress()
+        self.progress_label.setText(f"  {progress.done} of {progress.total} done  ")
+
+    def _update_counts(self) -> None:
+        document = self.session.document
+        if document is None:
+            self.counts_label.setText("")
+            return
+        live = [m for m in document.mentions.values() if m.status != "rejected"]
+        suggested = sum(m.status == "suggested" for m in live)
+        text = f"{len(live)} mentions"
+        if suggested:
+            text += f" ({suggested} suggested)"
+        self.counts_label.setText(text + "  ·  ")
+        self.documents.model.update(document.id, mentions=len(live), status=document.status)
+
+    def _failed(self, message: str) -> None:
+        self.statusBar().showMessage(message, 8000)
+        QMessageBox.warning(self, "Akkord", message)
+
+    # -- project, layer, annotator ----------
+    def _fill_layer_box(self) -> None:
+        self.layer_box.clear()
+        names = sorted({*self.session.service.annotator_names(), self.annotator,
+                        self.session.layer})
+        for name in names:
+            self.layer_box.addItem(name if name != self.annotator else f"{name} (you)", name)
+        self.layer_box.setCurrentIndex(self.layer_box.findData(self.session.layer))
+
+    def _fill_layers(self) -> None:
+        self.layer_menu.clear()
+        for name in sorted({*self.session.service.annotator_names(), self.annotator}):
+            action = self.layer_menu.addAction(name)
+            action.setCheckable(True)
+            action.setChecked(name == self.session.layer)
+            action.triggered.connect(lambda _=False, n=name: self.switch_layer(n))
+
+    def switch_layer(self, layer: str) -> None:
+        if layer != self.session.layer:
+            self.replace_with(self.project, layer)
+
+    def replace_with(self, project: Project, layer: str | None = None) -> MainWindow:
+        """Open ``project`` (or another layer) in a new window in place of this one."""
+        window = MainWindow(project, self.annotator, layer)
+        window.restoreGeometry(self.saveGeometry())
+        window.show()
+        self._keep_project_open = project is self.project
+        self.close()
+        return window
+
+    def change_name(self) -> None:
+        from akkord.gui.project_dialogs import ask_annotator_name
+
+        name = ask_annotator_name(self, self.annotator)
+        if name and name != self.annotator:
+            self.annotator = name
+            self.replace_with(self.project, name)
+
+    def new_project(self) -> None:
+        from akkord.gui.project_dialogs import new_project_dialog
+
+        project = new_project_dialog(self)
+        if project is not None:
+            self.replace_with(project)
+
+    def open_project_dialog(self) -> None:
+        from akkord.gui.project_dialogs import open_project_dialog
+
+        project = open_project_dialog(self)
+        if project is not None:
+            self.replace_with(project)
+
+    def open_path(self, path: str) -> None:
+        from akkord.store.project import open_project
+
+        try:
+            self.replace_with(open_project(Path(path)))
+        except AkkordError as exc:
+            QMessageBox.warning(self, "Open project", str(exc))
+
+    def open_demo(self) -> None:
+        from akkord.services.demo import open_demo
+
+        try:
+            self.replace_with(open_demo(), "gold")
+        except AkkordError as exc:
+            QMessageBox.warning(self, "Demo", str(exc))
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in recent_projects():
+            action = self.recent_menu.addAction(path)
+            action.triggered.connect(lambda _=False, p=path: self.open_path(p))
+        if not self.recent_menu.actions():
+            self.recent_menu.addAction("(none yet)").setEnabled(False)
+
+    def import_files(self) -> None:
+        QMessageBox.information(self, "Import", "Use: akkord import PROJECT FILES…")
+
+    def export_files(self) -> None:
+        QMessageBox.information(self, "Export",
+                                "Use: akkord export PROJECT --format jsonl --out FILE")
+
+    # -- views ----------
+    def show_shortcuts(self) -> None:
+        self.overlay.open(self.session.schema)
+
+    def show_timeline(self) -> None:
+        self.statusBar().showMessage("The timeline is not available yet", 3000)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.project.close()
+        settings().setValue("window/geometry", self.saveGeometry())
+        if not getattr(self, "_keep_project_open", False):
+            self.project.close()
         super().closeEvent(event)

@@ -136,7 +136,7 @@ class Annotation:
     def schema(self) -> Schema:
         return self.project.schema
 
-    # -- reading ------------------------------------------------------------------------
+    # -- reading ----------
     def load_document(self, doc_id: int) -> DocumentView:
         with self.project.read() as session:
             doc = session.get(Document, doc_id)
@@ -252,7 +252,7 @@ class Annotation:
                 DocumentState.status == "done")) or 0
         return Progress(done, total)
 
-    # -- checks ------------------------------------------------------------------------------
+    # -- checks ----------
     def _check_label(self, label: str, entity_id: int | None, session: Session) -> None:
         schema = self.schema
         if label not in schema.label_names:
@@ -283,7 +283,7 @@ class Annotation:
             session.execute(insert(DocumentState).values(
                 document_id=doc_id, annotator_id=self.annotator_id, status="in progress"))
 
-    # -- mentions ------------------------------------------------------------------------------
+    # -- mentions ----------
     def add_mention(self, doc_id: int, start: int, end: int, label: str, *,
                     status: str = "manual", entity_id: int | None = None,
                     values: dict[str, tuple[Value, ...]] | None = None,
@@ -422,7 +422,7 @@ class Annotation:
         wanted = fold(text)
         return [row[0] for row in rows if fold(row[1]) == wanted]
 
-    # -- relations -------------------------------------------------------------------------
+    # -- relations ----------
     def add_relation(self, type_: str, head: int, tail: int, *,
                      restore_id: int | None = None) -> RelationView:
         head_view, tail_view = self.mention(head), self.mention(tail)
@@ -484,7 +484,7 @@ class Annotation:
             return self.set_attribute(entity.id, attr.name, new, entity.version)
         return None
 
-    # -- documents -------------------------------------------------------------------------------
+    # -- documents ----------
     def set_status(self, doc_id: int, status: str) -> str:
         """Set this annotator's status of a document; returns the old one."""
         if status not in DOCUMENT_STATUSES:
@@ -502,7 +502,7 @@ class Annotation:
                     DocumentState.annotator_id == self.annotator_id).values(status=status))
         return old or "new"
 
-    # -- entities ----------------------------------------------------------------------------------
+    # -- entities ----------
     def create_entity(self, kind: str, name: str, aliases: Sequence[str] = (), *,
                       restore: EntitySnapshot | None = None) -> EntityView:
         try:

@@ -41,19 +41,22 @@ def _entries(session: Session, kind: str) -> list[_Entry]:
 
 
 def _score(entry: _Entry, forms: list[str], words: set[str]) -> tuple[float, str]:
+    """How well one of the entity's names matches: exact 100 (alias 95), prefix 60,
+    surname (last word) 55, substring 40, else 20 per shared word."""
     best, matched = 0.0, ""
     for i, candidate in enumerate(entry.forms):
         shown = entry.name if i == 0 else candidate
+        candidate_words = tokens(candidate)
         if candidate in forms:
             score = 100.0 if i == 0 else 95.0
         elif any(candidate.startswith(f) for f in forms if len(f) >= 2):
             score = 60.0
+        elif candidate_words and candidate_words[-1] in words:
+            score = 55.0
         elif any(f in candidate for f in forms if len(f) >= 3):
             score = 40.0
         else:
-            overlap = words & set(tokens(candidate))
-            last = tokens(candidate)[-1:] if candidate else []
-            score = 50.0 if last and last[0] in words else 20.0 * len(overlap)
+            score = 20.0 * len(words & set(candidate_words))
         if score > best:
             best, matched = score, shown
     return best, matched

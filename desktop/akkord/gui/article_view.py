@@ -1,0 +1,384 @@
+"""The article, read and annotated with the keyboard and mouse.
+
+Technique (measured, see ``benchmarks/bench_gui.py``): a read-only ``QTextEdit`` holds
+the plain text (markup in an article is text, never HTML) with block and character
+formats only for the article's parts; mentions are *not* formats. They are painted in
+``paintEvent`` under the text, from the :class:`~akkord.gui.document_model.DocumentModel`,
+and only for the lines on screen. So opening a long document costs one ``setPlainText``,
+adding or deleting a mention costs one rectangle's repaint, and overlapping or nested
+mentions are all visible: the outermost is a tinted box, each mention nested inside
+another gets its own coloured bar in the line gap below (level 1, 2, …).
+
+Signals carry code-point offsets; the view converts to and from the UTF-16 positions
+Qt counts.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QResizeEvent,
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextCursor,
+)
+from PySide6.QtWidgets import QTextEdit, QWidget
+
+from akkord.domain.schema import Schema
+from akkord.gui import theme
+from akkord.gui.document_model import DocumentModel
+from akkord.services.views import MentionView
+from akkord.textproc.spans import next_word_end, previous_word_start, snap_to_words
+
+_BAR = 2.5  # thickness of a nesting bar
+_BAR_STEP = 3.5  # distance between stacked bars
+_PART_STYLES: dict[str, tuple[float, int, bool, bool]] = {
+    # kind: (size factor, weight, italic, muted)
+    "title": (1.55, 700, False, False),
+    "lead": (1.05, 600, False, False),
+    "heading": (1.12, 700, False, False),
+    "caption": (0.92, 400, True, True),
+    "byline": (0.9, 400, False, True),
+    "published": (0.9, 400, False, True),
+    "dateline": (0.9, 400, False, True),
+}
+
+
+class ArticleView(QTextEdit):
+    """Shows one document; emits what the annotator asks for, never edits the database."""
+
+    label_key = Signal(str, int, int, bool)  # label, start, end (snapped), text was selected
+    mention_clicked = Signal(int)
+    cleared = Signal()
+    command = Signal(str)  # delete, link, next, previous, start-left, start-right, end-…
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setUndoRedoEnabled(False)
+        self.setAcceptRichText(False)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                     | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.setFrameShape(QTextEdit.Shape.NoFrame)
+        self.setFont(theme.reading_font())
+        palette = self.palette()
+        for role in (QPalette.ColorRole.Base, QPalette.ColorRole.Window):
+            palette.setColor(role, QColor(theme.PAPER))
+        self.setPalette(palette)
+        self.setAutoFillBackground(True)
+        self.document().setDocumentMargin(28)
+        self.model: DocumentModel | None = None
+        self.colors: dict[str, QColor] = {}
+        self.keys: dict[str, str] = {}
+        self.selected: int | None = None
+        self.emphasised: set[int] = set()
+        self._press: QPoint | None = None
+
+    # -- content ----------
+    def set_schema(self, schema: Schema) -> None:
+        self.colors = {label.name: QColor(label.color) for label in schema.labels}
+        self.keys = {label.key: label.name for label in schema.labels}
+        self.viewport().update()
+
+    def set_document(self, model: DocumentModel | None) -> None:
+        self.model = model
+        self.selected = None
+        self.emphasised = set()
+        self.setPlainText(model.text if model else "")
+        if model is not None:
+            self._format_parts(model)
+        self.moveCursor(QTextCursor.MoveOperation.Start)
+        self.verticalScrollBar().setValue(0)
+
+    def _format_parts(self, model: DocumentModel) -> None:
+        cursor = QTextCursor(self.document())
+        cursor.beginEditBlock()
+        cursor.select(QTextCursor.SelectionType.Document)
+        block = QTextBlockFormat()
+        block.setLineHeight(theme.LINE_HEIGHT_PERCENT,
+                            QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
+        cursor.mergeBlockFormat(block)
+        base = self.font().pointSizeF()
+        for part in model.parts:
+            style = _PART_STYLES.get(part.kind)
+            if style is None:
+                continue
+            size, weight, italic, muted = style
+            fmt = QTextCharFormat()
+            fmt.setFontPointSize(base * size)
+            fmt.setFontWeight(weight)
+            fmt.setFontItalic(italic)
+            if muted:
+                fmt.setForeground(QColor(theme.MUTED))
+            cursor.setPosition(model.to_qt(part.start))
+            cursor.setPosition(model.to_qt(part.end), QTextCursor.MoveMode.KeepAnchor)
+            cursor.mergeCharFormat(fmt)
+        cursor.endEditBlock()
+
+    # -- what to repaint ----------
+    def refresh(self, start: int, end: int) -> None:
+        """Repaint the lines of ``[start, end)`` (after a mention there changed)."""
+        if self.model is None:
+            return
+        rects = self.span_rects(start, max(end, start + 1))
+        if not rects:
+            return
+        area = QRectF(rects[0])
+        for rect in rects[1:]:
+            area = area.united(rect)
+        margin = _BAR_STEP * (self.model.index.max_level + 2) + 4
+        self.viewport().update(area.adjusted(-4, -4, 4, margin).toAlignedRect())
+
+    def select_mention(self, mention_id: int | None, *, scroll: bool = True) -> None:
+        previous, self.selected = self.selected, mention_id
+        for key in (previous, mention_id):
+            if key is not None and self.model is not None and key in self.model.mentions:
+                self.refresh(*self.model.index.span(key))
+        if mention_id is not None and self.model is not None and scroll:
+            mention = self.model.mentions.get(mention_id)
+            if mention is not None:
+                cursor = self.textCursor()
+                cursor.setPosition(self.model.to_qt(mention.start))
+                self.setTextCursor(cursor)
+                self.ensureCursorVisible()
+        self.viewport().update()  # relation arcs may span the page
+
+    def emphasise(self, mention_ids: set[int]) -> None:
+        self.emphasised = mention_ids
+        self.viewport().update()
+
+    def reveal(self, start: int, end: int) -> None:
+        """Scroll to a span and select its text (used when jumping from a list)."""
+        if self.model is None:
+            return
+        cursor = self.textCursor()
+        cursor.setPosition(self.model.to_qt(start))
+        cursor.setPosition(self.model.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+
+    # -- geometry ----------
+    def _offset(self) -> QPointF:
+        return QPointF(-self.horizontalScrollBar().value(), -self.verticalScrollBar().value())
+
+    def span_rects(self, start: int, end: int) -> list[QRectF]:
+        """Viewport rectangles covering ``[start, end)``, one per line it touches."""
+        assert self.model is not None
+        qstart, qend = self.model.to_qt(start), self.model.to_qt(end)
+        document = self.document()
+        layout = document.documentLayout()
+        offset = self._offset()
+        rects: list[QRectF] = []
+        block = document.findBlock(qstart)
+        while block.isValid() and block.position() < qend:
+            text_layout = block.layout()
+            origin = layout.blockBoundingRect(block).topLeft() + offset
+            position = block.position()
+            for i in range(text_layout.lineCount()):
+                line = text_layout.lineAt(i)
+                line_start = position + line.textStart()
+                line_end = line_start + line.textLength()
+                if line_end <= qstart or line_start >= qend:
+                    continue
+                x1 = _x(line.cursorToX(max(qstart, line_start) - position))
+                x2 = _x(line.cursorToX(min(qend, line_end) - position))
+                rects.append(QRectF(origin.x() + x1, origin.y() + line.y(),
+                                    max(x2 - x1, 2.0), line.height()))
+            block = block.next()
+        return rects
+
+    def visible_range(self) -> tuple[int, int]:
+        assert self.model is not None
+        top = self.cursorForPosition(QPoint(0, 0)).position()
+        bottom = self.cursorForPosition(QPoint(self.viewport().width(),
+                                               self.viewport().height())).position()
+        return self.model.from_qt(top), self.model.from_qt(bottom) + 1
+
+    def position_at(self, point: QPoint) -> int:
+        assert self.model is not None
+        return self.model.from_qt(self.cursorForPosition(point).position())
+
+    # -- painting ----------
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if self.model is not None and self.model.mentions:
+            painter = QPainter(self.viewport())
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setClipRect(event.rect())
+            start, end = self.visible_range()
+            for key in self.model.index.overlapping(start, end):
+                self._paint_mention(painter, self.model.mentions[key], event.rect())
+            painter.end()
+        super().paintEvent(event)
+        if self.model is not None and self.selected in self.model.mentions:
+            painter = QPainter(self.viewport())
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            self._paint_relations(painter, self.selected)
+            painter.end()
+
+    def _paint_mention(self, painter: QPainter, mention: MentionView, clip: QRect) -> None:
+        if mention.status == "rejected":
+            return
+        assert self.model is not None
+        base = self.colors.get(mention.label, QColor(theme.MUTED))
+        level = self.model.index.level(mention.id)
+        suggested = mention.status == "suggested"
+        selected = mention.id == self.selected
+        for rect in self.span_rects(mention.start, mention.end):
+            if not rect.intersects(QRectF(clip)):
+                continue
+            fill = QColor(base)
+            fill.setAlpha(28 if suggested else (95 if selected else 60) if level == 0 else 30)
+            box = rect.adjusted(-1, 0, 1, 1) if level == 0 else rect.adjusted(0, 2, 0, 0)
+            painter.fillRect(box, fill)
+            bar = QColor(base)
+            bar.setAlpha(110 if suggested else 235)
+            y = rect.bottom() + 1 + _BAR_STEP * level
+            pen = QPen(bar, _BAR, Qt.PenStyle.DashLine if suggested else Qt.PenStyle.SolidLine,
+                       Qt.PenCapStyle.FlatCap)
+            painter.setPen(pen)
+            painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
+            if selected or mention.id in self.emphasised:
+                outline = QPen(bar.darker(135) if selected else QColor(theme.ACCENT), 1.6,
+                               Qt.PenStyle.SolidLine if selected else Qt.PenStyle.DotLine)
+                painter.setPen(outline)
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawRoundedRect(rect.adjusted(-2, -1, 2, 2 + _BAR_STEP * level), 3, 3)
+
+    def _paint_relations(self, painter: QPainter, mention_id: int) -> None:
+        """Arcs from the selected mention to the mentions it is related to."""
+        assert self.model is not None
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * 0.72)
+        painter.setFont(font)
+        for relation in self.model.relations_of(mention_id):
+            head, tail = self.model.mentions.get(relation.head), \
+                self.model.mentions.get(relation.tail)
+            if head is None or tail is None:
+                continue
+            a, b = self.span_rects(head.start, head.end), self.span_rects(tail.start, tail.end)
+            if not a or not b:
+                continue
+            start, end = QPointF(a[0].center().x(), a[0].top()), \
+                QPointF(b[0].center().x(), b[0].top())
+            lift = 18 + abs(end.x() - start.x()) * 0.08 + abs(end.y() - start.y()) * 0.15
+            control = QPointF((start.x() + end.x()) / 2, min(start.y(), end.y()) - lift)
+            path = QPainterPath(start)
+            path.quadTo(control, end)
+            color = QColor(theme.INK)
+            color.setAlpha(170)
+            painter.setPen(QPen(color, 1.3))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(path)
+            painter.setBrush(color)
+            painter.drawEllipse(end, 2.6, 2.6)
+            label = relation.type
+            mid = path.pointAtPercent(0.5)
+            width = painter.fontMetrics().horizontalAdvance(label) + 8
+            box = QRectF(mid.x() - width / 2, mid.y() - 9, width, 15)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(theme.PAPER))
+            painter.drawRoundedRect(box, 4, 4)
+            painter.setPen(color)
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, label)
+
+    # -- layout ----------
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        side = max(0, (event.size().width() - theme.READING_WIDTH) // 2)
+        self.setViewportMargins(side, 0, side, 0)
+        super().resizeEvent(event)
+
+    # -- input ----------
+    def selection(self) -> tuple[int, int] | None:
+        """The selected text (or the word at the cursor), snapped to whole words."""
+        if self.model is None:
+            return None
+        cursor = self.textCursor()
+        start = self.model.from_qt(cursor.selectionStart())
+        end = self.model.from_qt(cursor.selectionEnd())
+        return snap_to_words(self.model.text, start, end)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self.model is None:
+            super().keyPressEvent(event)
+            return
+        key, mods = event.key(), event.modifiers()
+        plain = mods in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
+        if plain and event.text() in self.keys:
+            span = self.selection()
+            self.label_key.emit(self.keys[event.text()], *(span or (-1, -1)),
+                                self.textCursor().hasSelection())
+            return
+        named = self._command_for(key, mods)
+        if named is not None:
+            self.command.emit(named)
+            return
+        if mods == Qt.KeyboardModifier.ShiftModifier and key in (Qt.Key.Key_Left,
+                                                                  Qt.Key.Key_Right):
+            self._extend_by_word(1 if key == Qt.Key.Key_Right else -1)
+            return
+        super().keyPressEvent(event)
+
+    @staticmethod
+    def _command_for(key: int, mods: Qt.KeyboardModifier) -> str | None:
+        alt = Qt.KeyboardModifier.AltModifier
+        alt_shift = alt | Qt.KeyboardModifier.ShiftModifier
+        table: dict[tuple[int, object], str] = {
+            (Qt.Key.Key_Delete, Qt.KeyboardModifier.NoModifier): "delete",
+            (Qt.Key.Key_Backspace, Qt.KeyboardModifier.NoModifier): "delete",
+            (Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier): "link",
+            (Qt.Key.Key_Enter, Qt.KeyboardModifier.KeypadModifier): "link",
+            (Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier): "clear",
+            (Qt.Key.Key_Tab, Qt.KeyboardModifier.NoModifier): "next",
+            (Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier): "previous",
+            (Qt.Key.Key_Left, alt): "start-left",
+            (Qt.Key.Key_Right, alt): "start-right",
+            (Qt.Key.Key_Left, alt_shift): "end-left",
+            (Qt.Key.Key_Right, alt_shift): "end-right",
+        }
+        return table.get((key, mods))
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        return False  # Tab moves between mentions, not out of the text
+
+    def _extend_by_word(self, step: int) -> None:
+        assert self.model is not None
+        cursor = self.textCursor()
+        position = self.model.from_qt(cursor.position())
+        target = (next_word_end(self.model.text, position) if step > 0
+                  else previous_word_start(self.model.text, position))
+        cursor.setPosition(self.model.to_qt(target), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._press = event.position().toPoint()
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        moved = self._press is not None and (
+            event.position().toPoint() - self._press).manhattanLength() > 3
+        if self.model is None or moved or event.button() != Qt.MouseButton.LeftButton:
+            return
+        hits = self.model.index.at(self.position_at(event.position().toPoint()))
+        hits = [h for h in hits if self.model.mentions[h].status != "rejected"]
+        if not hits:
+            self.cleared.emit()
+            return
+        # Clicking again on nested mentions cycles from the innermost outwards.
+        chosen = hits[(hits.index(self.selected) + 1) % len(hits)] if self.selected in hits \
+            else hits[0]
+        self.mention_clicked.emit(chosen)
+
+
+def _x(result: object) -> float:
+    """``QTextLine.cursorToX`` returns ``(x, position)`` in PySide6."""
+    return float(result[0] if isinstance(result, tuple) else result)  # type: ignore[arg-type]

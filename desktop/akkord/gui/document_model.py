@@ -1,0 +1,86 @@
+"""The open document as the text view sees it: text, mentions, relations, their index.
+
+Kept in memory and updated in place after each committed edit (the database is the
+truth; this is its picture), so the view repaints without re-reading anything. Offsets
+here are code points, as everywhere in Akkord; :meth:`to_qt`/:meth:`from_qt` convert to
+the UTF-16 positions a ``QTextDocument`` counts (they differ only when the text holds
+characters outside the Basic Multilingual Plane, such as emoji).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from akkord.services.views import DocumentView, MentionView, RelationView
+from akkord.textproc.offsets import from_utf16_offsets, utf16_offsets
+from akkord.textproc.spans import SpanIndex
+
+
+class DocumentModel:
+    def __init__(self, view: DocumentView) -> None:
+        self.id = view.id
+        self.title = view.title
+        self.text = view.text
+        self.date = view.date
+        self.parts = view.parts
+        self.meta = view.meta
+        self.status = view.status
+        self.mentions: dict[int, MentionView] = {m.id: m for m in view.mentions}
+        self.relations: dict[int, RelationView] = {r.id: r for r in view.relations}
+        self.index = SpanIndex((m.start, m.end, m.id) for m in view.mentions)
+        self.to_qt = utf16_offsets(self.text)
+        self.from_qt = from_utf16_offsets(self.text)
+
+    # -- changes (after the database committed them) -------------------------------------
+    def put_mention(self, mention: MentionView) -> tuple[int, int]:
+        """Add or replace a mention; returns the text range to repaint."""
+        old = self.mentions.get(mention.id)
+        self.mentions[mention.id] = mention
+        if old is None:
+            self.index.add(mention.start, mention.end, mention.id)
+            return mention.start, mention.end
+        if (old.start, old.end) != (mention.start, mention.end):
+            self.index.move(mention.id, mention.start, mention.end)
+        return min(old.start, mention.start), max(old.end, mention.end)
+
+    def drop_mention(self, mention_id: int) -> tuple[int, int] | None:
+        mention = self.mentions.pop(mention_id, None)
+        if mention is None:
+            return None
+        self.index.remove(mention_id)
+        for rel_id in [r.id for r in self.relations.values()
+                       if mention_id in (r.head, r.tail)]:
+            del self.relations[rel_id]
+        return mention.start, mention.end
+
+    def put_relation(self, relation: RelationView) -> None:
+        self.relations[relation.id] = relation
+
+    def drop_relation(self, relation_id: int) -> None:
+        self.relations.pop(relation_id, None)
+
+    # -- queries ----------
+    def surface(self, mention_id: int) -> str:
+        mention = self.mentions[mention_id]
+        return self.text[mention.start:mention.end]
+
+    def relations_of(self, mention_id: int) -> list[RelationView]:
+        return sorted((r for r in self.relations.values() if mention_id in (r.head, r.tail)),
+                      key=lambda r: r.id)
+
+    def mentions_of_entity(self, entity_id: int) -> list[int]:
+        return [m.id for m in sorted(self.mentions.values(), key=lambda m: m.start)
+                if m.entity_id == entity_id]
+
+    def in_order(self, ids: Iterable[int] | None = None) -> list[MentionView]:
+        chosen = self.mentions.values() if ids is None else (self.mentions[i] for i in ids)
+        return sorted(chosen, key=lambda m: (m.start, -m.end, m.id))
+
+    def neighbour(self, mention_id: int | None, step: int) -> int | None:
+        """The next (``step`` 1) or previous (-1) mention in text order, wrapping."""
+        keys = self.index.keys()
+        if not keys:
+            return None
+        if mention_id is None or mention_id not in self.index:
+            return keys[0] if step > 0 else keys[-1]
+        return keys[(keys.index(mention_id) + step) % len(keys)]

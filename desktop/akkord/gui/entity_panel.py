@@ -1,0 +1,221 @@
+"""Side panel: the actors, demands, meetings (… every linked kind) of the document or project.
+
+Selecting an entity highlights its mentions in the text; double-click jumps to its first
+mention (opening the document that has it, in project view). Two selected entities can
+be merged; an unused one deleted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from akkord.gui.session import AnnotationSession
+from akkord.services.views import EntityView
+
+Index = QModelIndex | QPersistentModelIndex
+_COLUMNS = ("Name", "Mentions", "Docs")
+
+
+class EntityTableModel(QAbstractTableModel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[EntityView] = []
+
+    def set_entities(self, rows: list[EntityView]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(_COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return _COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        entity = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (entity.name, entity.mentions, entity.documents)[index.column()]
+        if role == Qt.ItemDataRole.UserRole:
+            return entity.id
+        if role == Qt.ItemDataRole.ToolTipRole:
+            aliases = ", ".join(entity.aliases)
+            return f"{entity.key}" + (f"\nalso: {aliases}" if aliases else "")
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() > 0:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class _KindTab(QWidget):
+    def __init__(self, kind: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.kind = kind
+        self.model = EntityTableModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy.setSortRole(Qt.ItemDataRole.DisplayRole)
+        self.table = QTableView(self)
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.verticalHeader().hide()
+        self.table.setShowGrid(False)
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table)
+
+    def selected_ids(self) -> list[int]:
+        return [int(i.data(Qt.ItemDataRole.UserRole))
+                for i in self.table.selectionModel().selectedRows()]
+
+
+class EntityPanel(QWidget):
+    entity_selected = Signal(object)  # entity id | None
+    entity_activated = Signal(int)
+
+    def __init__(self, session: AnnotationSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.scope = QComboBox(self)
+        self.scope.addItem("This document", "document")
+        self.scope.addItem("Whole project", "project")
+        self.filter = QLineEdit(self, placeholderText="Filter…", clearButtonEnabled=True)
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        self.kind_tabs: dict[str, _KindTab] = {}
+        linked = {label.entity for label in session.schema.labels if label.entity}
+        for kind in session.schema.kinds:
+            if kind.name in linked:
+                tab = _KindTab(kind.name, self)
+                self.kind_tabs[kind.name] = tab
+                self.tabs.addTab(tab, kind.display + "s")
+                tab.table.selectionModel().selectionChanged.connect(self._selection)
+                tab.table.doubleClicked.connect(
+                    lambda index: self.entity_activated.emit(
+                        int(index.data(Qt.ItemDataRole.UserRole))))
+        self.merge_button = QPushButton("Merge", self)
+        self.merge_button.setToolTip("Merge the selected entities into the most used one")
+        self.delete_button = QPushButton("Delete unused", self)
+        self.merge_button.clicked.connect(self.merge_selected)
+        self.delete_button.clicked.connect(self.delete_selected)
+        top = QHBoxLayout()
+        top.addWidget(self.scope)
+        top.addWidget(self.filter, 1)
+        bottom = QHBoxLayout()
+        bottom.addStretch(1)
+        bottom.addWidget(self.merge_button)
+        bottom.addWidget(self.delete_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.tabs)
+        layout.addLayout(bottom)
+        self.scope.currentIndexChanged.connect(lambda _i: self.reload())
+        self.filter.textChanged.connect(self._filter)
+        self.tabs.currentChanged.connect(lambda _i: self._selection())
+        session.entities_changed.connect(self.reload)
+        session.document_opened.connect(lambda _doc: self.reload())
+
+    @property
+    def project_wide(self) -> bool:
+        return bool(self.scope.currentData() == "project")
+
+    def reload(self) -> None:
+        document = self.session.document
+        for kind, tab in self.kind_tabs.items():
+            selected = set(tab.selected_ids())
+            if self.project_wide:
+                rows = self.session.service.entities(kind)
+            elif document is not None:
+                rows = self.session.service.entities(kind, document.id)
+            else:
+                rows = []
+            tab.model.set_entities(rows)
+            for row in range(tab.proxy.rowCount()):
+                index = tab.proxy.index(row, 0)
+                if int(index.data(Qt.ItemDataRole.UserRole)) in selected:
+                    tab.table.selectRow(row)
+            self.tabs.setTabText(self.tabs.indexOf(tab),
+                                 f"{self.session.schema.kind(kind).display}s ({len(rows)})")
+
+    def _filter(self, text: str) -> None:
+        for tab in self.kind_tabs.values():
+            tab.proxy.setFilterFixedString(text)
+
+    def current_tab(self) -> _KindTab | None:
+        widget = self.tabs.currentWidget()
+        return widget if isinstance(widget, _KindTab) else None
+
+    def _selection(self, *_args: object) -> None:
+        tab = self.current_tab()
+        ids = tab.selected_ids() if tab else []
+        self.entity_selected.emit(ids[0] if len(ids) == 1 else None)
+
+    def show_entity(self, entity_id: int) -> None:
+        for tab in self.kind_tabs.values():
+            for row in range(tab.proxy.rowCount()):
+                if int(tab.proxy.index(row, 0).data(Qt.ItemDataRole.UserRole)) == entity_id:
+                    self.tabs.setCurrentWidget(tab)
+                    tab.table.selectRow(row)
+                    return
+
+    def merge_selected(self) -> None:
+        tab = self.current_tab()
+        ids = tab.selected_ids() if tab else []
+        if len(ids) != 2:
+            QMessageBox.information(self, "Merge", "Select exactly two entities to merge.")
+            return
+        first, second = (self.session.entity(i) for i in ids)
+        if first is None or second is None:
+            return
+        keep, drop = (first, second) if first.mentions >= second.mentions else (second, first)
+        answer = QMessageBox.question(
+            self, "Merge", f"Merge “{drop.name}” into “{keep.name}”?\n\nIts mentions, references "
+            f"and aliases move to “{keep.name}”. Undo (Ctrl+Z) splits them again.")
+        if answer == QMessageBox.StandardButton.Yes:
+            self.session.merge(keep, drop)
+
+    def delete_selected(self) -> None:
+        tab = self.current_tab()
+        for entity_id in tab.selected_ids() if tab else []:
+            entity = self.session.entity(entity_id)
+            if entity is not None:
+                self.session.delete_entity(entity)  # refused, with the reason, when used

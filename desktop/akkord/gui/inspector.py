@@ -1,0 +1,317 @@
+"""The inspector: the selected mention, its canonical entity and its relations.
+
+Everything shown is editable and saved at once, through the session's undoable commands:
+the mention's label and status, its link (change, unlink, split off, link the identical
+mentions), the entity's name, aliases and schema attributes, and the relations from
+and to the mention.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from akkord.domain.entities import Value
+from akkord.gui.attribute_form import AttributeForm
+from akkord.gui.entity_picker import Ranker
+from akkord.gui.session import AnnotationSession
+from akkord.services.views import EntityView, MentionView
+
+
+def chip(color: str, text: str) -> str:
+    return (f'<span style="background:{color}; color:white; border-radius:3px; '
+            f'padding:1px 5px; font-weight:600;">&nbsp;{text}&nbsp;</span>')
+
+
+class RelationDialog(QDialog):
+    """Choose a relation type and the other mention, by keyboard."""
+
+    def __init__(self, session: AnnotationSession, mention: MentionView,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Add relation")
+        self.session, self.mention = session, mention
+        self.options: list[tuple[str, int, int]] = []  # (type, head, tail)
+        self.list = QListWidget(self)
+        self.filter = QLineEdit(self, placeholderText="Filter by type or text…")
+        self.filter.textChanged.connect(self._fill)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.list.itemActivated.connect(lambda _i: self.accept())
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"Relations of “{session.document.surface(mention.id)}”"
+                                if session.document else "", self))
+        layout.addWidget(self.filter)
+        layout.addWidget(self.list)
+        layout.addWidget(buttons)
+        self.resize(560, 420)
+        self._fill("")
+
+    def _fill(self, text: str) -> None:
+        document = self.session.document
+        assert document is not None
+        self.list.clear()
+        self.options = []
+        here = self.mention
+        others = sorted(document.mentions.values(), key=lambda m: abs(m.start - here.start))
+        for rtype in self.session.schema.relations:
+            for other in others:
+                if other.id == here.id:
+                    continue
+                for head, tail in ((here, other), (other, here)):
+                    if not rtype.allows(head.label, tail.label):
+                        continue
+                    words = (f"{document.surface(head.id)}  —{rtype.name}→  "
+                             f"{document.surface(tail.id)}")
+                    if text.casefold() not in words.casefold():
+                        continue
+                    item = QListWidgetItem(words)
+                    item.setToolTip(rtype.description)
+                    self.list.addItem(item)
+                    self.options.append((rtype.name, head.id, tail.id))
+        if self.list.count():
+            self.list.setCurrentRow(0)
+
+    def choice(self) -> tuple[str, int, int] | None:
+        row = self.list.currentRow()
+        return self.options[row] if 0 <= row < len(self.options) else None
+
+
+class Inspector(QScrollArea):
+    link_requested = Signal(int)  # mention id: open the picker
+
+    def __init__(self, session: AnnotationSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setWidgetResizable(True)
+        self.entity: EntityView | None = None
+        body = QWidget(self)
+        self.setWidget(body)
+        layout = QVBoxLayout(body)
+        self.empty = QLabel("Select text and press a label key (1–5), or click a highlight.",
+                            body)
+        self.empty.setWordWrap(True)
+        self.empty.setObjectName("muted")
+        layout.addWidget(self.empty)
+        layout.addWidget(self._mention_box(body))
+        layout.addWidget(self._entity_box(body))
+        layout.addWidget(self._relation_box(body))
+        layout.addStretch(1)
+        session.selection_changed.connect(self.show_mention)
+        session.relations_changed.connect(lambda: self.show_mention(session.selected))
+        self.show_mention(None)
+
+    # -- building ----------
+    def _mention_box(self, parent: QWidget) -> QGroupBox:
+        self.mention_box = QGroupBox("Mention", parent)
+        form = QFormLayout(self.mention_box)
+        self.surface = QLabel(self.mention_box)
+        self.surface.setWordWrap(True)
+        self.surface.setTextFormat(Qt.TextFormat.RichText)
+        self.label_combo = QComboBox(self.mention_box)
+        for label in self.session.schema.labels:
+            self.label_combo.addItem(f"{label.name}  ({label.key})", label.name)
+        self.label_combo.activated.connect(self._relabel)
+        self.status = QLabel(self.mention_box)
+        self.accept_button = QPushButton("Accept (Enter)", self.mention_box)
+        self.reject_button = QPushButton("Reject (Del)", self.mention_box)
+        self.accept_button.clicked.connect(lambda: self._on_mention(self.session.accept))
+        self.reject_button.clicked.connect(lambda: self._on_mention(self.session.delete_mention))
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.status, 1)
+        status_row.addWidget(self.accept_button)
+        status_row.addWidget(self.reject_button)
+        self.mention_form = AttributeForm(self._name, self._ranker_for, self.mention_box)
+        self.mention_form.changed.connect(self._mention_value)
+        form.addRow(self.surface)
+        form.addRow("label", self.label_combo)
+        form.addRow("status", status_row)
+        form.addRow(self.mention_form)
+        return self.mention_box
+
+    def _entity_box(self, parent: QWidget) -> QGroupBox:
+        self.entity_box = QGroupBox("Entity", parent)
+        form = QFormLayout(self.entity_box)
+        self.entity_name = QLineEdit(self.entity_box)
+        self.entity_name.editingFinished.connect(self._rename)
+        self.entity_key = QLabel(self.entity_box)
+        self.entity_key.setObjectName("muted")
+        self.aliases = QLineEdit(self.entity_box, placeholderText="other names, comma separated")
+        self.aliases.editingFinished.connect(self._set_aliases)
+        buttons = QHBoxLayout()
+        self.link_button = QPushButton("Link… (Enter)", self.entity_box)
+        self.unlink_button = QPushButton("Unlink", self.entity_box)
+        self.split_button = QPushButton("Split off", self.entity_box)
+        self.split_button.setToolTip("Give this mention its own new entity")
+        for button in (self.link_button, self.unlink_button, self.split_button):
+            buttons.addWidget(button)
+        self.link_button.clicked.connect(self._request_link)
+        self.unlink_button.clicked.connect(
+            lambda: self._on_mention(lambda m: self.session.link(m, None)))
+        self.split_button.clicked.connect(lambda: self._on_mention(self.session.split))
+        same = QHBoxLayout()
+        self.same_doc = QPushButton("Link identical in document", self.entity_box)
+        self.same_project = QPushButton("… in project", self.entity_box)
+        self.same_doc.clicked.connect(lambda: self._identical(False))
+        self.same_project.clicked.connect(lambda: self._identical(True))
+        same.addWidget(self.same_doc)
+        same.addWidget(self.same_project)
+        self.entity_form = AttributeForm(self._name, self._ranker_for, self.entity_box)
+        self.entity_form.changed.connect(self._entity_value)
+        self.unlinked = QLabel("Not linked yet: press Enter to choose or create the "
+                               "canonical entity.", self.entity_box)
+        self.unlinked.setWordWrap(True)
+        self.unlinked.setObjectName("muted")
+        form.addRow(self.unlinked)
+        form.addRow("name", self.entity_name)
+        form.addRow("", self.entity_key)
+        form.addRow("aliases", self.aliases)
+        form.addRow(buttons)
+        form.addRow(same)
+        form.addRow(self.entity_form)
+        return self.entity_box
+
+    def _relation_box(self, parent: QWidget) -> QGroupBox:
+        self.relation_box = QGroupBox("Relations", parent)
+        column = QVBoxLayout(self.relation_box)
+        self.relations = QListWidget(self.relation_box)
+        self.relations.setMaximumHeight(150)
+        row = QHBoxLayout()
+        add = QPushButton("Add relation… (R)", self.relation_box)
+        remove = QPushButton("Remove", self.relation_box)
+        add.clicked.connect(self.add_relation)
+        remove.clicked.connect(self._remove_relation)
+        row.addWidget(add)
+        row.addWidget(remove)
+        column.addWidget(self.relations)
+        column.addLayout(row)
+        return self.relation_box
+
+    def _request_link(self) -> None:
+        if self.session.selected is not None:
+            self.link_requested.emit(self.session.selected)
+
+    # -- showing ----------
+    def show_mention(self, mention_id: object) -> None:
+        document = self.session.document
+        mention = document.mentions.get(mention_id) if document and isinstance(
+            mention_id, int) else None
+        self.empty.setVisible(mention is None)
+        for box in (self.mention_box, self.entity_box, self.relation_box):
+            box.setVisible(mention is not None)
+        if mention is None or document is None:
+            self.entity = None
+            return
+        label = self.session.schema.label(mention.label)
+        self.surface.setText(f"{chip(label.color, label.name)} "
+                             f"<b>“{document.surface(mention.id)}”</b> "
+                             f"<span style='color:#6b7280'>{mention.start}–{mention.end}</span>")
+        self.label_combo.setCurrentIndex(self.label_combo.findData(mention.label))
+        self.status.setText(mention.status)
+        suggested = mention.status in ("suggested", "rejected")
+        self.accept_button.setVisible(suggested)
+        self.reject_button.setVisible(mention.status == "suggested")
+        self.mention_form.build(label.attributes)
+        self.mention_form.set_values(mention.values)
+        self.mention_form.setVisible(bool(label.attributes))
+        self._show_entity(mention, label.entity)
+        self._show_relations(mention)
+
+    def _show_entity(self, mention: MentionView, kind: str | None) -> None:
+        self.entity_box.setVisible(kind is not None)
+        if kind is None:
+            self.entity = None
+            return
+        spec = self.session.schema.kind(kind)
+        self.entity_box.setTitle(spec.display)
+        self.entity = self.session.entity(mention.entity_id) if mention.entity_id else None
+        linked = self.entity is not None
+        self.unlinked.setVisible(not linked)
+        for widget in (self.entity_name, self.entity_key, self.aliases, self.entity_form,
+                       self.unlink_button, self.split_button, self.same_doc, self.same_project):
+            widget.setVisible(linked)
+        self.link_button.setText("Change link… (Enter)" if linked else "Link… (Enter)")
+        if self.entity is not None:
+            self.entity_name.setText(self.entity.name)
+            self.entity_key.setText(f"{self.entity.key} · {self.entity.mentions} mention(s) in "
+                                    f"{self.entity.documents} document(s)")
+            self.aliases.setText(", ".join(self.entity.aliases))
+            self.entity_form.build(spec.attributes)
+            self.entity_form.set_values(self.entity.values)
+
+    def _show_relations(self, mention: MentionView) -> None:
+        document = self.session.document
+        assert document is not None
+        self.relations.clear()
+        for relation in document.relations_of(mention.id):
+            head, tail = document.surface(relation.head), document.surface(relation.tail)
+            item = QListWidgetItem(f"{head}  —{relation.type}→  {tail}")
+            item.setData(Qt.ItemDataRole.UserRole, relation.id)
+            self.relations.addItem(item)
+
+    # -- resolving names and candidates for the forms ----------
+    def _name(self, entity_id: int) -> str:
+        entity = self.session.entity(entity_id)
+        return entity.name if entity else f"#{entity_id}"
+
+    def _ranker_for(self, kind: str) -> Ranker:
+        return lambda query: self.session.candidates(kind, query)
+
+    # -- edits ----------
+    def _on_mention(self, action: object) -> None:
+        if self.session.selected is not None:
+            action(self.session.selected)  # type: ignore[operator]
+
+    def _relabel(self, index: int) -> None:
+        label = self.label_combo.itemData(index)
+        self._on_mention(lambda m: self.session.relabel(m, label))
+
+    def _mention_value(self, attribute: str, values: tuple[Value, ...]) -> None:
+        self._on_mention(lambda m: self.session.set_mention_values(m, attribute, values))
+
+    def _rename(self) -> None:
+        if self.entity is not None:
+            self.session.rename_entity(self.entity, self.entity_name.text())
+
+    def _set_aliases(self) -> None:
+        if self.entity is not None:
+            aliases = [a.strip() for a in self.aliases.text().split(",") if a.strip()]
+            self.session.set_aliases(self.entity, aliases)
+
+    def _entity_value(self, attribute: str, values: tuple[Value, ...]) -> None:
+        if self.entity is not None:
+            self.session.set_attribute(self.entity, attribute, values)
+
+    def _identical(self, project_wide: bool) -> None:
+        if self.session.selected is not None:
+            self.session.link_identical(self.session.selected, project_wide=project_wide)
+
+    def add_relation(self) -> None:
+        mention = self.session.selected_mention()
+        if mention is None:
+            return
+        dialog = RelationDialog(self.session, mention, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and (choice := dialog.choice()):
+            self.session.add_relation(*choice)
+
+    def _remove_relation(self) -> None:
+        item = self.relations.currentItem()
+        if item is not None:
+            self.session.delete_relation(int(item.data(Qt.ItemDataRole.UserRole)))

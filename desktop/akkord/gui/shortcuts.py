@@ -1,0 +1,106 @@
+"""The shortcut overlay (F1 or ?): every key, over the window, gone at the next key."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtWidgets import QWidget
+
+from akkord.domain.schema import Schema
+
+ANNOTATING = [
+    ("select text, then 1–5", "label it (snapped to whole words)"),
+    ("a label key on a mention", "relabel the selected mention"),
+    ("Shift+← / Shift+→", "extend the selection by a word"),
+    ("click a highlight", "select the mention (click again: the one around it)"),
+    ("Tab / Shift+Tab", "next / previous mention"),
+    ("Enter", "link the mention (picker) · accept a suggestion"),
+    ("Delete", "delete the mention · reject a suggestion"),
+    ("Alt+← / Alt+→", "move the mention's start by a word"),
+    ("Alt+Shift+← / →", "move the mention's end by a word"),
+    ("R", "add a relation from the selected mention"),
+    ("Ctrl+L / Ctrl+Shift+L", "link identical mentions in document / project"),
+    ("Esc", "clear the selection"),
+]
+GENERAL = [
+    ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo any edit"),
+    ("Ctrl+D", "mark the document done (again: in progress)"),
+    ("Ctrl+PgDown / Ctrl+PgUp", "next / previous document"),
+    ("Ctrl+F", "filter the documents"),
+    ("Ctrl+T", "show the timeline"),
+    ("Ctrl+O / Ctrl+N", "open / new project"),
+    ("Ctrl+I / Ctrl+E", "import / export"),
+    ("F1 or ?", "this overview"),
+]
+
+
+class ShortcutOverlay(QWidget):
+    """Drawn over its parent; any key or click closes it."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.schema: Schema | None = None
+        self.hide()
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        parent.installEventFilter(self)
+
+    def rows(self) -> list[tuple[str, str]]:
+        labels = [(label.key, f"label {label.name}") for label in
+                  (self.schema.labels if self.schema else ())]
+        return labels + ANNOTATING + GENERAL
+
+    def open(self, schema: Schema) -> None:
+        self.schema = schema
+        parent = self.parentWidget()
+        assert parent is not None
+        self.setGeometry(parent.rect())
+        self.show()
+        self.raise_()
+        self.setFocus()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
+            parent = self.parentWidget()
+            assert parent is not None
+            self.setGeometry(parent.rect())
+        return False
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        self.hide()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.hide()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.fillRect(self.rect(), QColor(20, 24, 31, 200))
+        rows = self.rows()
+        line = 24
+        width = min(860, self.width() - 40)
+        height = line * (len(rows) + 3)
+        box = QRectF((self.width() - width) / 2, max(20, (self.height() - height) / 2),
+                     width, height)
+        painter.setBrush(QColor("#fbfaf7"))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.drawRoundedRect(box, 10, 10)
+        title = QFont(self.font())
+        title.setPointSizeF(title.pointSizeF() * 1.3)
+        title.setBold(True)
+        painter.setFont(title)
+        painter.setPen(QColor("#1f2328"))
+        painter.drawText(box.adjusted(24, 14, -24, 0), Qt.AlignmentFlag.AlignLeft,
+                         "Keyboard shortcuts")
+        key_font, text_font = QFont(self.font()), QFont(self.font())
+        key_font.setBold(True)
+        y = box.top() + line * 2.2
+        for keys, meaning in rows:
+            painter.setFont(key_font)
+            painter.setPen(QColor("#2f6fde"))
+            painter.drawText(QRectF(box.left() + 24, y, 240, line),
+                             Qt.AlignmentFlag.AlignVCenter, keys)
+            painter.setFont(text_font)
+            painter.setPen(QColor("#1f2328"))
+            painter.drawText(QRectF(box.left() + 280, y, width - 300, line),
+                             Qt.AlignmentFlag.AlignVCenter, meaning)
+            y += line
