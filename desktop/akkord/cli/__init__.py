@@ -52,10 +52,11 @@ def main(ctx: click.Context, db_url: str | None) -> None:
 
 
 def _register() -> None:
-    from akkord.cli import gui_cmd, project_cmds, timex_cmd
+    from akkord.cli import gui_cmd, project_cmds, screenshot_cmd, timex_cmd
 
-    for command in (*project_cmds.COMMANDS, *gui_cmd.COMMANDS, *timex_cmd.COMMANDS):
-        main.add_command(command)
+    for module in (project_cmds, gui_cmd, timex_cmd, screenshot_cmd):
+        for command in module.COMMANDS:
+            main.add_command(command)
 
 
 _register()

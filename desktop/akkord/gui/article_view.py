@@ -76,6 +76,7 @@ class ArticleView(QTextEdit):
         self.setPalette(palette)
         self.setAutoFillBackground(True)
         self.document().setDocumentMargin(28)
+        self._top_margin = 56  # room above the first line for relation arcs
         self.model: DocumentModel | None = None
         self.colors: dict[str, QColor] = {}
         self.keys: dict[str, str] = {}
@@ -94,6 +95,9 @@ class ArticleView(QTextEdit):
         self.selected = None
         self.emphasised = set()
         self.setPlainText(model.text if model else "")
+        frame = self.document().rootFrame().frameFormat()
+        frame.setTopMargin(self._top_margin)
+        self.document().rootFrame().setFrameFormat(frame)
         if model is not None:
             self._format_parts(model)
         self.moveCursor(QTextCursor.MoveOperation.Start)

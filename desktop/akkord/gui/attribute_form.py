@@ -197,7 +197,7 @@ class RefField(_Field):
         for index, value in enumerate(values):
             self.rows.addWidget(self._row(index, value))
         if self.spec.many or not values:
-            add = QPushButton(f"＋ {self.spec.kind}" if self.spec.many else "Choose…", self)
+            add = QPushButton(f"Add {self.spec.kind}…" if self.spec.many else "Choose…", self)
             add.clicked.connect(self._pick)
             self.rows.addWidget(add)
 
@@ -267,6 +267,7 @@ class AttributeForm(QWidget):
         self.form = QFormLayout(self)
         self.form.setContentsMargins(0, 0, 0, 0)
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.fields: dict[str, _Field] = {}
         self._specs: tuple[Attribute, ...] = ()
 

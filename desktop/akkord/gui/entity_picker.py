@@ -67,7 +67,7 @@ class EntityPicker(QFrame):
         strong = bool(candidates) and candidates[0].score >= STRONG_MATCH
         typed = query.strip()
         if typed and not any(c.name.casefold() == typed.casefold() for c in candidates):
-            item = QListWidgetItem(f"＋ New {self.kind}: “{typed}”")
+            item = QListWidgetItem(f"+ New {self.kind}: “{typed}”")
             item.setData(Qt.ItemDataRole.UserRole, NEW)
             self.list.addItem(item)
         for candidate in candidates:

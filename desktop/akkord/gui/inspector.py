@@ -250,9 +250,11 @@ class Inspector(QScrollArea):
         self.link_button.setText("Change link… (Enter)" if linked else "Link… (Enter)")
         if self.entity is not None:
             self.entity_name.setText(self.entity.name)
+            self.entity_name.setCursorPosition(0)
             self.entity_key.setText(f"{self.entity.key} · {self.entity.mentions} mention(s) in "
                                     f"{self.entity.documents} document(s)")
             self.aliases.setText(", ".join(self.entity.aliases))
+            self.aliases.setCursorPosition(0)
             self.entity_form.build(spec.attributes)
             self.entity_form.set_values(self.entity.values)
 

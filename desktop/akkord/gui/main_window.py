@@ -200,7 +200,7 @@ class MainWindow(QMainWindow):
         s.relations_changed.connect(self.view.viewport().update)
         s.status_changed.connect(self._status_changed)
         s.failed.connect(self._failed)
-        s.undo_stack.indexChanged.connect(lambda _i: self.statusBar().showMessage("Saved", 1500))
+        s.undo_stack.indexChanged.connect(self._saved)
         self.view.label_key.connect(self.label_key)
         self.view.command.connect(self.view_command)
         self.view.mention_clicked.connect(s.select)
@@ -425,6 +425,9 @@ class MainWindow(QMainWindow):
         self.counts_label.setText(text + "  ·  ")
         self.documents.model.update(document.id, mentions=len(live), status=document.status)
 
+    def _saved(self, _index: int) -> None:
+        self.statusBar().showMessage("Saved", 1500)
+
     def _failed(self, message: str) -> None:
         self.statusBar().showMessage(message, 8000)
         QMessageBox.warning(self, "Akkord", message)
@@ -516,8 +519,13 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         self.overlay.open(self.session.schema)
 
+    def timeline_widget(self, create: bool = False) -> QWidget | None:
+        """The timeline (created on first use: pyqtgraph is slow to import)."""
+        return None
+
     def show_timeline(self) -> None:
-        self.statusBar().showMessage("The timeline is not available yet", 3000)
+        if self.timeline_widget(create=True) is None:
+            self.statusBar().showMessage("The timeline is not available yet", 3000)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         settings().setValue("window/geometry", self.saveGeometry())

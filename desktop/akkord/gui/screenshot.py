@@ -1,0 +1,73 @@
+"""Offscreen screenshots of the main window, for the README and for looking at changes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from akkord.store.project import Project
+
+SIZE = (1480, 920)
+
+
+def _choose(window: object) -> None:
+    """Open the richest document and select a mention that shows entity and relations."""
+    from akkord.gui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    summaries = window.documents.model.summaries()
+    if not summaries:
+        return
+    best = max(summaries, key=lambda s: (s.label_counts.get("MEETING", 0), s.mentions))
+    window.documents.select_document(best.id)
+    document = window.session.document
+    if document is None:
+        return
+    related = [m for m in document.in_order() if document.relations_of(m.id)
+               and m.entity_id is not None]
+    meetings = [m for m in related if m.label == "MEETING"]
+    chosen = (meetings or related or document.in_order())[:1]
+    if chosen:
+        window.session.select(chosen[0].id)
+
+
+def save_screenshots(project: Project, out: Path, layer: str = "gold",
+                     annotator: str = "gold") -> list[Path]:
+    """Save PNGs of the window and its parts into ``out``; return the files written."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from akkord.gui import theme
+    from akkord.gui.app import application
+    from akkord.gui.main_window import MainWindow
+
+    app = application()
+    theme.apply(app)
+    out.mkdir(parents=True, exist_ok=True)
+    window = MainWindow(project, annotator, layer)
+    window._keep_project_open = True  # the caller owns the project
+    window.resize(*SIZE)
+    window.show()
+    app.processEvents()
+    _choose(window)
+    app.processEvents()
+    shots = {
+        "main-window.png": window,
+        "article.png": window.view,
+        "inspector.png": window.inspector_dock,
+        "entities.png": window.entities_dock,
+        "documents.png": window.documents_dock,
+    }
+    written = []
+    for name, widget in shots.items():
+        path = out / name
+        if not widget.grab().save(str(path)):
+            raise OSError(f"could not write {path}")
+        written.append(path)
+    timeline = window.timeline_widget(create=True)
+    if timeline is not None:
+        window.timeline_dock.resize(SIZE[0], 420)  # type: ignore[union-attr]
+        app.processEvents()
+        path = out / "timeline.png"
+        window.timeline_dock.grab().save(str(path))  # type: ignore[union-attr]
+        written.append(path)
+    window.close()
+    return written
