@@ -193,12 +193,15 @@ class RenameEntity(EditCommand):
         self.entity_id, self.version, self.name, self.old = entity_id, version, name, ""
 
     def do(self) -> None:
-        self.old, self.version = self.service.rename_entity(self.entity_id, self.name,
-                                                            self.version)
+        self.old, version = self.service.rename_entity(
+            self.entity_id, self.name, self.session.version(self.entity_id, self.version))
+        self.session.wrote(self.entity_id, version)
         self.session.entities_touched()
 
     def undo_(self) -> None:
-        _, self.version = self.service.rename_entity(self.entity_id, self.old, self.version)
+        _, version = self.service.rename_entity(
+            self.entity_id, self.old, self.session.version(self.entity_id, self.version))
+        self.session.wrote(self.entity_id, version)
         self.session.entities_touched()
 
 
@@ -210,12 +213,15 @@ class SetAliases(EditCommand):
         self.old: tuple[str, ...] = ()
 
     def do(self) -> None:
-        self.old, self.version = self.service.set_aliases(self.entity_id, self.aliases,
-                                                          self.version)
+        self.old, version = self.service.set_aliases(
+            self.entity_id, self.aliases, self.session.version(self.entity_id, self.version))
+        self.session.wrote(self.entity_id, version)
         self.session.entities_touched()
 
     def undo_(self) -> None:
-        _, self.version = self.service.set_aliases(self.entity_id, self.old, self.version)
+        _, version = self.service.set_aliases(
+            self.entity_id, self.old, self.session.version(self.entity_id, self.version))
+        self.session.wrote(self.entity_id, version)
         self.session.entities_touched()
 
 
@@ -229,14 +235,15 @@ class SetAttribute(EditCommand):
 
     def do(self) -> None:
         change = self.service.set_attribute(self.entity_id, self.attribute, self.values,
-                                            self.version)
-        self.old, self.version = change.old, change.version
+                                            self.session.version(self.entity_id, self.version))
+        self.old = change.old
+        self.session.wrote(self.entity_id, change.version)
         self.session.entities_touched()
 
     def undo_(self) -> None:
         change = self.service.set_attribute(self.entity_id, self.attribute, self.old,
-                                            self.version)
-        self.version = change.version
+                                            self.session.version(self.entity_id, self.version))
+        self.session.wrote(self.entity_id, change.version)
         self.session.entities_touched()
 
 
@@ -248,12 +255,15 @@ class MergeEntities(EditCommand):
 
     def do(self) -> None:
         self.snapshot = self.service.merge_entities(self.keep, self.drop)
+        self.session.wrote(self.keep, self.snapshot.version)
         self.session.links_changed(list(self.snapshot.moved_mentions))
         self.session.entities_touched()
 
     def undo_(self) -> None:
         assert self.snapshot is not None
-        self.service.unmerge(self.snapshot)
+        version = self.service.unmerge(
+            self.snapshot, self.session.version(self.keep, self.snapshot.version))
+        self.session.wrote(self.keep, version)
         self.session.links_changed(list(self.snapshot.moved_mentions))
         self.session.entities_touched()
 
@@ -276,8 +286,10 @@ class AddRelation(EditCommand):
             self.change = self.service.fill_from_relation(self.relation)
         else:
             c = self.change
-            self.change = self.service.set_attribute(c.entity_id, c.attribute, c.new, c.version)
+            self.change = self.service.set_attribute(
+                c.entity_id, c.attribute, c.new, self.session.version(c.entity_id, c.version))
         if self.change is not None:
+            self.session.wrote(self.change.entity_id, self.change.version)
             self.session.entities_touched()
 
     def undo_(self) -> None:
@@ -286,8 +298,10 @@ class AddRelation(EditCommand):
         self.session.relation_dropped(self.relation)
         if self.change is not None:
             c = self.change
-            undone = self.service.set_attribute(c.entity_id, c.attribute, c.old, c.version)
+            undone = self.service.set_attribute(c.entity_id, c.attribute, c.old,
+                                                self.session.version(c.entity_id, c.version))
             self.change = AttributeChange(c.entity_id, c.attribute, c.old, c.new, undone.version)
+            self.session.wrote(c.entity_id, undone.version)
             self.session.entities_touched()
 
 

@@ -429,8 +429,13 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Saved", 1500)
 
     def _failed(self, message: str) -> None:
+        """Say why an edit was refused, without blocking the keyboard (not modal)."""
         self.statusBar().showMessage(message, 8000)
-        QMessageBox.warning(self, "Akkord", message)
+        box = QMessageBox(QMessageBox.Icon.Warning, "Akkord", message,
+                          QMessageBox.StandardButton.Ok, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self.last_error = message
 
     # -- project, layer, annotator ----------
     def _fill_layer_box(self) -> None:

@@ -42,6 +42,7 @@ class AnnotationSession(QObject):
         self.undo_stack = QUndoStack(self)
         self.document: DocumentModel | None = None
         self.selected: int | None = None
+        self._versions: dict[int, int] = {}  # entity id → version last seen or written here
 
     @property
     def layer(self) -> str:
@@ -205,9 +206,20 @@ class AnnotationSession(QObject):
 
     def entity(self, entity_id: int) -> EntityView | None:
         try:
-            return self.service.entity(entity_id)
+            entity = self.service.entity(entity_id)
         except AkkordError:
             return None
+        self._versions[entity.id] = entity.version
+        return entity
+
+    def version(self, entity_id: int, seen: int) -> int:
+        """The version an edit of this session must expect: the latest this session read
+        or wrote (so undoing its own earlier edits never conflicts with its later ones);
+        a change by someone else since then still raises a conflict."""
+        return max(self._versions.get(entity_id, seen), seen)
+
+    def wrote(self, entity_id: int, version: int) -> None:
+        self._versions[entity_id] = version
 
     def _mention(self, mention_id: int) -> MentionView | None:
         return self.document.mentions.get(mention_id) if self.document else None

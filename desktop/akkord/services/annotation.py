@@ -656,11 +656,12 @@ class Annotation:
         return MergeSnapshot(EntitySnapshot(keep, keep_values), EntitySnapshot(drop, drop_values),
                              moved, refs, version)
 
-    def unmerge(self, snapshot: MergeSnapshot) -> None:
-        """Undo :meth:`merge_entities` exactly (the kept entity must be unchanged since)."""
+    def unmerge(self, snapshot: MergeSnapshot, expected_version: int | None = None) -> int:
+        """Undo :meth:`merge_entities` exactly (the kept entity must be unchanged since);
+        returns the kept entity's new version."""
         keep, drop = snapshot.keep.entity, snapshot.drop.entity
         with self.project.write() as session:
-            self._bump(session, keep.id, snapshot.version)
+            version = self._bump(session, keep.id, expected_version or snapshot.version)
             session.execute(insert(Entity).values(
                 id=drop.id, key=drop.key, kind=drop.kind, name=drop.name,
                 version=drop.version + 2, created_by=self.annotator_id))
@@ -680,6 +681,7 @@ class Annotation:
             self._write_values(session, keep.id, keep.values)
             session.execute(delete(EntityAlias).where(EntityAlias.entity_id == keep.id))
             self._write_aliases(session, keep.id, keep.aliases)
+        return version
 
     def split_mention(self, mention_id: int, name: str | None = None
                       ) -> tuple[MentionView, EntityView]:
