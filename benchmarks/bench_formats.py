@@ -2,10 +2,12 @@
 
 Prints ``export_<format>_10k_s`` per format, and the size written. Each export runs in
 this one process after the others, so the first one that loads spaCy pays its import.
+``AKKORD_BENCH_FORMATS=conll,spacy`` measures only those.
 """
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -25,7 +27,8 @@ def _size_mb(path: Path) -> float:
 def export_formats_10k() -> None:
     path = imported_project()
     with tempfile.TemporaryDirectory(dir=CACHE) as tmp, open_project(path) as project:
-        for name in EXPORTERS:
+        chosen = os.environ.get("AKKORD_BENCH_FORMATS")
+        for name in chosen.split(",") if chosen else EXPORTERS:
             out = Path(tmp) / f"export-{name}"
             with Timer() as timer:
                 written = export(project, name, out)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from hypothesis import assume
 from hypothesis import strategies as st
 
 from akkord.domain.dates import PartialDate
@@ -193,6 +194,7 @@ def corpora(draw: st.DrawFn) -> list[DocumentRecord]:
             title=draw(st.sampled_from([None, "Tittel 😀"])),
             date=PartialDate.parse("2022-01") if draw(st.booleans()) else None,
             spans=spans, relations=relations))
+    assume(docs)
     return docs
 
 

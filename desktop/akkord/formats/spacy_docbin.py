@@ -82,12 +82,14 @@ def write_docbin(dataset: Dataset, out: Path, settings: WriteSettings) -> int:
             notes.add("tokens cut at a mention boundary",
                       f"{name} {snippet(record.text, start, end)}")
         words, spaces, where = words_and_spaces(record.text, tokenized.tokens)
-        doc = Doc(vocab, words=words, spaces=spaces)
+        sent_starts: list[bool | int | None] = [False] * len(words)
+        for first, _last in tokenized.sentences:
+            sent_starts[where[first]] = True
+        if sent_starts:
+            sent_starts[0] = True
+        doc = Doc(vocab, words=words, spaces=spaces, sent_starts=sent_starts)
         if doc.text != record.text:
             raise AkkordError(f"{name}: the spaCy document does not reproduce the text")
-        starts = {where[first] for first, _ in tokenized.sentences}
-        for token in doc:
-            token.is_sent_start = token.i in starts or token.i == 0
         group: list[Any] = []
         kept_ids: dict[str | None, int] = {}
         for span in written.spans:

@@ -140,13 +140,13 @@ def non_overlapping(spans: Iterable[SpanRecord]) -> tuple[list[SpanRecord], list
     ordered = sorted(spans, key=lambda s: (-(s.end - s.start), s.start, s.label))
     kept: list[SpanRecord] = []
     left: list[SpanRecord] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(max((s.end for s in ordered), default=0))
     for span in ordered:
-        if any(span.start < end and start < span.end for start, end in taken):
+        if taken.find(1, span.start, span.end) != -1:
             left.append(span)
         else:
             kept.append(span)
-            taken.append((span.start, span.end))
+            taken[span.start:span.end] = b"\x01" * (span.end - span.start)
     kept.sort(key=lambda s: (s.start, s.end))
     return kept, left
 

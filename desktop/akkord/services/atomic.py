@@ -87,6 +87,15 @@ def atomic_folder(target: Path) -> Iterator[Path]:
 
 
 def _fsync_tree(folder: Path) -> None:
+    """Flush a written folder to disk before it is renamed into place.
+
+    One ``sync`` where the system has it: an fsync per file costs seconds for the
+    20,000 files of a brat export of 10,000 documents.
+    """
+    sync = getattr(os, "sync", None)
+    if sync is not None:
+        sync()
+        return
     for path in folder.rglob("*"):
         if path.is_file():
             with path.open("rb") as written:

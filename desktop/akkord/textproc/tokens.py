@@ -25,6 +25,7 @@ same tokens as the spaCy and CoNLL exports. The contract:
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -76,40 +77,74 @@ def runs_with_breaks(text: str, breaks: Sequence[int]) -> list[Span]:
 
 def _cut(tokens: list[Span], points: list[int]) -> tuple[list[Span], list[Span]]:
     """Cut tokens at the sorted ``points`` that fall strictly inside them."""
-    if not points:
+    if not points or not tokens:
+        return tokens, []
+    starts = [t[0] for t in tokens]
+    inside: dict[int, list[int]] = {}
+    for point in points:
+        i = bisect.bisect_right(starts, point) - 1
+        if i >= 0 and tokens[i][0] < point < tokens[i][1]:
+            inside.setdefault(i, []).append(point)
+    if not inside:
         return tokens, []
     out: list[Span] = []
     cut: list[Span] = []
-    for start, end in tokens:
-        i = bisect.bisect_right(points, start)
-        if i == len(points) or points[i] >= end:
-            out.append((start, end))
-            continue
+    previous = 0
+    for i in sorted(inside):
+        out.extend(tokens[previous:i])
+        start, end = tokens[i]
         cut.append((start, end))
-        begin = start
-        while i < len(points) and points[i] < end:
-            out.append((begin, points[i]))
-            begin = points[i]
-            i += 1
-        out.append((begin, end))
+        bounds = [start, *inside[i], end]
+        out.extend(itertools.pairwise(bounds))
+        previous = i + 1
+    out.extend(tokens[previous:])
     return out, cut
 
 
 class Tokenizer:
-    """Tokenises documents under the contract in the module docstring."""
+    """Tokenises documents under the contract in the module docstring.
+
+    spaCy's tokenizer splits text at whitespace and then tokenises each whitespace-free
+    chunk on its own (that is what its cache relies on), so tokenising each distinct
+    chunk once and reusing the result gives exactly spaCy's tokens, several times
+    faster on a corpus: news text repeats its words.
+    """
+
+    CACHE_LIMIT = 500_000
 
     def __init__(self) -> None:
         import spacy
 
         self.nlp = spacy.blank("nb")
         self._tokenizer = self.nlp.tokenizer
+        self._cache: dict[str, tuple[Span, ...]] = {}
 
     def base_tokens(self, text: str, meta: Mapping[str, Any]) -> list[Span]:
         """Tokens before cutting at mentions: stored ones, else spaCy's."""
         breaks = pretokenised(meta)
         if breaks is not None:
             return runs_with_breaks(text, breaks)
-        return [(t.idx, t.idx + len(t.text)) for t in self._tokenizer(text) if not t.is_space]
+        return self.spacy_tokens(text)
+
+    def spacy_tokens(self, text: str) -> list[Span]:
+        """spaCy's non-whitespace tokens of ``text``, as character ranges."""
+        cache = self._cache
+        if len(cache) > self.CACHE_LIMIT:
+            cache.clear()
+        out: list[Span] = []
+        for match in _RUN.finditer(text):
+            chunk = match.group()
+            pieces = cache.get(chunk)
+            if pieces is None:
+                pieces = cache[chunk] = tuple(
+                    (t.idx, t.idx + len(t.text)) for t in self._tokenizer(chunk)
+                    if not t.is_space)
+            start = match.start()
+            if len(pieces) == 1:
+                out.append((start, match.end()))
+            else:
+                out.extend((start + a, start + b) for a, b in pieces)
+        return out
 
     def tokenize(self, text: str, meta: Mapping[str, Any], mentions: Sequence[Span] = (),
                  ) -> Tokenized:
@@ -120,23 +155,33 @@ class Tokenizer:
         return Tokenized(tokens, sentence_ranges(text, tokens, mentions, by_line), cuts)
 
 
+_LINE_BREAK = re.compile(r"\n")
+_SENTENCE_END = re.compile(r"[.!?…][\"'»”’)\]]*(?=\s)")
+
+
 def sentence_ranges(text: str, tokens: list[Span], mentions: Sequence[Span] = (),
                     lines_only: bool = False) -> list[Span]:
-    """Sentences as token index ranges; see the module docstring for the rules."""
+    """Sentences as token index ranges; see the module docstring for the rules.
+
+    Only the places where a sentence may end are looked at (line breaks, and sentence
+    punctuation before whitespace), so this costs little more than a regex scan.
+    """
     if not tokens:
         return []
-    inside = _inside_mentions(tokens, mentions)
-    sentences: list[Span] = []
-    first = 0
-    for j in range(1, len(tokens)):
-        if inside[j]:
-            continue
-        gap = text[tokens[j - 1][1]:tokens[j][0]]
-        if "\n" in gap or (not lines_only and gap and _ends_sentence(text, tokens, j)):
-            sentences.append((first, j))
-            first = j
-    sentences.append((first, len(tokens)))
-    return sentences
+    starts = [t[0] for t in tokens]
+    breaks = {bisect.bisect_left(starts, m.end()) for m in _LINE_BREAK.finditer(text)}
+    if not lines_only:
+        for match in _SENTENCE_END.finditer(text):
+            j = bisect.bisect_left(starts, match.end())
+            if 1 <= j < len(tokens) and _ends_sentence(text, tokens, j):
+                breaks.add(j)
+    inside = bytearray(len(text) + 1)  # 1 where a break would fall inside a mention
+    for start, end in mentions:
+        if end - start > 1:
+            inside[start + 1:end] = b"\x01" * (end - start - 1)
+    breaks = {j for j in breaks if 1 <= j < len(tokens) and not inside[starts[j]]}
+    bounds = [0, *sorted(breaks), len(tokens)]
+    return list(itertools.pairwise(bounds))
 
 
 def _ends_sentence(text: str, tokens: list[Span], j: int) -> bool:
@@ -150,26 +195,6 @@ def _ends_sentence(text: str, tokens: list[Span], j: int) -> bool:
             return False
     first = text[tokens[j][0]]
     return first.isupper() or first.isdigit() or first in _OPENERS
-
-
-def _inside_mentions(tokens: list[Span], mentions: Sequence[Span]) -> list[bool]:
-    """For each token, whether it starts strictly inside a mention (no break before it)."""
-    if not mentions:
-        return [False] * len(tokens)
-    starts = [t[0] for t in tokens]
-    depth = [0] * (len(tokens) + 1)
-    for start, end in mentions:
-        lo = bisect.bisect_right(starts, start)
-        hi = bisect.bisect_left(starts, end)
-        if lo < hi:
-            depth[lo] += 1
-            depth[hi] -= 1
-    out = []
-    level = 0
-    for j in range(len(tokens)):
-        level += depth[j]
-        out.append(level > 0)
-    return out
 
 
 def iob2(tokenized: Tokenized, spans: Sequence[tuple[int, int, str]]) -> list[str]:
