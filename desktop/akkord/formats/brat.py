@@ -181,10 +181,10 @@ def annotation_conf(schema: Schema | None, values: dict[tuple[str, str], set[str
         if heads and tails:
             declared.add(rel.name)
             lines.append(f"{rel.name}\tArg1:{'|'.join(heads)}, Arg2:{'|'.join(tails)}")
-    for name, (heads, tails) in sorted(relations.items()):
+    for name, (seen_heads, seen_tails) in sorted(relations.items()):
         if name not in declared:
-            lines.append(f"{name}\tArg1:{'|'.join(sorted(heads))}, "
-                         f"Arg2:{'|'.join(sorted(tails))}")
+            lines.append(f"{name}\tArg1:{'|'.join(sorted(seen_heads))}, "
+                         f"Arg2:{'|'.join(sorted(seen_tails))}")
     lines += ["<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>", "", "[events]",
               "", "[attributes]", f"{ACCEPTED}\tArg:<ENTITY>"]
     by_attribute: dict[str, tuple[set[str], set[str]]] = {}
