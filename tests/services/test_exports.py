@@ -169,3 +169,9 @@ def test_exporters_describe_themselves() -> None:
     assert {e.output for e in EXPORTERS.values()} == {"file", "folder"}
     assert all(e.description and e.name for e in EXPORTERS.values())
     assert EXPORTERS["brat"].output == "folder" and EXPORTERS["spacy"].suffix == ".spacy"
+
+
+def test_an_unknown_label_is_an_error(article: Project, tmp_path: Path) -> None:
+    with pytest.raises(AkkordError, match="no label PERSON in the project's schema"):
+        export(article, "conll", tmp_path / "x.conll", ExportOptions(labels=["PERSON"]))
+    assert not (tmp_path / "x.conll").exists()

@@ -3,13 +3,15 @@
 The schema is stored as TOML text (comments and order matter to the researcher who
 wrote it), so a change appends to that text instead of re-serialising a parsed schema.
 A new label is a plain ``[labels.NAME]`` table: a free shortcut key, a colour from
-:data:`PALETTE` not yet used, no entity kind, and a description that says where it
-came from. The result is parsed again, so an invalid name is reported like any other
-schema problem.
+:data:`PALETTE` not yet used (reused once all are), no entity kind, and a description
+that says where it came from. The result is parsed again, so an invalid name is
+reported like any other schema problem.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Sequence
 
 from akkord.domain.schema import Schema, SchemaError, parse_schema
@@ -25,7 +27,17 @@ def _free(candidates: Sequence[str], used: set[str]) -> str:
         if candidate not in used:
             used.add(candidate)
             return candidate
-    raise SchemaError(["no free shortcut key or colour left for another label"])
+    raise SchemaError([f"no free shortcut key left for another label (keys: {KEYS})"])
+
+
+def _toml_string(text: str) -> str:
+    """A TOML basic string: JSON's escapes (\\", \\\\, \\n, \\uXXXX) are TOML's too."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _toml_key(name: str) -> str:
+    """A bare key when TOML allows one, else a quoted key (the schema check names it)."""
+    return name if re.fullmatch(r"[A-Za-z0-9_\-]+", name) else _toml_string(name)
 
 
 def add_labels(schema: Schema, names: Sequence[str], origin: str) -> tuple[str, Schema]:
@@ -43,11 +55,12 @@ def add_labels(schema: Schema, names: Sequence[str], origin: str) -> tuple[str, 
             continue
         known.add(name)
         key = _free(KEYS, keys)
-        color = _free(PALETTE, colors) if len(colors) < len(PALETTE) + 20 else PALETTE[0]
-        escaped_key = key.replace("\\", "\\\\").replace('"', '\\"')
-        escaped_origin = origin.replace("\\", "\\\\").replace('"', '\\"')
-        tables.append(f'\n[labels.{name}]\nkey = "{escaped_key}"\ncolor = "{color}"\n'
-                      f'description = "Added when importing {escaped_origin}"\n')
+        unused = [c for c in PALETTE if c not in colors]
+        color = unused[0] if unused else PALETTE[len(tables) % len(PALETTE)]
+        colors.add(color)
+        tables.append(f"\n[labels.{_toml_key(name)}]\nkey = {_toml_string(key)}\n"
+                      f"color = {_toml_string(color)}\n"
+                      f"description = {_toml_string(f'Added when importing {origin}')}\n")
     if not tables:
         return schema.source, schema
     text = schema.source.rstrip("\n") + "\n" + "".join(tables)

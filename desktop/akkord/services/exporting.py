@@ -365,6 +365,12 @@ def export(project: Project, fmt: str, out: Path, options: ExportOptions | None 
     """
     chosen = exporter(fmt)
     options = options or ExportOptions()
+    if options.labels:
+        known = project.schema.label_names
+        unknown = [label for label in options.labels if label not in known]
+        if unknown:
+            raise AkkordError(f"no label {', '.join(unknown)} in the project's schema "
+                              f"(labels: {', '.join(known)})")
     writer = chosen.load()
     settings = WriteSettings(labels=tuple(options.labels) if options.labels else None,
                              seed=options.seed, splits=options.splits)
