@@ -49,7 +49,7 @@ def add_labels(schema: Schema, names: Sequence[str], origin: str) -> tuple[str, 
     keys = {label.key for label in schema.labels}
     colors = {label.color.lower() for label in schema.labels}
     known = set(schema.label_names)
-    tables = []
+    tables: list[str] = []
     for name in names:
         if name in known:
             continue
