@@ -102,11 +102,13 @@ def test_a_rejected_import_adds_no_labels(sqlite_project: Project, tmp_path: Pat
 
 def test_map_and_add_together(sqlite_project: Project, tmp_path: Path) -> None:
     path = tmp_path / "two.conll"
-    path.write_text("-DOCSTART- -X- -X- O\n\nPutin B-PER\nmøtte O\nNato B-ORG\n\n"
+    path.write_text("-DOCSTART- -X- -X- O\n\nPutin B-PER\nmøtte O\n# O\nNato B-ORG\n\n"
                     "-DOCSTART- -X- -X- O\n\nBiden I-PER\n", encoding="utf-8")
     records = [r for r in read_conll(path) if not isinstance(r, Problem)]
     assert [r.external_id for r in records if isinstance(r, DocumentRecord)] == ["two",
                                                                                  "two-2"]
+    assert isinstance(records[0], DocumentRecord)
+    assert records[0].text == "Putin møtte # Nato"  # a "#" inside a sentence is a token
     report = import_paths(sqlite_project, [path],
                           ImportOptions(label_map={"PER": "ACTOR"}, add_labels=True))
     assert not report.problems and report.labels_added == ["ORG"]

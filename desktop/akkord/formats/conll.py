@@ -194,7 +194,8 @@ class _Reader:
         sentence = _Sentence()
         pending_newpar = False
         for number, line in self.lines():
-            if line.startswith("#"):
+            # Comments come before a sentence (CoNLL-U); inside one, "#" is a token.
+            if line.startswith("#") and not sentence.tokens:
                 key, _, value = line[1:].partition("=")
                 key = key.strip()
                 if key in ("newdoc", "newdoc id"):
