@@ -2,8 +2,10 @@
 
 :func:`read_export` turns the project (or the part selected by :class:`ExportOptions`)
 into a header, the canonical entities and a stream of documents with their spans and
-relations. Writers in ``akkord.formats`` turn those records into files; :func:`export`
-picks the writer and writes atomically (a failed or cancelled export leaves no file).
+relations. Writers in ``akkord.formats`` turn those records into files; :data:`EXPORTERS`
+names them (one :class:`Exporter` per format: file or folder, loaded lazily), and
+:func:`export` picks one and writes atomically (a failed or cancelled export leaves no
+file or folder). The CLI's ``akkord export`` and the GUI's export dialog both call it.
 
 Order is part of the contract, because the native export must be byte-identical after
 an import → export round trip: documents by id (= import order), entities by key,
