@@ -15,10 +15,11 @@ def imported_project() -> Path:
     """The 10k corpus imported into a project kept in the cache (built on first use)."""
     path = CACHE / "project-10k.akkord"
     if not path.exists():
+        source = corpus() / "corpus.jsonl"  # creates the cache folder too
         building = path.with_suffix(".building")
         building.unlink(missing_ok=True)
         with open_project(building, create=True) as project:
-            import_paths(project, [corpus() / "corpus.jsonl"])
+            import_paths(project, [source])
         building.rename(path)
     return path
 

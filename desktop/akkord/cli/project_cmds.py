@@ -25,29 +25,49 @@ def init(ctx: click.Context, project: Path | None, schema_file: Path | None) -> 
                    f"(schema {opened.schema.name}: {', '.join(opened.schema.label_names)})")
 
 
+def _reader_help() -> str:
+    from akkord.formats.registry import READERS
+
+    return "; ".join(f"{r.name} ({', '.join(r.suffixes)})" if r.suffixes else r.name
+                     for r in READERS.values())
+
+
 @click.command("import")
 @project_argument
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", metavar="FORMAT",
-              help="Read the files as FORMAT (default: by file suffix; folders are searched).")
+              help="Read the files as FORMAT (default: by file suffix; folders are searched): "
+                   "txt (.txt), jsonl (.jsonl), conllu (.conllu), conll (.conll), brat (.ann "
+                   "beside .txt), labelstudio (.json), doccano (give --format doccano).")
 @click.option("--annotator", default="gold", show_default=True,
-              help="Layer for imported spans that do not name their annotator.")
+              help="Layer for imported spans that do not name their annotator (bring in "
+                   "another annotator's work with --annotator NAME).")
 @click.option("--all-or-nothing", is_flag=True,
               help="If any file is rejected, import nothing (default: import the good files).")
 @click.option("--map", "label_map", multiple=True, metavar="FROM=TO",
               help="Rename a label while importing (repeatable), e.g. --map PER=ACTOR.")
+@click.option("--add-labels", is_flag=True,
+              help="Add labels the schema lacks (after --map) to the project's schema, "
+                   "instead of rejecting their spans.")
 @click.pass_context
 def import_(ctx: click.Context, project: Path | None, paths: tuple[Path, ...], fmt: str | None,
-            annotator: str, all_or_nothing: bool, label_map: tuple[str, ...]) -> None:
+            annotator: str, all_or_nothing: bool, label_map: tuple[str, ...],
+            add_labels: bool) -> None:
     """Import articles and annotations from PATHS (files or folders).
 
-    Text files in the seeds' layout (a ' date YYYY-MM' header line), plain .txt and JSON
-    Lines (Akkord's native export, or {"text", "meta"} per line). A file with any bad record
-    is rejected whole, with every problem listed; the same text is never imported twice.
-    Exits with status 1 when anything was rejected.
+    Text files in the seeds' layout (a ' date YYYY-MM' header line), plain .txt, JSON
+    Lines (Akkord's native export, or {"text", "meta"} per line), CoNLL-U / CoNLL (NorNE),
+    brat, doccano and Label Studio files. A file with any bad record is rejected whole,
+    with every problem listed; the same text is never imported twice. Labels the schema
+    lacks are rejected unless mapped (--map) or added (--add-labels). Exits with status 1
+    when anything was rejected.
     """
+    from akkord.formats.registry import READERS
     from akkord.services.importing import ImportOptions, import_paths
 
+    if fmt is not None and fmt not in READERS:
+        raise click.BadParameter(f"{fmt!r} is not one of {_reader_help()}",
+                                 param_hint="--format")
     mapping = {}
     for item in label_map:
         source, sep, target = item.partition("=")
@@ -55,11 +75,13 @@ def import_(ctx: click.Context, project: Path | None, paths: tuple[Path, ...], f
             raise click.BadParameter(f"{item!r} is not FROM=TO", param_hint="--map")
         mapping[source] = target
     options = ImportOptions(annotator=annotator, all_or_nothing=all_or_nothing, format=fmt,
-                            label_map=mapping)
+                            label_map=mapping, add_labels=add_labels)
     with open_target(ctx, project) as opened, tqdm_progress("import") as progress:
         report = import_paths(opened, list(paths), options, progress)
     for note in report.notes:
         click.echo(f"Note: {note}", err=True)
+    if report.labels_added:
+        click.echo(f"Added to the schema: {', '.join(report.labels_added)}", err=True)
     for problem in report.problems:
         click.echo(f"Rejected: {problem}", err=True)
     kept = [f for f in report.files if not f.rejected]
@@ -104,27 +126,61 @@ def list_(ctx: click.Context, project: Path | None, annotator: str | None) -> No
     click.echo(f"{len(summaries)} document(s), {total} mention(s){status}")
 
 
-@click.command()
+class _ExportFormats(click.Command):
+    """Lists the export formats in ``--help`` (from the registry, so it stays true)."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from akkord.services.exporting import EXPORTERS
+
+        with formatter.section("Formats"):
+            formatter.write_dl([(e.name, f"{e.description} ({e.output})")
+                                for e in EXPORTERS.values()])
+
+
+def _ratios(value: str) -> tuple[float, float, float]:
+    parts = value.replace(",", "/").split("/")
+    try:
+        numbers = [float(p) for p in parts]
+    except ValueError:
+        numbers = []
+    if len(numbers) != 3 or any(n < 0 for n in numbers) or not sum(numbers):
+        raise click.BadParameter(f"{value!r} is not TRAIN/VALIDATION/TEST, e.g. 80/10/10",
+                                 param_hint="--split")
+    total = sum(numbers)
+    return numbers[0] / total, numbers[1] / total, numbers[2] / total
+
+
+@click.command(cls=_ExportFormats)
 @project_argument
 @click.option("--format", "fmt", default="jsonl", show_default=True, metavar="FORMAT",
-              help="jsonl: Akkord's native, lossless format.")
+              help="jsonl, conll, conllu, spacy, hf, brat, doccano, labelstudio or tables "
+                   "(see Formats below).")
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path),
               help="File (or folder, for formats that write several files) to write.")
 @click.option("--annotator", "annotators", multiple=True,
               help="Only this annotator's layer (repeatable; 'gold' for the curated layer).")
 @click.option("--label", "labels", multiple=True, help="Only this label (repeatable).")
 @click.option("--done-only", is_flag=True, help="Only documents marked done.")
+@click.option("--seed", default=13, show_default=True,
+              help="hf: seed of the train/validation/test split of the documents.")
+@click.option("--split", "split", default="80/10/10", show_default=True,
+              metavar="TRAIN/VALIDATION/TEST", help="hf: shares of the documents per split.")
 @click.pass_context
 def export(ctx: click.Context, project: Path | None, fmt: str, out: Path,
-           annotators: tuple[str, ...], labels: tuple[str, ...], done_only: bool) -> None:
-    """Export the project's documents and annotations to OUT."""
+           annotators: tuple[str, ...], labels: tuple[str, ...], done_only: bool, seed: int,
+           split: str) -> None:
+    """Export the project's documents and annotations to OUT.
+
+    OUT appears whole or not at all: a failed or interrupted export leaves nothing behind.
+    """
     from akkord.services import exporting
 
     if fmt not in exporting.EXPORTERS:
         raise click.BadParameter(f"{fmt!r} is not one of {', '.join(exporting.EXPORTERS)}",
                                  param_hint="--format")
     options = exporting.ExportOptions(annotators=list(annotators) or None,
-                                      labels=list(labels) or None, done_only=done_only)
+                                      labels=list(labels) or None, done_only=done_only,
+                                      seed=seed, splits=_ratios(split))
     with open_target(ctx, project) as opened, tqdm_progress("export") as progress:
         report = exporting.export(opened, fmt, out, options, progress)
     for note in report.notes:

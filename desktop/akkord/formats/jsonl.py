@@ -33,6 +33,7 @@ import orjson
 from akkord.domain.dates import Certainty, PartialDate, PartialDateError
 from akkord.domain.document import Part
 from akkord.formats.records import (
+    Dataset,
     DocumentRecord,
     EntityRecord,
     EvidenceRef,
@@ -43,6 +44,7 @@ from akkord.formats.records import (
     SpanRecord,
     ValueRecord,
 )
+from akkord.formats.writing import WriteSettings
 from akkord.textproc.offsets import normalise_with_map
 
 NATIVE_TYPE = "akkord"
@@ -326,3 +328,9 @@ def write_jsonl(out: IO[bytes], header: HeaderRecord, entities: Iterable[EntityR
         out.write(_dump(document_dict(doc, content_hash)))
         count += 1
     return count
+
+
+def write_jsonl_file(dataset: Dataset, out: Path, settings: WriteSettings) -> int:
+    """The exporter's entry point: the native file at ``out`` (see :func:`write_jsonl`)."""
+    with out.open("wb") as handle:
+        return write_jsonl(handle, dataset.header, dataset.entities, dataset.documents)

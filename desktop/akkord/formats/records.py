@@ -11,6 +11,7 @@ Offsets are Python ``str`` indices (code points), ``end`` exclusive.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,6 +72,9 @@ class SpanRecord:
     status: str = "manual"
     entity: str | None = None  # key of the linked entity
     values: list[ValueRecord] = field(default_factory=list)
+    # The linked entity's name, from formats that carry links but not the entity table
+    # (brat normalisations): the importer creates the entity when its key is unknown.
+    entity_name: str | None = None
 
 
 @dataclass(slots=True)
@@ -116,3 +120,18 @@ class HeaderRecord:
 
 
 Record = DocumentRecord | EntityRecord | HeaderRecord | Problem
+
+
+@dataclass(slots=True)
+class Dataset:
+    """What a writer consumes: the header, the entities and a stream of documents.
+
+    ``documents`` yields (document, content hash) pairs in a stable order and may be
+    consumed once; ``document_count`` says how many it will yield (for progress and
+    for splitting into train/validation/test without holding the corpus in memory).
+    """
+
+    header: HeaderRecord
+    entities: list[EntityRecord]
+    documents: Iterator[tuple[DocumentRecord, str]]
+    document_count: int

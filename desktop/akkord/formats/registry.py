@@ -37,14 +37,45 @@ READERS: dict[str, ReaderInfo] = {
                    "news articles as text files (the seeds' layout, or plain text)"),
         ReaderInfo("jsonl", (".jsonl", ".ndjson"), "akkord.formats.jsonl:read_jsonl",
                    "JSON Lines: Akkord's native format or {\"text\", \"meta\"} per line"),
+        ReaderInfo("conllu", (".conllu",), "akkord.formats.conll:read_conll",
+                   "CoNLL-U with name= tags (NorNE); one document per # newdoc or file"),
+        ReaderInfo("conll", (".conll", ".iob", ".bio"), "akkord.formats.conll:read_conll",
+                   "CoNLL-2003-style columns, IOB tag last; -DOCSTART- separates documents"),
+        ReaderInfo("brat", (".ann",), "akkord.formats.brat:read_brat",
+                   "brat standoff: a .ann file beside its .txt (a folder of them)"),
+        ReaderInfo("labelstudio", (".json",), "akkord.formats.labelstudio:read_labelstudio",
+                   "Label Studio JSON export (a list of tasks with annotations)"),
+        ReaderInfo("doccano", (".jsonl",), "akkord.formats.doccano:read_doccano",
+                   "doccano JSONL: text with label [[start, end, label]] or entities, "
+                   "relations"),
     )
 }
 
 
 def format_for(path: Path) -> str | None:
-    """The reader name for a file's suffix, or ``None``."""
+    """The reader name for a file's suffix, or ``None`` (the first reader that claims it:
+    ``.jsonl`` is native JSONL unless ``--format doccano`` says otherwise)."""
     suffix = path.suffix.lower()
     return next((i.name for i in READERS.values() if suffix in i.suffixes), None)
+
+
+def _reads(path: Path, fmt: str | None) -> bool:
+    if fmt is None:
+        return format_for(path) is not None
+    return path.suffix.lower() in READERS[fmt].suffixes
+
+
+def _folder_files(folder: Path, fmt: str | None) -> list[Path]:
+    """The files to import from a folder, sorted.
+
+    A brat document is a ``.ann`` file with its ``.txt``: the ``.ann`` stands for both,
+    so a ``.txt`` beside a ``.ann`` of the same name is not read again as an article.
+    """
+    found = sorted(p for p in folder.rglob("*") if p.is_file()
+                   and not p.name.startswith(".") and _reads(p, fmt))
+    standoff = {p.with_suffix("") for p in found if p.suffix.lower() == ".ann"}
+    return [p for p in found if not (p.suffix.lower() == ".txt"
+                                     and p.with_suffix("") in standoff)]
 
 
 def expand(paths: list[Path], fmt: str | None) -> list[tuple[Path, str]]:
@@ -56,9 +87,7 @@ def expand(paths: list[Path], fmt: str | None) -> list[tuple[Path, str]]:
         if not path.exists():
             raise AkkordError(f"{path}: no such file or folder")
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file()
-                           and not p.name.startswith(".")
-                           and (format_for(p) == fmt if fmt else format_for(p)))
+            found = _folder_files(path, fmt)
             if not found:
                 raise AkkordError(f"{path}: no files to import in this folder")
             out.extend((p, fmt or cast(str, format_for(p))) for p in found)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,6 +32,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
         yield temp
         with temp.open("rb") as written:
             os.fsync(written.fileno())
+        temp.chmod(_default_mode(0o666))  # mkstemp made it private; exports are shared
         temp.replace(target)
     except BaseException:
         temp.unlink(missing_ok=True)
@@ -42,3 +44,66 @@ def atomic_text(target: Path, encoding: str = "utf-8", newline: str = "\n") -> I
     """Like :func:`atomic_path`, but open the temporary file for writing text."""
     with atomic_path(target) as temp, temp.open("w", encoding=encoding, newline=newline) as out:
         yield out
+
+
+EXPORT_MARKER = ".akkord-export"
+
+
+@contextlib.contextmanager
+def atomic_folder(target: Path) -> Iterator[Path]:
+    """Yield an empty temporary folder beside ``target``; it becomes ``target`` on success.
+
+    A failure or a cancel deletes the temporary folder. ``target`` may be absent, an
+    empty folder, or a folder an earlier Akkord export wrote (it holds the
+    :data:`EXPORT_MARKER` file): that one is replaced whole. Any other existing file or
+    folder is refused, so an export never deletes work it did not make.
+    """
+    parent = target.parent if str(target.parent) else Path()
+    if not parent.is_dir():
+        raise AkkordError(f"cannot write {target}: the folder {parent} does not exist")
+    if target.exists() and not target.is_dir():
+        raise AkkordError(f"cannot write the folder {target}: a file has that name")
+    if target.is_dir() and any(target.iterdir()) and not (target / EXPORT_MARKER).exists():
+        raise AkkordError(f"{target} is a folder that holds other files; choose a new or "
+                          "empty folder (an earlier Akkord export there is replaced)")
+    temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=parent))
+    try:
+        yield temp
+        (temp / EXPORT_MARKER).write_text("written by Akkord; this folder is replaced by the "
+                                          "next export to it\n", encoding="utf-8")
+        _fsync_tree(temp)
+        temp.chmod(_default_mode(0o777))
+    except BaseException:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise
+    old = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=parent))
+        old.rmdir()
+        target.rename(old)
+    temp.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _fsync_tree(folder: Path) -> None:
+    """Flush a written folder to disk before it is renamed into place.
+
+    One ``sync`` where the system has it: an fsync per file costs seconds for the
+    20,000 files of a brat export of 10,000 documents.
+    """
+    sync = getattr(os, "sync", None)
+    if sync is not None:
+        sync()
+        return
+    for path in folder.rglob("*"):
+        if path.is_file():
+            with path.open("rb") as written:
+                os.fsync(written.fileno())
+
+
+def _default_mode(mode: int) -> int:
+    """``mode`` less the process's umask: what ``open``/``mkdir`` would have made."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mode & ~mask

@@ -2,8 +2,10 @@
 
 :func:`read_export` turns the project (or the part selected by :class:`ExportOptions`)
 into a header, the canonical entities and a stream of documents with their spans and
-relations. Writers in ``akkord.formats`` turn those records into files; :func:`export`
-picks the writer and writes atomically (a failed or cancelled export leaves no file).
+relations. Writers in ``akkord.formats`` turn those records into files; :data:`EXPORTERS`
+names them (one :class:`Exporter` per format: file or folder, loaded lazily), and
+:func:`export` picks one and writes atomically (a failed or cancelled export leaves no
+file or folder). The CLI's ``akkord export`` and the GUI's export dialog both call it.
 
 Order is part of the contract, because the native export must be byte-identical after
 an import → export round trip: documents by id (= import order), entities by key,
@@ -12,13 +14,15 @@ spans by (start, end, label, annotator, status, entity), relations by their span
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, cast
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -27,6 +31,7 @@ from akkord.domain.dates import Certainty, PartialDate
 from akkord.domain.document import Part
 from akkord.errors import AkkordError
 from akkord.formats.records import (
+    Dataset,
     DocumentRecord,
     EntityRecord,
     EvidenceRef,
@@ -35,7 +40,8 @@ from akkord.formats.records import (
     SpanRecord,
     ValueRecord,
 )
-from akkord.services.atomic import atomic_path
+from akkord.formats.writing import WriteSettings
+from akkord.services.atomic import atomic_folder, atomic_path
 from akkord.services.progress import SILENT, Progress
 from akkord.store.models import (
     Annotator,
@@ -59,14 +65,11 @@ class ExportOptions:
     annotators: list[str] | None = None  # None: every layer
     labels: list[str] | None = None  # None: every label
     done_only: bool = False  # only documents marked done (by a selected annotator)
+    seed: int = 13  # train/validation/test split of the hf export
+    splits: tuple[float, float, float] = (0.8, 0.1, 0.1)
 
 
-@dataclass(slots=True)
-class ExportData:
-    header: HeaderRecord
-    entities: list[EntityRecord]
-    documents: Iterator[tuple[DocumentRecord, str]]  # (record, content hash)
-    document_count: int
+ExportData = Dataset  # the records a writer consumes (format-neutral, in formats.records)
 
 
 @dataclass(slots=True)
@@ -281,34 +284,116 @@ def read_export(session: Session, options: ExportOptions | None = None,
 
 # -- writing ----------------------------------------------------------------------------------
 
-def export_jsonl(project: Project, out: Path, options: ExportOptions | None = None,
+Writer = Callable[[Dataset, Path, WriteSettings], int]
+
+
+@dataclass(frozen=True, slots=True)
+class Exporter:
+    """One export format: what it writes and the writer that does it.
+
+    ``target`` names the writer as ``module:function`` (``write(dataset, out, settings)
+    -> documents written``); it is imported on first use, so spaCy, datasets or pyarrow
+    load only for the export that needs them. ``output`` says whether ``out`` is a file
+    or a folder; either way it appears whole or not at all. ``needs`` lists the optional
+    modules (the ``export`` extra) the writer imports, checked before anything is read.
+    """
+
+    name: str
+    description: str
+    output: Literal["file", "folder"]
+    suffix: str  # of the file, for file dialogs ("" for folders)
+    target: str
+    needs: tuple[str, ...] = ()
+
+    def load(self) -> Writer:
+        module, _, function = self.target.partition(":")
+        return cast(Writer, getattr(importlib.import_module(module), function))
+
+    def missing(self) -> list[str]:
+        """The optional modules this format needs that are not installed."""
+        return [m for m in self.needs if importlib.util.find_spec(m) is None]
+
+    def __call__(self, project: Project, out: Path, options: ExportOptions | None = None,
                  progress: Progress = SILENT) -> ExportReport:
-    """Write the native, lossless JSONL export (atomically)."""
-    from akkord.formats.jsonl import write_jsonl
-
-    report = ExportReport(out, "jsonl")
-    with project.read() as session:
-        data = read_export(session, options, progress)
-        progress.start(data.document_count, "Exporting")
-        try:
-            with atomic_path(out) as temp, temp.open("wb") as handle:
-                report.documents = write_jsonl(handle, data.header, data.entities,
-                                               data.documents)
-        finally:
-            progress.finish()
-    return report
+        return export(project, self.name, out, options, progress)
 
 
-EXPORTERS: dict[str, Callable[[Project, Path, ExportOptions | None, Progress], ExportReport]] = {
-    "jsonl": export_jsonl,
+_FORMATS = "akkord.formats"
+EXPORTERS: dict[str, Exporter] = {
+    e.name: e for e in (
+        Exporter("jsonl", "Akkord's native, lossless format (JSON Lines)", "file", ".jsonl",
+                 f"{_FORMATS}.jsonl:write_jsonl_file"),
+        Exporter("conll", "CoNLL-2003-style IOB2 tags per token (seqeval, flair)", "file",
+                 ".conll", f"{_FORMATS}.conll:write_conll", ("spacy",)),
+        Exporter("conllu", "CoNLL-U with NorNE's name= tags in MISC", "file", ".conllu",
+                 f"{_FORMATS}.conll:write_conllu", ("spacy",)),
+        Exporter("spacy", "spaCy DocBin: doc.ents, doc.spans['akkord'], kb_id_", "file",
+                 ".spacy", f"{_FORMATS}.spacy_docbin:write_docbin", ("spacy",)),
+        Exporter("hf", "Hugging Face datasets folder: JSON Lines and Parquet, IOB2 "
+                 "ClassLabel tags, train/validation/test", "folder", "",
+                 f"{_FORMATS}.hf:write_hf", ("spacy", "pyarrow", "datasets")),
+        Exporter("brat", "brat standoff: .txt + .ann per document, annotation.conf",
+                 "folder", "", f"{_FORMATS}.brat:write_brat"),
+        Exporter("doccano", "doccano JSONL: text, label [[start, end, label]], relations",
+                 "file", ".jsonl", f"{_FORMATS}.doccano:write_doccano"),
+        Exporter("labelstudio", "Label Studio tasks (JSON) and labelling config (XML)",
+                 "folder", "", f"{_FORMATS}.labelstudio:write_labelstudio"),
+        Exporter("tables", "analysis tables (actors, demands, meetings, mentions …) as "
+                 "CSV and Parquet", "folder", "", f"{_FORMATS}.tables:write_tables",
+                 ("pyarrow",)),
+    )
 }
+
+
+def exporter(fmt: str) -> Exporter:
+    """The exporter called ``fmt``; a clear error when there is none or it cannot run."""
+    found = EXPORTERS.get(fmt)
+    if found is None:
+        raise AkkordError(f"unknown export format {fmt!r} (known: {', '.join(EXPORTERS)})")
+    missing = found.missing()
+    if missing:
+        raise AkkordError(f"the {fmt} export needs {', '.join(missing)}, which is not "
+                          "installed; install it with: pip install 'akkord[export]'")
+    return found
 
 
 def export(project: Project, fmt: str, out: Path, options: ExportOptions | None = None,
            progress: Progress = SILENT) -> ExportReport:
-    try:
-        exporter = EXPORTERS[fmt]
-    except KeyError:
-        raise AkkordError(f"unknown export format {fmt!r} "
-                          f"(known: {', '.join(EXPORTERS)})") from None
-    return exporter(project, out, options, progress)
+    """Export the project (or the part ``options`` selects) as ``fmt`` to ``out``.
+
+    ``out`` appears whole or not at all: a failure or a cancel (:class:`Cancelled`
+    raised by ``progress``) leaves no file or folder behind, and an earlier export at
+    ``out`` stays as it was.
+    """
+    chosen = exporter(fmt)
+    options = options or ExportOptions()
+    if options.labels:
+        known = project.schema.label_names
+        unknown = [label for label in options.labels if label not in known]
+        if unknown:
+            raise AkkordError(f"no label {', '.join(unknown)} in the project's schema "
+                              f"(labels: {', '.join(known)})")
+    writer = chosen.load()
+    settings = WriteSettings(labels=tuple(options.labels) if options.labels else None,
+                             seed=options.seed, splits=options.splits)
+    report = ExportReport(out, fmt)
+    with project.read() as session:
+        data = read_export(session, options, progress)
+        progress.start(data.document_count, f"Exporting {fmt}")
+        try:
+            if chosen.output == "folder":
+                with atomic_folder(out) as temp:
+                    report.documents = writer(data, temp, settings)
+            else:
+                with atomic_path(out) as temp:
+                    report.documents = writer(data, temp, settings)
+        finally:
+            progress.finish()
+    report.notes = settings.notes.lines()
+    return report
+
+
+def export_jsonl(project: Project, out: Path, options: ExportOptions | None = None,
+                 progress: Progress = SILENT) -> ExportReport:
+    """Write the native, lossless JSONL export (atomically)."""
+    return export(project, "jsonl", out, options, progress)

@@ -14,6 +14,7 @@ Contract:
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -22,9 +23,10 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
-from akkord.domain.dates import PartialDate
+from akkord.domain.dates import PartialDate, PartialDateError
 from akkord.domain.document import content_hash
 from akkord.domain.schema import Attribute, Schema, parse_schema
+from akkord.domain.schema_edit import add_labels
 from akkord.errors import AkkordError
 from akkord.formats import registry
 from akkord.formats.records import (
@@ -65,6 +67,9 @@ class ImportOptions:
     all_or_nothing: bool = False
     format: str | None = None  # None: by file suffix
     label_map: dict[str, str] = field(default_factory=dict)
+    # Labels (after label_map) that the schema lacks are added to it as a new schema
+    # version, inside the file's transaction; without it such spans are rejected.
+    add_labels: bool = False
 
 
 @dataclass(slots=True)
@@ -76,6 +81,7 @@ class FileReport:
     mentions: int = 0
     relations: int = 0
     entities: int = 0
+    labels_added: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -96,6 +102,13 @@ class ImportReport:
     @property
     def problems(self) -> list[Problem]:
         return [p for f in self.files for p in f.problems]
+
+    @property
+    def labels_added(self) -> list[str]:
+        """Labels added to the schema by the files that were kept."""
+        if self.rolled_back:
+            return []
+        return [label for f in self.files if not f.rejected for label in f.labels_added]
 
     def total(self, name: str) -> int:
         """Sum of a counter over the files that were kept."""
@@ -183,7 +196,8 @@ class _Checker:
         label = self.labels.get(span.label)
         if label is None:
             return [f"label {span.label!r} is not in the project's schema "
-                    f"(labels: {', '.join(self.labels)}; map it with --map)"]
+                    f"(labels: {', '.join(self.labels)}); map it to one of them "
+                    f"(--map {span.label}=LABEL) or add it (--add-labels)"]
         problems = []
         if span.status not in MENTION_STATUSES:
             problems.append(f"status {span.status!r} is not one of "
@@ -217,8 +231,15 @@ class _Checker:
     def document(self, doc: DocumentRecord) -> list[str]:
         name = doc.external_id or (f"line {doc.line}" if doc.line else "document")
         problems: list[str] = []
+        unknown: dict[str, list[str | None]] = {}
         for span in doc.spans:
+            if span.label not in self.labels:
+                unknown.setdefault(span.label, []).append(span.id)
+                continue
             problems += [f"{name}, span {span.id}: {p}" for p in self.span(span)]
+        for label, ids in unknown.items():
+            which = f"span {ids[0]}" if len(ids) == 1 else f"{len(ids)} spans ({ids[0]}, …)"
+            problems.append(f"{name}, {which}: {self.span(SpanRecord(0, 1, label))[0]}")
         if doc.relations:
             labels = {s.id: s.label for s in doc.spans}
             for i, rel in enumerate(doc.relations, start=1):
@@ -230,6 +251,34 @@ class _Checker:
                 problems.append(f"{name}: status {status!r} of {annotator} is not one of "
                                 f"{', '.join(DOCUMENT_STATUSES)}")
         return problems
+
+
+def _type_values(record: DocumentRecord, schema: Schema) -> None:
+    """Give values that a format carried as text (brat attributes) their schema type."""
+    for span in record.spans:
+        if not span.values or span.label not in schema.label_names:
+            continue
+        attrs = {a.name: a for a in schema.label(span.label).attributes}
+        for value in span.values:
+            attr = attrs.get(value.attribute)
+            if attr is not None and value.text is not None:
+                _coerce(value, attr)
+
+
+def _coerce(value: ValueRecord, attr: Attribute) -> None:
+    text = value.text
+    assert text is not None
+    if attr.type == "date":
+        # A text that is no date stays text: the checker then says a date is needed.
+        with contextlib.suppress(PartialDateError):
+            value.date, value.text = PartialDate.parse(text), None
+    elif attr.type == "bool" and text.lower() in ("true", "false"):
+        value.flag, value.text = text.lower() == "true", None
+    elif attr.type == "number":
+        with contextlib.suppress(ValueError):
+            value.number, value.text = float(text), None
+    elif attr.type == "ref":
+        value.ref, value.text = text, None
 
 
 # -- rows ---------------------------------------------------------------------------------
@@ -344,6 +393,10 @@ class _FileImport:
         label_map = self.batch.options.label_map
         for span in record.spans:
             span.label = label_map.get(span.label, span.label)
+        if self.batch.options.add_labels:
+            self.add_labels(record)
+        self.link_stub_entities(record)
+        _type_values(record, self.state.schema)
         if self.checker is None or self.checker.schema is not self.state.schema:
             self.checker = _Checker(self.state.schema, self.state.entities)
         for message in self.checker.document(record):
@@ -352,6 +405,33 @@ class _FileImport:
             self.buffer.append(record)
             if len(self.buffer) >= BATCH_DOCUMENTS:
                 self.flush()
+
+    def add_labels(self, record: DocumentRecord) -> None:
+        """Add the record's labels that the schema lacks, as a new schema version."""
+        known = set(self.state.schema.label_names)
+        missing = list(dict.fromkeys(s.label for s in record.spans if s.label not in known))
+        if not missing:
+            return
+        try:
+            text, schema = add_labels(self.state.schema, missing, self.report.path.name)
+        except AkkordError as exc:
+            self.problem(record.line, f"cannot add the labels {', '.join(missing)}: {exc}")
+            return
+        self.conn.execute(insert(SchemaVersion).values(name=schema.name, toml=text))
+        self.state.schema = schema
+        self.report.labels_added.extend(missing)
+
+    def link_stub_entities(self, record: DocumentRecord) -> None:
+        """Create the entities that spans link to by key and name only (brat)."""
+        for span in record.spans:
+            if (span.entity is None or span.entity_name is None
+                    or span.entity in self.state.entities
+                    or span.label not in self.state.schema.label_names):
+                continue
+            kind = self.state.schema.label(span.label).entity
+            if kind is not None:
+                self.entity(EntityRecord(span.entity, kind, span.entity_name,
+                                         line=record.line))
 
     # writing
     def flush(self) -> None:

@@ -1,0 +1,265 @@
+"""Label Studio: JSON tasks with annotations, and the labelling config that shows them.
+
+Writing (:func:`write_labelstudio`) fills a folder with ``tasks.json`` (a JSON list, one
+task per document, to import into a Label Studio project) and ``config.xml`` (its
+labelling interface, from the schema's labels, colours, keys and relation types)::
+
+    {"id": 1,
+     "data": {"text": "…", "external_id": "a-1", "title": "…", "date": "2022-01"},
+     "annotations": [{"id": 1, "ground_truth": false, "result": [
+        {"id": "T1", "from_name": "label", "to_name": "text", "type": "labels",
+         "origin": "manual", "value": {"start": 0, "end": 4, "text": "Nato",
+                                       "labels": ["ACTOR"]}},
+        {"type": "relation", "from_id": "T1", "to_id": "T2", "direction": "right",
+         "labels": ["claimant"]}]}]}
+
+``start`` and ``end`` count UTF-16 code units, as Label Studio (JavaScript) does: a
+character outside the Basic Multilingual Plane (😀, 𝔸) counts two. One annotation per
+task holds the spans and relations of the exported layers (merged); Label Studio keeps
+no canonical entities, statuses or attribute values.
+
+Reading (:func:`read_labelstudio`) takes Label Studio's JSON export (a list of tasks, or
+one task). Each task's text is ``data.text`` (or its only text field). Every annotation
+that was not cancelled is read; when a task has several, each goes into a layer named
+after its annotator (``completed_by``), else into the import's layer. ``predictions``
+come in as ``suggested`` mentions. ``labels`` results become mentions (one per label),
+``relation`` results relations (``direction: left`` is turned round).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import quoteattr
+
+import orjson
+
+from akkord.domain.dates import PartialDate, PartialDateError
+from akkord.domain.schema import Schema
+from akkord.formats.records import (
+    Dataset,
+    DocumentRecord,
+    Problem,
+    Record,
+    RelationRecord,
+    SpanRecord,
+)
+from akkord.formats.writing import (
+    WriteSettings,
+    document_name,
+    header_schema,
+    public_meta,
+    written_spans,
+)
+from akkord.textproc.offsets import from_utf16_offsets, normalise_with_map, utf16_offsets
+
+FROM_NAME = "label"
+TO_NAME = "text"
+TASKS_FILE = "tasks.json"
+CONFIG_FILE = "config.xml"
+MAX_PROBLEMS = 50
+
+
+# -- writing ------------------------------------------------------------------------------
+
+def task(doc: DocumentRecord, number: int, spans: list[SpanRecord],
+         relations: list[RelationRecord]) -> dict[str, Any]:
+    """One Label Studio task for a document and the spans and relations to show."""
+    to_utf16 = utf16_offsets(doc.text)
+    result: list[dict[str, Any]] = [
+        {"id": span.id, "from_name": FROM_NAME, "to_name": TO_NAME, "type": "labels",
+         "origin": "manual",
+         "value": {"start": to_utf16(span.start), "end": to_utf16(span.end),
+                   "text": doc.text[span.start:span.end], "labels": [span.label]}}
+        for span in spans]
+    result += [{"type": "relation", "from_id": rel.head, "to_id": rel.tail,
+                "direction": "right", "labels": [rel.type]} for rel in relations]
+    data: dict[str, Any] = {"text": doc.text}
+    for key, value in public_meta(doc).items():
+        data["external_id" if key == "id" else key] = value
+    return {"id": number, "data": data,
+            "annotations": [{"id": number, "ground_truth": False, "was_cancelled": False,
+                             "result": result}]}
+
+
+def labelling_config(schema: Schema | None, labels: tuple[str, ...] | None = None) -> str:
+    """The ``<View>`` config: a Labels control over the Text, and the relation types."""
+    chosen = [lb for lb in (schema.labels if schema else ()) if not labels or lb.name in labels]
+    lines = ["<View>", f"  <Labels name={quoteattr(FROM_NAME)} toName={quoteattr(TO_NAME)}>"]
+    lines += [f"    <Label value={quoteattr(lb.name)} background={quoteattr(lb.color)}"
+              f" hotkey={quoteattr(lb.key)}/>" for lb in chosen]
+    lines += ["  </Labels>", f"  <Text name={quoteattr(TO_NAME)} value=\"$text\"/>"]
+    relations = schema.relations if schema else ()
+    if relations:
+        lines.append("  <Relations>")
+        lines += [f"    <Relation value={quoteattr(rel.name)}/>" for rel in relations]
+        lines.append("  </Relations>")
+    lines.append("</View>")
+    return "\n".join(lines) + "\n"
+
+
+def write_labelstudio(dataset: Dataset, out: Path, settings: WriteSettings) -> int:
+    """Write ``tasks.json`` and ``config.xml`` into the folder ``out``."""
+    count = 0
+    with (out / TASKS_FILE).open("wb") as handle:
+        handle.write(b"[\n")
+        for index, (doc, _hash) in enumerate(dataset.documents, start=1):
+            written = written_spans(doc, settings.notes, document_name(doc, index))
+            if count:
+                handle.write(b",\n")
+            handle.write(orjson.dumps(task(doc, index, written.spans, written.relations)))
+            count += 1
+        handle.write(b"\n]\n")
+    config = labelling_config(header_schema(dataset.header), settings.labels)
+    (out / CONFIG_FILE).write_text(config, encoding="utf-8")
+    return count
+
+
+# -- reading ------------------------------------------------------------------------------
+
+class _Bad(ValueError):
+    pass
+
+
+def _text(data: Any) -> str:
+    if not isinstance(data, dict):
+        raise _Bad("a task needs \"data\" with the text")
+    text = data.get("text")
+    if text is None:
+        strings = [v for v in data.values() if isinstance(v, str)]
+        text = strings[0] if len(strings) == 1 else None
+    if not isinstance(text, str) or not text:
+        raise _Bad("the task's data has no \"text\"")
+    return text
+
+
+def _annotator(annotation: dict[str, Any], several: bool) -> str | None:
+    if not several:
+        return None
+    who = annotation.get("completed_by")
+    if isinstance(who, dict):
+        name = who.get("email") or who.get("username") or who.get("id")
+        return str(name).partition("@")[0] if name is not None else None
+    return f"labelstudio-{who}" if who is not None else None
+
+
+class _Results:
+    """The spans and relations of one task, from all its annotations and predictions."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.to_points = from_utf16_offsets(text)
+        self.spans: list[SpanRecord] = []
+        self.relations: list[RelationRecord] = []
+
+    def read(self, results: Any, prefix: str, annotator: str | None, status: str) -> None:
+        if not isinstance(results, list):
+            raise _Bad("\"result\" must be a list")
+        ids: dict[str, list[str]] = {}
+        links = []
+        for item in results:
+            if not isinstance(item, dict):
+                raise _Bad("each result must be an object")
+            if item.get("type") == "relation":
+                links.append(item)
+            elif item.get("type") == "labels":
+                self.region(item, prefix, annotator, status, ids)
+        for link in links:
+            self.relation(link, ids, annotator)
+
+    def region(self, item: dict[str, Any], prefix: str, annotator: str | None, status: str,
+               ids: dict[str, list[str]]) -> None:
+        value = item.get("value")
+        if not isinstance(value, dict):
+            raise _Bad(f"result {item.get('id')}: needs a \"value\"")
+        start, end = value.get("start"), value.get("end")
+        labels = value.get("labels") or []
+        if type(start) is not int or type(end) is not int or not isinstance(labels, list):
+            raise _Bad(f"result {item.get('id')}: value needs integer start, end and labels")
+        start, end = self.to_points(start), self.to_points(end)
+        if not 0 <= start < end <= len(self.text):
+            raise _Bad(f"result {item.get('id')}: [{start}, {end}) is not inside the text")
+        quoted = value.get("text")
+        if isinstance(quoted, str) and quoted != self.text[start:end]:
+            raise _Bad(f"result {item.get('id')}: its text {quoted!r} is not the text at "
+                       f"its offsets ({self.text[start:end]!r}); are they UTF-16 units?")
+        rid = str(item.get("id", len(self.spans) + 1))
+        for label in labels:
+            span_id = f"{prefix}{rid}" + (f"/{label}" if len(labels) > 1 else "")
+            self.spans.append(SpanRecord(start, end, str(label), span_id, annotator, status))
+            ids.setdefault(rid, []).append(span_id)
+
+    def relation(self, item: dict[str, Any], ids: dict[str, list[str]],
+                 annotator: str | None) -> None:
+        head, tail = str(item.get("from_id")), str(item.get("to_id"))
+        if head not in ids or tail not in ids:
+            raise _Bad(f"a relation links {head} and {tail}, which are not both regions")
+        if item.get("direction") == "left":
+            head, tail = tail, head
+        labels = item.get("labels") or []
+        if not labels:
+            raise _Bad(f"the relation from {head} to {tail} has no label (Akkord's relations "
+                       "have a type)")
+        for label in labels:
+            self.relations.append(RelationRecord(ids[head][0], ids[tail][0], str(label),
+                                                 annotator))
+
+
+def _document(raw: Any) -> DocumentRecord:
+    if not isinstance(raw, dict):
+        raise _Bad("a task must be a JSON object")
+    raw_text = _text(raw.get("data"))
+    results = _Results(raw_text)
+    annotations = [a for a in raw.get("annotations") or []
+                   if isinstance(a, dict) and not a.get("was_cancelled")]
+    for n, annotation in enumerate(annotations, start=1):
+        results.read(annotation.get("result", []), f"a{n}:",
+                     _annotator(annotation, len(annotations) > 1), "manual")
+    for n, prediction in enumerate(raw.get("predictions") or [], start=1):
+        if isinstance(prediction, dict):
+            results.read(prediction.get("result", []), f"p{n}:", None, "suggested")
+    text, remap = normalise_with_map(raw_text)
+    if remap is not None:
+        for span in results.spans:
+            span.start, span.end = remap(span.start), remap(span.end)
+    data = dict(raw["data"])
+    data.pop("text", None)
+    date = None
+    if data.get("date"):
+        try:
+            date = PartialDate.parse(str(data.pop("date")))
+        except PartialDateError as exc:
+            raise _Bad(f"data.date: {exc}") from exc
+    external = data.pop("external_id", None)
+    if external is None:
+        external = raw.get("id")
+    title, source = data.pop("title", None), data.pop("source", None)
+    return DocumentRecord(text=text, external_id=None if external is None else str(external),
+                          title=None if title is None else str(title),
+                          source=None if source is None else str(source), date=date,
+                          meta=data, spans=results.spans, relations=results.relations)
+
+
+def read_labelstudio(path: Path) -> Iterator[Record]:
+    """Read the tasks of a Label Studio JSON export (see the module docstring)."""
+    source = str(path)
+    try:
+        raw = orjson.loads(path.read_bytes().removeprefix(b"\xef\xbb\xbf"))
+    except orjson.JSONDecodeError as exc:
+        yield Problem(source, exc.lineno, f"malformed JSON: {exc.msg} (column {exc.colno})")
+        return
+    tasks = raw if isinstance(raw, list) else [raw]
+    if not tasks:
+        yield Problem(source, None, "the file holds no tasks")
+        return
+    problems = 0
+    for index, item in enumerate(tasks, start=1):
+        try:
+            yield _document(item)
+        except _Bad as exc:
+            problems += 1
+            yield Problem(source, None, f"task {index}: {exc}")
+            if problems >= MAX_PROBLEMS:
+                yield Problem(source, None, f"stopped after {problems} problems")
+                return
