@@ -30,14 +30,15 @@ SECOND = (" date 2022-01-21 GENÈVE: Ministrene møttes.\n\nBlinken møtte Lavro
 
 @pytest.fixture
 def project_path(tmp_path: Path) -> Path:
-    from akkord.services.importing import import_paths
+    from akkord.services.importing import ImportOptions, import_paths
 
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.txt").write_text(FIRST, encoding="utf-8")
     (tmp_path / "in" / "b.txt").write_text(SECOND, encoding="utf-8")
     path = tmp_path / "p.akkord"
     with open_project(path, create=True) as project:
-        assert not import_paths(project, [tmp_path / "in"]).problems
+        options = ImportOptions(suggest_times=False)  # tests/services/test_dating.py has them
+        assert not import_paths(project, [tmp_path / "in"], options).problems
     return path
 
 

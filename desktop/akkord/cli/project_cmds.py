@@ -49,10 +49,13 @@ def _reader_help() -> str:
 @click.option("--add-labels", is_flag=True,
               help="Add labels the schema lacks (after --map) to the project's schema, "
                    "instead of rejecting their spans.")
+@click.option("--no-suggest", is_flag=True,
+              help="Do not add the time tagger's suggestions to articles that arrive as "
+                   "raw text.")
 @click.pass_context
 def import_(ctx: click.Context, project: Path | None, paths: tuple[Path, ...], fmt: str | None,
             annotator: str, all_or_nothing: bool, label_map: tuple[str, ...],
-            add_labels: bool) -> None:
+            add_labels: bool, no_suggest: bool) -> None:
     """Import articles and annotations from PATHS (files or folders).
 
     Text files in the seeds' layout (a ' date YYYY-MM' header line), plain .txt, JSON
@@ -75,7 +78,8 @@ def import_(ctx: click.Context, project: Path | None, paths: tuple[Path, ...], f
             raise click.BadParameter(f"{item!r} is not FROM=TO", param_hint="--map")
         mapping[source] = target
     options = ImportOptions(annotator=annotator, all_or_nothing=all_or_nothing, format=fmt,
-                            label_map=mapping, add_labels=add_labels)
+                            label_map=mapping, add_labels=add_labels,
+                            suggest_times=not no_suggest)
     with open_target(ctx, project) as opened, tqdm_progress("import") as progress:
         report = import_paths(opened, list(paths), options, progress)
     for note in report.notes:

@@ -514,11 +514,17 @@ class MainWindow(QMainWindow):
             self.recent_menu.addAction("(none yet)").setEnabled(False)
 
     def import_files(self) -> None:
-        QMessageBox.information(self, "Import", "Use: akkord import PROJECT FILES…")
+        from akkord.gui.import_dialog import import_with_dialog
+
+        if import_with_dialog(self, self.project) is not None:
+            self.session.schema = self.project.schema  # imports may add labels
+            self.reload_documents()
+            self.session.reload()
 
     def export_files(self) -> None:
-        QMessageBox.information(self, "Export",
-                                "Use: akkord export PROJECT --format jsonl --out FILE")
+        from akkord.gui.export_dialog import export_with_dialog
+
+        export_with_dialog(self, self.project)
 
     # -- views ----------
     def show_shortcuts(self) -> None:

@@ -38,6 +38,7 @@ from akkord.formats.records import (
     SpanRecord,
     ValueRecord,
 )
+from akkord.services.dating import time_label, time_suggestions
 from akkord.services.progress import SILENT, Progress
 from akkord.store.bulk import allocate_ids, insert_rows
 from akkord.store.models import (
@@ -70,6 +71,10 @@ class ImportOptions:
     # Labels (after label_map) that the schema lacks are added to it as a new schema
     # version, inside the file's transaction; without it such spans are rejected.
     add_labels: bool = False
+    # Articles that arrive without annotations (raw text) get the tagger's time expressions
+    # as suggested mentions, resolved against their publication date; annotated data is
+    # kept exactly as it came.
+    suggest_times: bool = True
 
 
 @dataclass(slots=True)
@@ -389,6 +394,14 @@ class _FileImport:
                                     for v in record.values if v.evidence is not None)
         self.report.entities += 1
 
+    def suggest_times(self, record: DocumentRecord) -> None:
+        if record.spans:
+            return
+        for n, span in enumerate(time_suggestions(record.text, record.date, record.parts,
+                                                  self.state.schema), start=1):
+            span.id = f"timex:{n}"
+            record.spans.append(span)
+
     def document(self, record: DocumentRecord) -> None:
         label_map = self.batch.options.label_map
         for span in record.spans:
@@ -402,6 +415,8 @@ class _FileImport:
         for message in self.checker.document(record):
             self.problem(record.line, message)
         if not self.failed:
+            if self.batch.options.suggest_times:
+                self.suggest_times(record)
             self.buffer.append(record)
             if len(self.buffer) >= BATCH_DOCUMENTS:
                 self.flush()
