@@ -23,10 +23,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
 
+from akkord.domain.dates import Precision
 from akkord.domain.schema import Look
 from akkord.services.timeline import Lane, TimelineData, TimelineItem
 
@@ -229,129 +231,187 @@ def _distinct_items(items: Sequence[TimelineItem], members: set[int]) -> int:
     return sum(1 for item in items if not members.isdisjoint(item.lanes))
 
 
-def _footprint(item: TimelineItem, x0: float, x1: float) -> tuple[float, float]:
-    """The x interval an item keeps to itself on its sub-row (markers need elbow room)."""
-    if item.style == "marker":
-        middle = (x0 + x1) / 2
-        return min(x0, middle - 1.5 * DAY), max(x1, middle + 1.5 * DAY)
-    return x0 - 0.25 * DAY, x1 + 0.25 * DAY
+def _pack(rows: Ints, starts: Floats, stops: Floats) -> Ints:
+    """Greedy interval packing of glyphs into sub-rows, lane by lane.
 
-
-def _pack(spans: list[tuple[float, float, int]]) -> dict[int, int]:
-    """Greedy interval packing: glyph → sub-row, first free sub-row in start order; past
-    :data:`MAX_SUBROWS` a glyph goes to the sub-row that frees up first."""
-    ends: list[float] = []
-    out: dict[int, int] = {}
-    for start, stop, key in sorted(spans):
-        free = next((r for r, end in enumerate(ends) if end <= start), None)
-        if free is None and len(ends) < MAX_SUBROWS:
-            ends.append(stop)
-            out[key] = len(ends) - 1
-            continue
-        if free is None:
-            free = min(range(len(ends)), key=ends.__getitem__)
+    In start order, a glyph takes the first sub-row of its lane that is free by then;
+    with :data:`MAX_SUBROWS` taken, the one that frees up first (glyphs then overlap,
+    the price of keeping a crowded lane readable).
+    """
+    out = np.zeros(rows.size, dtype=np.int64)
+    order = np.lexsort((starts, rows))
+    current, ends = -1, list[float]()
+    for position, row, start, stop in zip(order.tolist(), rows[order].tolist(),
+                                          starts[order].tolist(), stops[order].tolist(),
+                                          strict=True):
+        if row != current:
+            current, ends = row, []
+        free = next((sub for sub, end in enumerate(ends) if end <= start), -1)
+        if free < 0:
+            if len(ends) < MAX_SUBROWS:
+                ends.append(stop)
+                out[position] = len(ends) - 1
+                continue
+            free = ends.index(min(ends))
         ends[free] = max(ends[free], stop)
-        out[key] = free
+        out[position] = free
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class _Items:
+    """Per-item arrays (index = position in ``TimelineData.items``)."""
+
+    x0: Floats
+    x1: Floats
+    marker: npt.NDArray[np.bool_]
+    band_group: Ints  # group of its bar or band
+    marker_group: Ints  # group of its marker (markers only)
+    groups: list[GlyphGroup]
+
+    @classmethod
+    def of(cls, items: Sequence[TimelineItem]) -> _Items:
+        index: dict[tuple[str, str, bool, bool], int] = {}
+        band, mark = [], []
+        for item in items:
+            exact = item.precision is Precision.DAY
+            band.append(index.setdefault((item.kind, item.look, exact, False), len(index)))
+            mark.append(index.setdefault((item.kind, item.look, exact, True), len(index))
+                        if item.style == "marker" else -1)
+        groups = [GlyphGroup(kind, cast(Look, look), exact, marker)
+                  for kind, look, exact, marker in index]
+        used = sorted({*band, *(m for m in mark if m >= 0)})
+        renumber = {old: new for new, old in enumerate(used)}
+        n = len(items)
+        earliest = np.fromiter((i.earliest.toordinal() for i in items), np.float64, count=n)
+        latest = np.fromiter((i.latest.toordinal() for i in items), np.float64, count=n)
+        return cls(
+            x0=(earliest - _EPOCH) * DAY, x1=(latest - _EPOCH + 1) * DAY,
+            marker=np.fromiter((i.style == "marker" for i in items), dtype=np.bool_,
+                               count=len(items)),
+            band_group=_ints(renumber[g] for g in band),
+            marker_group=_ints(renumber.get(g, -1) for g in mark),
+            groups=[groups[g] for g in used])
+
+
 def build_geometry(data: TimelineData, collapsed: bool = False) -> Geometry:
-    """Lay out ``data``: rows, sub-rows, and every glyph's rectangle or point."""
+    """Lay out ``data``: rows, sub-rows, and every glyph's rectangle or point.
+
+    Vectorised where it counts: one Python pass collects (item, row) pairs and one
+    packs them; everything else is numpy over the pairs.
+    """
     items = data.items
     row_specs = lane_rows(data, collapsed)
     row_of = {member: index for index, (_k, _l, members, _a) in enumerate(row_specs)
               for member in members}
-    x0 = _floats(day_seconds(i.earliest) for i in items)
-    x1 = _floats(day_seconds(i.latest) + DAY for i in items)
-    placements: list[list[int]] = [[] for _ in items]  # the rows each item is drawn on
-    spans: list[list[tuple[float, float, int]]] = [[] for _ in row_specs]
+    per_item = _Items.of(items)
+    pair_item: list[int] = []
+    pair_row: list[int] = []
     for index, item in enumerate(items):
-        start, stop = _footprint(item, x0[index], x1[index])
         for row in dict.fromkeys(row_of[lane] for lane in item.lanes if lane in row_of):
-            spans[row].append((start, stop, index))
-            placements[index].append(row)
-    subrow = [_pack(row_spans) for row_spans in spans]
-    rows, top = [], 0.0
-    for index, (key, label, members, activity) in enumerate(row_specs):
-        count = max(subrow[index].values(), default=0) + 1
-        rows.append(LaneRow(key, label, members, top, count, activity))
-        top += count + LANE_PAD
-    return _glyphs(data, rows, row_of, placements, subrow, x0, x1,
-                   height=max(top - LANE_PAD, 0.0))
+            pair_item.append(index)
+            pair_row.append(row)
+    p_item, p_row = np.array(pair_item, dtype=np.int64), np.array(pair_row, dtype=np.int64)
+    x0, x1, marker = per_item.x0[p_item], per_item.x1[p_item], per_item.marker[p_item]
+    middle = (x0 + x1) / 2
+    # the x interval a glyph keeps to itself on its sub-row (markers need elbow room)
+    starts = np.where(marker, np.minimum(x0, middle - 1.5 * DAY), x0 - 0.25 * DAY)
+    stops = np.where(marker, np.maximum(x1, middle + 1.5 * DAY), x1 + 0.25 * DAY)
+    sub = _pack(p_row, starts, stops)
+    counts = np.ones(len(row_specs), dtype=np.int64)
+    if sub.size:
+        np.maximum.at(counts, p_row, sub + 1)
+    tops: Floats = np.concatenate([[0.0], np.cumsum(counts + LANE_PAD)[:-1]])
+    rows = [LaneRow(key, label, members, float(tops[i]), int(counts[i]), activity)
+            for i, (key, label, members, activity) in enumerate(row_specs)]
+    y: Floats = tops[p_row] + sub
+    height = float(tops[-1] + counts[-1]) if counts.size else 0.0
+    return _glyphs(data, per_item, rows, row_of, p_item, p_row, y, height)
 
 
-def _glyphs(data: TimelineData, rows: list[LaneRow], row_of: dict[int, int],
-            placements: list[list[int]], subrow: list[dict[int, int]],
-            x0: Floats, x1: Floats, height: float) -> Geometry:
+def _glyphs(data: TimelineData, per_item: _Items, rows: list[LaneRow],
+            row_of: dict[int, int], p_item: Ints, p_row: Ints, y: Floats,
+            height: float) -> Geometry:
     items = data.items
-    group_index: dict[GlyphGroup, int] = {}
-    bars: list[tuple[int, int, float, float, float, float]] = []  # group, item, x0, x1, y0, y1
-    marks: list[tuple[int, float, float, int]] = []  # item, x, y, group
-    segs: list[tuple[int, float, float, float]] = []  # item, x, y0, y1
-    for index, item in enumerate(items):
-        band = GlyphGroup(item.kind, item.look, item.exact)
-        marker = GlyphGroup(item.kind, item.look, item.exact, marker=True)
-        for row in placements[index]:
-            y = rows[row].top + subrow[row][index]
-            if item.style == "bar" or not item.exact:
-                group = group_index.setdefault(band, len(group_index))
-                bars.append((group, index, x0[index], x1[index], y + BAR_INSET,
-                             y + 1 - BAR_INSET))
-            middle_x, middle_y = (x0[index] + x1[index]) / 2, y + 0.5
-            if item.style == "marker":
-                group = group_index.setdefault(marker, len(group_index))
-                marks.append((index, middle_x, middle_y, group))
-            for target in item.targets:
-                target_row = row_of.get(target)
-                if target_row is not None and target_row != row:
-                    segs.append((index, middle_x, middle_y, rows[target_row].center))
-    labels = _labels(bars, marks)
-    bars.sort(key=lambda bar: bar[0])
-    bar_group = _ints(b[0] for b in bars)
+    exact = np.fromiter((i.precision is Precision.DAY for i in items), dtype=np.bool_,
+                        count=len(items))
+    marker = per_item.marker[p_item]
+    is_bar = ~marker | ~exact[p_item]
+    bars = np.flatnonzero(is_bar)
+    bars = bars[np.argsort(per_item.band_group[p_item[bars]], kind="stable")]
+    bar_group = per_item.band_group[p_item[bars]]
     starts = np.flatnonzero(np.diff(bar_group, prepend=-1))
     stops = np.append(starts[1:], bar_group.size)
-    bar_slices = [(int(a), int(b), int(bar_group[a])) for a, b in zip(starts, stops,
-                                                                       strict=True)]
+    marks = np.flatnonzero(marker)
+    mark_x = (per_item.x0[p_item[marks]] + per_item.x1[p_item[marks]]) / 2
+    segs = _segments(items, rows, row_of, p_item, p_row, y, per_item)
     pubs = data.publication_days
-    return Geometry(
-        items=items, rows=rows, row_of=row_of, groups=list(group_index),
-        bar_item=_ints(b[1] for b in bars), bar_x0=_floats(b[2] for b in bars),
-        bar_x1=_floats(b[3] for b in bars), bar_y0=_floats(b[4] for b in bars),
-        bar_y1=_floats(b[5] for b in bars), bar_slices=bar_slices,
-        mark_item=_ints(m[0] for m in marks), mark_x=_floats(m[1] for m in marks),
-        mark_y=_floats(m[2] for m in marks), mark_group=_ints(m[3] for m in marks),
-        seg_item=_ints(s[0] for s in segs), seg_x=_floats(s[1] for s in segs),
-        seg_y0=_floats(s[2] for s in segs), seg_y1=_floats(s[3] for s in segs),
+    geometry = Geometry(
+        items=items, rows=rows, row_of=row_of, groups=per_item.groups,
+        bar_item=p_item[bars], bar_x0=per_item.x0[p_item[bars]],
+        bar_x1=per_item.x1[p_item[bars]], bar_y0=y[bars] + BAR_INSET,
+        bar_y1=y[bars] + 1 - BAR_INSET,
+        bar_slices=[(int(a), int(b), int(bar_group[a]))
+                    for a, b in zip(starts, stops, strict=True)],
+        mark_item=p_item[marks], mark_x=mark_x, mark_y=y[marks] + 0.5,
+        mark_group=per_item.marker_group[p_item[marks]],
+        seg_item=segs[0], seg_x=segs[1], seg_y0=segs[2], seg_y1=segs[3],
         pub_doc=_ints(p.doc_id for p in pubs),
         pub_x0=_floats(day_seconds(p.earliest) for p in pubs),
         pub_x1=_floats(day_seconds(p.latest) + DAY for p in pubs),
         pub_exact=np.fromiter((p.earliest == p.latest for p in pubs), dtype=np.bool_),
-        height=height, index_of={item.entity_id: i for i, item in enumerate(items)},
-        labels=labels)
+        height=height, index_of={item.entity_id: i for i, item in enumerate(items)})
+    geometry.labels = _labels(geometry)
+    return geometry
 
 
-def _labels(bars: list[tuple[int, int, float, float, float, float]],
-            marks: list[tuple[int, float, float, int]]) -> Labels:
-    """One label per item, after its first glyph: markers (exact or not) are labelled at
-    the marker, bars at their right end; room ends where the sub-row's next glyph starts."""
-    # (sub-row key, start, end, item, label x, label y, is marker)
-    glyphs = [(round(y0 - BAR_INSET, 3), x0, x1, item, x1, (y0 + y1) / 2, False)
-              for _g, item, x0, x1, y0, y1 in bars]
-    glyphs += [(round(y - 0.5, 3), x, x, item, x, y, True) for item, x, y, _g in marks]
-    marked = {item for item, *_rest in marks}
-    glyphs = [g for g in glyphs if g[6] or g[3] not in marked]
-    if not glyphs:
+def _segments(items: Sequence[TimelineItem], rows: list[LaneRow], row_of: dict[int, int],
+              p_item: Ints, p_row: Ints, y: Floats, per_item: _Items
+              ) -> tuple[Ints, Floats, Floats, Floats]:
+    """A line from each glyph of an item with targets to each target's lane centre."""
+    centers = np.array([row.center for row in rows])
+    seg_pair: list[int] = []
+    seg_row: list[int] = []
+    for pair in np.flatnonzero(np.fromiter((bool(items[i].targets) for i in p_item.tolist()),
+                                           dtype=np.bool_, count=p_item.size)).tolist():
+        own = int(p_row[pair])
+        for target in items[int(p_item[pair])].targets:
+            row = row_of.get(target)
+            if row is not None and row != own:
+                seg_pair.append(pair)
+                seg_row.append(row)
+    pairs = np.array(seg_pair, dtype=np.int64)
+    if not pairs.size:
+        return np.empty(0, np.int64), np.empty(0), np.empty(0), np.empty(0)
+    owners = p_item[pairs]
+    return (owners, (per_item.x0[owners] + per_item.x1[owners]) / 2, y[pairs] + 0.5,
+            centers[np.array(seg_row, dtype=np.int64)])
+
+
+def _labels(geometry: Geometry) -> Labels:
+    """One label per item, after its first glyph (top-most lane): markers are labelled at
+    the marker, bars at their right end; the room ends where the next glyph on the same
+    sub-row starts."""
+    g = geometry
+    marked = np.zeros(len(g.items), dtype=np.bool_)
+    marked[g.mark_item] = True
+    bars = np.flatnonzero(~marked[g.bar_item])  # a marker's band is not labelled
+    sub_row = np.concatenate([np.round(g.bar_y0[bars] - BAR_INSET, 3),
+                              np.round(g.mark_y - 0.5, 3)])
+    start = np.concatenate([g.bar_x0[bars], g.mark_x])
+    if not start.size:
         return Labels.empty()
-    glyphs.sort(key=lambda g: (g[0], g[1]))
-    keys = np.array([g[0] for g in glyphs])
-    starts = np.array([g[1] for g in glyphs])
-    same_row = np.append(keys[1:] == keys[:-1], False)
-    stop = np.where(same_row, np.append(starts[1:], np.inf), np.inf)
-    first: dict[int, int] = {}
-    for position, glyph in enumerate(glyphs):
-        first.setdefault(glyph[3], position)
-    chosen = np.array(sorted(first.values()), dtype=np.int64)
-    return Labels(item=_ints(glyphs[i][3] for i in chosen),
-                  x=_floats(glyphs[i][4] for i in chosen), y=_floats(glyphs[i][5] for i in chosen),
-                  stop=stop[chosen], marker=np.array([glyphs[i][6] for i in chosen],
-                                                     dtype=np.bool_))
+    item = np.concatenate([g.bar_item[bars], g.mark_item])
+    x = np.concatenate([g.bar_x1[bars], g.mark_x])
+    y = np.concatenate([(g.bar_y0[bars] + g.bar_y1[bars]) / 2, g.mark_y])
+    is_marker = np.concatenate([np.zeros(bars.size, np.bool_), np.ones(g.mark_x.size, np.bool_)])
+    order = np.lexsort((start, sub_row))
+    sub_row, start = sub_row[order], start[order]
+    same_row = np.append(sub_row[1:] == sub_row[:-1], False)
+    stop = np.where(same_row, np.append(start[1:], np.inf), np.inf)
+    # the first glyph of each item in (sub-row, start) order
+    item = item[order]
+    _unique, first = np.unique(item, return_index=True)
+    first.sort()
+    return Labels(item=item[first], x=x[order][first], y=y[order][first], stop=stop[first],
+                  marker=is_marker[order][first])

@@ -29,7 +29,8 @@ Import this module lazily: importing pyqtgraph takes a noticeable fraction of a 
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -55,6 +56,7 @@ from PySide6.QtGui import (
     QBrush,
     QColor,
     QFont,
+    QFontMetrics,
     QFontMetricsF,
     QKeyEvent,
     QPainter,
@@ -116,6 +118,7 @@ Index = QModelIndex | QPersistentModelIndex
 MAX_LINES = 4000  # target lines drawn only while at most this many are in view
 MARKER_SIZE = 11.0
 MIN_ROW_PX = 15.0  # the default view shows as many lanes as fit at this height per row
+SMALLEST_ROW_PX = 4.0  # zooming out never squeezes a sub-row below this (scroll instead)
 YEAR = 365.25 * DAY
 GREY = QColor("#9aa0a6")
 INK = QColor("#202124")
@@ -205,6 +208,19 @@ def _device(painter: QPainter) -> tuple[float, float, float, float]:
     return t.m11(), t.m31(), t.m22(), t.m32()
 
 
+@contextmanager
+def _pixels(painter: QPainter) -> Iterator[tuple[float, float, float, float]]:
+    """Paint in device pixels: yields the item → pixel scale and offset, x then y, and
+    restores the painter whatever happens (a painter left saved crashes Qt)."""
+    scale = _device(painter)
+    painter.save()
+    try:
+        painter.setTransform(QTransform())
+        yield scale
+    finally:
+        painter.restore()
+
+
 class RectLayer(pg.GraphicsObject):  # type: ignore[misc]
     """Many rectangles in a few groups, each group painted with one ``drawRects``.
 
@@ -213,9 +229,10 @@ class RectLayer(pg.GraphicsObject):  # type: ignore[misc]
     transform. ``full_width`` rectangles span the whole view horizontally (lane stripes).
     """
 
-    def __init__(self, full_width: bool = False) -> None:
+    def __init__(self, full_width: bool = False, limit: int | None = None) -> None:
         super().__init__()
         self.full_width = full_width
+        self.limit = limit  # draw nothing while more rectangles than this are in view
         self._rects = internals.PrimitiveArray(QRectF, 4)
         self._lines = internals.PrimitiveArray(pg.QtCore.QLineF, 4)
         self.set_rects(np.empty(0), np.empty(0), np.empty(0), np.empty(0), [])
@@ -247,28 +264,38 @@ class RectLayer(pg.GraphicsObject):  # type: ignore[misc]
         if view is None or not self.x0.size:
             return
         (vx0, vx1), (vy0, vy1) = view.viewRange()
-        sx, dx, sy, dy = _device(painter)
-        painter.save()
-        painter.setTransform(QTransform())
-        painter.setPen(Qt.PenStyle.NoPen)
-        left, right = vx0 * sx + dx - 20, vx1 * sx + dx + 20
-        for start, stop, style in self.groups:
-            x0, x1 = self.x0[start:stop], self.x1[start:stop]
-            y0, y1 = self.y0[start:stop], self.y1[start:stop]
-            if self.full_width:
-                visible = (y1 >= vy0) & (y0 <= vy1)
-            else:
-                visible = (x1 >= vx0) & (x0 <= vx1) & (y1 >= vy0) & (y0 <= vy1)
-            if visible.any():
-                self._paint_group(painter, style, x0[visible] * sx + dx, x1[visible] * sx + dx,
-                                  y0[visible] * sy + dy, y1[visible] * sy + dy, left, right)
-        painter.restore()
+        with _pixels(painter) as (sx, dx, sy, dy):
+            painter.setPen(Qt.PenStyle.NoPen)
+            # Clamp to the view (plus a margin): Qt rasterises a huge rectangle slowly even
+            # where it is clipped away.
+            box = (vx0 * sx + dx - 20, vx1 * sx + dx + 20,
+                   min(vy0 * sy + dy, vy1 * sy + dy) - 20, max(vy0 * sy + dy, vy1 * sy + dy) + 20)
+            masks = [self._visible(start, stop, vx0, vx1, vy0, vy1)
+                     for start, stop, _style in self.groups]
+            if self.limit is None or sum(int(m.sum()) for m in masks) <= self.limit:
+                for (start, stop, style), visible in zip(self.groups, masks, strict=True):
+                    if visible.any():
+                        self._paint_group(
+                            painter, style, self.x0[start:stop][visible] * sx + dx,
+                            self.x1[start:stop][visible] * sx + dx,
+                            self.y0[start:stop][visible] * sy + dy,
+                            self.y1[start:stop][visible] * sy + dy, box)
+
+    def _visible(self, start: int, stop: int, vx0: float, vx1: float, vy0: float,
+                 vy1: float) -> npt.NDArray[np.bool_]:
+        y0, y1 = self.y0[start:stop], self.y1[start:stop]
+        if self.full_width:
+            return (y1 >= vy0) & (y0 <= vy1)
+        x0, x1 = self.x0[start:stop], self.x1[start:stop]
+        return (x1 >= vx0) & (x0 <= vx1) & (y1 >= vy0) & (y0 <= vy1)
 
     def _paint_group(self, painter: QPainter, style: RectStyle, px0: Floats, px1: Floats,
-                     py0: Floats, py1: Floats, left: float, right: float) -> None:
+                     py0: Floats, py1: Floats, box: tuple[float, float, float, float]) -> None:
+        left, right, view_top, view_bottom = box
         if self.full_width:
             px0, px1 = np.full_like(px0, left), np.full_like(px1, right)
-        top, bottom = np.minimum(py0, py1), np.maximum(py0, py1)
+        top = np.maximum(np.minimum(py0, py1), view_top)
+        bottom = np.minimum(np.maximum(py0, py1), view_bottom)
         width = np.maximum(px1 - px0, style.min_px)
         px0 = np.maximum(px0, left)
         width = np.minimum(px0 + width, right) - px0
@@ -281,11 +308,12 @@ class RectLayer(pg.GraphicsObject):  # type: ignore[misc]
             self._draw(painter, style.inner, px0[roomy] + style.inset, top[roomy] + style.inset,
                        width[roomy] - 2 * style.inset, height[roomy] - 2 * style.inset)
         if style.strike is not None:
-            middle = (top + bottom) / 2
-            self._lines.resize(px0.size)
+            wide = width >= 4  # a strike through a sliver is only noise
+            middle = (top[wide] + bottom[wide]) / 2
+            self._lines.resize(middle.size)
             lines = self._lines.ndarray()
-            lines[:, 0], lines[:, 1] = px0, middle
-            lines[:, 2], lines[:, 3] = px0 + width, middle
+            lines[:, 0], lines[:, 1] = px0[wide], middle
+            lines[:, 2], lines[:, 3] = px0[wide] + width[wide], middle
             painter.setPen(QPen(style.strike, 1.5))
             painter.drawLines(*self._lines.drawargs())
             painter.setPen(Qt.PenStyle.NoPen)
@@ -308,7 +336,7 @@ class LineLayer(pg.GraphicsObject):  # type: ignore[misc]
     ``limit`` lines are in view (at that density they are only noise).
     """
 
-    def __init__(self, limit: int | None = MAX_LINES, width: float = 1.3) -> None:
+    def __init__(self, limit: int | None = MAX_LINES, width: float = 1.0) -> None:
         super().__init__()
         self.limit = limit
         self.width = width
@@ -342,30 +370,31 @@ class LineLayer(pg.GraphicsObject):  # type: ignore[misc]
                    & (np.maximum(self.y0, self.y1) >= vy0) & (np.minimum(self.y0, self.y1) <= vy1))
         if self.limit is not None and int(visible.sum()) > self.limit:
             return
-        sx, dx, sy, dy = _device(painter)
-        painter.save()
-        painter.setTransform(QTransform())
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        for start, stop, color in self.groups:
-            keep = visible[start:stop]
-            if not keep.any():
-                continue
-            x = self.x[start:stop][keep] * sx + dx
-            y0 = self.y0[start:stop][keep] * sy + dy
-            y1 = self.y1[start:stop][keep] * sy + dy
-            self._lines.resize(x.size)
-            lines = self._lines.ndarray()
-            lines[:, 0], lines[:, 1], lines[:, 2], lines[:, 3] = x, y0, x, y1
-            painter.setPen(QPen(color, self.width))
-            painter.drawLines(*self._lines.drawargs())
-            self._points.resize(x.size)
-            points = self._points.ndarray()
-            points[:, 0], points[:, 1] = x, y1
-            pen = QPen(color, 5 * self.width)
-            pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-            painter.setPen(pen)
-            painter.drawPoints(*self._points.drawargs())
-        painter.restore()
+        with _pixels(painter) as (sx, dx, sy, dy):
+            top, bottom = sorted((vy0 * sy + dy, vy1 * sy + dy))
+            for start, stop, color in self.groups:
+                keep = visible[start:stop]
+                if not keep.any():
+                    continue
+                x = self.x[start:stop][keep] * sx + dx
+                y0 = np.clip(self.y0[start:stop][keep] * sy + dy, top - 10, bottom + 10)
+                y1 = self.y1[start:stop][keep] * sy + dy
+                self._lines.resize(x.size)
+                lines = self._lines.ndarray()
+                lines[:, 0], lines[:, 1] = x, y0
+                lines[:, 2], lines[:, 3] = x, np.clip(y1, top - 10, bottom + 10)
+                painter.setPen(QPen(color, self.width))
+                painter.drawLines(*self._lines.drawargs())
+                ends = (y1 >= top) & (y1 <= bottom)
+                self._points.resize(int(ends.sum()))
+                points = self._points.ndarray()
+                points[:, 0], points[:, 1] = x[ends], y1[ends]
+                pen = QPen(color, 3 + 2 * self.width)
+                pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+                painter.setPen(pen)
+                painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+                painter.drawPoints(*self._points.drawargs())
+                painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
 
 
 class HighlightLayer(pg.GraphicsObject):  # type: ignore[misc]
@@ -398,23 +427,61 @@ class HighlightLayer(pg.GraphicsObject):  # type: ignore[misc]
         return self._bounds
 
     def paint(self, painter: QPainter, *_args: Any) -> None:
-        sx, dx, sy, dy = _device(painter)
-        painter.save()
-        painter.setTransform(QTransform())
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        for rects, points, pen in (
-                (self.hover_rects, self.hover_points, QPen(_alpha(INK, 120), 1.5)),
-                (self.rects, self.points, QPen(INK, 2.2))):
-            painter.setPen(pen)
-            for x0, x1, y0, y1 in rects:
-                left, right = x0 * sx + dx, x1 * sx + dx
-                top, bottom = sorted((y0 * sy + dy, y1 * sy + dy))
-                painter.drawRect(QRectF(left - 2, top - 2, max(right - left, 2) + 4,
-                                        bottom - top + 4))
-            for x, y in points:
-                painter.drawEllipse(QPointF(x * sx + dx, y * sy + dy), 9, 9)
-        painter.restore()
+        with _pixels(painter) as (sx, dx, sy, dy):
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            for rects, points, pen in (
+                    (self.hover_rects, self.hover_points, QPen(_alpha(INK, 120), 1.5)),
+                    (self.rects, self.points, QPen(INK, 2.2))):
+                painter.setPen(pen)
+                for x0, x1, y0, y1 in rects:
+                    left, right = x0 * sx + dx, x1 * sx + dx
+                    top, bottom = sorted((y0 * sy + dy, y1 * sy + dy))
+                    painter.drawRect(QRectF(left - 2, top - 2, max(right - left, 2) + 4,
+                                            bottom - top + 4))
+                for x, y in points:
+                    painter.drawEllipse(QPointF(x * sx + dx, y * sy + dy), 9, 9)
+
+
+class GridLayer(pg.GraphicsObject):  # type: ignore[misc]
+    """Faint vertical lines at the date axis's coarsest ticks (years, months, days …).
+
+    pyqtgraph's own grid draws a line for every tick of every level (hundreds when the
+    whole range is in view) and costs more than all the glyphs; this draws a dozen.
+    """
+
+    def __init__(self, axis: DateAxis) -> None:
+        super().__init__()
+        self.axis = axis
+        self._lines = internals.PrimitiveArray(pg.QtCore.QLineF, 4)
+
+    def boundingRect(self) -> QRectF:
+        view = self.getViewBox()
+        return view.viewRect() if view is not None else QRectF()
+
+    def paint(self, painter: QPainter, *_args: Any) -> None:
+        view = self.getViewBox()
+        if view is None:
+            return
+        (vx0, vx1), (vy0, vy1) = view.viewRange()
+        with _pixels(painter) as (sx, dx, sy, dy):
+            levels = self.axis.tickValues(vx0, vx1, max((vx1 - vx0) * sx, 1.0))
+            top, bottom = sorted((vy0 * sy + dy, vy1 * sy + dy))
+            # the coarsest level firmly, the finest faintly while it is not crowded
+            chosen = [(levels[0][1], 90)] if levels else []
+            if len(levels) > 1 and len(levels[-1][1]) <= 80:
+                chosen.append((levels[-1][1], 45))
+            for ticks, alpha in chosen:
+                values = np.asarray(ticks, dtype=np.float64)
+                values = values[(values >= vx0) & (values <= vx1)]
+                if not values.size:
+                    continue
+                self._lines.resize(values.size)
+                lines = self._lines.ndarray()
+                lines[:, 0] = lines[:, 2] = np.round(values * sx + dx)
+                lines[:, 1], lines[:, 3] = top, bottom
+                painter.setPen(QPen(_alpha(GREY, alpha), 1))
+                painter.drawLines(*self._lines.drawargs())
 
 
 class LabelLayer(pg.GraphicsObject):  # type: ignore[misc]
@@ -452,22 +519,19 @@ class LabelLayer(pg.GraphicsObject):  # type: ignore[misc]
                                  & (self.y >= vy0) & (self.y <= vy1))
         if visible.size > self.limit:
             return
-        sx, dx, sy, dy = _device(painter)
-        right_edge = vx1 * sx + dx
-        painter.save()
-        painter.setTransform(QTransform())
-        painter.setFont(self.font)
-        painter.setPen(_alpha(INK, 200))
-        metrics = QFontMetricsF(self.font)
-        shift = metrics.ascent() / 2 - 1
-        for i in visible:
-            start = self.x[i] * sx + dx + (MARKER_SIZE / 2 + 3 if self.marker[i] else 3)
-            room = min(self.stop[i] * sx + dx, right_edge) - start - 4
-            if room < 28:
-                continue
-            text = metrics.elidedText(self.texts[i], Qt.TextElideMode.ElideRight, room)
-            painter.drawText(QPointF(start, self.y[i] * sy + dy + shift), text)
-        painter.restore()
+        with _pixels(painter) as (sx, dx, sy, dy):
+            right_edge = vx1 * sx + dx
+            painter.setFont(self.font)
+            painter.setPen(_alpha(INK, 200))
+            metrics = QFontMetricsF(self.font)
+            shift = metrics.ascent() / 2 - 1
+            for i in visible:
+                start = self.x[i] * sx + dx + (MARKER_SIZE / 2 + 3 if self.marker[i] else 3)
+                room = min(self.stop[i] * sx + dx, right_edge) - start - 4
+                if room < 28:
+                    continue
+                text = metrics.elidedText(self.texts[i], Qt.TextElideMode.ElideRight, room)
+                painter.drawText(QPointF(start, self.y[i] * sy + dy + shift), text)
 
 
 # -- legend --------------------------------------------------------------------------------
@@ -572,6 +636,8 @@ class DateAxis(pg.DateAxisItem):  # type: ignore[misc]
 
     def __init__(self) -> None:
         super().__init__(orientation="bottom", utcOffset=0)
+        # set by pyqtgraph when it first paints; the grid may ask for ticks before that
+        self.fontMetrics = QFontMetrics(self.font())
 
     def tickValues(self, low: float, high: float, size: float
                    ) -> list[tuple[float, list[float]]]:
@@ -587,6 +653,39 @@ class DateAxis(pg.DateAxisItem):  # type: ignore[misc]
             kept.append((spacing, ticks.tolist()))
             coarser = np.concatenate([coarser, ticks])
         return kept
+
+
+class LaneAxis(pg.AxisItem):  # type: ignore[misc]
+    """Lane names at the lanes' centres, thinned (top lanes first, as they are the most
+    active) so that labels never overlap, however many lanes share the height."""
+
+    def __init__(self) -> None:
+        super().__init__(orientation="left")
+        self.centers = np.empty(0)
+        self.labels: dict[float, str] = {}
+
+    def set_lanes(self, lanes: Sequence[tuple[float, str]]) -> None:
+        self.centers = np.array(sorted(y for y, _text in lanes))
+        self.labels = {round(y, 6): text for y, text in lanes}
+        self.picture = None
+        self.update()
+
+    def tickValues(self, low: float, high: float, size: float
+                   ) -> list[tuple[float, list[float]]]:
+        low, high = min(low, high), max(low, high)
+        visible = self.centers[(self.centers >= low) & (self.centers <= high)]
+        if not visible.size or size <= 0:
+            return [(1.0, [])]
+        gap = QFontMetricsF(self.font()).height() * (high - low) / size
+        kept, last = [], -np.inf
+        for y in visible.tolist():
+            if y - last >= gap:
+                kept.append(y)
+                last = y
+        return [(1.0, kept)]
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        return [self.labels.get(round(v, 6), "") for v in values]
 
 
 class TimelineViewBox(pg.ViewBox):  # type: ignore[misc]
@@ -775,13 +874,12 @@ class TimelineView(QWidget):
         self.view_box = TimelineViewBox(enableMenu=False)
         self.view_box.invertY(True)
         self.date_axis = DateAxis()
-        self.lane_axis = pg.AxisItem(orientation="left")
+        self.lane_axis = LaneAxis()
         self.plot = self.graphics.addPlot(row=0, col=0, viewBox=self.view_box,
                                           axisItems={"bottom": self.date_axis,
                                                      "left": self.lane_axis})
         self.plot.hideButtons()
         self.plot.setMenuEnabled(False)
-        self.plot.showGrid(x=True, y=False, alpha=0.12)
         for axis in (self.date_axis, self.lane_axis):
             axis.setTextPen(pg.mkPen(INK))
             axis.setPen(pg.mkPen(GREY))
@@ -790,15 +888,17 @@ class TimelineView(QWidget):
         self.graphics.addItem(self.legend, row=1, col=0)
         self.stripes = RectLayer(full_width=True)
         self.publications = RectLayer()
+        self.guides = RectLayer(limit=150)  # publication days down through the lanes
         self.bars = RectLayer()
         self.lines = LineLayer()
-        self.selected_lines = LineLayer(limit=None, width=2.2)
+        self.selected_lines = LineLayer(limit=None, width=2.0)
         self.highlight = HighlightLayer()
         self.labels = LabelLayer()
         self.labels.setZValue(4)
         self.plot.addItem(self.labels)
         self.markers: list[Any] = []
-        layers: tuple[Any, ...] = (self.stripes, self.publications, self.lines, self.bars)
+        layers: tuple[Any, ...] = (self.stripes, self.guides, self.publications, self.lines,
+                                   self.bars)
         for z, item in enumerate(layers):
             item.setZValue(z - 10)
             self.plot.addItem(item)
@@ -806,6 +906,10 @@ class TimelineView(QWidget):
         self.highlight.setZValue(10)
         self.plot.addItem(self.selected_lines)
         self.plot.addItem(self.highlight)
+        self.grid = GridLayer(self.date_axis)
+        self.grid.setZValue(-20)
+        self.plot.addItem(self.grid)
+        self.view_box.sigResized.connect(self._update_limits)
         scene = self.graphics.scene()
         scene.sigMouseMoved.connect(self._on_mouse_moved)
         scene.sigMouseClicked.connect(self._on_mouse_clicked)
@@ -967,12 +1071,12 @@ class TimelineView(QWidget):
         self.markers = []
         geometry = self.geometry_
         if geometry is None or self.shown is None:
-            for layer in (self.stripes, self.publications, self.bars):
+            for layer in (self.stripes, self.guides, self.publications, self.bars):
                 layer.set_rects(np.empty(0), np.empty(0), np.empty(0), np.empty(0), [])
             self.lines.set_lines(np.empty(0), np.empty(0), np.empty(0), [])
             self.labels.set_labels(np.empty(0), np.empty(0), np.empty(0),
                                    np.empty(0, dtype=np.bool_), [])
-            self.lane_axis.setTicks([[], []])
+            self.lane_axis.set_lanes([])
             self._update_highlight()
             return
         colors = {kind.name: QColor(kind.color) for kind in self.shown.kinds}
@@ -988,7 +1092,7 @@ class TimelineView(QWidget):
         label = geometry.labels
         self.labels.set_labels(label.x, label.y, label.stop, label.marker,
                                [geometry.items[i].name for i in label.item])
-        self._update_limits(geometry)
+        self._update_limits()
         self._update_highlight()
 
     def _draw_lanes(self, geometry: Geometry) -> None:
@@ -998,12 +1102,11 @@ class TimelineView(QWidget):
             np.zeros(len(stripes)), np.zeros(len(stripes)),
             np.array([r.top - 0.17 for r in stripes]), np.array([r.bottom + 0.17 for r in stripes]),
             [(0, len(stripes), RectStyle(QBrush(STRIPE), min_px=0))])
-        metrics = QFontMetricsF(self.lane_axis.font() if hasattr(self.lane_axis, "font")
-                                else QApplication.font())
+        metrics = QFontMetricsF(self.lane_axis.font())
         labels = [(row.center, metrics.elidedText(row.label, Qt.TextElideMode.ElideRight, 190))
                   for row in rows]
         labels.append(((PUBLICATION_TOP + PUBLICATION_BOTTOM) / 2, "published"))
-        self.lane_axis.setTicks([labels, []])
+        self.lane_axis.set_lanes(labels)
         width = max((metrics.horizontalAdvance(text) for _y, text in labels), default=60)
         self.lane_axis.setWidth(int(min(width, 190) + 14))
 
@@ -1015,18 +1118,17 @@ class TimelineView(QWidget):
         fuzzy_x0, fuzzy_x1 = geometry.pub_x0[~exact], geometry.pub_x1[~exact]
         n_exact, n_fuzzy = middle.size, fuzzy_x0.size
         top, bottom = PUBLICATION_TOP + 0.1, PUBLICATION_BOTTOM - 0.1
-        x0 = np.concatenate([fuzzy_x0, middle, middle])
-        x1 = np.concatenate([fuzzy_x1, middle, middle])
-        y0 = np.concatenate([np.full(n_fuzzy + n_exact, top),
-                             np.full(n_exact, PUBLICATION_BOTTOM)])
-        y1 = np.concatenate([np.full(n_fuzzy + n_exact, bottom),
-                             np.full(n_exact, max(geometry.height, 1.0))])
         groups = [(0, n_fuzzy, RectStyle(QBrush(_alpha(PUBLICATION, 40)), min_px=3.0)),
                   (n_fuzzy, n_fuzzy + n_exact,
-                   RectStyle(QBrush(_alpha(PUBLICATION, 170)), min_px=2.0)),
-                  (n_fuzzy + n_exact, n_fuzzy + 2 * n_exact,
-                   RectStyle(QBrush(_alpha(PUBLICATION, 22)), min_px=1.0))]
-        self.publications.set_rects(x0, x1, y0, y1, [g for g in groups if g[1] > g[0]])
+                   RectStyle(QBrush(_alpha(PUBLICATION, 170)), min_px=2.0))]
+        self.publications.set_rects(
+            np.concatenate([fuzzy_x0, middle]), np.concatenate([fuzzy_x1, middle]),
+            np.full(n_fuzzy + n_exact, top), np.full(n_fuzzy + n_exact, bottom),
+            [g for g in groups if g[1] > g[0]])
+        self.guides.set_rects(middle, middle, np.full(n_exact, PUBLICATION_BOTTOM),
+                              np.full(n_exact, max(geometry.height, 1.0)),
+                              [(0, n_exact, RectStyle(QBrush(_alpha(PUBLICATION, 22)),
+                                                      min_px=1.0))] if n_exact else [])
 
     def _draw_markers(self, geometry: Geometry, colors: dict[str, QColor]) -> None:
         for index, group in enumerate(geometry.groups):
@@ -1053,15 +1155,20 @@ class TimelineView(QWidget):
         self.lines.set_lines(geometry.seg_x[order], geometry.seg_y0[order],
                              geometry.seg_y1[order], groups)
 
-    def _update_limits(self, geometry: Geometry) -> None:
-        bounds = geometry.x_bounds
+    def _update_limits(self, *_args: object) -> None:
+        """Zoom from decades (80 years in view) to hours (one hour); lanes never thinner
+        than :data:`SMALLEST_ROW_PX` a sub-row: a taller stack scrolls instead (and
+        "Lanes by kind" gives the overview)."""
+        geometry = self.geometry_
+        bounds = geometry.x_bounds if geometry else None
         low, high = bounds if bounds else (day_seconds(date.today()) - YEAR,
                                            day_seconds(date.today()) + YEAR)
+        height = max(geometry.height if geometry else 1.0, 1.0)
+        rows = max(self.view_box.height(), 100.0) / SMALLEST_ROW_PX
         self.view_box.setLimits(xMin=low - 30 * YEAR, xMax=high + 30 * YEAR,
                                 minXRange=3600.0, maxXRange=80 * YEAR,
-                                yMin=PUBLICATION_TOP - 0.6, yMax=max(geometry.height, 1) + 0.6,
-                                minYRange=2.0,
-                                maxYRange=max(geometry.height, 1) - PUBLICATION_TOP + 1.2)
+                                yMin=PUBLICATION_TOP - 0.6, yMax=height + 0.6, minYRange=2.0,
+                                maxYRange=min(height - PUBLICATION_TOP + 1.2, rows))
 
     # -- view ---------------------------------------------------------------------------------
     @Slot()
