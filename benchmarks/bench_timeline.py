@@ -95,8 +95,8 @@ def synthetic_timeline(n: int = N_ITEMS, lanes: int = N_LANES, seed: int = 2022
 @benchmark("timeline")
 def timeline_100k() -> None:
     from akkord.gui.app import application
-    from akkord.gui.timeline_view import TimelineView
     from akkord.gui.timeline_model import DAY, day_seconds
+    from akkord.gui.timeline_view import TimelineView
 
     app = application()
     data = synthetic_timeline()

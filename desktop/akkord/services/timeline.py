@@ -386,7 +386,7 @@ def _lane_entities(session: Session, schema: Schema, specs: dict[str, TimelineSp
     if not ref_kinds:
         return {}, {}
     names = dict(session.execute(
-        select(Entity.id, Entity.name).where(Entity.kind.in_(sorted(ref_kinds)))).tuples().all())
+        select(Entity.id, Entity.name).where(Entity.kind.in_(sorted(ref_kinds)))).all())
     kind_values: dict[int, str] = {}
     for ref_kind in sorted(ref_kinds):
         enum = next((a.name for a in schema.kind(ref_kind).attributes if a.type == "enum"),
@@ -399,7 +399,8 @@ def _lane_entities(session: Session, schema: Schema, specs: dict[str, TimelineSp
             .where(Entity.kind == ref_kind, EntityValue.attribute == enum,
                    EntityValue.text.is_not(None))
             .order_by(EntityValue.entity_id, EntityValue.position.desc(),
-                      EntityValue.id.desc())).tuples()
+                      EntityValue.id.desc())).all()
+        # position descending: the last update of an entity is its first value
         kind_values.update((entity_id, text) for entity_id, text in rows if text)
     return names, kind_values
 
