@@ -341,7 +341,7 @@ def _glyphs(data: TimelineData, per_item: _Items, rows: list[LaneRow],
     bars = bars[np.argsort(per_item.band_group[p_item[bars]], kind="stable")]
     bar_group = per_item.band_group[p_item[bars]]
     starts = np.flatnonzero(np.diff(bar_group, prepend=-1))
-    stops = np.append(starts[1:], bar_group.size)
+    stops = np.append(starts[1:], bar_group.size) if starts.size else starts
     marks = np.flatnonzero(marker)
     mark_x = (per_item.x0[p_item[marks]] + per_item.x1[p_item[marks]]) / 2
     segs = _segments(items, rows, row_of, p_item, p_row, y, per_item)

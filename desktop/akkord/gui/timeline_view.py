@@ -67,6 +67,7 @@ from PySide6.QtGui import (
     QTextDocument,
     QTransform,
 )
+from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -79,6 +80,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMenu,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QStyle,
     QStyledItemDelegate,
@@ -266,10 +268,10 @@ class RectLayer(pg.GraphicsObject):  # type: ignore[misc]
         (vx0, vx1), (vy0, vy1) = view.viewRange()
         with _pixels(painter) as (sx, dx, sy, dy):
             painter.setPen(Qt.PenStyle.NoPen)
-            # Clamp to the view (plus a margin): Qt rasterises a huge rectangle slowly even
-            # where it is clipped away.
-            box = (vx0 * sx + dx - 20, vx1 * sx + dx + 20,
-                   min(vy0 * sy + dy, vy1 * sy + dy) - 20, max(vy0 * sy + dy, vy1 * sy + dy) + 20)
+            # Clamp to the view: Qt rasterises a huge rectangle slowly even where it is
+            # clipped away, and an SVG export has no clipping at all.
+            box = (vx0 * sx + dx, vx1 * sx + dx,
+                   min(vy0 * sy + dy, vy1 * sy + dy), max(vy0 * sy + dy, vy1 * sy + dy))
             masks = [self._visible(start, stop, vx0, vx1, vy0, vy1)
                      for start, stop, _style in self.groups]
             if self.limit is None or sum(int(m.sum()) for m in masks) <= self.limit:
@@ -377,12 +379,12 @@ class LineLayer(pg.GraphicsObject):  # type: ignore[misc]
                 if not keep.any():
                     continue
                 x = self.x[start:stop][keep] * sx + dx
-                y0 = np.clip(self.y0[start:stop][keep] * sy + dy, top - 10, bottom + 10)
+                y0 = np.clip(self.y0[start:stop][keep] * sy + dy, top, bottom)
                 y1 = self.y1[start:stop][keep] * sy + dy
                 self._lines.resize(x.size)
                 lines = self._lines.ndarray()
                 lines[:, 0], lines[:, 1] = x, y0
-                lines[:, 2], lines[:, 3] = x, np.clip(y1, top - 10, bottom + 10)
+                lines[:, 2], lines[:, 3] = x, np.clip(y1, top, bottom)
                 painter.setPen(QPen(color, self.width))
                 painter.drawLines(*self._lines.drawargs())
                 ends = (y1 >= top) & (y1 <= bottom)
@@ -515,7 +517,8 @@ class LabelLayer(pg.GraphicsObject):  # type: ignore[misc]
         if view is None or not self.x.size:
             return
         (vx0, vx1), (vy0, vy1) = view.viewRange()
-        visible = np.flatnonzero((self.stop >= vx0) & (self.x <= vx1)
+        # a label goes with its glyph: none for glyphs left of the view
+        visible = np.flatnonzero((self.x >= vx0) & (self.x <= vx1)
                                  & (self.y >= vy0) & (self.y <= vy1))
         if visible.size > self.limit:
             return
@@ -939,17 +942,19 @@ class TimelineView(QWidget):
                       lambda: self._export_dialog("SVG drawing (*.svg)", self.export_svg))
         self.summary = QLabel()
         self.summary.setStyleSheet("color: #5f6368")
+        self.summary.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        # the first thing to give way when the dock is narrow
+        self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         bar = QHBoxLayout()
         bar.setContentsMargins(4, 2, 4, 0)
         left: tuple[QWidget, ...] = (self.actors, self.kinds, self.statuses, self.documents,
                                      self.use_dates, self.date_from, QLabel("–"), self.date_to,
                                      self.collapse)
-        right: tuple[QWidget, ...] = (self.summary, fit, png, svg)
         for widget in left:
             bar.addWidget(widget)
-        bar.addStretch(1)
-        for widget in right:
-            bar.addWidget(widget)
+        bar.addWidget(self.summary, 1)
+        for button in (fit, png, svg):
+            bar.addWidget(button)
         self.filter_bar = bar
 
     def _build_mentions(self) -> None:
@@ -1438,9 +1443,26 @@ class TimelineView(QWidget):
         return Path(path)
 
     def export_svg(self, path: str | Path) -> Path:
-        """Write the plot and its legend as an SVG drawing."""
-        exporter = pg.exporters.SVGExporter(self.graphics.ci)
-        exporter.export(str(path))
+        """Write the plot and its legend as an SVG drawing.
+
+        Rendered by Qt's SVG generator directly: pyqtgraph's SVG exporter rewrites the
+        generated paths and fails on some of them (closed sub-paths).
+        """
+        source = self.graphics.ci.sceneBoundingRect()
+        target = QRectF(0, 0, source.width(), source.height())
+        generator = QSvgGenerator()
+        generator.setFileName(str(path))
+        generator.setSize(target.size().toSize())
+        generator.setViewBox(target)
+        generator.setTitle("Akkord timeline")
+        # the screen's resolution: pyqtgraph's axes replay pictures recorded for it
+        generator.setResolution(round(self.logicalDpiX()))
+        painter = QPainter(generator)
+        try:
+            painter.fillRect(target, QColor("white"))
+            self.graphics.scene().render(painter, target, source)
+        finally:
+            painter.end()
         return Path(path)
 
     def _export_dialog(self, kind: str, export: Callable[[Path], Path]) -> None:
