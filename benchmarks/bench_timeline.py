@@ -9,9 +9,10 @@ zoom step is followed by a synchronous repaint of the plot (``grab``).
 Figures: ``timeline_load_100k_ms`` (data → glyph arrays → graphics items, i.e. what
 ``TimelineView.set_data`` costs), ``timeline_pan_ms`` (a one-year window moved by 10 %),
 ``timeline_zoom_ms`` (from the 20 years down to two weeks and back out, 1.25× a step),
-``timeline_full_view_ms`` (the worst case: all 20 years in view), and
-``timeline_query_100k_ms``: ``load_timeline`` reading 100,000 entities from a SQLite
-project (built once into ``benchmarks/.cache``).
+``timeline_full_view_ms`` (the worst case: all 20 years and as many lanes as the view
+lets one squeeze in), ``timeline_hit_test_ms`` (what a mouse move costs: the vectorised
+hit test over every glyph) and ``timeline_query_100k_ms``: ``load_timeline`` reading
+100,000 entities from a SQLite project (built once into ``benchmarks/.cache``).
 """
 
 from __future__ import annotations
@@ -94,6 +95,8 @@ def synthetic_timeline(n: int = N_ITEMS, lanes: int = N_LANES, seed: int = 2022
 
 @benchmark("timeline")
 def timeline_100k() -> None:
+    from PySide6.QtCore import QPointF
+
     from akkord.gui.app import application
     from akkord.gui.timeline_model import DAY, day_seconds
     from akkord.gui.timeline_view import TimelineView
@@ -138,8 +141,17 @@ def timeline_100k() -> None:
         redraw(centre - half, centre + half)
 
     report("timeline_zoom_ms", median_ms(zoom, len(widths)), "ms")
+    # as far out as the view goes: all 20 years, as many lanes as the height allows
     view.view_box.setYRange(-1.5, view.geometry_.height if view.geometry_ else 60, padding=0)
     report("timeline_full_view_ms", median_ms(lambda: redraw(*full), 10), "ms")
+    positions = iter(np.random.default_rng(7).uniform(0, 1, (1000, 2)).tolist())
+    rect = view.view_box.sceneBoundingRect()
+
+    def hover() -> None:
+        fx, fy = next(positions)
+        view.item_at(QPointF(rect.left() + fx * rect.width(), rect.top() + fy * rect.height()))
+
+    report("timeline_hit_test_ms", median_ms(hover, 200), "ms")
     view.close()
     timeline_query()
 
