@@ -49,6 +49,7 @@ from PySide6.QtCore import (
     QRectF,
     QSize,
     Qt,
+    QTimer,
     Signal,
     Slot,
 )
@@ -543,19 +544,51 @@ Swatch = Callable[[QPainter, QRectF], None]
 
 
 class Legend(pg.GraphicsWidget):  # type: ignore[misc]
-    """A strip of swatches and words below the plot (part of exports, unlike a widget)."""
+    """Swatches and words below the plot, wrapped to the width (part of the exports,
+    unlike a widget would be)."""
+
+    LINE = 20.0
+    LEFT = 70.0
 
     def __init__(self) -> None:
         super().__init__()
         self.entries: list[tuple[Swatch, str]] = []
         self.font = QFont(QApplication.font())
         self.font.setPointSizeF(self.font.pointSizeF() * 0.92)
-        self.setMinimumHeight(22)
-        self.setMaximumHeight(22)
+        self._lines = 1
+        self._fix_height()
 
     def set_entries(self, entries: list[tuple[Swatch, str]]) -> None:
         self.entries = entries
+        self._relayout()
         self.update()
+
+    def _positions(self) -> list[tuple[float, int]]:
+        """(x, line) of each entry at the current width."""
+        metrics = QFontMetricsF(self.font)
+        width = max(self.size().width(), 200.0)
+        out, x, line = [], self.LEFT, 0
+        for _swatch, text in self.entries:
+            advance = 27 + metrics.horizontalAdvance(text) + 16
+            if x + advance > width and x > self.LEFT:
+                x, line = self.LEFT, line + 1
+            out.append((x, line))
+            x += advance
+        return out
+
+    def _relayout(self) -> None:
+        lines = max((line for _x, line in self._positions()), default=0) + 1
+        if lines != self._lines:
+            self._lines = lines
+            self._fix_height()
+
+    def _fix_height(self) -> None:
+        self.setMinimumHeight(self._lines * self.LINE + 2)
+        self.setMaximumHeight(self._lines * self.LINE + 2)
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._relayout()
 
     def boundingRect(self) -> QRectF:
         return QRectF(0, 0, self.size().width(), self.size().height())
@@ -564,12 +597,11 @@ class Legend(pg.GraphicsWidget):  # type: ignore[misc]
         painter.setFont(self.font)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         metrics = QFontMetricsF(self.font)
-        x, height = 70.0, self.size().height()
-        for swatch, text in self.entries:
-            swatch(painter, QRectF(x, height / 2 - 6, 22, 12))
+        for (swatch, text), (x, line) in zip(self.entries, self._positions(), strict=True):
+            middle = line * self.LINE + self.LINE / 2 + 1
+            swatch(painter, QRectF(x, middle - 6, 22, 12))
             painter.setPen(INK)
-            painter.drawText(QPointF(x + 27, height / 2 + metrics.ascent() / 2 - 1), text)
-            x += 27 + metrics.horizontalAdvance(text) + 16
+            painter.drawText(QPointF(x + 27, middle + metrics.ascent() / 2 - 1), text)
 
 
 def _rect_swatch(style: RectStyle) -> Swatch:
@@ -1209,7 +1241,10 @@ class TimelineView(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not self._fitted:
-            QApplication.processEvents()  # let the layout give the plot its size
+            QTimer.singleShot(0, self._first_fit)  # once the layout has sized the plot
+
+    def _first_fit(self) -> None:
+        if not self._fitted:
             self.fit()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
