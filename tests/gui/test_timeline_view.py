@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QToolTip, QWidget
+from PySide6.QtGui import QColor, QWheelEvent
+from PySide6.QtWidgets import QApplication, QToolTip, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -198,6 +198,27 @@ def test_zoom_reaches_from_decades_to_hours(view: TimelineView) -> None:
     (low, high), _y = view.view_box.viewRange()
     assert 3600 - 1 <= high - low <= 2 * 3600
     view.fit()
+
+
+def _wheel(view: TimelineView, steps: int, modifiers: Qt.KeyboardModifier) -> None:
+    viewport = view.graphics.viewport()
+    pos = QPointF(viewport.width() / 2, viewport.height() / 2)
+    event = QWheelEvent(pos, QPointF(viewport.mapToGlobal(pos.toPoint())), QPoint(0, 0),
+                        QPoint(0, 120 * steps), Qt.MouseButton.NoButton, modifiers,
+                        Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(viewport, event)
+
+
+def test_wheel_zooms_time_and_shift_wheel_scrolls_lanes(view: TimelineView) -> None:
+    (x0, x1), (y0, y1) = view.view_box.viewRange()
+    _wheel(view, 2, Qt.KeyboardModifier.NoModifier)
+    (zx0, zx1), (zy0, zy1) = view.view_box.viewRange()
+    assert zx1 - zx0 < (x1 - x0) * 0.95 and (zy0, zy1) == pytest.approx((y0, y1))
+    view.view_box.setYRange(10, 30, padding=0)
+    (x0, x1), (y0, y1) = view.view_box.viewRange()
+    _wheel(view, -1, Qt.KeyboardModifier.ShiftModifier)
+    (sx0, sx1), (sy0, _sy1) = view.view_box.viewRange()
+    assert (sx0, sx1) == pytest.approx((x0, x1)) and sy0 > y0
 
 
 def test_export_png_and_svg(view: TimelineView, tmp_path: Path) -> None:

@@ -113,6 +113,7 @@ from akkord.services.timeline import (
     filter_timeline,
     load_timeline,
     mentions_of,
+    without_gc,
 )
 from akkord.store.project import Project
 
@@ -1091,8 +1092,10 @@ class TimelineView(QWidget):
 
     def _apply(self) -> None:
         """Filter, lay out and draw again, keeping the time range in view."""
-        self.shown = filter_timeline(self.data, self.current_filter()) if self.data else None
-        self.geometry_ = build_geometry(self.shown, self.collapsed) if self.shown else None
+        with without_gc():  # hundreds of thousands of short tuples, no cycles
+            self.shown = (filter_timeline(self.data, self.current_filter()) if self.data
+                          else None)
+            self.geometry_ = build_geometry(self.shown, self.collapsed) if self.shown else None
         self._draw()
         shown = self.shown
         self.summary.setText(
