@@ -173,9 +173,10 @@ def bar_style(color: QColor, look: Look, exact: bool) -> RectStyle:
     if not exact:  # a faint band over the whole interval
         pattern = (QBrush(_alpha(color, 110), Qt.BrushStyle.BDiagPattern)
                    if look == "tentative" else None)
-        inner = QBrush(_alpha(_mix(color, white, 0.9), 70)) if look == "outline" else None
-        return RectStyle(QBrush(_alpha(color, 48)), pattern=pattern, inner=inner, inset=1.2,
-                         min_px=3.0)
+        if look == "outline":  # a faint border around a paler inside
+            return RectStyle(QBrush(_alpha(color, 120)), inner=QBrush(_alpha(white, 215)),
+                             inset=1.4, min_px=3.0)
+        return RectStyle(QBrush(_alpha(color, 48)), pattern=pattern, min_px=3.0)
     if look == "outline":
         return RectStyle(QBrush(color), inner=QBrush(_mix(color, white, 0.85)))
     if look == "tentative":
