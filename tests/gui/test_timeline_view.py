@@ -70,6 +70,7 @@ def _point(view: TimelineView, entity_id: int) -> QPoint:
 
 
 def test_default_view_shows_the_demo_months(view: TimelineView) -> None:
+    assert view.mentions_box.isHidden()  # until an item is clicked
     start, end = view.visible_range()
     assert date(2021, 11, 25) <= start <= date(2021, 12, 7)
     assert date(2022, 1, 31) <= end <= date(2022, 2, 20)
@@ -112,7 +113,7 @@ def test_click_selects_and_lists_mentions_double_click_activates(
     assert clicked.args == [geneva]
     assert view.selected == geneva and view.highlight.rects
     qtbot.waitUntil(lambda: view.mentions.count() >= 5)
-    assert "Strategiske" in view.mentions_title.text()
+    assert "Strategiske" in view.mentions_title.text() and view.mentions_box.isVisible()
     with qtbot.waitSignal(view.entity_activated, timeout=3000) as activated:
         _double_click(qtbot, view.graphics.viewport(), point)
     assert activated.args == [geneva]

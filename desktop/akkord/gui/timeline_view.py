@@ -894,6 +894,7 @@ class TimelineView(QWidget):
         splitter.setStretchFactor(1, 1)
         splitter.setCollapsible(0, False)
         self.splitter = splitter
+        self.mentions_box.hide()  # until an item is selected: the plot gets the height
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -946,7 +947,8 @@ class TimelineView(QWidget):
         self.grid = GridLayer(self.date_axis)
         self.grid.setZValue(-20)
         self.plot.addItem(self.grid)
-        self.view_box.sigResized.connect(self._update_limits)
+        self._plot_height = 0.0
+        self.view_box.sigResized.connect(self._on_resized)
         scene = self.graphics.scene()
         scene.sigMouseMoved.connect(self._on_mouse_moved)
         scene.sigMouseClicked.connect(self._on_mouse_clicked)
@@ -979,6 +981,8 @@ class TimelineView(QWidget):
         self.summary.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         # the first thing to give way when the dock is narrow
         self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.summary.setToolTip("Hover an item for its details; click it to list its "
+                                "mentions, double-click it to open it")
         bar = QHBoxLayout()
         bar.setContentsMargins(4, 2, 4, 0)
         left: tuple[QWidget, ...] = (self.actors, self.kinds, self.statuses, self.documents,
@@ -992,8 +996,7 @@ class TimelineView(QWidget):
         self.filter_bar = bar
 
     def _build_mentions(self) -> None:
-        self.mentions_title = QLabel("Click an item to list its mentions; double-click one "
-                                     "to open the text")
+        self.mentions_title = QLabel()
         self.mentions_title.setStyleSheet("color: #5f6368")
         self.mentions = QListWidget()
         self.mentions.setItemDelegate(MentionDelegate(self.mentions))
@@ -1210,6 +1213,17 @@ class TimelineView(QWidget):
                                 minXRange=3600.0, maxXRange=80 * YEAR,
                                 yMin=PUBLICATION_TOP - 0.6, yMax=height + 0.6, minYRange=2.0,
                                 maxYRange=min(height - PUBLICATION_TOP + 1.2, rows))
+
+    def _on_resized(self, *_args: object) -> None:
+        """Keep the lanes' height in pixels when the plot grows or shrinks (the mentions
+        list opening, the dock resized): more or fewer lanes show, none is squeezed, and
+        what is under the pointer stays there."""
+        height = float(self.view_box.height())
+        (_x0, _x1), (y0, y1) = self.view_box.viewRange()
+        self._update_limits()
+        if self._plot_height > 0 and height > 0:
+            self.view_box.setYRange(y0, y0 + (y1 - y0) * height / self._plot_height, padding=0)
+        self._plot_height = height
 
     # -- view ---------------------------------------------------------------------------------
     @Slot()
@@ -1433,15 +1447,20 @@ class TimelineView(QWidget):
 
     # -- mentions --------------------------------------------------------------------------
     def _show_mentions(self, entity_id: int | None) -> None:
+        """List the mentions of the selected item below the plot (hidden when none is)."""
         self.mentions.clear()
         item = self.item(entity_id) if entity_id is not None else None
         if item is None or self.project is None:
-            self.mentions_title.setText("Click an item to list its mentions; double-click "
-                                        "one to open the text")
+            self.mentions_box.hide()
             return
         with self.project.read() as session:
             found = mentions_of(session, item.entity_id)
-        self.mentions_title.setText(f"{len(found)} mention(s) of {item.name}")
+        self.mentions_title.setText(f"{len(found)} mention(s) of {item.name} — double-click "
+                                    "one to open the text")
+        if self.mentions_box.isHidden():
+            self.mentions_box.show()
+            total = sum(self.splitter.sizes())
+            self.splitter.setSizes([int(total * 0.72), total - int(total * 0.72)])
         for mention in found:
             row = QListWidgetItem(self.mentions)
             row.setData(Qt.ItemDataRole.UserRole, (mention.doc_id, mention.start, mention.end))
