@@ -102,6 +102,31 @@ def test_timeline_specs() -> None:
         "date", "participants", "bar", "status")
     assert (demand.lanes, demand.targets, demand.style) == ("claimant", "addressees", "marker")
     assert schema.kind("actor").timeline is None
+    assert meeting.look("held") == "solid" and meeting.look("proposed") == "tentative"
+    assert meeting.look("cancelled") == "void" and meeting.look(None) == "solid"
+    assert demand.look("rejected") == "outline"
+
+
+def test_timeline_looks_are_checked() -> None:
+    with pytest.raises(SchemaError) as caught:
+        parse_schema("""
+[labels.E]
+key = "e"
+color = "#123456"
+entity = "event"
+[entities.event.timeline]
+looks = { held = "sparkly", done = "solid" }
+[entities.event.attributes.when]
+type = "date"
+[entities.event.attributes.status]
+type = "enum"
+values = ["held", "planned"]
+""")
+    problems = caught.value.problems
+    assert any(p.startswith("entities.event.timeline.looks.held: 'sparkly' is not one of")
+               for p in problems)
+    assert any(p.startswith("entities.event.timeline.looks.done: 'done' is not a value")
+               for p in problems)
 
 
 def test_timeline_table_is_checked() -> None:

@@ -20,6 +20,10 @@ from typing import Any, Literal, cast
 from akkord.errors import AkkordError
 
 AttributeType = Literal["text", "enum", "bool", "date", "ref", "number"]
+Look = Literal["solid", "outline", "tentative", "void"]
+LOOKS: tuple[Look, ...] = ("solid", "outline", "tentative", "void")
+"""How a timeline item's status is drawn: settled (solid), planned or pending (outline),
+proposed or uncertain (tentative: hatched), called off or withdrawn (void: grey, crossed)."""
 ATTRIBUTE_TYPES: tuple[AttributeType, ...] = ("text", "enum", "bool", "date", "ref", "number")
 
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
@@ -74,7 +78,9 @@ class TimelineSpec:
     meeting on each participant's lane, a demand on its claimant's); ``targets``: a ref
     attribute drawn as a line from the item to each target's lane (a demand's
     addressees); ``style``: ``bar`` (earliest → latest day) or ``marker``; ``status``:
-    the enum attribute shown as the item's state (proposed, held, …).
+    the enum attribute shown as the item's state (proposed, held, …); ``looks``: how each
+    status value is drawn, one of :data:`LOOKS` (the code cannot know that "held" is
+    settled and "proposed" tentative, so the schema says it; unnamed values are solid).
     """
 
     date: str
@@ -82,6 +88,11 @@ class TimelineSpec:
     targets: str | None = None
     style: Literal["bar", "marker"] = "bar"
     status: str | None = None
+    looks: tuple[tuple[str, Look], ...] = ()
+
+    def look(self, status: str | None) -> Look:
+        """How an item with ``status`` is drawn (``solid`` when the schema does not say)."""
+        return next((look for value, look in self.looks if value == status), "solid")
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +104,7 @@ class EntityKind:
     attributes: tuple[Attribute, ...] = ()
     description: str = ""
     timeline_table: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    timeline_looks: tuple[tuple[str, Look], ...] = field(default=(), compare=False, repr=False)
 
     def attribute(self, name: str) -> Attribute:
         for attr in self.attributes:
@@ -123,7 +135,8 @@ class EntityKind:
         return TimelineSpec(date=date, lanes=table.get("lanes", refs[0] if refs else None),
                             targets=table.get("targets"),
                             style="marker" if style == "marker" else "bar",
-                            status=table.get("status", "status" if has_status else None))
+                            status=table.get("status", "status" if has_status else None),
+                            looks=self.timeline_looks)
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,7 +320,9 @@ def _kinds(raw: object, problems: _Problems) -> tuple[EntityKind, ...]:
                                                  f"{path}.attributes", problems),
                           description=str(table.get("description", "")),
                           timeline_table=_timeline(table.get("timeline"), f"{path}.timeline",
-                                                   problems))
+                                                   problems),
+                          timeline_looks=_looks(table.get("timeline"), f"{path}.timeline.looks",
+                                                problems))
         _check_timeline(kind, f"{path}.timeline", problems)
         kinds.append(kind)
     return tuple(kinds)
@@ -318,11 +333,24 @@ _TIMELINE_KEYS = {"date", "lanes", "targets", "style", "status"}
 
 def _timeline(raw: object, path: str, problems: _Problems) -> dict[str, str]:
     table = _table(raw, path, problems)
-    _unknown(table, _TIMELINE_KEYS, path, problems)
+    _unknown(table, {*_TIMELINE_KEYS, "looks"}, path, problems)
     out = {k: str(v) for k, v in table.items() if k in _TIMELINE_KEYS}
     if out.get("style", "bar") not in ("bar", "marker"):
         problems.at(f"{path}.style", f"{out['style']!r} is not bar or marker")
     return out
+
+
+def _looks(raw: object, path: str, problems: _Problems) -> tuple[tuple[str, Look], ...]:
+    """The ``looks`` table of a timeline table: status value → one of :data:`LOOKS`."""
+    if not isinstance(raw, dict):
+        return ()
+    out: list[tuple[str, Look]] = []
+    for value, look in _table(raw.get("looks"), path, problems).items():
+        if look not in LOOKS:
+            problems.at(f"{path}.{value}", f"{look!r} is not one of {', '.join(LOOKS)}")
+        else:
+            out.append((value, cast(Look, look)))
+    return tuple(out)
 
 
 def _check_timeline(kind: EntityKind, path: str, problems: _Problems) -> None:
@@ -331,6 +359,15 @@ def _check_timeline(kind: EntityKind, path: str, problems: _Problems) -> None:
     for key, value in kind.timeline_table.items():
         if key in wanted and types.get(value) != wanted[key]:
             problems.at(f"{path}.{key}", f"{kind.name} has no {wanted[key]} attribute {value!r}")
+    spec = kind.timeline
+    if not kind.timeline_looks or spec is None:
+        return
+    status = next((a for a in kind.attributes if a.name == spec.status and a.type == "enum"),
+                  None)
+    for value, _look in kind.timeline_looks:
+        if status is None or value not in status.values:
+            problems.at(f"{path}.looks.{value}",
+                        f"{value!r} is not a value of {kind.name}'s status attribute")
 
 
 def _relations(raw: object, problems: _Problems) -> tuple[RelationType, ...]:
