@@ -44,7 +44,7 @@ def project_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def window(qtbot: QtBot, project_path: Path) -> Iterator[MainWindow]:
-    win = MainWindow(open_project(project_path), "kari")
+    win = MainWindow(open_project(project_path), "kari", suggest=False)
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)
@@ -263,14 +263,14 @@ def test_mark_done_progress_and_next_document(window: MainWindow, qtbot: QtBot) 
 
 
 def test_reopening_shows_exactly_the_same_state(qtbot: QtBot, project_path: Path) -> None:
-    first = MainWindow(open_project(project_path), "kari")
+    first = MainWindow(open_project(project_path), "kari", suggest=False)
     qtbot.addWidget(first)
     select_text(first, "Brussel", occurrence=2)
     qtbot.keyClick(first.view, "5")
     qtbot.keyClick(first.picker.query, Qt.Key.Key_Escape)
     before = mentions(first.project)
     first.close()
-    second = MainWindow(open_project(project_path), "kari")
+    second = MainWindow(open_project(project_path), "kari", suggest=False)
     qtbot.addWidget(second)
     assert second.session.document is not None
     shown = [(m.start, m.end, m.label) for m in second.session.document.mentions.values()]
@@ -290,7 +290,7 @@ def test_layers_are_separate_in_the_window(qtbot: QtBot, project_path: Path) -> 
         gold = Annotation(project, "gold")
         doc = gold.load_document(1)
         gold.add_mention(1, doc.text.index("Russland"), doc.text.index("Russland") + 8, "ACTOR")
-    window = MainWindow(open_project(project_path), "kari", "gold")
+    window = MainWindow(open_project(project_path), "kari", "gold", suggest=False)
     qtbot.addWidget(window)
     assert window.session.document is not None and len(window.session.document.mentions) == 1
     assert "gold layer (kari)" in window.windowTitle()

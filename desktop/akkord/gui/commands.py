@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QUndoCommand
 
+from akkord.domain.dates import PartialDate
 from akkord.domain.entities import Value
 from akkord.errors import AkkordError
 from akkord.services.annotation import (
@@ -23,6 +24,7 @@ from akkord.services.annotation import (
     MentionSnapshot,
     MergeSnapshot,
 )
+from akkord.services.dating import set_publication_date
 from akkord.services.views import MentionView, RelationView
 
 if TYPE_CHECKING:
@@ -334,3 +336,22 @@ class SetStatus(EditCommand):
     def undo_(self) -> None:
         self.service.set_status(self.doc_id, self.old)
         self.session.status_put(self.doc_id, self.old)
+
+
+class SetPublicationDate(EditCommand):
+    """Set a document's publication day; its relative time expressions are re-resolved."""
+
+    def __init__(self, session: AnnotationSession, doc_id: int, date: PartialDate | None
+                 ) -> None:
+        super().__init__(session, f"Set publication date {date.value if date else '—'}")
+        self.doc_id, self.date = doc_id, date
+        self.old: PartialDate | None = None
+
+    def do(self) -> None:
+        result = set_publication_date(self.session.project, self.doc_id, self.date)
+        self.old = result.old
+        self.session.redated(self.doc_id, len(result.mentions), result.entity_values)
+
+    def undo_(self) -> None:
+        set_publication_date(self.session.project, self.doc_id, self.old)
+        self.session.redated(self.doc_id, 0, 0)

@@ -8,12 +8,14 @@ the menus and shortcuts; it holds no annotation logic of its own.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
+from akkord.domain.dates import PartialDate
 from akkord.errors import AkkordError
 from akkord.gui.article_view import ArticleView
 from akkord.gui.document_list import DocumentList
@@ -39,6 +42,9 @@ from akkord.textproc.spans import (
     previous_word_end,
     previous_word_start,
 )
+
+if TYPE_CHECKING:
+    from akkord.gui.timeline_view import TimelineView
 
 RECENT_KEY = "recent/projects"
 MAX_RECENT = 8
@@ -63,11 +69,12 @@ def recent_projects() -> list[str]:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, project: Project, annotator: str, layer: str | None = None) -> None:
+    def __init__(self, project: Project, annotator: str, layer: str | None = None, *,
+                 suggest: bool = True) -> None:
         super().__init__()
         self.project = project
         self.annotator = annotator
-        self.session = AnnotationSession(project, layer or annotator, self)
+        self.session = AnnotationSession(project, layer or annotator, self, suggest=suggest)
         self.view = ArticleView(self)
         self.view.set_schema(self.session.schema)
         self.setCentralWidget(self.view)
@@ -77,6 +84,7 @@ class MainWindow(QMainWindow):
         self.picker = EntityPicker(self)
         self.overlay = ShortcutOverlay(self)
         self.timeline_dock: QDockWidget | None = None
+        self.timeline: TimelineView | None = None
         self._docks()
         self._actions()
         self._toolbar()
@@ -152,8 +160,10 @@ class MainWindow(QMainWindow):
         self._action("&Next document", "Ctrl+PgDown", lambda: self.step_document(1), d)
         self._action("&Previous document", "Ctrl+PgUp", lambda: self.step_document(-1), d)
         self.done_action = self._action("Mark &done", "Ctrl+D", self.toggle_done, d)
+        self.date_action = self._action("Set &publication date…", "Ctrl+Shift+D",
+                                        self.ask_publication_date, d)
         self._action("&Filter documents", "Ctrl+F", self.documents.filter.setFocus, v)
-        self._action("&Timeline", "Ctrl+T", self.show_timeline, v)
+        self.timeline_action = self._action("&Timeline", "Ctrl+T", self.show_timeline, v)
         help_action = self._action("&Keyboard shortcuts", "F1", self.show_shortcuts, v)
         help_action.setShortcuts([QKeySequence("F1"), QKeySequence("?")])
         self.menus[v].addSeparator()
@@ -200,6 +210,7 @@ class MainWindow(QMainWindow):
         s.relations_changed.connect(self.view.viewport().update)
         s.status_changed.connect(self._status_changed)
         s.failed.connect(self._failed)
+        s.dated.connect(self._dated)
         s.undo_stack.indexChanged.connect(self._saved)
         self.view.label_key.connect(self.label_key)
         self.view.command.connect(self.view_command)
@@ -244,6 +255,32 @@ class MainWindow(QMainWindow):
         document = self.session.document
         if document is not None:
             self.session.set_status("in progress" if document.status == "done" else "done")
+
+    def ask_publication_date(self) -> None:
+        """Set the article's publication day (or week, month …): relative expressions such
+        as "kommende fredag" are resolved again against it."""
+        document = self.session.document
+        if document is None:
+            return
+        text, ok = QInputDialog.getText(
+            self, "Publication date", "Published on (2022-01-20, or 2022-01 if only the "
+            "month is known; empty: unknown):", text=document.date.value if document.date
+            else "")
+        if not ok:
+            return
+        try:
+            date = PartialDate.parse(text) if text.strip() else None
+        except AkkordError as exc:
+            self._failed(str(exc))
+            return
+        self.session.set_publication_date(date)
+
+    def _dated(self, doc_id: int, message: str) -> None:
+        self.statusBar().showMessage(message, 5000)
+        document = self.session.document
+        if document is not None:
+            self.documents.model.update(doc_id, date=document.date)
+        self._timeline_changed()
 
     def _status_changed(self, doc_id: int, status: str) -> None:
         self.documents.model.update(doc_id, status=status)
@@ -426,7 +463,8 @@ class MainWindow(QMainWindow):
         self.documents.model.update(document.id, mentions=len(live), status=document.status)
 
     def _saved(self, _index: int) -> None:
-        self.statusBar().showMessage("Saved", 1500)
+        if not self.statusBar().currentMessage():  # a more specific message stays
+            self.statusBar().showMessage("Saved", 1500)
 
     def _failed(self, message: str) -> None:
         """Say why an edit was refused, without blocking the keyboard (not modal)."""
@@ -460,7 +498,7 @@ class MainWindow(QMainWindow):
 
     def replace_with(self, project: Project, layer: str | None = None) -> MainWindow:
         """Open ``project`` (or another layer) in a new window in place of this one."""
-        window = MainWindow(project, self.annotator, layer)
+        window = MainWindow(project, self.annotator, layer, suggest=self.session.suggest)
         window.restoreGeometry(self.saveGeometry())
         window.show()
         self._keep_project_open = project is self.project
@@ -530,13 +568,61 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         self.overlay.open(self.session.schema)
 
-    def timeline_widget(self, create: bool = False) -> QWidget | None:
-        """The timeline (created on first use: pyqtgraph is slow to import)."""
-        return None
+    def timeline_widget(self, create: bool = False) -> TimelineView | None:
+        """The timeline dock's view, created on first use (pyqtgraph is slow to import,
+        so a session that never looks at the timeline never loads it)."""
+        if self.timeline is None and create:
+            from akkord.gui.timeline_view import TimelineView
+
+            view = self.timeline = TimelineView(self.project, self)
+            self.timeline_dock = self._dock("Timeline", view,
+                                            Qt.DockWidgetArea.BottomDockWidgetArea, "timeline")
+            self.resizeDocks([self.timeline_dock], [380], Qt.Orientation.Vertical)
+            self.menus["&View"].addAction(self.timeline_dock.toggleViewAction())
+            view.entity_activated.connect(self.jump_to_entity)
+            view.entity_clicked.connect(self.entities.show_entity)
+            view.mention_activated.connect(self.jump_to_span)
+            self._timeline_refresh = QTimer(self, singleShot=True, interval=400)
+            self._timeline_refresh.timeout.connect(view.reload)
+            self.session.entities_changed.connect(self._timeline_changed)
+            self.session.status_changed.connect(self._timeline_changed)
+            self.session.selection_changed.connect(self._timeline_follow)
+        return self.timeline
 
     def show_timeline(self) -> None:
-        if self.timeline_widget(create=True) is None:
-            self.statusBar().showMessage("The timeline is not available yet", 3000)
+        """Ctrl+T: show the timeline (created on first use), or hide it again."""
+        created = self.timeline is None
+        self.timeline_widget(create=True)
+        assert self.timeline_dock is not None
+        if self.timeline_dock.isVisible() and not created:
+            self.timeline_dock.hide()
+            return
+        self.timeline_dock.show()
+        self._timeline_follow(self.session.selected)
+
+    def _timeline_changed(self, *_args: object) -> None:
+        if self.timeline_dock is not None and self.timeline_dock.isVisible():
+            self._timeline_refresh.start()
+
+    def _timeline_follow(self, mention_id: object) -> None:
+        """Selecting a linked mention in the text highlights its entity on the timeline."""
+        mention = self.session.selected_mention()
+        if self.timeline is not None and self.timeline_dock is not None \
+                and self.timeline_dock.isVisible():
+            self.timeline.highlight_entity(mention.entity_id if mention else None)
+
+    def jump_to_span(self, doc_id: int, start: int, end: int) -> None:
+        """Open a document at a span (from the timeline's mention list)."""
+        self.session.open_document(doc_id)
+        document = self.session.document
+        if document is None:
+            return
+        exact = [m for m in document.mentions.values() if (m.start, m.end) == (start, end)]
+        if exact:
+            self.session.select(exact[0].id)
+        else:
+            self.view.reveal(start, end)
+        self.view.setFocus()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         settings().setValue("window/geometry", self.saveGeometry())

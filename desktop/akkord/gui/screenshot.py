@@ -62,12 +62,13 @@ def save_screenshots(project: Project, out: Path, layer: str = "gold",
         if not widget.grab().save(str(path)):
             raise OSError(f"could not write {path}")
         written.append(path)
-    timeline = window.timeline_widget(create=True)
-    if timeline is not None:
-        window.timeline_dock.resize(SIZE[0], 420)  # type: ignore[union-attr]
-        app.processEvents()
-        path = out / "timeline.png"
-        window.timeline_dock.grab().save(str(path))  # type: ignore[union-attr]
-        written.append(path)
+    window.show_timeline()
+    app.processEvents()
+    path = out / "main-window-timeline.png"
+    window.grab().save(str(path))
+    written.append(path)
     window.close()
+    from akkord.gui.timeline_view import grab_timeline
+
+    written.append(grab_timeline(project, out / "timeline.png", size=(1400, 800)))
     return written

@@ -15,11 +15,13 @@ from collections.abc import Sequence
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
+from akkord.domain.dates import PartialDate
 from akkord.domain.entities import Value
 from akkord.errors import AkkordError
 from akkord.gui import commands
 from akkord.gui.document_model import DocumentModel
 from akkord.services.annotation import Annotation, ConflictError
+from akkord.services.dating import suggest_times
 from akkord.services.linking import rank_candidates
 from akkord.services.views import Candidate, EntityView, MentionView, RelationView
 from akkord.store.project import Project
@@ -32,10 +34,13 @@ class AnnotationSession(QObject):
     relations_changed = Signal()
     entities_changed = Signal()
     status_changed = Signal(int, str)  # document id, status
+    dated = Signal(int, str)  # document id, what changed (for the status bar)
     failed = Signal(str)
 
-    def __init__(self, project: Project, layer: str, parent: QObject | None = None) -> None:
+    def __init__(self, project: Project, layer: str, parent: QObject | None = None, *,
+                 suggest: bool = True) -> None:
         super().__init__(parent)
+        self.suggest = suggest  # time suggestions in a new document of this layer
         self.project = project
         self.service = Annotation(project, layer)
         self.schema = project.schema
@@ -53,7 +58,11 @@ class AnnotationSession(QObject):
         if doc_id is None:
             self.document = None
         else:
-            self.document = DocumentModel(self.service.load_document(doc_id))
+            view = self.service.load_document(doc_id)
+            if self.suggest and view.status == "new" and not view.mentions and \
+                    suggest_times(self.project, doc_id, self.service.annotator_id):
+                view = self.service.load_document(doc_id)
+            self.document = DocumentModel(view)
         self.selected = None
         self.document_opened.emit(self.document)
         self.selection_changed.emit(None)
@@ -195,6 +204,10 @@ class AnnotationSession(QObject):
     def delete_relation(self, relation_id: int) -> None:
         self.push(commands.DeleteRelation(self, relation_id))
 
+    def set_publication_date(self, date: PartialDate | None) -> None:
+        if self.document is not None and self.document.date != date:
+            self.push(commands.SetPublicationDate(self, self.document.id, date))
+
     def set_status(self, status: str) -> None:
         if self.document is not None and self.document.status != status:
             self.push(commands.SetStatus(self, self.document.id, status))
@@ -285,6 +298,15 @@ class AnnotationSession(QObject):
         self.entities_changed.emit()
         if self.selected is not None:
             self.selection_changed.emit(self.selected)
+
+    def redated(self, doc_id: int, mentions: int, entity_values: int) -> None:
+        """A publication date changed: reload what shows dates."""
+        if self.document is None or self.document.id != doc_id:
+            self.open_document(doc_id)
+        else:
+            self.reload()
+        self.dated.emit(doc_id, f"{mentions} time expression(s) and {entity_values} "
+                                f"entity date(s) re-resolved")
 
     def _started(self) -> None:
         """The service marks a new document in progress at its first edit; mirror it."""

@@ -25,6 +25,7 @@ ANNOTATING = [
 GENERAL = [
     ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo any edit"),
     ("Ctrl+D", "mark the document done (again: in progress)"),
+    ("Ctrl+Shift+D", "set the publication date (relative dates follow)"),
     ("Ctrl+PgDown / Ctrl+PgUp", "next / previous document"),
     ("Ctrl+F", "filter the documents"),
     ("Ctrl+T", "show the timeline"),

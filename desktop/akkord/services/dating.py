@@ -100,7 +100,7 @@ def suggest_times(project: Project, doc_id: int, annotator_id: int) -> int:
 @dataclass(slots=True)
 class Redating:
     old: PartialDate | None
-    new: PartialDate
+    new: PartialDate | None
     mentions: list[tuple[int, str, str]] = field(default_factory=list)  # id, old, new value
     entity_values: int = 0
 
@@ -111,8 +111,10 @@ def _tagged(text: str, dct: PartialDate | None) -> dict[tuple[int, int], Partial
     return {(e.start, e.end): e.date for e in tag(text, dct) if e.date is not None}
 
 
-def set_publication_date(project: Project, doc_id: int, date: PartialDate) -> Redating:
-    """Set the document's date and re-resolve the dates the tagger derived from it."""
+def set_publication_date(project: Project, doc_id: int, date: PartialDate | None
+                         ) -> Redating:
+    """Set (or, with ``None``, clear) the document's date and re-resolve the dates the
+    tagger derived from it."""
     found = time_label(project.schema)
     with project.write() as session:
         doc = session.get(Document, doc_id)
@@ -120,15 +122,17 @@ def set_publication_date(project: Project, doc_id: int, date: PartialDate) -> Re
             raise AkkordError(f"document {doc_id} is not in the project")
         old = PartialDate.parse(doc.date_value) if doc.date_value else None
         result = Redating(old, date)
-        doc.date_value, doc.date_earliest = date.value, date.earliest
-        doc.date_latest, doc.date_precision = date.latest, date.precision.value
+        doc.date_value = date.value if date else None
+        doc.date_earliest = date.earliest if date else None
+        doc.date_latest = date.latest if date else None
+        doc.date_precision = date.precision.value if date else None
         if found is not None:
             _redate(session, doc, found, old, date, result)
     return result
 
 
 def _redate(session: Session, doc: Document, found: tuple[Label, str],
-            old: PartialDate | None, new: PartialDate, result: Redating) -> None:
+            old: PartialDate | None, new: PartialDate | None, result: Redating) -> None:
     label, attribute = found
     before, after = _tagged(doc.text, old), _tagged(doc.text, new)
     rows = session.execute(

@@ -38,7 +38,7 @@ from akkord.formats.records import (
     SpanRecord,
     ValueRecord,
 )
-from akkord.services.dating import time_label, time_suggestions
+from akkord.services.dating import time_suggestions
 from akkord.services.progress import SILENT, Progress
 from akkord.store.bulk import allocate_ids, insert_rows
 from akkord.store.models import (
