@@ -27,10 +27,10 @@ from typing import Any
 import orjson
 
 from akkord.domain.dates import PartialDate, PartialDateError
+from akkord.formats.jsonl import BadRecord, read_json_lines
 from akkord.formats.records import (
     Dataset,
     DocumentRecord,
-    Problem,
     Record,
     RelationRecord,
     SpanRecord,
@@ -38,7 +38,6 @@ from akkord.formats.records import (
 from akkord.formats.writing import WriteSettings, document_name, public_meta, written_spans
 from akkord.textproc.offsets import normalise_with_map
 
-MAX_PROBLEMS = 50
 _OWN_KEYS = {"id", "text", "label", "labels", "entities", "relations", "meta", "Comments"}
 
 
@@ -77,13 +76,9 @@ def write_doccano(dataset: Dataset, out: Path, settings: WriteSettings) -> int:
 
 # -- reading ------------------------------------------------------------------------------
 
-class _Bad(ValueError):
-    pass
-
-
 def _int(value: Any, what: str) -> int:
     if type(value) is not int:
-        raise _Bad(f"{what} must be an integer, not {value!r}")
+        raise BadRecord(f"{what} must be an integer, not {value!r}")
     return value
 
 
@@ -93,10 +88,10 @@ def _spans(raw: dict[str, Any]) -> tuple[list[SpanRecord], list[RelationRecord]]
     entities = raw.get("entities")
     if entities is not None:
         if not isinstance(entities, list):
-            raise _Bad("\"entities\" must be a list")
+            raise BadRecord("\"entities\" must be a list")
         for n, item in enumerate(entities, start=1):
             if not isinstance(item, dict) or not isinstance(item.get("label"), str):
-                raise _Bad(f"entity {n} needs \"label\", \"start_offset\", \"end_offset\"")
+                raise BadRecord(f"entity {n} needs \"label\", \"start_offset\", \"end_offset\"")
             sid = str(item.get("id", n))
             spans.append(SpanRecord(_int(item.get("start_offset"), f"entity {sid} start"),
                                     _int(item.get("end_offset"), f"entity {sid} end"),
@@ -104,18 +99,18 @@ def _spans(raw: dict[str, Any]) -> tuple[list[SpanRecord], list[RelationRecord]]
         ids = {s.id for s in spans}
         for n, item in enumerate(raw.get("relations") or [], start=1):
             if not isinstance(item, dict) or not isinstance(item.get("type"), str):
-                raise _Bad(f"relation {n} needs \"from_id\", \"to_id\" and \"type\"")
+                raise BadRecord(f"relation {n} needs \"from_id\", \"to_id\" and \"type\"")
             head, tail = str(item.get("from_id")), str(item.get("to_id"))
             if head not in ids or tail not in ids:
-                raise _Bad(f"relation {n} refers to an entity that is not in the line")
+                raise BadRecord(f"relation {n} refers to an entity that is not in the line")
             relations.append(RelationRecord(head, tail, item["type"]))
         return spans, relations
     triples = raw.get("label", raw.get("labels")) or []
     if not isinstance(triples, list):
-        raise _Bad("\"label\" must be a list of [start, end, label]")
+        raise BadRecord("\"label\" must be a list of [start, end, label]")
     for n, item in enumerate(triples, start=1):
         if (not isinstance(item, list) or len(item) != 3 or not isinstance(item[2], str)):
-            raise _Bad(f"label {n} is not [start, end, label]")
+            raise BadRecord(f"label {n} is not [start, end, label]")
         spans.append(SpanRecord(_int(item[0], f"label {n} start"),
                                 _int(item[1], f"label {n} end"), item[2], f"T{n}"))
     return spans, relations
@@ -123,14 +118,14 @@ def _spans(raw: dict[str, Any]) -> tuple[list[SpanRecord], list[RelationRecord]]
 
 def _document(raw: Any, line: int) -> DocumentRecord:
     if not isinstance(raw, dict):
-        raise _Bad("each line must be a JSON object")
+        raise BadRecord("each line must be a JSON object")
     text = raw.get("text")
     if not isinstance(text, str) or not text:
-        raise _Bad("a line needs a non-empty \"text\"")
+        raise BadRecord("a line needs a non-empty \"text\"")
     spans, relations = _spans(raw)
     for span in spans:
         if not 0 <= span.start < span.end <= len(text):
-            raise _Bad(f"span {span.id}: [{span.start}, {span.end}) is not a non-empty range "
+            raise BadRecord(f"span {span.id}: [{span.start}, {span.end}) is not a non-empty range "
                        f"inside the text (length {len(text)})")
     text, remap = normalise_with_map(text)
     if remap is not None:
@@ -144,7 +139,7 @@ def _document(raw: Any, line: int) -> DocumentRecord:
         try:
             date = PartialDate.parse(str(meta.pop("date")))
         except PartialDateError as exc:
-            raise _Bad(f"meta.date: {exc}") from exc
+            raise BadRecord(f"meta.date: {exc}") from exc
     title, source = meta.pop("title", None), meta.pop("source", None)
     external = raw.get("id")
     return DocumentRecord(text=text, external_id=None if external is None else str(external),
@@ -155,25 +150,4 @@ def _document(raw: Any, line: int) -> DocumentRecord:
 
 def read_doccano(path: Path) -> Iterator[Record]:
     """Stream the documents of a doccano JSONL file (see the module docstring)."""
-    source, problems, seen = str(path), 0, False
-    with path.open("rb") as handle:
-        for number, raw_line in enumerate(handle, start=1):
-            if number == 1 and raw_line.startswith(b"\xef\xbb\xbf"):
-                raw_line = raw_line[3:]
-            if not raw_line.strip():
-                continue
-            seen = True
-            try:
-                yield _document(orjson.loads(raw_line), number)
-                continue
-            except orjson.JSONDecodeError as exc:
-                message = f"malformed JSON: {exc.msg} (column {exc.colno})"
-            except _Bad as exc:
-                message = str(exc)
-            problems += 1
-            yield Problem(source, number, message)
-            if problems >= MAX_PROBLEMS:
-                yield Problem(source, None, f"stopped after {problems} problems")
-                return
-    if not seen:
-        yield Problem(source, None, "the file is empty")
+    return read_json_lines(path, _document)

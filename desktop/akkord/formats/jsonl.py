@@ -24,7 +24,7 @@ value such as ``2022-W04``) or ``ref`` (an entity key), and optionally ``role``,
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -53,15 +53,11 @@ MAX_PROBLEMS_PER_FILE = 50
 _DOC_FIELDS = ("date", "title", "source")
 
 
-class _Bad(ValueError):
-    """A structural problem in one JSON record."""
-
-
 # -- reading ------------------------------------------------------------------------------
 
 def _value(raw: Any, where: str) -> ValueRecord:
     if not isinstance(raw, dict) or not isinstance(raw.get("attribute"), str):
-        raise _Bad(f"{where}: a value needs an \"attribute\" name")
+        raise BadRecord(f"{where}: a value needs an \"attribute\" name")
     value = ValueRecord(attribute=raw["attribute"], role=raw.get("role"),
                         preferred=bool(raw.get("preferred", True)), ref=raw.get("ref"),
                         text=raw.get("text"), flag=raw.get("flag"), number=raw.get("number"))
@@ -71,15 +67,15 @@ def _value(raw: Any, where: str) -> ValueRecord:
             if "certainty" in raw:
                 date = date.with_certainty(Certainty(raw["certainty"]))
         except (PartialDateError, ValueError) as exc:
-            raise _Bad(f"{where}: {exc}") from exc
+            raise BadRecord(f"{where}: {exc}") from exc
         value.date = date
     set_fields = [f for f in ("text", "flag", "number", "date", "ref") if raw.get(f) is not None]
     if len(set_fields) != 1:
-        raise _Bad(f"{where}: a value needs exactly one of text, flag, number, date, ref")
+        raise BadRecord(f"{where}: a value needs exactly one of text, flag, number, date, ref")
     evidence = raw.get("evidence")
     if evidence is not None:
         if not isinstance(evidence, dict) or not {"document", "span"} <= evidence.keys():
-            raise _Bad(f"{where}: evidence needs \"document\" and \"span\"")
+            raise BadRecord(f"{where}: evidence needs \"document\" and \"span\"")
         value.evidence = EvidenceRef(str(evidence["document"]), str(evidence["span"]))
     return value
 
@@ -88,24 +84,24 @@ def _values(raw: Any, where: str) -> list[ValueRecord]:
     if raw is None:
         return []
     if not isinstance(raw, list):
-        raise _Bad(f"{where}: \"values\" must be a list")
+        raise BadRecord(f"{where}: \"values\" must be a list")
     return [_value(item, f"{where} value {i + 1}") for i, item in enumerate(raw)]
 
 
 def _span(raw: Any, index: int, length: int, remap: Any) -> SpanRecord:
     if not isinstance(raw, dict):
-        raise _Bad(f"span {index + 1} is not an object")
+        raise BadRecord(f"span {index + 1} is not an object")
     sid = raw.get("id")
     sid = str(index + 1) if sid is None else str(sid)
     start, end, label = raw.get("start"), raw.get("end"), raw.get("label")
     if type(start) is not int or type(end) is not int:
-        raise _Bad(f"span {sid}: start and end must be integers")
+        raise BadRecord(f"span {sid}: start and end must be integers")
     if not label or not isinstance(label, str):
-        raise _Bad(f"span {sid}: needs a \"label\"")
+        raise BadRecord(f"span {sid}: needs a \"label\"")
     if remap is not None:
         start, end = remap(start), remap(end)
     if not 0 <= start < end <= length:
-        raise _Bad(f"span {sid}: [{start}, {end}) is not a non-empty range inside the text "
+        raise BadRecord(f"span {sid}: [{start}, {end}) is not a non-empty range inside the text "
                    f"(length {length})")
     values = raw.get("values")
     return SpanRecord(start, end, label, sid, raw.get("annotator"), raw.get("status", "manual"),
@@ -114,48 +110,48 @@ def _span(raw: Any, index: int, length: int, remap: Any) -> SpanRecord:
 
 def _relation(raw: Any, index: int, span_ids: set[str]) -> RelationRecord:
     if not isinstance(raw, dict):
-        raise _Bad(f"relation {index + 1} is not an object")
+        raise BadRecord(f"relation {index + 1} is not an object")
     head, tail, type_ = raw.get("from_id"), raw.get("to_id"), raw.get("type")
     if head is None or tail is None or not isinstance(type_, str):
-        raise _Bad(f"relation {index + 1}: needs \"from_id\", \"to_id\" and \"type\"")
+        raise BadRecord(f"relation {index + 1}: needs \"from_id\", \"to_id\" and \"type\"")
     for end in (head, tail):
         if str(end) not in span_ids:
-            raise _Bad(f"relation {index + 1}: no span with id {end!r}")
+            raise BadRecord(f"relation {index + 1}: no span with id {end!r}")
     return RelationRecord(str(head), str(tail), type_, raw.get("annotator"))
 
 
 def _document(raw: dict[str, Any], line: int) -> DocumentRecord:
     text = raw.get("text")
     if not isinstance(text, str) or not text:
-        raise _Bad("a document needs a non-empty \"text\"")
+        raise BadRecord("a document needs a non-empty \"text\"")
     meta = raw.get("meta") or {}
     if not isinstance(meta, dict):
-        raise _Bad("\"meta\" must be an object")
+        raise BadRecord("\"meta\" must be an object")
     text, remap = normalise_with_map(text)
     date = None
     if meta.get("date"):
         try:
             date = PartialDate.parse(str(meta["date"]))
         except PartialDateError as exc:
-            raise _Bad(f"meta.date: {exc}") from exc
+            raise BadRecord(f"meta.date: {exc}") from exc
     spans_raw = raw.get("spans") or []
     if not isinstance(spans_raw, list):
-        raise _Bad("\"spans\" must be a list")
+        raise BadRecord("\"spans\" must be a list")
     spans = [_span(s, i, len(text), remap) for i, s in enumerate(spans_raw)]
     ids = [s.id for s in spans if s.id is not None]
     if len(set(ids)) != len(ids):
-        raise _Bad("two spans have the same id")
+        raise BadRecord("two spans have the same id")
     rel_raw = raw.get("relations") or []
     if not isinstance(rel_raw, list):
-        raise _Bad("\"relations\" must be a list")
+        raise BadRecord("\"relations\" must be a list")
     relations = [_relation(r, i, set(ids)) for i, r in enumerate(rel_raw)]
     try:
         parts = [Part.from_list(p) for p in raw.get("parts") or []]
     except (ValueError, TypeError) as exc:
-        raise _Bad(f"parts: {exc}") from exc
+        raise BadRecord(f"parts: {exc}") from exc
     states = raw.get("states") or {}
     if not isinstance(states, dict):
-        raise _Bad("\"states\" must be an object")
+        raise BadRecord("\"states\" must be an object")
     external = raw.get("id")
     return DocumentRecord(
         text=text, external_id=str(external) if external is not None else None,
@@ -168,17 +164,17 @@ def _document(raw: dict[str, Any], line: int) -> DocumentRecord:
 def _entity(raw: dict[str, Any], line: int) -> EntityRecord:
     key, kind, name = raw.get("key"), raw.get("kind"), raw.get("name")
     if not all(isinstance(v, str) and v for v in (key, kind, name)):
-        raise _Bad("an entity needs \"key\", \"kind\" and \"name\"")
+        raise BadRecord("an entity needs \"key\", \"kind\" and \"name\"")
     aliases = raw.get("aliases") or []
     if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-        raise _Bad("\"aliases\" must be a list of strings")
+        raise BadRecord("\"aliases\" must be a list of strings")
     return EntityRecord(key=str(key), kind=str(kind), name=str(name), aliases=list(aliases),
                         values=_values(raw.get("values"), f"entity {key}"), line=line)
 
 
 def _header(raw: dict[str, Any], line: int) -> HeaderRecord:
     if raw.get("version") != NATIVE_VERSION:
-        raise _Bad(f"native format version {raw.get('version')!r} is not supported "
+        raise BadRecord(f"native format version {raw.get('version')!r} is not supported "
                    f"(this Akkord reads version {NATIVE_VERSION})")
     schema = raw.get("schema")
     annotators = raw.get("annotators") or []
@@ -188,7 +184,7 @@ def _header(raw: dict[str, Any], line: int) -> HeaderRecord:
 
 def _record(raw: Any, line: int) -> Record:
     if not isinstance(raw, dict):
-        raise _Bad("each line must be a JSON object")
+        raise BadRecord("each line must be a JSON object")
     kind = raw.get("type", "document")
     if kind == "document":
         return _document(raw, line)
@@ -196,11 +192,21 @@ def _record(raw: Any, line: int) -> Record:
         return _entity(raw, line)
     if kind == NATIVE_TYPE:
         return _header(raw, line)
-    raise _Bad(f"unknown record type {kind!r}")
+    raise BadRecord(f"unknown record type {kind!r}")
 
 
-def read_jsonl(path: Path) -> Iterator[Record]:
-    """Stream the records of a JSONL file; bad lines become :class:`Problem` items."""
+class BadRecord(ValueError):
+    """A structural problem in one JSON record (the message says which and why)."""
+
+
+def read_json_lines(path: Path, parse: Callable[[Any, int], Record]) -> Iterator[Record]:
+    """Stream ``parse(object, line number)`` over a JSON Lines file.
+
+    The shared reading rules of every JSONL format: a UTF-8 BOM is skipped, blank lines
+    are ignored, a line that is not JSON (or that ``parse`` refuses with
+    :class:`BadRecord`) becomes a :class:`Problem` with its line number, and after
+    :data:`MAX_PROBLEMS_PER_FILE` problems the file is given up on.
+    """
     source, problems, seen_any = str(path), 0, False
     with path.open("rb") as handle:
         for number, raw_line in enumerate(handle, start=1):
@@ -210,11 +216,11 @@ def read_jsonl(path: Path) -> Iterator[Record]:
                 continue
             seen_any = True
             try:
-                yield _record(orjson.loads(raw_line), number)
+                yield parse(orjson.loads(raw_line), number)
                 continue
             except orjson.JSONDecodeError as exc:
                 message = _json_problem(raw_line, exc)
-            except _Bad as exc:
+            except BadRecord as exc:
                 message = str(exc)
             yield Problem(source, number, message)
             problems += 1
@@ -224,6 +230,11 @@ def read_jsonl(path: Path) -> Iterator[Record]:
                 return
     if not seen_any:
         yield Problem(source, None, "the file is empty")
+
+
+def read_jsonl(path: Path) -> Iterator[Record]:
+    """Stream the records of a JSONL file; bad lines become :class:`Problem` items."""
+    return read_json_lines(path, _record)
 
 
 def _json_problem(raw_line: bytes, exc: orjson.JSONDecodeError) -> str:

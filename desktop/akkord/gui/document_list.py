@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -24,60 +24,39 @@ from PySide6.QtWidgets import (
 )
 
 from akkord.domain.dates import PartialDate, PartialDateError
+from akkord.gui.row_model import RIGHT, RowTableModel
 from akkord.services.documents import DocumentSummary
 
 Index = QModelIndex | QPersistentModelIndex
-_COLUMNS = ("Title", "Date", "Status", "Mentions")
 STATUS_COLORS = {"new": "#9ca3af", "in progress": "#d97706", "done": "#15803d"}
 
 
-class DocumentListModel(QAbstractTableModel):
+class DocumentListModel(RowTableModel):
     """Rows of :class:`DocumentSummary`; the document id is under ``Qt.UserRole``."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[DocumentSummary] = []
+    columns = ("Title", "Date", "Status", "Mentions")
 
     def set_documents(self, rows: list[DocumentSummary]) -> None:
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
+        self.set_rows(rows)
 
     def summary(self, row: int) -> DocumentSummary:
-        return self._rows[row]
+        found: DocumentSummary = self.rows[row]
+        return found
 
     def summaries(self) -> list[DocumentSummary]:
-        return list(self._rows)
+        return list(self.rows)
 
     def row_of(self, doc_id: int) -> int | None:
-        return next((i for i, s in enumerate(self._rows) if s.id == doc_id), None)
+        return next((i for i, s in enumerate(self.rows) if s.id == doc_id), None)
 
     def update(self, doc_id: int, **changes: Any) -> None:
-        """Replace fields of one row (status, mentions) after an edit."""
-        from dataclasses import replace
-
+        """Replace fields of one row (status, mentions, date) after an edit."""
         row = self.row_of(doc_id)
         if row is not None:
-            self._rows[row] = replace(self._rows[row], **changes)
-            self.dataChanged.emit(self.index(row, 0), self.index(row, len(_COLUMNS) - 1))
+            self.replace_row(row, replace(self.rows[row], **changes))
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(_COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _COLUMNS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        summary = self._rows[index.row()]
-        column = index.column()
+    def cell(self, row: Any, column: int, role: int) -> Any:
+        summary: DocumentSummary = row
         if role == Qt.ItemDataRole.DisplayRole:
             return (summary.title, summary.date.value if summary.date else "",
                     summary.status, summary.mentions)[column]
@@ -89,7 +68,7 @@ class DocumentListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and column == 2:
             return QColor(STATUS_COLORS.get(summary.status, "#6b7280"))
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 3:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return RIGHT
         return None
 
 

@@ -9,14 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -31,48 +24,30 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from akkord.gui.row_model import RIGHT, RowTableModel
 from akkord.gui.session import AnnotationSession
 from akkord.services.views import EntityView
 
-Index = QModelIndex | QPersistentModelIndex
-_COLUMNS = ("Name", "Mentions", "Docs")
 
+class EntityTableModel(RowTableModel):
+    """Rows of :class:`EntityView`; the entity id is under ``Qt.UserRole``."""
 
-class EntityTableModel(QAbstractTableModel):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[EntityView] = []
+    columns = ("Name", "Mentions", "Docs")
 
     def set_entities(self, rows: list[EntityView]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
+        self.set_rows(rows)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(_COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _COLUMNS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        entity = self.rows[index.row()]
+    def cell(self, row: Any, column: int, role: int) -> Any:
+        entity: EntityView = row
         if role == Qt.ItemDataRole.DisplayRole:
-            return (entity.name, entity.mentions, entity.documents)[index.column()]
+            return (entity.name, entity.mentions, entity.documents)[column]
         if role == Qt.ItemDataRole.UserRole:
             return entity.id
         if role == Qt.ItemDataRole.ToolTipRole:
             aliases = ", ".join(entity.aliases)
             return f"{entity.key}" + (f"\nalso: {aliases}" if aliases else "")
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() > 0:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column > 0:
+            return RIGHT
         return None
 
 
