@@ -24,7 +24,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, Literal, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from akkord.domain.dates import Certainty, PartialDate
@@ -43,6 +43,7 @@ from akkord.formats.records import (
 from akkord.formats.writing import WriteSettings
 from akkord.services.atomic import atomic_folder, atomic_path
 from akkord.services.progress import SILENT, Progress
+from akkord.store.bulk import fetch_rows
 from akkord.store.models import (
     Annotator,
     Document,
@@ -123,6 +124,17 @@ def _document_record(doc: Any, mentions: list[Any], values: dict[int, list[Any]]
     return record, span_ids
 
 
+def _break_ties(rows: list[Any]) -> list[Any]:
+    """Order rows with the same (document, start, end, label) by annotator, status, key."""
+    out: list[Any] = []
+    for _, group in groupby(rows, key=itemgetter(0, 2, 3, 4)):
+        same = list(group)
+        if len(same) > 1:
+            same.sort(key=lambda r: (r[5], r[6], r[7] or "", r[1]))
+        out.extend(same)
+    return out
+
+
 # -- queries --------------------------------------------------------------------------------
 
 class _Reader:
@@ -130,6 +142,8 @@ class _Reader:
         self.session = session
         self.options = options
         self.conn = session.connection()  # Core rows: no ORM loading cost on big exports
+        self.annotator_names: dict[int, str] = dict(
+            self.conn.execute(select(Annotator.id, Annotator.name)).all())
         self.keys: dict[int, str] = dict(
             self.conn.execute(select(Entity.id, Entity.key)).all())
         self.annotator_ids: list[int] | None = None
@@ -152,20 +166,26 @@ class _Reader:
 
     def mentions(self, doc_ids: Sequence[int]) -> list[Any]:
         """(document_id, id, start, end, label, annotator, status, entity key), sorted in
-        export order within each document."""
+        export order within each document.
+
+        The database sorts by position and label; the rare ties (the same span in several
+        layers) are ordered here by annotator name, status and entity key, so the order
+        does not depend on ids that differ between projects.
+        """
         query = (select(Mention.document_id, Mention.id, Mention.start, Mention.end,
-                        Mention.label, Annotator.name, Mention.status, Entity.key)
-                 .join(Annotator, Annotator.id == Mention.annotator_id)
-                 .outerjoin(Entity, Entity.id == Mention.entity_id)
+                        Mention.label, Mention.annotator_id, Mention.status, Mention.entity_id)
                  .where(Mention.document_id.in_(doc_ids))
-                 .order_by(Mention.document_id, Mention.start, Mention.end, Mention.label,
-                           Annotator.name, Mention.status, func.coalesce(Entity.key, ""),
-                           Mention.id))
+                 .order_by(Mention.document_id, Mention.start, Mention.end, Mention.label))
         if self.annotator_ids is not None:
             query = query.where(Mention.annotator_id.in_(self.annotator_ids))
         if self.options.labels is not None:
             query = query.where(Mention.label.in_(self.options.labels))
-        return list(self.conn.execute(query).all())
+        names, keys = self.annotator_names, self.keys
+        rows = [(doc, mention_id, start, end, label, names[annotator], status,
+                 keys[entity] if entity is not None else None)
+                for doc, mention_id, start, end, label, annotator, status, entity
+                in fetch_rows(self.conn, query)]
+        return _break_ties(rows)
 
     def mention_values(self, doc_ids: Sequence[int]) -> dict[int, list[Any]]:
         out: dict[int, list[Any]] = defaultdict(list)
@@ -180,13 +200,14 @@ class _Reader:
     def relations(self, doc_ids: Sequence[int]) -> list[Any]:
         """(document_id, head_id, tail_id, type, annotator) of the documents' relations."""
         query = (select(Mention.document_id, Relation.head_id, Relation.tail_id,
-                        Relation.type, Annotator.name)
-                 .join(Annotator, Annotator.id == Relation.annotator_id)
+                        Relation.type, Relation.annotator_id)
                  .join(Mention, Mention.id == Relation.head_id)
                  .where(Mention.document_id.in_(doc_ids)))
         if self.annotator_ids is not None:
             query = query.where(Relation.annotator_id.in_(self.annotator_ids))
-        return list(self.conn.execute(query).all())
+        names = self.annotator_names
+        return [(doc, head, tail, type_, names[annotator])
+                for doc, head, tail, type_, annotator in fetch_rows(self.conn, query)]
 
     def states(self, doc_ids: Sequence[int]) -> dict[int, dict[str, str]]:
         out: dict[int, dict[str, str]] = defaultdict(dict)

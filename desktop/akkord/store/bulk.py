@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, select, text
+from sqlalchemy import Connection, Select, Table, func, select, text
 
 from akkord.store.models import Base
 
@@ -58,3 +58,23 @@ def insert_rows(conn: Connection, model: type[Base], columns: Sequence[str],
     sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
            f"VALUES ({_placeholders(conn, len(columns))})")
     conn.exec_driver_sql(sql, rows if isinstance(rows[0], tuple) else [tuple(r) for r in rows])
+
+
+def fetch_rows(conn: Connection, query: Select[*tuple[Any, ...]]
+               ) -> list[tuple[Any, ...]]:
+    """All rows of ``query`` as plain tuples, straight from the driver's cursor.
+
+    For exports that read hundreds of thousands of rows: it skips SQLAlchemy's per-row
+    result processing, so it only suits columns the driver already returns as wanted
+    (integers, text), not JSON or dates.
+    """
+    compiled = query.compile(conn, compile_kwargs={"render_postcompile": True})
+    params = compiled.params
+    positions = compiled.positiontup
+    args: Any = tuple(params[name] for name in positions) if positions else params
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(str(compiled), args)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
