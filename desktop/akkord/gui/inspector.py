@@ -179,6 +179,7 @@ class Inspector(QScrollArea):
                                "canonical entity.", self.entity_box)
         self.unlinked.setWordWrap(True)
         self.unlinked.setObjectName("muted")
+        self.entity_rows = form
         form.addRow(self.unlinked)
         form.addRow("name", self.entity_name)
         form.addRow("", self.entity_key)
@@ -244,9 +245,10 @@ class Inspector(QScrollArea):
         self.entity = self.session.entity(mention.entity_id) if mention.entity_id else None
         linked = self.entity is not None
         self.unlinked.setVisible(not linked)
-        for widget in (self.entity_name, self.entity_key, self.aliases, self.entity_form,
-                       self.unlink_button, self.split_button, self.same_doc, self.same_project):
-            widget.setVisible(linked)
+        for row in (self.entity_name, self.entity_key, self.aliases, self.entity_form):
+            self.entity_rows.setRowVisible(row, linked)  # the row's label too
+        for button in (self.unlink_button, self.split_button, self.same_doc, self.same_project):
+            button.setVisible(linked)
         self.link_button.setText("Change link… (Enter)" if linked else "Link… (Enter)")
         if self.entity is not None:
             self.entity_name.setText(self.entity.name)

@@ -460,7 +460,8 @@ class MainWindow(QMainWindow):
         if suggested:
             text += f" ({suggested} suggested)"
         self.counts_label.setText(text + "  ·  ")
-        self.documents.model.update(document.id, mentions=len(live), status=document.status)
+        self.documents.model.update(document.id, mentions=len(live) - suggested,
+                                    status=document.status)
 
     def _saved(self, _index: int) -> None:
         if not self.statusBar().currentMessage():  # a more specific message stays

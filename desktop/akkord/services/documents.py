@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 from akkord.domain.dates import PartialDate
 from akkord.store.models import Annotator, Document, DocumentState, Mention
 
+COUNTED = ("manual", "accepted")
+
 
 @dataclass(frozen=True, slots=True)
 class DocumentSummary:
@@ -30,13 +32,16 @@ def _title(title: str | None, external_id: str | None, doc_id: int) -> str:
 
 def list_documents(session: Session, annotator: str | None = None) -> list[DocumentSummary]:
     """Every document in import order, with mention counts (of ``annotator``'s layer, when
-    given, else of all layers) and that annotator's status."""
+    given, else of all layers) and that annotator's status.
+
+    Counts are of annotations (manual and accepted mentions), not of pending or rejected
+    suggestions."""
     annotator_id = None
     if annotator is not None:
         annotator_id = session.scalar(select(Annotator.id).where(Annotator.name == annotator))
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     query = select(Mention.document_id, Mention.label, func.count()).group_by(
-        Mention.document_id, Mention.label).where(Mention.status != "rejected")
+        Mention.document_id, Mention.label).where(Mention.status.in_(COUNTED))
     if annotator is not None:
         query = query.where(Mention.annotator_id == annotator_id)
     for doc_id, label, count in session.execute(query):
