@@ -16,6 +16,7 @@ APPLICATION = "Akkord"
 
 
 def settings() -> QSettings:
+    """Where the application remembers things (annotator name, recent projects, geometry)."""
     return QSettings(ORGANISATION, APPLICATION)
 
 

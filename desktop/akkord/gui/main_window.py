@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -26,6 +26,7 @@ from sqlalchemy import select
 
 from akkord.domain.dates import PartialDate
 from akkord.errors import AkkordError
+from akkord.gui.app import settings
 from akkord.gui.article_view import ArticleView
 from akkord.gui.document_list import DocumentList
 from akkord.gui.entity_panel import EntityPanel
@@ -48,10 +49,6 @@ if TYPE_CHECKING:
 
 RECENT_KEY = "recent/projects"
 MAX_RECENT = 8
-
-
-def settings() -> QSettings:
-    return QSettings("Akkord", "Akkord")
 
 
 def remember_project(project: Project) -> None:

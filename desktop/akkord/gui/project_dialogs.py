@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from akkord.errors import AkkordError
+from akkord.gui.app import settings
 from akkord.store.project import PROJECT_SUFFIX, Project, open_project
 
 NAME_KEY = "annotator/name"
@@ -15,8 +16,6 @@ FILTER = f"Akkord projects (*{PROJECT_SUFFIX});;All files (*)"
 
 def ask_annotator_name(parent: QWidget | None, current: str = "") -> str | None:
     """Ask once; the caller stores it (QSettings) so it is not asked again."""
-    from akkord.gui.main_window import settings
-
     name, ok = QInputDialog.getText(
         parent, "Your name", "Your name as an annotator (your annotations are kept in a "
         "layer of this name):", text=current)
@@ -30,8 +29,6 @@ def ask_annotator_name(parent: QWidget | None, current: str = "") -> str | None:
 def annotator_name(parent: QWidget | None = None) -> str:
     """The remembered name, asked for the first time; falls back to the login name."""
     import getpass
-
-    from akkord.gui.main_window import settings
 
     stored = settings().value(NAME_KEY)
     if isinstance(stored, str) and stored.strip():

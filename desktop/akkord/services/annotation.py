@@ -28,7 +28,7 @@ from akkord.domain.document import Part
 from akkord.domain.entities import Value, entity_key, fold
 from akkord.domain.schema import Attribute, Schema
 from akkord.errors import AkkordError
-from akkord.services.views import DocumentView, EntityView, MentionView, Progress, RelationView
+from akkord.services.views import DocumentView, EntityView, MentionView, RelationView, WorkProgress
 from akkord.store.models import (
     DOCUMENT_STATUSES,
     MENTION_STATUSES,
@@ -244,13 +244,13 @@ class Annotation:
         return [EntityView(e.id, e.key, e.kind, e.name, e.version, tuple(aliases[e.id]),
                            values.get(e.id, {}), *usage.get(e.id, (0, 0))) for e in rows]
 
-    def progress(self) -> Progress:
+    def progress(self) -> WorkProgress:
         with self.project.read() as session:
             total = session.scalar(select(func.count()).select_from(Document)) or 0
             done = session.scalar(select(func.count()).select_from(DocumentState).where(
                 DocumentState.annotator_id == self.annotator_id,
                 DocumentState.status == "done")) or 0
-        return Progress(done, total)
+        return WorkProgress(done, total)
 
     # -- checks ----------
     def _check_label(self, label: str, entity_id: int | None, session: Session) -> None:

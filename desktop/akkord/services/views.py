@@ -93,6 +93,6 @@ class Candidate:
 
 
 @dataclass(frozen=True, slots=True)
-class Progress:
+class WorkProgress:
     done: int
     total: int
