@@ -181,7 +181,6 @@ def _parse_token(line: str) -> _Token | None:
 class _Reader:
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.documents_seen = 0
         self.skip_words_until = 0  # inside a CoNLL-U multiword token
 
     def lines(self) -> Iterator[tuple[int, str]]:

@@ -144,9 +144,11 @@ class ArticleView(QTextEdit):
 
     def select_mention(self, mention_id: int | None, *, scroll: bool = True) -> None:
         previous, self.selected = self.selected, mention_id
+        arcs = False  # relation arcs may cross the page: then repaint all of it
         for key in (previous, mention_id):
             if key is not None and self.model is not None and key in self.model.mentions:
                 self.refresh(*self.model.index.span(key))
+                arcs = arcs or bool(self.model.relations_of(key))
         if mention_id is not None and self.model is not None and scroll:
             mention = self.model.mentions.get(mention_id)
             if mention is not None:
@@ -154,7 +156,8 @@ class ArticleView(QTextEdit):
                 cursor.setPosition(self.model.to_qt(mention.start))
                 self.setTextCursor(cursor)
                 self.ensureCursorVisible()
-        self.viewport().update()  # relation arcs may span the page
+        if arcs:
+            self.viewport().update()
 
     def emphasise(self, mention_ids: set[int]) -> None:
         self.emphasised = mention_ids

@@ -99,8 +99,9 @@ class MentionSnapshot:
 
 @dataclass(frozen=True, slots=True)
 class EntitySnapshot:
+    """A deleted (or merged-away) entity as it was, to be put back with the same id."""
+
     entity: EntityView
-    value_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -628,10 +629,6 @@ class Annotation:
         if keep.kind != drop.kind:
             raise EditError(f"a {keep.kind} and a {drop.kind} cannot be merged")
         with self.project.write() as session:
-            keep_values = tuple(session.scalars(select(EntityValue.id).where(
-                EntityValue.entity_id == keep_id)))
-            drop_values = tuple(session.scalars(select(EntityValue.id).where(
-                EntityValue.entity_id == drop_id)))
             moved = tuple(session.scalars(select(Mention.id).where(Mention.entity_id == drop_id)))
             refs = tuple(("entity", i) for i in session.scalars(
                 select(EntityValue.id).where(EntityValue.ref_id == drop_id))) + tuple(
@@ -653,7 +650,7 @@ class Annotation:
             self._write_aliases(session, keep_id,
                                 [a for a in aliases if fold(a) != fold(keep.name)])
             session.execute(delete(Entity).where(Entity.id == drop_id))
-        return MergeSnapshot(EntitySnapshot(keep, keep_values), EntitySnapshot(drop, drop_values),
+        return MergeSnapshot(EntitySnapshot(keep), EntitySnapshot(drop),
                              moved, refs, version)
 
     def unmerge(self, snapshot: MergeSnapshot, expected_version: int | None = None) -> int:

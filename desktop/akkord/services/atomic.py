@@ -8,7 +8,6 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
 
 from akkord.errors import AkkordError
 
@@ -37,13 +36,6 @@ def atomic_path(target: Path) -> Iterator[Path]:
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
-
-
-@contextlib.contextmanager
-def atomic_text(target: Path, encoding: str = "utf-8", newline: str = "\n") -> Iterator[IO[str]]:
-    """Like :func:`atomic_path`, but open the temporary file for writing text."""
-    with atomic_path(target) as temp, temp.open("w", encoding=encoding, newline=newline) as out:
-        yield out
 
 
 EXPORT_MARKER = ".akkord-export"
