@@ -27,6 +27,7 @@ from akkord.domain.dates import PartialDate
 from akkord.domain.document import Part
 from akkord.domain.entities import Value, entity_key, fold
 from akkord.domain.schema import Attribute, Schema
+from akkord.domain.validation import RefTarget, value_problem, values_problem
 from akkord.errors import AkkordError
 from akkord.services.views import DocumentView, EntityView, MentionView, RelationView, WorkProgress
 from akkord.store.models import (
@@ -607,10 +608,9 @@ class Annotation:
         spec = {a.name: a for a in self.schema.kind(entity.kind).attributes}.get(attribute)
         if spec is None:
             raise EditError(f"a {entity.kind} has no attribute {attribute!r}")
-        if (len(values) > 1 and not spec.many and spec.type != "date"
-                and sum(v.preferred for v in values) != 1):
-            raise EditError(f"{attribute} holds one value; mark one of the competing "
-                                "values as preferred")
+        problem = values_problem(spec, len(values), sum(v.preferred for v in values))
+        if problem:
+            raise EditError(problem)
         with self.project.write() as session:
             for value in values:
                 _check_value(spec, value, session)
@@ -704,24 +704,13 @@ class Annotation:
 # -- helpers ---------------------------------------------------------------------------------
 
 def _check_value(spec: Attribute, value: Value, session: Session | None = None) -> None:
-    if spec.type == "date":
-        if value.date is None:
-            raise EditError(f"{spec.name} needs a date")
-        return
-    if spec.type == "ref":
-        if value.ref is None:
-            raise EditError(f"{spec.name} needs a reference to a {spec.kind}")
-        if value.role is not None and spec.roles and value.role not in spec.roles:
-            raise EditError(f"{value.role!r} is not a role of {spec.name} "
-                            f"({', '.join(spec.roles)})")
-        if session is not None:
-            kind = session.scalar(select(Entity.kind).where(Entity.id == value.ref))
-            if kind != spec.kind:
-                raise EditError(f"{spec.name} must refer to a {spec.kind}")
-        return
-    problem = spec.check(value.plain())
+    target = None
+    if spec.type == "ref" and value.ref is not None and session is not None:
+        kind = session.scalar(select(Entity.kind).where(Entity.id == value.ref))
+        target = RefTarget(kind is not None, kind)
+    problem = value_problem(spec, value, value.ref, target)
     if problem:
-        raise EditError(f"{spec.name}: {problem}")
+        raise EditError(problem)
 
 
 def _value_from_mention(attr: Attribute, source: MentionView) -> Value | None:

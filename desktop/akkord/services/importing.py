@@ -27,6 +27,7 @@ from akkord.domain.dates import PartialDate, PartialDateError
 from akkord.domain.document import content_hash
 from akkord.domain.schema import Attribute, Schema, parse_schema
 from akkord.domain.schema_edit import add_labels
+from akkord.domain.validation import RefTarget, value_problem
 from akkord.errors import AkkordError
 from akkord.formats import registry
 from akkord.formats.records import (
@@ -171,19 +172,12 @@ def _check_value(value: ValueRecord, attr: Attribute | None, where: str,
                  entities: dict[str, tuple[int, str]]) -> str | None:
     if attr is None:
         return f"{where}: no attribute {value.attribute!r} in the schema"
-    if attr.type == "date":
-        return None if value.date is not None else f"{where}: {attr.name} needs a date"
-    if attr.type == "ref":
-        if value.ref is None:
-            return f"{where}: {attr.name} needs a reference to an entity"
+    target = None
+    if attr.type == "ref" and value.ref is not None:
         known = entities.get(value.ref)
-        if known is None:
-            return f"{where}: {attr.name} refers to an unknown entity {value.ref!r}"
-        if known[1] != attr.kind:
-            return f"{where}: {attr.name} must refer to a {attr.kind}, not a {known[1]}"
-        return None
-    problem = attr.check(value.plain())
-    return f"{where}: {attr.name}: {problem}" if problem else None
+        target = RefTarget(known is not None, known[1] if known else None)
+    problem = value_problem(attr, value, value.ref, target)
+    return f"{where}: {problem}" if problem else None
 
 
 class _Checker:
