@@ -19,6 +19,7 @@ from akkord.gui.main_window import MainWindow
 from akkord.services.annotation import Annotation
 from akkord.store import Project, open_project
 from akkord.store.models import Annotator, DocumentState, Entity, Mention, Relation
+from tests.services.editing import add, link, new_entity
 
 FIRST = (" date 2022-01-12 RÅDET: Delegasjonene samles i Brussel.\n\n"
          "Nato og Russland møttes i Brussel\n\n"
@@ -136,17 +137,17 @@ def test_link_identical_merge_and_undo(window: MainWindow, qtbot: QtBot) -> None
     doc = window.session.document
     assert doc is not None
     nato_spans = [(i, i + 4) for i in range(len(doc.text)) if doc.text.startswith("Nato ", i)]
-    ids = [service.add_mention(doc.id, s, e, "ACTOR").id for s, e in nato_spans]
+    ids = [add(service, doc.id, (s, e), "ACTOR") for s, e in nato_spans]
     window.session.reload()
     window.session.select(ids[0])
     window.session.link_new(ids[0], "Nato")
     qtbot.keyClick(window.view, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     nato = window.session.entity(window.session.document.mentions[ids[0]].entity_id or 0)
     assert nato is not None and nato.mentions == len(ids)
-    other = service.create_entity("actor", "NATO-alliansen")
-    service.update_mention(ids[-1], entity_id=other.id)
+    other = new_entity(service, "actor", "NATO-alliansen")
+    link(service, ids[-1], other)
     window.session.reload()
-    keep, drop = service.entity(nato.id), service.entity(other.id)
+    keep, drop = service.entity(nato.id), service.entity(other)
     window.session.merge(keep, drop)
     with window.project.read() as session:
         assert session.scalars(select(Entity.name)).all() == ["Nato"]
@@ -154,7 +155,7 @@ def test_link_identical_merge_and_undo(window: MainWindow, qtbot: QtBot) -> None
     window.undo_action.trigger()
     with window.project.read() as session:
         assert sorted(session.scalars(select(Entity.name))) == ["NATO-alliansen", "Nato"]
-        assert session.scalar(select(Mention.entity_id).where(Mention.id == ids[-1])) == other.id
+        assert session.scalar(select(Mention.entity_id).where(Mention.id == ids[-1])) == other
 
 
 def test_clicking_nested_mentions_selects_each(window: MainWindow, qtbot: QtBot) -> None:
@@ -162,19 +163,19 @@ def test_clicking_nested_mentions_selects_each(window: MainWindow, qtbot: QtBot)
     assert doc is not None
     service = window.session.service
     outer_start = doc.text.index("Natos generalsekretær Jens Stoltenberg")
-    outer = service.add_mention(doc.id, outer_start, outer_start + 38, "ACTOR")
-    inner = service.add_mention(doc.id, outer_start, outer_start + 5, "ACTOR")
+    outer = add(service, doc.id, (outer_start, outer_start + 38), "ACTOR")
+    inner = add(service, doc.id, (outer_start, outer_start + 5), "ACTOR")
     window.session.reload()
     assert window.view.model is not None
-    assert window.view.model.index.level(inner.id) == 1
+    assert window.view.model.index.level(inner) == 1
     rect = window.view.span_rects(outer_start, outer_start + 2)[0]
     point = rect.center().toPoint()
     qtbot.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton, pos=point)
-    assert window.session.selected == inner.id
+    assert window.session.selected == inner
     qtbot.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton, pos=point)
-    assert window.session.selected == outer.id
+    assert window.session.selected == outer
     qtbot.keyClick(window.view, Qt.Key.Key_Tab)
-    assert window.session.selected == inner.id  # text order: outer first, then inner
+    assert window.session.selected == inner  # text order: outer first, then inner
     empty = window.view.span_rects(doc.text.index("ledet"), doc.text.index("ledet") + 1)[0]
     qtbot.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton,
                      pos=empty.center().toPoint())
@@ -210,13 +211,14 @@ def test_suggestions_are_accepted_or_rejected(window: MainWindow, qtbot: QtBot) 
     assert doc is not None
     service = window.session.service
     first = doc.text.index("onsdag")
-    time = service.add_mention(doc.id, first, first + 6, "TIME", status="suggested")
+    time = add(service, doc.id, (first, first + 6), "TIME", status="suggested")
     nato = doc.text.index("Nato stanser")
-    actor = service.add_mention(doc.id, nato, nato + 4, "ACTOR", status="suggested")
+    actor = add(service, doc.id, (nato, nato + 4), "ACTOR", status="suggested")
     window.session.reload()
-    window.session.select(time.id)
+    window.session.select(time)
     qtbot.keyClick(window.view, Qt.Key.Key_Return)
-    window.session.select(actor.id)
+    assert not window.statusBar().currentMessage().endswith("not linked")
+    window.session.select(actor)
     qtbot.keyClick(window.view, Qt.Key.Key_Delete)
     statuses = {m[2]: m[4] for m in mentions(window.project)}
     assert statuses == {"TIME": "accepted", "ACTOR": "rejected"}
@@ -226,21 +228,21 @@ def test_relation_fills_the_meeting_and_is_listed(window: MainWindow) -> None:
     doc = window.session.document
     assert doc is not None
     service = window.session.service
-    jens = service.create_entity("actor", "Jens Stoltenberg")
-    meeting = service.create_entity("meeting", "NRC 12. januar")
+    jens = new_entity(service, "actor", "Jens Stoltenberg")
+    meeting = new_entity(service, "meeting", "NRC 12. januar")
     a = doc.text.index("Jens Stoltenberg")
     m = doc.text.index("møtet")
-    actor = service.add_mention(doc.id, a, a + 16, "ACTOR", entity_id=jens.id)
-    talk = service.add_mention(doc.id, m, m + 5, "MEETING", entity_id=meeting.id)
+    actor = add(service, doc.id, (a, a + 16), "ACTOR", entity_id=jens)
+    talk = add(service, doc.id, (m, m + 5), "MEETING", entity_id=meeting)
     window.session.reload()
-    window.session.select(actor.id)
-    window.session.add_relation("participant", actor.id, talk.id)
+    window.session.select(actor)
+    window.session.add_relation("participant", actor, talk)
     assert window.inspector.relations.count() == 1
     assert "participant" in window.inspector.relations.item(0).text()
-    participants = service.entity(meeting.id).values["participants"]
-    assert [(v.ref, v.evidence) for v in participants] == [(jens.id, actor.id)]
+    participants = service.entity(meeting).values["participants"]
+    assert [(v.ref, v.evidence) for v in participants] == [(jens, actor)]
     window.undo_action.trigger()
-    assert "participants" not in service.entity(meeting.id).values
+    assert "participants" not in service.entity(meeting).values
     with window.project.read() as session:
         assert session.scalars(select(Relation)).all() == []
 
@@ -280,7 +282,9 @@ def test_reopening_shows_exactly_the_same_state(qtbot: QtBot, project_path: Path
 def test_shortcut_overlay(window: MainWindow, qtbot: QtBot) -> None:
     qtbot.keyClick(window, Qt.Key.Key_F1)
     assert window.overlay.isVisible()
-    assert ("1", "label ACTOR") in window.overlay.rows()
+    rows = window.overlay.rows()
+    assert ("1", "label ACTOR") in rows
+    assert ("R", "add a relation from the selected mention") in rows  # from the action table
     qtbot.keyClick(window.overlay, Qt.Key.Key_Escape)
     assert not window.overlay.isVisible()
 
@@ -289,7 +293,8 @@ def test_layers_are_separate_in_the_window(qtbot: QtBot, project_path: Path) -> 
     with open_project(project_path) as project:
         gold = Annotation(project, "gold")
         doc = gold.load_document(1)
-        gold.add_mention(1, doc.text.index("Russland"), doc.text.index("Russland") + 8, "ACTOR")
+        start = doc.text.index("Russland")
+        add(gold, 1, (start, start + 8), "ACTOR")
     window = MainWindow(open_project(project_path), "kari", "gold", suggest=False)
     qtbot.addWidget(window)
     assert window.session.document is not None and len(window.session.document.mentions) == 1

@@ -116,5 +116,31 @@ def test_two_windows_conflict_instead_of_overwriting(qtbot: QtBot, tmp_path: Pat
         field.combo.setCurrentIndex(index)
         field.combo.activated.emit(index)
     assert kari.session.service.entity(entity_id).first("status").text == "postponed"
-    assert "changed by someone else" in getattr(ola, "last_error", "")
+    assert "kari changed the status of" in getattr(ola, "last_error", "")
     assert not ola.session.undo_stack.canUndo()  # the refused edit left no history
+
+
+def test_undo_over_another_windows_edit_is_refused(qtbot: QtBot, tmp_path: Path) -> None:
+    """A edits, B edits the same value after, A presses Ctrl+Z: refused, B's stays."""
+    path, _ = create_demo(tmp_path / "demo.akkord")
+    anne = MainWindow(open_project(path), "anne", "gold")
+    bo = MainWindow(open_project(path), "bo", "gold")
+    for window in (anne, bo):
+        qtbot.addWidget(window)
+    entity_id = _select_meeting(anne)
+    _select_meeting(bo)
+    for window, value in ((anne, "postponed"), (bo, "cancelled")):
+        window.session.reload()  # B's inspector sees A's edit, as after a re-read
+        _select_meeting(window)
+        field = window.inspector.entity_form.fields["status"]
+        assert isinstance(field, EnumField)
+        index = field.combo.findData(value)
+        field.combo.setCurrentIndex(index)
+        field.combo.activated.emit(index)
+    anne.session.reload()
+    _select_meeting(anne)  # A's inspector re-reads the meeting: it must not adopt B's edit
+    anne.undo_action.trigger()
+    assert "Undo Set status refused: bo changed the status of" in getattr(anne, "last_error",
+                                                                          "")
+    assert anne.session.service.entity(entity_id).first("status").text == "cancelled"
+    assert not anne.session.undo_stack.canUndo()  # the refused step left the history

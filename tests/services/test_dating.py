@@ -9,11 +9,13 @@ from sqlalchemy import select
 from akkord.domain.dates import PartialDate
 from akkord.domain.entities import Value
 from akkord.domain.schema import parse_schema
+from akkord.services import edits
 from akkord.services.annotation import Annotation
-from akkord.services.dating import set_publication_date, suggest_times, time_label
+from akkord.services.dating import time_label
 from akkord.services.importing import ImportOptions, import_paths
 from akkord.store import Project
 from akkord.store.models import Document, Mention
+from tests.services.editing import add, new_entity
 
 ARTICLE = (" date 2022-01 MØTE: Utenriksministrene samles.\n\n"
            "Nato samler utenriksministrene kommende fredag\n\n"
@@ -63,36 +65,45 @@ def test_setting_the_day_re_resolves_tagger_dates_and_what_follows_them(
     mentions = {gold.load_document(doc_id).text[m.start:m.end]: m
                 for m in gold.load_document(doc_id).mentions}
     friday, next_week = mentions["kommende fredag"], mentions["i neste uke"]
-    meeting = gold.create_entity("meeting", "Utenriksministermøtet")
+    meeting = new_entity(gold, "meeting", "Utenriksministermøtet")
     text = gold.load_document(doc_id).text
     start = text.index("Ministrene")
-    talk = gold.add_mention(doc_id, start, start + len("Ministrene møtes"), "MEETING",
-                            entity_id=meeting.id)
-    change = gold.fill_from_relation(gold.add_relation("time", friday.id, talk.id))
-    assert change is not None
+    talk = add(gold, doc_id, (start, start + len("Ministrene møtes")), "MEETING",
+               entity_id=meeting)
+    gold.apply(edits.AddRelation("time", friday.id, talk))
     # An annotator typed a date on one expression: it must stay.
-    gold.set_mention_values(next_week.id, "date", [Value(date=PartialDate.parse("2022-W03"))])
-    result = set_publication_date(project, doc_id, PartialDate.parse("2022-01-05"))
-    assert result.old is not None and result.old.value == "2022-01"
+    gold.apply(edits.SetMentionValues(next_week.id, "date",
+                                      (Value(date=PartialDate.parse("2022-W03")),)))
+    before = (_times(gold, doc_id)["kommende fredag"], gold.entity(meeting).first("date"))
+    redated = gold.apply(edits.SetPublicationDate(doc_id, PartialDate.parse("2022-01-05")))
     times = _times(gold, doc_id)
     assert times["kommende fredag"][1] == "2022-01-07"
     assert times["i neste uke"][1] == "2022-W03"  # typed by hand: kept
-    assert gold.entity(meeting.id).first("date").date == PartialDate.parse("2022-01-07")
-    assert result.entity_values == 1
+    assert gold.entity(meeting).first("date").date == PartialDate.parse("2022-01-07")  # type: ignore[union-attr]
+    moved = len(redated.changes.mentions)
+    assert redated.note == f"{moved} time expression(s) and 1 entity date(s) re-resolved"
+    # Undo puts back exactly what moved, and says so.
+    undone = gold.apply(redated.inverse)
+    assert undone.note == f"{moved} time expression(s) and 1 entity date(s) reverted"
+    assert (_times(gold, doc_id)["kommende fredag"], gold.entity(meeting).first("date")) == before
+    gold.apply(undone.inverse)  # redo
+    assert _times(gold, doc_id)["kommende fredag"][1] == "2022-01-07"
     # Another day moves it again; clearing the date leaves the last resolution.
-    set_publication_date(project, doc_id, PartialDate.parse("2022-01-10"))
+    gold.apply(edits.SetPublicationDate(doc_id, PartialDate.parse("2022-01-10")))
     assert _times(gold, doc_id)["kommende fredag"][1] == "2022-01-14"
-    set_publication_date(project, doc_id, None)
+    gold.apply(edits.SetPublicationDate(doc_id, None))
     with project.read() as session:
-        assert session.get(Document, doc_id).date_value is None
+        assert session.get(Document, doc_id).date_value is None  # type: ignore[union-attr]
 
 
 def test_an_annotator_gets_suggestions_once(project: Project, tmp_path: Path) -> None:
     doc_id = _import(project, tmp_path, suggest_times=False)
     kari = Annotation(project, "kari")
-    added = suggest_times(project, doc_id, kari.annotator_id)
-    assert added >= 3
-    assert suggest_times(project, doc_id, kari.annotator_id) == 0  # not over existing ones
+    added = kari.apply(edits.AddTimeSuggestions(doc_id))
+    assert len(added.changes.mentions) >= 3
+    assert kari.load_document(doc_id).status == "new"  # suggestions are no decision
+    again = kari.apply(edits.AddTimeSuggestions(doc_id))
+    assert not again.changes  # not over existing ones
     with project.read() as session:
         assert {m.status for m in session.scalars(select(Mention))} == {"suggested"}
 

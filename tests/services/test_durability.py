@@ -16,11 +16,12 @@ from akkord.store.models import Document, Mention
 CHILD = """
 import sys
 from akkord.services.annotation import Annotation
+from akkord.services.edits import AddMention
 from akkord.store import open_project
 project = open_project(sys.argv[1])
 service = Annotation(project, "kari")
 for start in range(0, 40, 5):
-    service.add_mention(1, start, start + 4, "ACTOR")
+    service.apply(AddMention(1, start, start + 4, "ACTOR"))
 print("saved", flush=True)
 sys.stdin.read()  # wait to be killed, the connection open and the WAL not checkpointed
 """

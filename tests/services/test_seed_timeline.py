@@ -21,13 +21,14 @@ import pytest
 from sqlalchemy import select
 
 from akkord.domain.dates import PartialDate
+from akkord.services import edits
 from akkord.services.annotation import Annotation
-from akkord.services.dating import set_publication_date
 from akkord.services.importing import import_paths
 from akkord.services.timeline import load_timeline
 from akkord.store import Project
 from akkord.store.models import Document
 from tests.conftest import SEEDS, needs_shared
+from tests.services.editing import add, new_entity
 
 DAYS = {"000_c59003fcb422ee35": "2022-01-04", "001_e956a451f6edd46a": "2022-01-20"}
 # (seed, meeting phrase, its occurrence, time phrase, meeting name, earliest, latest)
@@ -63,22 +64,22 @@ def _annotate(project: Project) -> dict[str, int]:
     with project.read() as session:
         docs = {d.external_id: d.id for d in session.scalars(select(Document))}
     for external_id, day in DAYS.items():
-        set_publication_date(project, docs[external_id], PartialDate.parse(day))
+        gold.apply(edits.SetPublicationDate(docs[external_id], PartialDate.parse(day)))
     entities: dict[str, int] = {}
     for seed, phrase, occurrence, time_phrase, name, _early, _late in MEETINGS:
         view = gold.load_document(docs[seed])
         start = _find(view.text, phrase, occurrence)
         if name not in entities:
-            entities[name] = gold.create_entity("meeting", name).id
-        meeting = gold.add_mention(view.id, start, start + len(phrase), "MEETING",
-                                   entity_id=entities[name])
+            entities[name] = new_entity(gold, "meeting", name)
+        meeting = add(gold, view.id, (start, start + len(phrase)), "MEETING",
+                      entity_id=entities[name])
         # The nearest suggested TIME mention with that text, around the meeting phrase.
         times = [m for m in view.mentions if m.label == "TIME"
                  and view.text[m.start:m.end].casefold() == time_phrase.casefold()]
         assert times, f"the tagger found no {time_phrase!r} in {seed}"
         time = min(times, key=lambda m: abs(m.start - start))
-        gold.update_mention(time.id, status="accepted")
-        gold.fill_from_relation(gold.add_relation("time", time.id, meeting.id))
+        gold.apply(edits.UpdateMention(time.id, status="accepted"))
+        gold.apply(edits.AddRelation("time", time.id, meeting))
     return entities
 
 

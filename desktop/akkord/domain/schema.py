@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, cast
 
+from akkord.domain.actions import reserved_keys
 from akkord.errors import AkkordError
 
 AttributeType = Literal["text", "enum", "bool", "date", "ref", "number"]
@@ -28,7 +29,7 @@ ATTRIBUTE_TYPES: tuple[AttributeType, ...] = ("text", "enum", "bool", "date", "r
 
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
-_RESERVED_KEYS = frozenset({" ", "?"})
+_RESERVED_KEYS = frozenset({" "})
 
 
 class SchemaError(AkkordError, ValueError):
@@ -290,8 +291,12 @@ def _labels(raw: object, problems: _Problems) -> tuple[Label, ...]:
         if not _NAME.match(name):
             problems.at(path, "label names are letters, digits, _ and -")
         key = str(table.get("key", ""))
+        taken = reserved_keys().get(key.casefold())
         if len(key) != 1 or key in _RESERVED_KEYS:
-            problems.at(f"{path}.key", f"{key!r} must be one character (not space or ?)")
+            problems.at(f"{path}.key", f"{key!r} must be one character (not a space)")
+        elif taken is not None:
+            problems.at(f"{path}.key", f"{key!r} is already the key of the command "
+                        f"{taken.plain_text!r}; choose another key")
         elif key in keys:
             problems.at(f"{path}.key", f"{key!r} is already the key of {keys[key]}")
         keys[key] = name

@@ -8,8 +8,9 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from akkord.domain.statuses import GOLD
 from akkord.errors import AkkordError
-from akkord.store.project import Project, open_project
+from akkord.services.projects import Project, has_mentions, open_project
 
 ORGANISATION = "Akkord"
 APPLICATION = "Akkord"
@@ -51,17 +52,8 @@ def choose_project(project: Path | None, db_url: str | None, demo: bool) -> Proj
 def first_layer(project: Project, annotator: str) -> str:
     """The layer to open: the annotator's own, unless it is empty and a gold layer exists
     (a newcomer opening the demo sees a finished example first)."""
-    from sqlalchemy import exists, select
-
-    from akkord.store.models import GOLD, Annotator, Mention
-
-    with project.read() as session:
-        def has_mentions(name: str) -> bool:
-            return bool(session.scalar(select(exists().where(
-                Mention.annotator_id == Annotator.id, Annotator.name == name))))
-
-        if not has_mentions(annotator) and has_mentions(GOLD):
-            return GOLD
+    if not has_mentions(project, annotator) and has_mentions(project, GOLD):
+        return GOLD
     return annotator
 
 

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import QTextEdit, QWidget
 from akkord.domain.schema import Schema
 from akkord.gui import theme
 from akkord.gui.document_model import DocumentModel
+from akkord.gui.keys import TEXT_KEYS, key_name
 from akkord.services.views import MentionView
 from akkord.textproc.spans import next_word_end, previous_word_start, snap_to_words
 
@@ -314,44 +315,25 @@ class ArticleView(QTextEdit):
         return snap_to_words(self.model.text, start, end)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Label keys (from the schema) and the article's commands (from the action
+        table, :mod:`akkord.domain.actions`); anything else moves the cursor as usual."""
         if self.model is None:
             super().keyPressEvent(event)
             return
-        key, mods = event.key(), event.modifiers()
+        mods = event.modifiers()
         plain = mods in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
         if plain and event.text() in self.keys:
             span = self.selection()
             self.label_key.emit(self.keys[event.text()], *(span or (-1, -1)),
                                 self.textCursor().hasSelection())
             return
-        named = self._command_for(key, mods)
-        if named is not None:
+        named = TEXT_KEYS.get(key_name(event))
+        if named in ("extend-left", "extend-right"):
+            self._extend_by_word(1 if named == "extend-right" else -1)
+        elif named is not None:
             self.command.emit(named)
-            return
-        if mods == Qt.KeyboardModifier.ShiftModifier and key in (Qt.Key.Key_Left,
-                                                                  Qt.Key.Key_Right):
-            self._extend_by_word(1 if key == Qt.Key.Key_Right else -1)
-            return
-        super().keyPressEvent(event)
-
-    @staticmethod
-    def _command_for(key: int, mods: Qt.KeyboardModifier) -> str | None:
-        alt = Qt.KeyboardModifier.AltModifier
-        alt_shift = alt | Qt.KeyboardModifier.ShiftModifier
-        table: dict[tuple[int, object], str] = {
-            (Qt.Key.Key_Delete, Qt.KeyboardModifier.NoModifier): "delete",
-            (Qt.Key.Key_Backspace, Qt.KeyboardModifier.NoModifier): "delete",
-            (Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier): "link",
-            (Qt.Key.Key_Enter, Qt.KeyboardModifier.KeypadModifier): "link",
-            (Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier): "clear",
-            (Qt.Key.Key_Tab, Qt.KeyboardModifier.NoModifier): "next",
-            (Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier): "previous",
-            (Qt.Key.Key_Left, alt): "start-left",
-            (Qt.Key.Key_Right, alt): "start-right",
-            (Qt.Key.Key_Left, alt_shift): "end-left",
-            (Qt.Key.Key_Right, alt_shift): "end-right",
-        }
-        return table.get((key, mods))
+        else:
+            super().keyPressEvent(event)
 
     def focusNextPrevChild(self, next: bool) -> bool:
         return False  # Tab moves between mentions, not out of the text

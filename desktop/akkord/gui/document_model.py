@@ -30,6 +30,18 @@ class DocumentModel:
         self.index = SpanIndex((m.start, m.end, m.id) for m in view.mentions)
         self.to_qt = utf16_offsets(self.text)
         self.from_qt = from_utf16_offsets(self.text)
+        self._dirty: tuple[int, int] | None = None  # text changed since take_dirty()
+
+    def _mark(self, start: int, end: int) -> tuple[int, int]:
+        dirty = self._dirty
+        self._dirty = (start, end) if dirty is None else (min(dirty[0], start),
+                                                          max(dirty[1], end))
+        return start, end
+
+    def take_dirty(self) -> tuple[int, int]:
+        """The text range whose highlights changed since the last call (to repaint)."""
+        dirty, self._dirty = self._dirty, None
+        return dirty or (0, 0)
 
     # -- changes (after the database committed them) -------------------------------------
     def put_mention(self, mention: MentionView) -> tuple[int, int]:
@@ -38,10 +50,10 @@ class DocumentModel:
         self.mentions[mention.id] = mention
         if old is None:
             self.index.add(mention.start, mention.end, mention.id)
-            return mention.start, mention.end
+            return self._mark(mention.start, mention.end)
         if (old.start, old.end) != (mention.start, mention.end):
             self.index.move(mention.id, mention.start, mention.end)
-        return min(old.start, mention.start), max(old.end, mention.end)
+        return self._mark(min(old.start, mention.start), max(old.end, mention.end))
 
     def drop_mention(self, mention_id: int) -> tuple[int, int] | None:
         mention = self.mentions.pop(mention_id, None)
@@ -51,13 +63,21 @@ class DocumentModel:
         for rel_id in [r.id for r in self.relations.values()
                        if mention_id in (r.head, r.tail)]:
             del self.relations[rel_id]
-        return mention.start, mention.end
+        return self._mark(mention.start, mention.end)
 
     def put_relation(self, relation: RelationView) -> None:
         self.relations[relation.id] = relation
+        self._mark_relation(relation)
 
     def drop_relation(self, relation_id: int) -> None:
-        self.relations.pop(relation_id, None)
+        relation = self.relations.pop(relation_id, None)
+        if relation is not None:
+            self._mark_relation(relation)
+
+    def _mark_relation(self, relation: RelationView) -> None:
+        ends = [self.mentions[m] for m in (relation.head, relation.tail) if m in self.mentions]
+        if ends:
+            self._mark(min(m.start for m in ends), max(m.end for m in ends))
 
     # -- queries ----------
     def surface(self, mention_id: int) -> str:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from akkord.gui.row_model import RIGHT, RowTableModel
 from akkord.gui.session import AnnotationSession
+from akkord.services.edits import ChangeSet
 from akkord.services.views import EntityView
 
 
@@ -126,12 +127,18 @@ class EntityPanel(QWidget):
         self.scope.currentIndexChanged.connect(lambda _i: self.reload())
         self.filter.textChanged.connect(self._filter)
         self.tabs.currentChanged.connect(lambda _i: self._selection())
-        session.entities_changed.connect(self.reload)
+        session.changed.connect(self._changed)
         session.document_opened.connect(lambda _doc: self.reload())
 
     @property
     def project_wide(self) -> bool:
         return bool(self.scope.currentData() == "project")
+
+    def _changed(self, changes: ChangeSet) -> None:
+        """Entities edited, linked or unlinked (their counts) show at once; an empty
+        change set means "everything may have changed" (a reload)."""
+        if changes.entities or not changes:
+            self.reload()
 
     def reload(self) -> None:
         document = self.session.document

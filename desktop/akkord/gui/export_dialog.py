@@ -28,14 +28,12 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QWidget,
 )
-from sqlalchemy import select
 
 from akkord.errors import AkkordError
 from akkord.gui.progress import QtProgress
 from akkord.services.exporting import EXPORTERS, ExportOptions, ExportReport, export
 from akkord.services.progress import Cancelled
-from akkord.store.models import Annotator
-from akkord.store.project import Project
+from akkord.services.projects import Project, annotator_names
 
 
 def checkable_list(names: list[str], parent: QWidget) -> QListWidget:
@@ -82,8 +80,7 @@ class ExportDialog(QDialog):
         row = QHBoxLayout()
         row.addWidget(self.path)
         row.addWidget(choose)
-        with project.read() as session:
-            names = list(session.scalars(select(Annotator.name).order_by(Annotator.name)))
+        names = annotator_names(project)
         self.layers = checkable_list(names, self)
         self.labels = checkable_list(list(project.schema.label_names), self)
         self.done_only = QCheckBox("Only documents marked done", self)

@@ -24,15 +24,14 @@ from PySide6.QtWidgets import (
     QPushButton,
     QWidget,
 )
-from sqlalchemy import select
 
+from akkord.domain.statuses import GOLD
 from akkord.errors import AkkordError
 from akkord.formats.registry import READERS
 from akkord.gui.progress import QtProgress
 from akkord.services.importing import ImportOptions, ImportReport, import_paths
 from akkord.services.progress import Cancelled
-from akkord.store.models import GOLD, Annotator
-from akkord.store.project import Project
+from akkord.services.projects import Project, annotator_names
 
 PATH_SEPARATOR = ";"
 
@@ -77,8 +76,7 @@ class ImportDialog(QDialog):
             self.format.addItem(f"{reader.name} — {reader.description}", reader.name)
         self.annotator = QComboBox(self)
         self.annotator.setEditable(True)
-        with project.read() as session:
-            names = list(session.scalars(select(Annotator.name).order_by(Annotator.name)))
+        names = annotator_names(project)
         self.annotator.addItems(sorted({GOLD, *names}))
         self.annotator.setCurrentText(GOLD)
         self.label_map = QLineEdit(self)

@@ -115,7 +115,6 @@ class Inspector(QScrollArea):
         layout.addWidget(self._relation_box(body))
         layout.addStretch(1)
         session.selection_changed.connect(self.show_mention)
-        session.relations_changed.connect(lambda: self.show_mention(session.selected))
         self.show_mention(None)
 
     # -- building ----------

@@ -7,6 +7,7 @@ the menus and shortcuts; it holds no annotation logic of its own.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,13 +19,15 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QToolButton,
     QWidget,
 )
-from sqlalchemy import select
 
+from akkord.domain.actions import ACTIONS, MENUS, Action
 from akkord.domain.dates import PartialDate
+from akkord.domain.statuses import DocumentStatus, MentionStatus
 from akkord.errors import AkkordError
 from akkord.gui.app import settings
 from akkord.gui.article_view import ArticleView
@@ -34,9 +37,8 @@ from akkord.gui.entity_picker import EntityPicker
 from akkord.gui.inspector import Inspector
 from akkord.gui.session import AnnotationSession
 from akkord.gui.shortcuts import ShortcutOverlay
-from akkord.services.documents import list_documents
-from akkord.store.models import Mention
-from akkord.store.project import Project
+from akkord.services.edits import ChangeSet
+from akkord.services.projects import Project
 from akkord.textproc.spans import (
     next_word_end,
     next_word_start,
@@ -71,7 +73,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.project = project
         self.annotator = annotator
-        self.session = AnnotationSession(project, layer or annotator, self, suggest=suggest)
+        self.session = AnnotationSession(project, layer or annotator, self, suggest=suggest,
+                                         author=annotator)
         self.view = ArticleView(self)
         self.view.set_schema(self.session.schema)
         self.setCentralWidget(self.view)
@@ -115,60 +118,77 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.documents_dock, self.entities_dock], [420, 460],
                          Qt.Orientation.Vertical)
 
-    def _action(self, text: str, shortcut: str | QKeySequence.StandardKey | None,
-                slot: object, menu: str) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
-        self.menus[menu].addAction(action)
-        return action
+    def _handlers(self) -> dict[str, Callable[[], object]]:
+        """What each action of the table (:mod:`akkord.domain.actions`) does here."""
+        return {
+            "new-project": self.new_project, "open-project": self.open_project_dialog,
+            "open-demo": self.open_demo, "import": self.import_files,
+            "export": self.export_files, "quit": self.close,
+            "undo": self.session.undo_stack.undo, "redo": self.session.undo_stack.redo,
+            "link": self.link_selected,
+            "link-identical": lambda: self._identical(False),
+            "link-identical-project": lambda: self._identical(True),
+            "add-relation": self.add_relation, "split": self.split_selected,
+            "delete": self.delete_selected,
+            "next": lambda: self._step_mention(1), "previous": lambda: self._step_mention(-1),
+            "start-left": lambda: self._move_edge("start", -1),
+            "start-right": lambda: self._move_edge("start", 1),
+            "end-left": lambda: self._move_edge("end", -1),
+            "end-right": lambda: self._move_edge("end", 1),
+            "clear": self.clear_selection,
+            "next-document": lambda: self.step_document(1),
+            "previous-document": lambda: self.step_document(-1),
+            "toggle-done": self.toggle_done, "publication-date": self.ask_publication_date,
+            "filter-documents": self.documents.filter.setFocus,
+            "timeline": self.show_timeline, "shortcuts": self.show_shortcuts,
+            "change-name": self.change_name,
+        }
 
     def _actions(self) -> None:
+        """Menus and window shortcuts, from the action table; the article's own keys
+        reach :meth:`run_action` through the view (they only work there)."""
         bar = self.menuBar()
-        self.menus = {name: bar.addMenu(name) for name in
-                      ("&File", "&Edit", "&Document", "&View", "&Annotator")}
-        f, e, d, v, a = "&File", "&Edit", "&Document", "&View", "&Annotator"
-        self._action("&New project…", QKeySequence.StandardKey.New, self.new_project, f)
-        self._action("&Open project…", QKeySequence.StandardKey.Open, self.open_project_dialog, f)
-        self.recent_menu = self.menus[f].addMenu("Open &recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent)
-        self._action("Open the &demo project", None, self.open_demo, f)
-        self.menus[f].addSeparator()
-        self._action("&Import…", "Ctrl+I", self.import_files, f)
-        self._action("&Export…", "Ctrl+E", self.export_files, f)
-        self.menus[f].addSeparator()
-        self._action("&Quit", QKeySequence.StandardKey.Quit, self.close, f)
-        undo = self.session.undo_stack.createUndoAction(self, "&Undo")
-        undo.setShortcut(QKeySequence.StandardKey.Undo)
-        redo = self.session.undo_stack.createRedoAction(self, "&Redo")
-        redo.setShortcuts([QKeySequence(QKeySequence.StandardKey.Redo), QKeySequence("Ctrl+Y")])
-        self.menus[e].addActions([undo, redo])
-        self.undo_action, self.redo_action = undo, redo
-        self.menus[e].addSeparator()
-        self._action("&Link mention…", None, self.link_selected, e)
-        self._action("Link identical in &document", "Ctrl+L",
-                     lambda: self._identical(False), e)
-        self._action("Link identical in &project", "Ctrl+Shift+L",
-                     lambda: self._identical(True), e)
-        self._action("Add &relation…", "R", self.inspector.add_relation, e)
-        self._action("&Split off a new entity", None, self.split_selected, e)
-        self._action("&Delete mention", None, self.delete_selected, e)
-        self._action("&Next document", "Ctrl+PgDown", lambda: self.step_document(1), d)
-        self._action("&Previous document", "Ctrl+PgUp", lambda: self.step_document(-1), d)
-        self.done_action = self._action("Mark &done", "Ctrl+D", self.toggle_done, d)
-        self.date_action = self._action("Set &publication date…", "Ctrl+Shift+D",
-                                        self.ask_publication_date, d)
-        self._action("&Filter documents", "Ctrl+F", self.documents.filter.setFocus, v)
-        self.timeline_action = self._action("&Timeline", "Ctrl+T", self.show_timeline, v)
-        help_action = self._action("&Keyboard shortcuts", "F1", self.show_shortcuts, v)
-        help_action.setShortcuts([QKeySequence("F1"), QKeySequence("?")])
-        self.menus[v].addSeparator()
+        self.menus = {name: bar.addMenu(f"&{name}") for name in MENUS}
+        self.handlers = self._handlers()
+        self.actions_by_id: dict[str, QAction] = {}
+        for spec in ACTIONS:
+            if spec.menu is None:
+                continue
+            qaction = self._qaction(spec)
+            self.actions_by_id[spec.id] = qaction
+            self.menus[spec.menu].addAction(qaction)
+            if spec.id == "open-demo":
+                self.recent_menu = QMenu("Open &recent", self)
+                self.recent_menu.aboutToShow.connect(self._fill_recent)
+                self.menus["File"].insertMenu(qaction, self.recent_menu)
+        self.undo_action, self.redo_action = (self.actions_by_id["undo"],
+                                              self.actions_by_id["redo"])
+        self.done_action = self.actions_by_id["toggle-done"]
+        self.date_action = self.actions_by_id["publication-date"]
+        self.timeline_action = self.actions_by_id["timeline"]
+        self.menus["View"].addSeparator()
         for dock in (self.documents_dock, self.inspector_dock, self.entities_dock):
-            self.menus[v].addAction(dock.toggleViewAction())
-        self._action("Change your &name…", None, self.change_name, a)
-        self.layer_menu = self.menus[a].addMenu("Work in &layer")
+            self.menus["View"].addAction(dock.toggleViewAction())
+        self.layer_menu = self.menus["Annotator"].addMenu("Work in &layer")
         self.layer_menu.aboutToShow.connect(self._fill_layers)
+
+    def _qaction(self, spec: Action) -> QAction:
+        stack = self.session.undo_stack
+        if spec.id in ("undo", "redo"):  # Qt keeps their text ("Undo Add ACTOR") and state
+            made = stack.createUndoAction if spec.id == "undo" else stack.createRedoAction
+            qaction = made(self, spec.text)
+            qaction.setShortcuts([QKeySequence(key) for key in spec.keys])
+            return qaction
+        qaction = QAction(spec.text, self)
+        if spec.scope == "window":
+            qaction.setShortcuts([QKeySequence(key) for key in spec.keys])
+        elif spec.keys:  # shown in the menu, but only the article's keys run it
+            qaction.setText(f"{spec.text}\t{spec.keys[0]}")
+        qaction.triggered.connect(lambda _=False, i=spec.id: self.run_action(i))
+        return qaction
+
+    def run_action(self, action_id: str) -> None:
+        self.handlers[action_id]()
 
     def _toolbar(self) -> None:
         bar = self.addToolBar("Labels")
@@ -202,15 +222,13 @@ class MainWindow(QMainWindow):
         s = self.session
         self.documents.document_chosen.connect(self.open_document)
         s.document_opened.connect(self._document_opened)
-        s.mentions_changed.connect(self._mentions_changed)
+        s.changed.connect(self._changed)
         s.selection_changed.connect(lambda m: self.view.select_mention(m))
-        s.relations_changed.connect(self.view.viewport().update)
-        s.status_changed.connect(self._status_changed)
         s.failed.connect(self._failed)
-        s.dated.connect(self._dated)
+        s.noted.connect(lambda note: self.statusBar().showMessage(note, 5000))
         s.undo_stack.indexChanged.connect(self._saved)
         self.view.label_key.connect(self.label_key)
-        self.view.command.connect(self.view_command)
+        self.view.command.connect(self.run_action)
         self.view.mention_clicked.connect(s.select)
         self.view.cleared.connect(lambda: s.select(None))
         self.inspector.link_requested.connect(self.open_picker)
@@ -219,10 +237,23 @@ class MainWindow(QMainWindow):
         self.picker.chosen.connect(self._picked)
         self.picker.create_new.connect(self._create_picked)
 
+    def _changed(self, changes: ChangeSet) -> None:
+        """After any edit, undo or redo: every part of the window that shows it updates."""
+        document = self.session.document
+        if document is not None and document.id in changes.documents:
+            self.view.refresh(*document.take_dirty())
+            self._update_counts()
+        if changes.documents:
+            self._update_progress()
+        if document is not None and document.id in changes.documents:
+            self.documents.model.update(document.id, date=document.date,
+                                        status=document.status)
+        if changes.entities or changes.documents:
+            self._timeline_changed()
+
     # -- documents ----------
     def reload_documents(self, select_first: bool = False) -> None:
-        with self.project.read() as session:
-            summaries = list_documents(session, self.session.layer)
+        summaries = self.session.service.documents()
         self.documents.set_documents(summaries)
         current = self.session.document.id if self.session.document else None
         if current is not None:
@@ -251,7 +282,10 @@ class MainWindow(QMainWindow):
     def toggle_done(self) -> None:
         document = self.session.document
         if document is not None:
-            self.session.set_status("in progress" if document.status == "done" else "done")
+            done = document.status == DocumentStatus.DONE
+            self.session.set_status(DocumentStatus.IN_PROGRESS if done else DocumentStatus.DONE)
+            if not done:
+                self.statusBar().showMessage("Document marked done", 2000)
 
     def ask_publication_date(self) -> None:
         """Set the article's publication day (or week, month …): relative expressions such
@@ -271,19 +305,6 @@ class MainWindow(QMainWindow):
             self._failed(str(exc))
             return
         self.session.set_publication_date(date)
-
-    def _dated(self, doc_id: int, message: str) -> None:
-        self.statusBar().showMessage(message, 5000)
-        document = self.session.document
-        if document is not None:
-            self.documents.model.update(doc_id, date=document.date)
-        self._timeline_changed()
-
-    def _status_changed(self, doc_id: int, status: str) -> None:
-        self.documents.model.update(doc_id, status=status)
-        self._update_progress()
-        if status == "done":
-            self.statusBar().showMessage("Document marked done", 2000)
 
     # -- annotating ----------
     def label_clicked(self, label: str) -> None:
@@ -309,53 +330,64 @@ class MainWindow(QMainWindow):
             if mention is not None and mention.entity_id is None:
                 self.open_picker(mention_id)
 
-    def view_command(self, name: str) -> None:
+    def clear_selection(self) -> None:
+        self.session.select(None)
+        cursor = self.view.textCursor()
+        cursor.clearSelection()
+        self.view.setTextCursor(cursor)
+
+    def _step_mention(self, step: int) -> None:
+        document = self.session.document
+        if document is not None:
+            self.session.select(document.neighbour(self.session.selected, step))
+
+    def _move_edge(self, edge: str, step: int) -> None:
+        """Alt(+Shift)+←/→: move the selected mention's start (end) by a word."""
         mention = self.session.selected_mention()
         document = self.session.document
-        if name == "clear":
-            self.session.select(None)
-            cursor = self.view.textCursor()
-            cursor.clearSelection()
-            self.view.setTextCursor(cursor)
-        elif name in ("next", "previous") and document is not None:
-            self.session.select(document.neighbour(self.session.selected,
-                                                   1 if name == "next" else -1))
-        elif mention is None or document is None:
+        if mention is None or document is None:
+            self._hint("Select a mention first (Tab moves to the next one)")
             return
-        elif name == "delete":
-            self.session.delete_mention(mention.id)
-        elif name == "link":
-            self.link_selected()
+        text, start, end = document.text, mention.start, mention.end
+        if edge == "start":
+            start = next_word_start(text, start) if step > 0 else previous_word_start(text, start)
         else:
-            text = document.text
-            start, end = mention.start, mention.end
-            moves = {
-                "start-left": (previous_word_start(text, start), end),
-                "start-right": (next_word_start(text, start), end),
-                "end-left": (start, previous_word_end(text, end)),
-                "end-right": (start, next_word_end(text, end)),
-            }
-            new_start, new_end = moves.get(name, (start, end))
-            if new_start < new_end:
-                self.session.set_span(mention.id, new_start, new_end)
+            end = next_word_end(text, end) if step > 0 else previous_word_end(text, end)
+        if start < end:
+            self.session.set_span(mention.id, start, end)
+
+    def add_relation(self) -> None:
+        if self.session.selected_mention() is None:
+            self._hint("Select a mention first (Tab moves to the next one), then press R "
+                       "to relate it to another")
+            return
+        self.inspector.add_relation()
+
+    def _hint(self, message: str) -> None:
+        self.statusBar().showMessage(message, 4000)
 
     def split_selected(self) -> None:
         if self.session.selected is not None:
             self.session.split(self.session.selected)
 
     def delete_selected(self) -> None:
-        if self.session.selected is not None:
-            self.session.delete_mention(self.session.selected)
+        if self.session.selected is None:
+            self._hint("Select a mention first (click it, or Tab to it), then Delete")
+            return
+        self.session.delete_mention(self.session.selected)
 
     def link_selected(self) -> None:
+        """Enter: accept a suggestion; link a mention of a linked label (picker)."""
         mention = self.session.selected_mention()
         if mention is None:
+            self._hint("Select a mention first (click it, or Tab to it), then Enter")
             return
-        if mention.status == "suggested":
+        if mention.status == MentionStatus.SUGGESTED:
             self.session.accept(mention.id)
             mention = self.session.selected_mention()
-            if mention is None or mention.entity_id is not None:
-                return
+            if mention is None or mention.entity_id is not None \
+                    or self.session.schema.label(mention.label).entity is None:
+                return  # accepted; nothing to link (a TIME mention) or linked already
         self.open_picker(mention.id)
 
     def open_picker(self, mention_id: int) -> None:
@@ -404,10 +436,6 @@ class MainWindow(QMainWindow):
             if project_wide:
                 self.reload_documents()
 
-    def _mentions_changed(self, start: int, end: int) -> None:
-        self.view.refresh(start, end)
-        self._update_counts()
-
     def _emphasise_entity(self, entity_id: object) -> None:
         document = self.session.document
         ids = set(document.mentions_of_entity(entity_id)) if document and isinstance(
@@ -418,11 +446,7 @@ class MainWindow(QMainWindow):
         """Select the entity's first mention, opening the document that has it."""
         document = self.session.document
         if document is None or not document.mentions_of_entity(entity_id):
-            with self.project.read() as session:
-                doc_id = session.scalar(select(Mention.document_id).where(
-                    Mention.entity_id == entity_id,
-                    Mention.annotator_id == self.session.service.annotator_id)
-                    .order_by(Mention.document_id, Mention.start).limit(1))
+            doc_id = self.session.service.first_mention_of(entity_id)
             if doc_id is None:
                 self.statusBar().showMessage("No mention of it in this layer yet", 3000)
                 return
@@ -526,7 +550,7 @@ class MainWindow(QMainWindow):
             self.replace_with(project)
 
     def open_path(self, path: str) -> None:
-        from akkord.store.project import open_project
+        from akkord.services.projects import open_project
 
         try:
             self.replace_with(open_project(Path(path)))
@@ -553,9 +577,8 @@ class MainWindow(QMainWindow):
         from akkord.gui.import_dialog import import_with_dialog
 
         if import_with_dialog(self, self.project) is not None:
-            self.session.schema = self.project.schema  # imports may add labels
             self.reload_documents()
-            self.session.reload()
+            self.session.reload()  # imports may add labels to the schema
 
     def export_files(self) -> None:
         from akkord.gui.export_dialog import export_with_dialog
@@ -576,14 +599,12 @@ class MainWindow(QMainWindow):
             self.timeline_dock = self._dock("Timeline", view,
                                             Qt.DockWidgetArea.BottomDockWidgetArea, "timeline")
             self.resizeDocks([self.timeline_dock], [380], Qt.Orientation.Vertical)
-            self.menus["&View"].addAction(self.timeline_dock.toggleViewAction())
+            self.menus["View"].addAction(self.timeline_dock.toggleViewAction())
             view.entity_activated.connect(self.jump_to_entity)
             view.entity_clicked.connect(self.entities.show_entity)
             view.mention_activated.connect(self.jump_to_span)
             self._timeline_refresh = QTimer(self, singleShot=True, interval=400)
             self._timeline_refresh.timeout.connect(view.reload)
-            self.session.entities_changed.connect(self._timeline_changed)
-            self.session.status_changed.connect(self._timeline_changed)
             self.session.selection_changed.connect(self._timeline_follow)
         return self.timeline
 

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from akkord.errors import AkkordError
 from akkord.gui.app import settings
-from akkord.store.project import PROJECT_SUFFIX, Project, open_project
+from akkord.services.projects import PROJECT_SUFFIX, Project, open_project
 
 NAME_KEY = "annotator/name"
 FILTER = f"Akkord projects (*{PROJECT_SUFFIX});;All files (*)"

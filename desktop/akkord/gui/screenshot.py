@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from akkord.store.project import Project
+from akkord.services.projects import Project
 
 SIZE = (1480, 920)
 

@@ -1,11 +1,13 @@
 """The annotating session: the open document, the selection, the undo stack.
 
-Widgets never call the annotation service directly. They ask the session, which pushes
-an undoable command (:mod:`akkord.gui.commands`); the command commits through the
-service and then tells the session what changed, and the session updates its
-:class:`~akkord.gui.document_model.DocumentModel` and emits signals that the widgets
-repaint from. So every change (an edit, its undo, its redo) reaches every widget the
-same way.
+Widgets never change the project themselves. They ask the session, which builds an edit
+(:mod:`akkord.services.edits`) with what the widget showed as the expected state,
+applies it through the layer's service (one transaction), pushes the generic undo
+command (:mod:`akkord.gui.commands`), brings the open
+:class:`~akkord.gui.document_model.DocumentModel` up to date from the edit's
+:class:`~akkord.services.edits.ChangeSet`, and emits :attr:`changed` with it. Every
+widget updates from that one signal, whether the change came from an edit, its undo or
+its redo.
 """
 
 from __future__ import annotations
@@ -17,37 +19,39 @@ from PySide6.QtGui import QUndoStack
 
 from akkord.domain.dates import PartialDate
 from akkord.domain.entities import Value
+from akkord.domain.statuses import DocumentStatus, MentionStatus
 from akkord.errors import AkkordError
-from akkord.gui import commands
+from akkord.gui.commands import EditCommand
 from akkord.gui.document_model import DocumentModel
-from akkord.services.annotation import Annotation, ConflictError
-from akkord.services.dating import suggest_times
-from akkord.services.linking import rank_candidates
-from akkord.services.views import Candidate, EntityView, MentionView, RelationView
-from akkord.store.project import Project
+from akkord.services import edits
+from akkord.services.annotation import Annotation
+from akkord.services.edits import Applied, ChangeSet, ConflictError, Edit, EntityState
+from akkord.services.projects import Project
+from akkord.services.views import Candidate, EntityView, MentionView
+
+
+def state_of(entity: EntityView) -> EntityState:
+    """What the widget showed of an entity: the expected state of an edit of it."""
+    return EntityState(entity.key, entity.kind, entity.name, entity.aliases, entity.values)
 
 
 class AnnotationSession(QObject):
     document_opened = Signal(object)  # DocumentModel | None
-    mentions_changed = Signal(int, int)  # text range to repaint
     selection_changed = Signal(object)  # mention id | None
-    relations_changed = Signal()
-    entities_changed = Signal()
-    status_changed = Signal(int, str)  # document id, status
-    dated = Signal(int, str)  # document id, what changed (for the status bar)
+    changed = Signal(object)  # ChangeSet, after the open document's model took it in
+    noted = Signal(str)  # what an edit wants said beyond "saved"
     failed = Signal(str)
 
     def __init__(self, project: Project, layer: str, parent: QObject | None = None, *,
-                 suggest: bool = True) -> None:
+                 suggest: bool = True, author: str | None = None) -> None:
         super().__init__(parent)
         self.suggest = suggest  # time suggestions in a new document of this layer
         self.project = project
-        self.service = Annotation(project, layer)
+        self.service = Annotation(project, layer, author=author)
         self.schema = project.schema
         self.undo_stack = QUndoStack(self)
         self.document: DocumentModel | None = None
         self.selected: int | None = None
-        self._versions: dict[int, int] = {}  # entity id → version last seen or written here
 
     @property
     def layer(self) -> str:
@@ -59,9 +63,10 @@ class AnnotationSession(QObject):
             self.document = None
         else:
             view = self.service.load_document(doc_id)
-            if self.suggest and view.status == "new" and not view.mentions and \
-                    suggest_times(self.project, doc_id, self.service.annotator_id):
-                view = self.service.load_document(doc_id)
+            if self.suggest and view.status == DocumentStatus.NEW and not view.mentions:
+                added = self._quietly(edits.AddTimeSuggestions(doc_id))
+                if added is not None and added.changes:
+                    view = self.service.load_document(doc_id)
             self.document = DocumentModel(view)
         self.selected = None
         self.document_opened.emit(self.document)
@@ -74,7 +79,7 @@ class AnnotationSession(QObject):
         self.open_document(self.document.id if self.document else None)
         if self.document is not None and selected in self.document.mentions:
             self.select(selected)
-        self.entities_changed.emit()
+        self.changed.emit(ChangeSet())
 
     def select(self, mention_id: int | None) -> None:
         if self.document is None or mention_id not in self.document.mentions:
@@ -87,10 +92,83 @@ class AnnotationSession(QObject):
             return None
         return self.document.mentions.get(self.selected)
 
-    # -- edits (each one undoable) --------------------------------------------------------------
-    def push(self, command: commands.EditCommand) -> None:
-        self.undo_stack.push(command)
+    # -- the edit path --------------------------------------------------------------------------
+    def push(self, edit: Edit, text: str | None = None) -> Applied | None:
+        """Apply ``edit`` and put it on the undo stack (as ``text`` in the Edit menu);
+        ``None`` when it was refused."""
+        applied = self.apply(edit)
+        if applied is not None and applied.changes:
+            self.undo_stack.push(EditCommand(self, applied, text or edit.text))
+        return applied
 
+    def apply(self, edit: Edit, action: str | None = None) -> Applied | None:
+        """Apply an edit (an undo, a redo, or a new one) and show what it changed."""
+        try:
+            applied = self.service.apply(edit)
+        except AkkordError as error:
+            self.report(error, action)
+            return None
+        self._take_in(applied)
+        return applied
+
+    def _quietly(self, edit: Edit) -> Applied | None:
+        """An edit that is no user action (suggestions on first opening): not undoable."""
+        try:
+            return self.service.apply(edit)
+        except AkkordError as error:
+            self.report(error)
+            return None
+
+    def _take_in(self, applied: Applied) -> None:
+        changes = applied.changes
+        focus = applied.focus
+        if focus is not None and (self.document is None or focus not in self.document.mentions):
+            self._show_document_of(focus)
+        if self.document is not None and self.document.id in changes.documents:
+            self._refresh_model(changes)
+        if focus is not None and self.document is not None and focus in self.document.mentions:
+            self.select(focus)
+        elif self.selected is not None and self.document is not None \
+                and self.selected not in self.document.mentions:
+            self.select(None)
+        elif self.selected is not None:
+            self.selection_changed.emit(self.selected)  # its links or entity may differ
+        self.changed.emit(changes)
+        if applied.note:
+            self.noted.emit(applied.note)
+
+    def _show_document_of(self, mention_id: int) -> None:
+        """An undone or redone edit of another document: show that document."""
+        found = self.service.mentions([mention_id])
+        if found and (self.document is None or found[0].document_id != self.document.id):
+            self.open_document(found[0].document_id)
+
+    def _refresh_model(self, changes: ChangeSet) -> None:
+        document = self.document
+        assert document is not None
+        fresh = {m.id: m for m in self.service.mentions(sorted(changes.mentions))}
+        for mention_id in changes.mentions:
+            mention = fresh.get(mention_id)
+            if mention is not None and mention.document_id == document.id:
+                document.put_mention(mention)
+            else:
+                document.drop_mention(mention_id)
+        relations = {r.id: r for r in self.service.relations(sorted(changes.relations))}
+        for relation_id in changes.relations:
+            relation = relations.get(relation_id)
+            if relation is not None and relation.head in document.mentions:
+                document.put_relation(relation)
+            else:
+                document.drop_relation(relation_id)
+        document.date, document.status = self.service.document_state(document.id)
+
+    def report(self, error: AkkordError, action: str | None = None) -> None:
+        message = f"{action} refused: {error}" if action else str(error)
+        self.failed.emit(message)
+        if isinstance(error, ConflictError):
+            self.reload()
+
+    # -- edits the widgets ask for (each one undoable) ------------------------------------------
     def add_mention(self, start: int, end: int, label: str) -> int | None:
         """Label ``[start, end)``; returns the new mention's id (None if refused)."""
         if self.document is None:
@@ -100,61 +178,60 @@ class AnnotationSession(QObject):
         if existing:
             self.select(existing[0].id)
             return existing[0].id
-        command = commands.AddMention(self, self.document.id, start, end, label)
-        self.push(command)
-        return command.mention_id
+        applied = self.push(edits.AddMention(self.document.id, start, end, label))
+        return applied.focus if applied else None
 
     def delete_mention(self, mention_id: int) -> None:
         mention = self._mention(mention_id)
         if mention is None:
             return
-        if mention.status == "suggested":
-            self.push(commands.UpdateMention(self, mention_id, "Reject suggestion",
-                                             status="rejected"))
+        if mention.status == MentionStatus.SUGGESTED:
+            self.push(edits.UpdateMention(mention_id, status=MentionStatus.REJECTED,
+                                          expected=mention, description="Reject suggestion"))
         else:
-            self.push(commands.DeleteMention(self, mention_id))
+            self.push(edits.DeleteMention(mention_id, mention))
 
     def relabel(self, mention_id: int, label: str) -> None:
         mention = self._mention(mention_id)
         if mention is not None and mention.label != label:
-            self.push(commands.UpdateMention(self, mention_id, f"Relabel as {label}",
-                                             label=label))
+            self.push(edits.UpdateMention(mention_id, label=label, expected=mention,
+                                          description=f"Relabel as {label}"))
 
     def set_span(self, mention_id: int, start: int, end: int) -> None:
         mention = self._mention(mention_id)
         if mention is not None and (mention.start, mention.end) != (start, end) and start < end:
-            self.push(commands.UpdateMention(self, mention_id, "Change span", start=start,
-                                             end=end))
+            self.push(edits.UpdateMention(mention_id, start=start, end=end, expected=mention,
+                                          description="Change span"))
 
     def accept(self, mention_id: int) -> None:
         mention = self._mention(mention_id)
-        if mention is not None and mention.status in ("suggested", "rejected"):
-            self.push(commands.UpdateMention(self, mention_id, "Accept suggestion",
-                                             status="accepted"))
+        if mention is not None and mention.status in (MentionStatus.SUGGESTED,
+                                                      MentionStatus.REJECTED):
+            self.push(edits.UpdateMention(mention_id, status=MentionStatus.ACCEPTED,
+                                          expected=mention, description="Accept suggestion"))
 
     def link(self, mention_id: int, entity_id: int | None) -> None:
         mention = self._mention(mention_id)
         if mention is None or mention.entity_id == entity_id:
             return
-        changes: dict[str, object] = {"entity_id": entity_id}
-        if mention.status == "suggested":
-            changes["status"] = "accepted"
-        self.push(commands.UpdateMention(self, mention_id,
-                                         "Unlink" if entity_id is None else "Link", **changes))
+        status = MentionStatus.ACCEPTED if mention.status == MentionStatus.SUGGESTED else None
+        self.push(edits.UpdateMention(mention_id, status=status, entity_id=entity_id,
+                                      expected=mention,
+                                      description="Unlink" if entity_id is None else "Link"))
 
     def link_new(self, mention_id: int, name: str) -> int | None:
         """Create an entity called ``name`` and link the mention to it (one undo step)."""
         mention = self._mention(mention_id)
-        kind = self.schema.label(mention.label).entity if mention else None
-        if mention is None or kind is None:
+        if mention is None or not name.strip():
             return None
-        self.undo_stack.beginMacro(f"Link to new {kind} {name}")
-        create = commands.CreateEntity(self, kind, name)
-        self.push(create)
-        if create.entity_id is not None:
-            self.link(mention_id, create.entity_id)
-        self.undo_stack.endMacro()
-        return create.entity_id
+        if self.schema.label(mention.label).entity is None:
+            self.failed.emit(f"{mention.label} mentions are not linked to entities")
+            return None
+        applied = self.push(edits.LinkToNewEntity(mention_id, name.strip(), mention))
+        if applied is None:
+            return None
+        linked = self._mention(mention_id)
+        return linked.entity_id if linked else None
 
     def link_identical(self, mention_id: int, *, project_wide: bool) -> int:
         """Link every identical unlinked mention like this one; returns how many."""
@@ -164,161 +241,68 @@ class AnnotationSession(QObject):
         others = self.service.identical_unlinked(mention_id, project_wide=project_wide)
         if others:
             where = "project" if project_wide else "document"
-            self.push(commands.LinkMany(self, others, mention.entity_id,
-                                        f"Link {len(others)} identical mentions in the {where}"))
+            self.push(edits.LinkMentions(
+                tuple((m, mention.entity_id) for m in others),
+                tuple((m, None) for m in others),
+                f"Link {len(others)} identical mentions in the {where}"))
         return len(others)
 
     def split(self, mention_id: int) -> None:
-        mention = self._mention(mention_id)
-        if mention is None or self.document is None:
-            return
-        self.link_new(mention_id, self.document.surface(mention_id))
+        if self._mention(mention_id) is not None and self.document is not None:
+            self.link_new(mention_id, self.document.surface(mention_id))
 
     def set_mention_values(self, mention_id: int, attribute: str, values: Sequence[Value]
                            ) -> None:
-        self.push(commands.SetMentionValues(self, mention_id, attribute, values))
+        mention = self._mention(mention_id)
+        if mention is not None:
+            self.push(edits.SetMentionValues(mention_id, attribute, tuple(values),
+                                             mention.values.get(attribute, ())))
 
     def rename_entity(self, entity: EntityView, name: str) -> None:
         if name.strip() and name.strip() != entity.name:
-            self.push(commands.RenameEntity(self, entity.id, entity.version, name.strip()))
+            self.push(edits.RenameEntity(entity.id, name.strip(), entity.name))
 
     def set_aliases(self, entity: EntityView, aliases: Sequence[str]) -> None:
         if tuple(aliases) != entity.aliases:
-            self.push(commands.SetAliases(self, entity.id, entity.version, aliases))
+            self.push(edits.SetAliases(entity.id, tuple(aliases), entity.aliases))
 
     def set_attribute(self, entity: EntityView, attribute: str, values: Sequence[Value]
                       ) -> None:
-        if tuple(values) != entity.values.get(attribute, ()):
-            self.push(commands.SetAttribute(self, entity.id, entity.version, attribute, values))
+        old = entity.values.get(attribute, ())
+        if tuple(values) != old:
+            self.push(edits.SetAttribute(entity.id, attribute, tuple(values), old))
 
     def delete_entity(self, entity: EntityView) -> None:
-        self.push(commands.DeleteEntity(self, entity.id, entity.name))
+        self.push(edits.DeleteEntity(entity.id, state_of(entity)))
 
     def merge(self, keep: EntityView, drop: EntityView) -> None:
-        self.push(commands.MergeEntities(self, keep.id, drop.id,
-                                         f"Merge {drop.name} into {keep.name}"))
+        self.push(edits.MergeEntities(keep.id, drop.id, state_of(keep), state_of(drop)),
+                  f"Merge {drop.name} into {keep.name}")
 
     def add_relation(self, type_: str, head: int, tail: int) -> None:
-        self.push(commands.AddRelation(self, type_, head, tail))
+        self.push(edits.AddRelation(type_, head, tail))
 
     def delete_relation(self, relation_id: int) -> None:
-        self.push(commands.DeleteRelation(self, relation_id))
+        relation = self.document.relations.get(relation_id) if self.document else None
+        self.push(edits.DeleteRelation(relation_id, relation))
 
     def set_publication_date(self, date: PartialDate | None) -> None:
         if self.document is not None and self.document.date != date:
-            self.push(commands.SetPublicationDate(self, self.document.id, date))
+            self.push(edits.SetPublicationDate(self.document.id, date, self.document.title))
 
-    def set_status(self, status: str) -> None:
+    def set_status(self, status: DocumentStatus) -> None:
         if self.document is not None and self.document.status != status:
-            self.push(commands.SetStatus(self, self.document.id, status))
+            self.push(edits.SetStatus(self.document.id, status))
 
     # -- queries ----------
     def candidates(self, kind: str, query: str) -> list[Candidate]:
-        with self.project.read() as session:
-            return rank_candidates(session, kind, query, self.service.annotator_id)
+        return self.service.candidates(kind, query)
 
     def entity(self, entity_id: int) -> EntityView | None:
         try:
-            entity = self.service.entity(entity_id)
+            return self.service.entity(entity_id)
         except AkkordError:
             return None
-        self._versions[entity.id] = entity.version
-        return entity
-
-    def version(self, entity_id: int, seen: int) -> int:
-        """The version an edit of this session must expect: the latest this session read
-        or wrote (so undoing its own earlier edits never conflicts with its later ones);
-        a change by someone else since then still raises a conflict."""
-        return max(self._versions.get(entity_id, seen), seen)
-
-    def wrote(self, entity_id: int, version: int) -> None:
-        self._versions[entity_id] = version
 
     def _mention(self, mention_id: int) -> MentionView | None:
         return self.document.mentions.get(mention_id) if self.document else None
-
-    # -- notifications from commands ----------
-    def _ensure_open(self, doc_id: int) -> bool:
-        """Show the document an undone or redone edit belongs to; True if it was reloaded."""
-        if self.document is None or self.document.id != doc_id:
-            self.open_document(doc_id)
-            return True
-        return False
-
-    def mention_put(self, view: MentionView, *, select: bool = False) -> None:
-        if self._ensure_open(view.document_id):
-            if select:
-                self.select(view.id)
-            return
-        assert self.document is not None
-        start, end = self.document.put_mention(view)
-        self.mentions_changed.emit(start, end)
-        self._started()
-        if select:
-            self.select(view.id)
-        elif view.id == self.selected:
-            self.selection_changed.emit(view.id)
-
-    def mention_dropped(self, view: MentionView) -> None:
-        if self._ensure_open(view.document_id):
-            return
-        assert self.document is not None
-        span = self.document.drop_mention(view.id)
-        self._started()
-        if self.selected == view.id:
-            self.select(None)
-        if span:
-            self.mentions_changed.emit(*span)
-        self.relations_changed.emit()
-
-    def links_changed(self, mention_ids: Sequence[int]) -> None:
-        if self.document is None:
-            return
-        mine = [m for m in mention_ids if m in self.document.mentions]
-        for mention_id in mine:
-            self.document.put_mention(self.service.mention(mention_id))
-        if mine:
-            spans = [self.document.index.span(m) for m in mine]
-            self.mentions_changed.emit(min(s for s, _ in spans), max(e for _, e in spans))
-        if self.selected in mine:
-            self.selection_changed.emit(self.selected)
-        self.entities_changed.emit()
-
-    def relation_put(self, relation: RelationView) -> None:
-        if self.document is not None and relation.head in self.document.mentions:
-            self.document.put_relation(relation)
-            self.relations_changed.emit()
-
-    def relation_dropped(self, relation: RelationView) -> None:
-        if self.document is not None:
-            self.document.drop_relation(relation.id)
-            self.relations_changed.emit()
-
-    def entities_touched(self) -> None:
-        self.entities_changed.emit()
-        if self.selected is not None:
-            self.selection_changed.emit(self.selected)
-
-    def redated(self, doc_id: int, mentions: int, entity_values: int) -> None:
-        """A publication date changed: reload what shows dates."""
-        if self.document is None or self.document.id != doc_id:
-            self.open_document(doc_id)
-        else:
-            self.reload()
-        self.dated.emit(doc_id, f"{mentions} time expression(s) and {entity_values} "
-                                f"entity date(s) re-resolved")
-
-    def _started(self) -> None:
-        """The service marks a new document in progress at its first edit; mirror it."""
-        if self.document is not None and self.document.status == "new":
-            self.status_put(self.document.id, "in progress")
-
-    def status_put(self, doc_id: int, status: str) -> None:
-        if self.document is not None and self.document.id == doc_id:
-            self.document.status = status
-        self.status_changed.emit(doc_id, status)
-
-    def report(self, error: AkkordError) -> None:
-        self.failed.emit(str(error))
-        if isinstance(error, ConflictError):
-            self.reload()

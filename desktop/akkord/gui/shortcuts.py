@@ -6,33 +6,23 @@ from PySide6.QtCore import QEvent, QObject, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QWidget
 
+from akkord.domain.actions import ACTIONS, ANNOTATING, Action
 from akkord.domain.schema import Schema
 
-ANNOTATING = [
-    ("select text, then 1–5", "label it (snapped to whole words)"),
-    ("a label key on a mention", "relabel the selected mention"),
-    ("Shift+← / Shift+→", "extend the selection by a word"),
-    ("click a highlight", "select the mention (click again: the one around it)"),
-    ("Tab / Shift+Tab", "next / previous mention"),
-    ("Enter", "link the mention (picker) · accept a suggestion"),
-    ("Delete", "delete the mention · reject a suggestion"),
-    ("Alt+← / Alt+→", "move the mention's start by a word"),
-    ("Alt+Shift+← / →", "move the mention's end by a word"),
-    ("R", "add a relation from the selected mention"),
-    ("Ctrl+L / Ctrl+Shift+L", "link identical mentions in document / project"),
-    ("Esc", "clear the selection"),
-]
-GENERAL = [
-    ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo any edit"),
-    ("Ctrl+D", "mark the document done (again: in progress)"),
-    ("Ctrl+Shift+D", "set the publication date (relative dates follow)"),
-    ("Ctrl+PgDown / Ctrl+PgUp", "next / previous document"),
-    ("Ctrl+F", "filter the documents"),
-    ("Ctrl+T", "show the timeline"),
-    ("Ctrl+O / Ctrl+N", "open / new project"),
-    ("Ctrl+I / Ctrl+E", "import / export"),
-    ("F1 or ?", "this overview"),
-]
+
+def _keys(action: Action) -> str:
+    return " / ".join(action.keys)
+
+
+def rows(schema: Schema | None) -> list[tuple[str, str]]:
+    """The overlay's lines: the schema's label keys, then every action with help, by
+    section (all from :mod:`akkord.domain.actions`; nothing here defines a key)."""
+    labels = [(label.key, f"label {label.name}") for label in (schema.labels if schema else ())]
+    annotating = [(_keys(a), a.help) for a in ACTIONS if a.help and a.section == ANNOTATING]
+    general = [(_keys(a), a.help) for a in ACTIONS if a.help and a.section != ANNOTATING]
+    return [*labels, ("a label key on a mention", "relabel the selected mention"),
+            ("click a highlight", "select it (again: the one around it)"),
+            *annotating, *general]
 
 
 class ShortcutOverlay(QWidget):
@@ -46,9 +36,7 @@ class ShortcutOverlay(QWidget):
         parent.installEventFilter(self)
 
     def rows(self) -> list[tuple[str, str]]:
-        labels = [(label.key, f"label {label.name}") for label in
-                  (self.schema.labels if self.schema else ())]
-        return labels + ANNOTATING + GENERAL
+        return rows(self.schema)
 
     def open(self, schema: Schema) -> None:
         self.schema = schema

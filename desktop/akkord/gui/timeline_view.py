@@ -115,6 +115,7 @@ from akkord.gui.timeline_model import (
     day_seconds,
     seconds_day,
 )
+from akkord.services.projects import Project
 from akkord.services.timeline import (
     MentionRef,
     TimelineData,
@@ -125,7 +126,6 @@ from akkord.services.timeline import (
     mentions_of,
     without_gc,
 )
-from akkord.store.project import Project
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -27,6 +27,7 @@ from akkord.domain.dates import PartialDate, PartialDateError
 from akkord.domain.document import content_hash
 from akkord.domain.schema import Attribute, Schema, parse_schema
 from akkord.domain.schema_edit import add_labels
+from akkord.domain.statuses import DOCUMENT_STATUSES, GOLD, MENTION_STATUSES
 from akkord.domain.validation import RefTarget, value_problem
 from akkord.errors import AkkordError
 from akkord.formats import registry
@@ -43,9 +44,6 @@ from akkord.services.dating import time_suggestions
 from akkord.services.progress import SILENT, Progress
 from akkord.store.bulk import allocate_ids, insert_rows
 from akkord.store.models import (
-    DOCUMENT_STATUSES,
-    GOLD,
-    MENTION_STATUSES,
     Annotator,
     Document,
     DocumentState,

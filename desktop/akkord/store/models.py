@@ -12,8 +12,9 @@ Shape of the data (see DESIGN.md, "Domain model"):
   service removes the references first. A value can point to the mention that states it
   (``evidence_id``) and be marked ``preferred`` when articles disagree.
 * ``relations`` link two mentions of one layer.
-* ``entities.version`` is an optimistic-concurrency counter: an update that did not see
-  the latest version fails instead of overwriting another annotator's edit.
+* ``entities.version`` counts changes; ``changed_by``/``changed_what`` say who changed
+  the entity last and what, so an edit that finds the entity other than its author saw
+  it (compare-and-set, :mod:`akkord.services.edits`) is refused with their name.
 
 Changing anything here needs an Alembic revision in ``store/migrations/versions``;
 ``tests/store/test_migrations.py`` fails when the models and the migrations disagree.
@@ -40,6 +41,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from akkord.domain.statuses import DOCUMENT_STATUSES, MENTION_STATUSES
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -48,9 +51,6 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-MENTION_STATUSES = ("manual", "suggested", "accepted", "rejected")
-DOCUMENT_STATUSES = ("new", "in progress", "done")
-GOLD = "gold"
 
 
 class Base(DeclarativeBase):
@@ -137,6 +137,11 @@ class Entity(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_by: Mapped[int | None] = mapped_column(
         ForeignKey("annotators.id", ondelete="SET NULL"))
+    # Who changed the entity last and what (an attribute's name, "name", "aliases",
+    # "merge"): a refused edit or undo names them instead of overwriting their work.
+    changed_by: Mapped[int | None] = mapped_column(
+        ForeignKey("annotators.id", ondelete="SET NULL"))
+    changed_what: Mapped[str | None] = mapped_column(String(128))
 
     aliases: Mapped[list[EntityAlias]] = relationship(
         back_populates="entity", cascade="all, delete-orphan", passive_deletes=True,

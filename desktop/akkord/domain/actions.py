@@ -1,0 +1,108 @@
+"""Every command of the application and its keys, declared once, as data.
+
+The window builds its menus and shortcuts from :data:`ACTIONS`, the article view maps
+its keys through it, the shortcut overlay (F1) lists it, and the schema check refuses a
+label whose key is already a command's (:func:`reserved_keys`). Nothing else defines a
+key. (napari's app-model is the model: actions are values; what runs them is wired
+separately, in ``gui/main_window.py``.)
+
+Keys are Qt's portable key names (``"Ctrl+Shift+L"``, ``"Alt+Left"``, ``"Return"``). An
+action's ``scope`` says where its keys work: ``window`` anywhere in the window (menu
+shortcuts), ``text`` only while the article has the keyboard (the annotating keys: typing
+in a filter box never deletes a mention).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Scope = Literal["window", "text"]
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    id: str
+    text: str  # as in the menu, with its & mnemonic
+    keys: tuple[str, ...] = ()  # the first is the one menus show
+    menu: str | None = None  # File, Edit, Document, View, Annotator; None: keys only
+    scope: Scope = "window"
+    help: str = ""  # the overlay's line (empty: not listed)
+    section: str = "General"  # the overlay's group
+
+    @property
+    def plain_text(self) -> str:
+        return self.text.replace("&", "").rstrip("…")
+
+
+ANNOTATING = "Annotating"
+
+ACTIONS: tuple[Action, ...] = (
+    # -- File
+    Action("new-project", "&New project…", ("Ctrl+N",), "File", help="new project"),
+    Action("open-project", "&Open project…", ("Ctrl+O",), "File", help="open a project"),
+    Action("open-demo", "Open the &demo project", (), "File"),
+    Action("import", "&Import…", ("Ctrl+I",), "File", help="import articles or annotations"),
+    Action("export", "&Export…", ("Ctrl+E",), "File", help="export the dataset"),
+    Action("quit", "&Quit", ("Ctrl+Q",), "File"),
+    # -- Edit
+    Action("undo", "&Undo", ("Ctrl+Z",), "Edit", help="undo any edit"),
+    Action("redo", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Edit", help="redo"),
+    Action("link", "&Link mention…", ("Return", "Enter"), "Edit", "text",
+           "link the mention (picker) · accept a suggestion", ANNOTATING),
+    Action("link-identical", "Link identical in &document", ("Ctrl+L",), "Edit",
+           help="link identical unlinked mentions in the document", section=ANNOTATING),
+    Action("link-identical-project", "Link identical in &project", ("Ctrl+Shift+L",), "Edit",
+           help="… in the whole project", section=ANNOTATING),
+    Action("add-relation", "Add &relation…", ("R",), "Edit", "text",
+           "add a relation from the selected mention", ANNOTATING),
+    Action("split", "&Split off a new entity", (), "Edit", "text"),
+    Action("delete", "&Delete mention", ("Delete", "Backspace"), "Edit", "text",
+           "delete the mention · reject a suggestion", ANNOTATING),
+    # -- keys of the article only
+    Action("extend-right", "Extend the selection by a word", ("Shift+Right",), None, "text",
+           "extend the selection by a word (Shift+← too)", ANNOTATING),
+    Action("extend-left", "Shrink the selection by a word", ("Shift+Left",), None, "text"),
+    Action("next", "Next mention", ("Tab",), None, "text", "next mention", ANNOTATING),
+    Action("previous", "Previous mention", ("Shift+Backtab", "Backtab"), None, "text",
+           "previous mention (Shift+Tab)", ANNOTATING),
+    Action("start-left", "Move the start left", ("Alt+Left",), None, "text",
+           "move the mention's start by a word (Alt+→ too)", ANNOTATING),
+    Action("start-right", "Move the start right", ("Alt+Right",), None, "text"),
+    Action("end-left", "Move the end left", ("Alt+Shift+Left",), None, "text",
+           "move the mention's end by a word (Alt+Shift+→ too)", ANNOTATING),
+    Action("end-right", "Move the end right", ("Alt+Shift+Right",), None, "text"),
+    Action("clear", "Clear the selection", ("Esc",), None, "text", "clear the selection",
+           ANNOTATING),
+    # -- Document
+    Action("next-document", "&Next document", ("Ctrl+PgDown",), "Document",
+           help="next document"),
+    Action("previous-document", "&Previous document", ("Ctrl+PgUp",), "Document",
+           help="previous document"),
+    Action("toggle-done", "Mark &done", ("Ctrl+D",), "Document",
+           help="mark the document done (again: in progress)"),
+    Action("publication-date", "Set &publication date…", ("Ctrl+Shift+D",), "Document",
+           help="set the publication date (relative dates follow)"),
+    # -- View
+    Action("filter-documents", "&Filter documents", ("Ctrl+F",), "View",
+           help="filter the documents"),
+    Action("timeline", "&Timeline", ("Ctrl+T",), "View", help="show the timeline"),
+    Action("shortcuts", "&Keyboard shortcuts", ("F1", "?"), "View", help="this overview"),
+    # -- Annotator
+    Action("change-name", "Change your &name…", (), "Annotator"),
+)
+
+MENUS: tuple[str, ...] = ("File", "Edit", "Document", "View", "Annotator")
+
+BY_ID: dict[str, Action] = {a.id: a for a in ACTIONS}
+
+
+def action(action_id: str) -> Action:
+    return BY_ID[action_id]
+
+
+def reserved_keys() -> dict[str, Action]:
+    """Single keys (no modifier) that a command already uses, case-folded: a schema
+    label cannot have one of them as its key."""
+    return {key.casefold(): a for a in ACTIONS for key in a.keys
+            if "+" not in key and len(key) == 1}

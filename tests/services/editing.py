@@ -1,0 +1,30 @@
+"""Test helpers: apply edits through a layer and get back the ids the tests need."""
+
+from __future__ import annotations
+
+from akkord.domain.entities import Value
+from akkord.services import edits
+from akkord.services.annotation import Annotation
+from akkord.services.edits import Applied
+
+
+def add(layer: Annotation, doc_id: int, span: tuple[int, int], label: str, **fields: object
+        ) -> int:
+    """A new mention's id."""
+    applied = layer.apply(edits.AddMention(doc_id, *span, label, **fields))  # type: ignore[arg-type]
+    assert applied.focus is not None
+    return applied.focus
+
+
+def new_entity(layer: Annotation, kind: str, name: str, aliases: tuple[str, ...] = ()) -> int:
+    applied = layer.apply(edits.CreateEntity(kind, name, aliases))
+    (entity_id,) = applied.changes.entities
+    return entity_id
+
+
+def link(layer: Annotation, mention_id: int, entity_id: int | None) -> Applied:
+    return layer.apply(edits.UpdateMention(mention_id, entity_id=entity_id))
+
+
+def set_values(layer: Annotation, entity_id: int, attribute: str, *values: Value) -> Applied:
+    return layer.apply(edits.SetAttribute(entity_id, attribute, values))
