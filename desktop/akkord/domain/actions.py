@@ -102,7 +102,7 @@ def action(action_id: str) -> Action:
 
 
 def reserved_keys() -> dict[str, Action]:
-    """Single keys (no modifier) that a command already uses, case-folded: a schema
-    label cannot have one of them as its key."""
-    return {key.casefold(): a for a in ACTIONS for key in a.keys
+    """The characters that keys of commands type (``R`` types ``r``; ``?`` is ``?``): a
+    schema label cannot have one as its key, or it would shadow the command."""
+    return {key.lower(): a for a in ACTIONS for key in a.keys
             if "+" not in key and len(key) == 1}

@@ -291,7 +291,7 @@ def _labels(raw: object, problems: _Problems) -> tuple[Label, ...]:
         if not _NAME.match(name):
             problems.at(path, "label names are letters, digits, _ and -")
         key = str(table.get("key", ""))
-        taken = reserved_keys().get(key.casefold())
+        taken = reserved_keys().get(key)
         if len(key) != 1 or key in _RESERVED_KEYS:
             problems.at(f"{path}.key", f"{key!r} must be one character (not a space)")
         elif taken is not None:

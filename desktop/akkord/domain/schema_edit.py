@@ -14,6 +14,7 @@ import json
 import re
 from collections.abc import Sequence
 
+from akkord.domain.actions import reserved_keys
 from akkord.domain.schema import Schema, SchemaError, parse_schema
 
 PALETTE = ("#17becf", "#bcbd22", "#e377c2", "#8c564b", "#7f7f7f", "#ff7f0e", "#1f77b4",
@@ -24,7 +25,7 @@ KEYS = "6789" + "qwertyuiopasdfghjklzxcvbnm" + "QWERTYUIOPASDFGHJKLZXCVBNM" + "0
 
 def _free(candidates: Sequence[str], used: set[str]) -> str:
     for candidate in candidates:
-        if candidate not in used:
+        if candidate not in used and candidate not in reserved_keys():
             used.add(candidate)
             return candidate
     raise SchemaError([f"no free shortcut key left for another label (keys: {KEYS})"])

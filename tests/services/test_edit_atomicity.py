@@ -1,0 +1,194 @@
+"""Kill the process between any two statements of an edit: the project holds all of the
+edit or none of it (never half), for every kind of edit, undos included.
+
+Edits are data, so the parent builds each one (undos too, from a real inverse) and hands
+it to a child process, which applies it and SIGKILLs itself just before its k-th SQL
+statement (or just before COMMIT). After each kill the project must pass SQLite's
+integrity and foreign-key checks and export to exactly the bytes of "before" or "after".
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import signal
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from akkord.domain.dates import PartialDate
+from akkord.domain.entities import Value
+from akkord.services import edits
+from akkord.services.annotation import Annotation
+from akkord.services.edits import Edit
+from akkord.services.exporting import export_jsonl
+from akkord.store import open_project
+from akkord.store.models import Document
+from tests.services.editing import add, new_entity
+
+TEXT = ("Nato-sjef Jens Stoltenberg inviterte Russland til et møte i Brussel 12. januar. "
+        "Russland krevde svar innen fredag.")
+MAX_POINTS = 10  # kill points per edit kind (all of them when there are fewer statements)
+
+
+def _at(word: str) -> tuple[int, int]:
+    start = TEXT.index(word)
+    return start, start + len(word)
+
+
+def _base(path: Path) -> dict[str, int]:
+    """A project with two documents, entities, mentions, a relation and a filled value."""
+    with open_project(path, create=True) as project:
+        with project.write() as session:
+            for n in (1, 2):
+                session.add(Document(content_hash=f"h{n}", text=TEXT, meta={}, parts=[],
+                                     title=f"Artikkel {n}", date_value="2022-01"))
+        kari = Annotation(project, "kari")
+        ids = {"nato": new_entity(kari, "actor", "Nato"),
+               "jens": new_entity(kari, "actor", "Jens Stoltenberg", ("Nato-sjefen",)),
+               "meeting": new_entity(kari, "meeting", "Møtet i Brussel"),
+               "spare": new_entity(kari, "actor", "Ubrukt")}
+        ids["actor"] = add(kari, 1, _at("Jens Stoltenberg"), "ACTOR", entity_id=ids["jens"])
+        ids["talk"] = add(kari, 1, _at("et møte"), "MEETING", entity_id=ids["meeting"])
+        ids["time"] = add(kari, 1, _at("12. januar"), "TIME", values={
+            "date": (Value(date=PartialDate.parse("2022-01-12")),)})
+        ids["nato-1"] = add(kari, 1, _at("Nato"), "ACTOR")
+        ids["nato-2"] = add(kari, 2, _at("Nato"), "ACTOR")
+        ids["friday"] = add(kari, 2, _at("fredag"), "TIME", status="suggested")
+        kari.apply(edits.AddRelation("participant", ids["actor"], ids["talk"]))
+        ids["relation"] = kari.load_document(1).relations[0].id
+    return ids
+
+
+def _cases(ids: dict[str, int]) -> dict[str, Edit]:
+    i = ids
+    return {
+        "add mention": edits.AddMention(2, *_at("Brussel"), "PLACE"),
+        "delete mention": edits.DeleteMention(i["actor"]),
+        "link": edits.UpdateMention(i["friday"], status="accepted"),
+        "mention values": edits.SetMentionValues(i["time"], "date", (
+            Value(date=PartialDate.parse("2022-W02")),)),
+        "link many": edits.LinkMentions(((i["nato-1"], i["nato"]), (i["nato-2"], i["nato"]))),
+        "create entity": edits.CreateEntity("actor", "USA", ("Washington",)),
+        "delete entity": edits.DeleteEntity(i["spare"]),
+        "rename": edits.RenameEntity(i["nato"], "NATO"),
+        "aliases": edits.SetAliases(i["jens"], ("Stoltenberg", "generalsekretæren")),
+        "attribute": edits.SetAttribute(i["meeting"], "status", (Value(text="held"),)),
+        "merge": edits.MergeEntities(i["nato"], i["jens"]),
+        "link to new": edits.LinkToNewEntity(i["nato-1"], "Alliansen"),
+        "relation that fills": edits.AddRelation("time", i["time"], i["talk"]),
+        "delete relation": edits.DeleteRelation(i["relation"]),
+        "status": edits.SetStatus(2, "done"),
+        "publication date": edits.SetPublicationDate(2, PartialDate.parse("2022-01-20")),
+    }
+
+
+_UNDONE = ("delete mention", "merge", "link to new", "relation that fills", "delete entity")
+
+
+def _child(path: str, edit: Edit, kill_at: int, counts: Any) -> None:
+    """Apply ``edit``; SIGKILL just before statement ``kill_at`` (0: never)."""
+    from sqlalchemy import event
+
+    project = open_project(path)
+    layer = Annotation(project, "kari")
+    seen = [0]
+
+    def step(*_args: object) -> None:
+        seen[0] += 1
+        if seen[0] == kill_at:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    event.listen(project.db.engine, "before_cursor_execute", step)
+    event.listen(project.db.engine, "commit", step)
+    layer.apply(edit)
+    counts.put(seen[0])
+    project.close()
+
+
+def _run(context: Any, path: Path, edit: Edit, kill_at: int) -> tuple[int | None, int]:
+    counts = context.Queue()
+    child = context.Process(target=_child, args=(str(path), edit, kill_at, counts))
+    child.start()
+    child.join(120)
+    count = counts.get(timeout=5) if child.exitcode == 0 else None
+    return count, child.exitcode
+
+
+def _export(path: Path, out: Path) -> bytes:
+    with open_project(path) as project:
+        export_jsonl(project, out)
+    return out.read_bytes()
+
+
+def _sound(path: Path) -> None:
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def _points(count: int) -> list[int]:
+    if count <= MAX_POINTS:
+        return list(range(1, count + 1))
+    step = count / MAX_POINTS
+    return sorted({1, count, *(int(1 + k * step) for k in range(MAX_POINTS))})
+
+
+@pytest.fixture(scope="module")
+def context() -> Iterator[Any]:
+    # forkserver: children start from a clean, single-threaded process (no Qt, no pool).
+    # Python 3.11's forkserver ignores the parent's sys.path: give it this checkout's.
+    repo = Path(__file__).resolve().parents[2]
+    saved = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = os.pathsep.join([str(repo / "desktop"), str(repo)])
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["akkord.services.annotation", "akkord.services.edits",
+                                "akkord.services.exporting", "tests.services.test_edit_atomicity"])
+    try:
+        yield ctx
+    finally:
+        if saved is None:
+            os.environ.pop("PYTHONPATH", None)
+        else:
+            os.environ["PYTHONPATH"] = saved
+
+
+def _prepare(tmp_path: Path, name: str) -> tuple[Path, Edit]:
+    base = tmp_path / "base.akkord"
+    ids = _base(base)
+    edit = _cases(ids)[name.removeprefix("undo ")]
+    if name.startswith("undo "):
+        with open_project(base) as project:
+            edit = Annotation(project, "kari").apply(edit).inverse
+    return base, edit
+
+
+CASES = [*_cases(dict.fromkeys(("nato", "jens", "meeting", "spare", "actor", "talk", "time",
+                                 "nato-1", "nato-2", "friday", "relation"), 0)),
+         *(f"undo {n}" for n in _UNDONE)]
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_a_kill_at_any_statement_leaves_all_or_nothing(context: Any, tmp_path: Path,
+                                                        name: str) -> None:
+    base, edit = _prepare(tmp_path, name)
+    before = _export(base, tmp_path / "before.jsonl")
+    done = tmp_path / "done.akkord"
+    shutil.copy(base, done)
+    count, code = _run(context, done, edit, 0)
+    assert code == 0 and count is not None
+    after = _export(done, tmp_path / "after.jsonl")
+    assert after != before, f"{name} changed nothing"
+    for kill_at in _points(count):
+        trial = tmp_path / f"kill{kill_at}.akkord"
+        shutil.copy(base, trial)
+        _, code = _run(context, trial, edit, kill_at)
+        assert code == -signal.SIGKILL, f"{name}: the child was not killed at {kill_at}"
+        _sound(trial)
+        state = _export(trial, tmp_path / f"kill{kill_at}.jsonl")
+        # Every kill point is before COMMIT (the last one is the commit itself).
+        assert state == before, f"{name}: half an edit after a kill at {kill_at} of {count}"
