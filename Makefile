@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint check bench screenshots demo dist clean
+.PHONY: run test test-noqt lint check bench screenshots demo dist clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,9 +20,13 @@ run: $(STAMP)  ## install, then start the GUI on the demo project
 test: $(STAMP)  ## install, then run the whole test suite (GUI tests offscreen, real PostgreSQL)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
-lint: $(STAMP)  ## ruff and mypy, as configured in pyproject.toml
+lint: $(STAMP)  ## ruff, mypy and the import contracts (layers), as configured in pyproject.toml
 	$(BIN)/ruff check desktop tests benchmarks
 	$(BIN)/mypy
+	PYTHONPATH=desktop $(BIN)/lint-imports
+
+test-noqt: $(STAMP)  ## the tests below gui/, with Qt made impossible to import
+	AKKORD_BLOCK_QT=1 $(BIN)/python -m pytest -p no:pytest-qt -W "ignore:Unknown config option" --ignore=tests/gui -q
 
 check: lint test
 

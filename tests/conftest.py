@@ -8,8 +8,10 @@ when they are missing the PostgreSQL cases are skipped with that reason, unless
 
 from __future__ import annotations
 
+import importlib.abc
 import itertools
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,6 +26,22 @@ NORNE = SHARED / "data" / "norne"
 _counter = itertools.count(1)
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+class _NoQt(importlib.abc.MetaPathFinder):
+    """With ``AKKORD_BLOCK_QT=1`` (``make test-noqt``) Qt cannot be imported at all: the
+    layers below gui/ must work, and be tested, without it."""
+
+    BLOCKED = ("PySide6", "shiboken6", "pyqtgraph")
+
+    def find_spec(self, name: str, path: object, target: object = None) -> None:
+        if name.split(".")[0] in self.BLOCKED:
+            raise ImportError(f"{name} is blocked: this run proves the layers below gui/ "
+                              "need no Qt")
+
+
+if os.environ.get("AKKORD_BLOCK_QT") == "1":
+    sys.meta_path.insert(0, _NoQt())
 
 
 def needs_shared(path: Path) -> Path:

@@ -1,0 +1,231 @@
+"""Random sequences of everything an annotator does in the window, over overlapping and
+nested spans: after every step the database, the document model and its span index agree.
+
+Single calls were tested before and a freeze on deleting a nested mention still shipped:
+this drives the real window's session (with the article view painting) through add,
+delete, relabel, edge moves, links, new entities, merges, splits, relations, attribute
+values, suggestions, undo, redo and document switches. A step that hangs is interrupted
+by an alarm (SIGALRM raises :class:`StepHung` where the step is stuck), so a freeze fails
+the run with its traceback instead of blocking it; no step is timed.
+"""
+
+from __future__ import annotations
+
+import shutil
+import signal
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from akkord.domain.entities import Value
+from akkord.gui.main_window import MainWindow
+from akkord.store import open_project
+from akkord.store.models import Document, Mention, Relation
+
+STEP_LIMIT_S = 30  # a step that has not returned by then hangs (hundreds of times its need)
+
+
+class StepHung(Exception):
+    """A step of the state machine did not return within STEP_LIMIT_S."""
+
+
+def _hung(_signum: int, _frame: object) -> None:
+    raise StepHung(f"a step did not return within {STEP_LIMIT_S} s")
+
+
+def _arm() -> None:
+    signal.signal(signal.SIGALRM, _hung)
+    signal.setitimer(signal.ITIMER_REAL, STEP_LIMIT_S)
+TEXTS = ("Nato-sjef Jens Stoltenberg inviterte Russland og USA til et møte i Brussel "
+         "12. januar. Russlands krav om at Nato stanser utvidelsen ble avvist.",
+         "Lavrov og Blinken møttes i Genève fredag. Samtalene fortsetter i Wien i neste uke.")
+LABELS = ("ACTOR", "DEMAND", "MEETING", "TIME", "PLACE")
+RELATIONS = ("participant", "time", "claimant", "place")
+
+
+@pytest.fixture
+def project_path(tmp_path: Path) -> Path:
+    path = tmp_path / "machine.akkord"
+    with open_project(path, create=True) as project, project.write() as session:
+        for n, text in enumerate(TEXTS):
+            session.add(Document(content_hash=f"h{n}", text=text, meta={}, parts=[],
+                                 title=f"Artikkel {n + 1}"))
+    return path
+
+
+class Annotating(RuleBasedStateMachine):
+    """Each example starts from a copy of the two-article project in a new window."""
+
+    template: Path
+    qtbot: QtBot
+    runs = 0
+
+    def __init__(self) -> None:
+        super().__init__()
+        Annotating.runs += 1
+        path = self.template.with_name(f"run{self.runs}.akkord")
+        shutil.copy(self.template, path)
+        self.window = MainWindow(open_project(path), "kari", suggest=False)
+        self.qtbot.addWidget(self.window)
+        self.window.resize(1200, 800)
+        self.window.show()
+        self.session = self.window.session
+        self.session.open_document(1)
+        _arm()
+
+    def teardown(self) -> None:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        self.window.close()
+
+    # -- what there is to act on ----------
+    def _mentions(self) -> list[int]:
+        document = self.session.document
+        return sorted(document.mentions) if document else []
+
+    def _entities(self) -> list[int]:
+        return [e.id for e in self.session.service.entities()]
+
+    # -- rules ----------
+    @rule(data=st.data(), label=st.sampled_from(LABELS))
+    def add(self, data: st.DataObject, label: str) -> None:
+        document = self.session.document
+        assert document is not None
+        mentions = self._mentions()
+        if mentions and data.draw(st.booleans(), label="nested or overlapping"):
+            other = document.mentions[data.draw(st.sampled_from(mentions))]
+            start = data.draw(st.integers(max(0, other.start - 3), other.end - 1))
+        else:
+            start = data.draw(st.integers(0, len(document.text) - 2))
+        end = data.draw(st.integers(start + 1, min(len(document.text), start + 25)))
+        self.session.add_mention(start, end, label)
+
+    @rule(data=st.data())
+    def delete(self, data: st.DataObject) -> None:
+        if self._mentions():
+            self.session.delete_mention(data.draw(st.sampled_from(self._mentions())))
+
+    @rule(data=st.data(), label=st.sampled_from(LABELS))
+    def relabel(self, data: st.DataObject, label: str) -> None:
+        if self._mentions():
+            self.session.relabel(data.draw(st.sampled_from(self._mentions())), label)
+
+    @rule(data=st.data(), delta=st.integers(-4, 4), edge=st.sampled_from(["start", "end"]))
+    def move_edge(self, data: st.DataObject, delta: int, edge: str) -> None:
+        document = self.session.document
+        if document is None or not self._mentions():
+            return
+        mention = document.mentions[data.draw(st.sampled_from(self._mentions()))]
+        start = mention.start + delta if edge == "start" else mention.start
+        end = mention.end + delta if edge == "end" else mention.end
+        if 0 <= start < end <= len(document.text):
+            self.session.set_span(mention.id, start, end)
+
+    @rule(data=st.data())
+    def link(self, data: st.DataObject) -> None:
+        if self._mentions() and self._entities():
+            self.session.link(data.draw(st.sampled_from(self._mentions())),
+                              data.draw(st.sampled_from([None, *self._entities()])))
+
+    @rule(data=st.data(), name=st.sampled_from(["Nato", "Russland", "Møtet", "Kravet"]))
+    def link_new(self, data: st.DataObject, name: str) -> None:
+        if self._mentions():
+            self.session.link_new(data.draw(st.sampled_from(self._mentions())), name)
+
+    @rule(data=st.data())
+    def split(self, data: st.DataObject) -> None:
+        if self._mentions():
+            self.session.split(data.draw(st.sampled_from(self._mentions())))
+
+    @rule(data=st.data())
+    def merge(self, data: st.DataObject) -> None:
+        entities = self.session.service.entities()
+        if len(entities) >= 2:
+            keep, drop = data.draw(st.lists(st.sampled_from(entities), min_size=2,
+                                            max_size=2, unique_by=lambda e: e.id))
+            self.session.merge(keep, drop)
+
+    @rule(data=st.data(), type_=st.sampled_from(RELATIONS))
+    def relate(self, data: st.DataObject, type_: str) -> None:
+        if len(self._mentions()) >= 2:
+            head, tail = data.draw(st.lists(st.sampled_from(self._mentions()), min_size=2,
+                                            max_size=2, unique=True))
+            self.session.add_relation(type_, head, tail)
+
+    @rule(data=st.data())
+    def unrelate(self, data: st.DataObject) -> None:
+        document = self.session.document
+        if document is not None and document.relations:
+            self.session.delete_relation(data.draw(st.sampled_from(sorted(document.relations))))
+
+    @rule(data=st.data(), status=st.sampled_from(["held", "planned", "cancelled"]))
+    def set_status_value(self, data: st.DataObject, status: str) -> None:
+        meetings = self.session.service.entities("meeting")
+        if meetings:
+            meeting = data.draw(st.sampled_from(meetings))
+            self.session.set_attribute(meeting, "status", [Value(text=status)])
+
+    @rule(data=st.data())
+    def accept(self, data: st.DataObject) -> None:
+        if self._mentions():
+            self.session.accept(data.draw(st.sampled_from(self._mentions())))
+
+    @rule(data=st.data())
+    def select(self, data: st.DataObject) -> None:
+        self.session.select(data.draw(st.sampled_from([None, *self._mentions()])))
+
+    @rule()
+    def undo(self) -> None:
+        self.session.undo_stack.undo()
+
+    @rule()
+    def redo(self) -> None:
+        self.session.undo_stack.redo()
+
+    @rule(doc_id=st.sampled_from([1, 2]))
+    def switch(self, doc_id: int) -> None:
+        self.session.open_document(doc_id)
+
+    # -- what must hold after every step ----------
+    @invariant()
+    def database_model_and_index_agree(self) -> None:
+        _arm()  # for the next step
+        document = self.session.document
+        assert document is not None
+        layer = self.session.service.annotator_id
+        with self.session.project.read() as db:
+            stored = {row.id: (row.start, row.end, row.label, row.status, row.entity_id)
+                      for row in db.execute(select(Mention).where(
+                          Mention.document_id == document.id,
+                          Mention.annotator_id == layer)).scalars()}
+            relations = {r.id: (r.type, r.head_id, r.tail_id) for r in db.execute(
+                select(Relation).where(Relation.annotator_id == layer,
+                                       Relation.head_id.in_(list(stored)))).scalars()}
+        shown = {m.id: (m.start, m.end, m.label, m.status, m.entity_id)
+                 for m in document.mentions.values()}
+        assert shown == stored
+        assert {r.id: (r.type, r.head, r.tail) for r in document.relations.values()} \
+            == relations
+        assert set(document.index.keys()) == set(stored)
+        for mention_id, (start, end, *_rest) in stored.items():
+            assert document.index.span(mention_id) == (start, end)
+            assert mention_id in document.index.at(start)
+        selected = self.session.selected
+        assert selected is None or selected in stored
+
+
+def test_random_editing_keeps_database_model_and_index_in_step(qtbot: QtBot,
+                                                               project_path: Path) -> None:
+    Annotating.template, Annotating.qtbot = project_path, qtbot
+    previous = signal.getsignal(signal.SIGALRM)
+    try:
+        run_state_machine_as_test(Annotating, settings=settings(
+            max_examples=20, stateful_step_count=30, deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]))
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
