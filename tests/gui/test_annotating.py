@@ -303,3 +303,14 @@ def test_layers_are_separate_in_the_window(qtbot: QtBot, project_path: Path) -> 
     qtbot.addWidget(mine)
     assert mine.session.document is not None and not mine.session.document.mentions
     assert mine.view.viewport().mapToGlobal(QPoint(0, 0)) is not None
+
+
+def test_commands_without_a_selection_say_what_to_do(window: MainWindow, qtbot: QtBot) -> None:
+    window.session.select(None)
+    window.view.setFocus()
+    for key, word in ((Qt.Key.Key_R, "press R"), (Qt.Key.Key_Delete, "then Delete"),
+                      (Qt.Key.Key_Return, "then Enter")):
+        window.statusBar().clearMessage()
+        qtbot.keyClick(window.view, key)
+        assert word in window.statusBar().currentMessage()
+    assert mentions(window.project) == []

@@ -46,11 +46,16 @@ def test_first_open_suggests_times_and_the_day_re_resolves_them(
     assert document.date.value == "2022-01-05"
     friday = next(m for m in document.mentions.values() if m.label == "TIME")
     assert friday.date() is not None and friday.date().value == "2022-01-07"
-    assert "re-resolved" in window.statusBar().currentMessage()
+    assert window.statusBar().currentMessage() == \
+        "1 time expression(s) and 0 entity date(s) re-resolved"
+    assert window.undo_action.text() == \
+        "&Undo Set publication date of Nato samler ministrene to 2022-01-05"  # names it
     window.undo_action.trigger()
     document = window.session.document
     assert document is not None and document.date is not None
     assert document.date.value == "2022-01"
+    assert window.statusBar().currentMessage() == \
+        "1 time expression(s) and 0 entity date(s) reverted"
 
 
 def test_no_suggestions_when_switched_off(qtbot: QtBot, tmp_path: Path) -> None:
