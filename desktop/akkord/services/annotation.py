@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError
 
 from akkord.domain.dates import PartialDate
 from akkord.domain.document import Part
@@ -66,7 +66,7 @@ class Annotation:
         try:
             with self.project.write() as session:
                 return edit.apply(UnitOfWork(session, schema, self.layer, self.author))
-        except IntegrityError as exc:
+        except DBAPIError as exc:  # a constraint, a full disk, a lock held too long …
             raise EditError(f"the project refused the edit ({_first_line(exc.orig)}); "
                             "nothing was changed") from exc
 
