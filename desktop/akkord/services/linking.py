@@ -1,10 +1,22 @@
 """Which canonical entity a mention is: ranked candidates for the link picker.
 
-Ranking, best first: an exact match of the mention's text with the entity's name or an
-alias (Norwegian genitive ``-s`` removed: ``Natos`` → Nato, ``Stoltenbergs`` → Jens
-Stoltenberg via the name's last word), then a name that starts with what was typed, then
-shared words; ties go to the entity used most often in this annotator's layer. The
-annotator types to filter; the top candidate is what Enter accepts.
+Names and aliases are compared word by word in their *keys* (folded lemmas,
+:mod:`akkord.textproc.lemmas`), so inflections find the entity: *Natos* → Nato,
+*alliansens* → the alias *alliansen*, *Stoltenbergs* → Jens Stoltenberg. Ranking, best
+first, in tiers that usage never overturns:
+
+1. the whole text is the name (100) or an alias (98) — a linked form is remembered as an
+   alias (:func:`akkord.services.suggesting.remember_alias`), so the entity it was
+   linked to ranks first for it everywhere;
+2. the whole text is an inflection of the name or an alias (92);
+3. a name or alias stands inside the text as whole words: the longer it is, the higher
+   (70–89), so "Nato-sjef Jens Stoltenberg" is Jens Stoltenberg, not Nato;
+4. what was typed starts the name or one of its words (60 / 55);
+5. the text is part of the name, as whole words (50: *Stoltenberg*), or as letters (40);
+6. 15 per shared word.
+
+Within a tier the entity used most in the annotator's layer comes first (a bonus below 5
+points). The top candidate is what Enter accepts.
 """
 
 from __future__ import annotations
@@ -16,9 +28,17 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from akkord.domain.entities import fold, match_forms, tokens
 from akkord.services.views import Candidate
 from akkord.store.models import Entity, EntityAlias, Mention
+from akkord.textproc.lemmas import fold, genitive_base, word_key, words
+
+
+@dataclass(frozen=True, slots=True)
+class _Form:
+    shown: str
+    folded: str
+    keys: tuple[str, ...]
+    is_name: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,40 +46,86 @@ class _Entry:
     entity_id: int
     name: str
     kind: str
-    forms: tuple[str, ...]  # folded name and aliases, name first
+    forms: tuple[_Form, ...]  # the name first, then the aliases
+
+
+@dataclass(frozen=True, slots=True)
+class _Query:
+    folded: str
+    variants: tuple[tuple[str, ...], ...]  # word keys; also without a final genitive
+    typed: str  # folded, for prefix and letter matches
+
+
+def _form(text: str, is_name: bool) -> _Form:
+    return _Form(text, fold(text), tuple(word_key(w) for w in words(text)), is_name)
+
+
+def _query(text: str) -> _Query:
+    found = words(text)
+    keys = tuple(word_key(w) for w in found)
+    variants = [keys]
+    if found:
+        base = genitive_base(fold(found[-1]))
+        if base is not None:
+            variants.append((*keys[:-1], word_key(base)))
+    return _Query(fold(text), tuple(v for v in variants if v), fold(text))
 
 
 def _entries(session: Session, kind: str) -> list[_Entry]:
     aliases: dict[int, list[str]] = defaultdict(list)
     for entity_id, alias in session.execute(
             select(EntityAlias.entity_id, EntityAlias.alias)
-            .join(Entity, Entity.id == EntityAlias.entity_id).where(Entity.kind == kind)):
+            .join(Entity, Entity.id == EntityAlias.entity_id).where(Entity.kind == kind)
+            .order_by(EntityAlias.id)):
         aliases[entity_id].append(alias)
-    return [_Entry(e.id, e.name, e.kind, (fold(e.name), *(fold(a) for a in aliases[e.id])))
+    return [_Entry(e.id, e.name, e.kind,
+                   (_form(e.name, True), *(_form(a, False) for a in aliases[e.id])))
             for e in session.execute(select(Entity.id, Entity.name, Entity.kind)
                                      .where(Entity.kind == kind))]
 
 
-def _score(entry: _Entry, forms: list[str], words: set[str]) -> tuple[float, str]:
-    """How well one of the entity's names matches: exact 100 (alias 95), prefix 60,
-    surname (last word) 55, substring 40, else 20 per shared word."""
-    best, matched = 0.0, ""
-    for i, candidate in enumerate(entry.forms):
-        shown = entry.name if i == 0 else candidate
-        candidate_words = tokens(candidate)
-        if candidate in forms:
-            score = 100.0 if i == 0 else 95.0
-        elif any(candidate.startswith(f) for f in forms if len(f) >= 2):
-            score = 60.0
-        elif candidate_words and candidate_words[-1] in words:
-            score = 55.0
-        elif any(f in candidate for f in forms if len(f) >= 3):
-            score = 40.0
-        else:
-            score = 20.0 * len(words & set(candidate_words))
+def _inside(needle: tuple[str, ...], hay: tuple[str, ...]) -> bool:
+    n = len(needle)
+    return 0 < n <= len(hay) and any(hay[i:i + n] == needle for i in range(len(hay) - n + 1))
+
+
+def _form_score(form: _Form, query: _Query) -> float:
+    if form.folded == query.folded:
+        return 100.0 if form.is_name else 98.0
+    if form.keys in query.variants:
+        return 92.0
+    best = 0.0
+    for variant in query.variants:
+        if _inside(form.keys, variant):
+            best = max(best, 70.0 + 19.0 * len(form.keys) / len(variant))
+    if best:
+        return best
+    if len(query.typed) >= 1 and form.folded.startswith(query.typed):
+        return 60.0
+    form_words = form.folded.split()
+    if len(query.typed) >= 2 and any(w.startswith(query.typed) for w in form_words[1:]):
+        return 55.0
+    if any(_inside(variant, form.keys) for variant in query.variants):
+        return 50.0
+    if len(query.typed) >= 3 and query.typed in form.folded:
+        return 40.0
+    shared = {k for v in query.variants for k in v} & set(form.keys)
+    return 15.0 * len(shared)
+
+
+def _score(entry: _Entry, query: _Query) -> tuple[float, str]:
+    """The best-matching name or alias of the entity and its score."""
+    best, matched = 0.0, entry.name
+    for form in entry.forms:
+        score = _form_score(form, query)
         if score > best:
-            best, matched = score, shown
+            best, matched = score, form.shown
     return best, matched
+
+
+def _usage_bonus(count: int) -> float:
+    """Below 5 points: usage orders candidates within a tier, never across tiers."""
+    return min(4.9, 1.5 * math.log1p(count))
 
 
 def rank_candidates(session: Session, kind: str, query: str, annotator_id: int | None = None,
@@ -69,20 +135,20 @@ def rank_candidates(session: Session, kind: str, query: str, annotator_id: int |
     With an empty query every entity of the kind is listed, most used first.
     """
     use_query = select(Mention.entity_id, func.count()).where(
-        Mention.entity_id.is_not(None)).group_by(Mention.entity_id)
+        Mention.entity_id.is_not(None), Mention.status != "rejected").group_by(
+        Mention.entity_id)
     if annotator_id is not None:
         use_query = use_query.where(Mention.annotator_id == annotator_id)
-    uses = {entity_id: count for entity_id, count in session.execute(use_query).all()
+    uses = {entity_id: count for entity_id, count in session.execute(use_query)
             if entity_id is not None}
-    forms = match_forms(query) if query.strip() else []
-    words = {w for f in forms for w in tokens(f)}
+    parsed = _query(query) if words(query) else None
     ranked: list[Candidate] = []
     for entry in _entries(session, kind):
-        score, matched = _score(entry, forms, words) if forms else (1.0, entry.name)
+        score, matched = _score(entry, parsed) if parsed else (1.0, entry.name)
         if score <= 0:
             continue
         count = uses.get(entry.entity_id, 0)
         ranked.append(Candidate(entry.entity_id, entry.name, entry.kind,
-                                score + 5 * math.log1p(count), count, matched))
+                                score + _usage_bonus(count), count, matched))
     ranked.sort(key=lambda c: (-c.score, -c.uses, fold(c.name)))
     return ranked[:limit]

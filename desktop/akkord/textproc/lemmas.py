@@ -89,6 +89,18 @@ def genitive_base(folded: str) -> str | None:
     return None
 
 
+_SENTENCE_END = frozenset(".!?:…«»\"”“–—-")
+
+
+def sentence_initial(text: str, start: int) -> bool:
+    """Whether the word at ``start`` begins a line, a sentence or a quotation (so its
+    capital says nothing about it being a name)."""
+    i = start - 1
+    while i >= 0 and text[i] in " \t":
+        i -= 1
+    return i < 0 or text[i] == "\n" or text[i] in _SENTENCE_END
+
+
 def phrase_key(text: str) -> tuple[str, ...]:
     """The keys of the words of ``text``: ``Nato-landene`` → ``("nato-land",)``."""
     return tuple(word_key(w) for w in words(text))
