@@ -20,6 +20,7 @@ The contract:
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 from functools import lru_cache
@@ -29,9 +30,20 @@ _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 _LOCK = threading.Lock()
 
 
+_SPLIT = re.compile(r"(\w+(?:[-'’]\w+)*)")
+
+
 def word_spans(text: str) -> list[tuple[int, int]]:
     """``[start, end)`` of every word of ``text``, in order."""
     return [m.span() for m in _WORD.finditer(text)]
+
+
+def split_words(text: str) -> tuple[list[str], list[int]]:
+    """The words of ``text`` and the offsets where each word starts and ends
+    (``bounds[2 * i]``, ``bounds[2 * i + 1]``), computed in C: a Python loop over the
+    30,000 words of a long document costs more than everything else in matching."""
+    parts = _SPLIT.split(text)
+    return parts[1::2], list(itertools.accumulate(map(len, parts)))[:-1]
 
 
 def words(text: str) -> list[str]:

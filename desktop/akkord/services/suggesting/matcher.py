@@ -26,10 +26,10 @@ Rules of a match (the contract the tests hold it to):
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from akkord.textproc.lemmas import fold, genitive_base, word_key, word_spans, words
+from akkord.textproc.lemmas import fold, genitive_base, split_words, word_key, words
 
 EXACT = 0.9
 """Score of a match whose surface is the name or alias itself (or its genitive)."""
@@ -64,6 +64,9 @@ class NameMatch:
     runner_up: int | None = None
     words: int = 1
 
+
+_Resolved = tuple[int, str, str, float, float, int | None]
+"""entity id, kind, form, score, gap, runner-up: the entity fields of a :class:`NameMatch`."""
 
 Blocked = Callable[[int, int, str], bool]
 """``blocked(start, end, kind)``: whether a match may not be proposed there."""
@@ -100,6 +103,7 @@ class NameMatcher:
         if self._patterns:
             self._automaton.make_automaton()
         self._word_chars: dict[str, str] = {}
+        self._resolved: dict[tuple[str, str], _Resolved | None] = {}
 
     def __len__(self) -> int:
         return sum(len(p) for p in self._patterns.values())
@@ -115,9 +119,6 @@ class NameMatcher:
 
     def _word_char(self, word: str) -> str:
         """The key character of a text word, or :data:`_NO_WORD`."""
-        cached = self._word_chars.get(word)
-        if cached is not None:
-            return cached
         folded = fold(word)
         char = _NO_WORD
         if folded[:3] in self._prefixes:  # inflection is suffixing: skip the rest fast
@@ -128,9 +129,6 @@ class NameMatcher:
                 if key in self._chars:
                     char = self._chars[key]
                     break
-        if len(self._word_chars) > 500_000:
-            self._word_chars.clear()
-        self._word_chars[word] = char
         return char
 
     def find(self, text: str, blocked: Blocked | None = None) -> list[NameMatch]:
@@ -138,42 +136,57 @@ class NameMatcher:
         nowhere ``blocked`` says no; sorted by position."""
         if not self._patterns:
             return []
-        spans = word_spans(text)
-        keys = "".join(self._word_char(text[s:e]) for s, e in spans)
+        found, bounds = split_words(text)
+        chars = self._word_chars
+        if len(chars) > 500_000:
+            chars.clear()
+        for word in set(found).difference(chars):
+            chars[word] = self._word_char(word)
+        keys = "".join(map(chars.__getitem__, found))
         candidates: list[NameMatch] = []
         for last, key in self._automaton.iter(keys):
             first = last - len(key) + 1
-            match = self._resolve(text, spans, first, last + 1, self._patterns[key])
-            if match is not None and not (blocked and blocked(match.start, match.end,
-                                                              match.kind)):
+            start, end = bounds[2 * first], bounds[2 * last + 1]
+            resolved = self._resolve(key, text[start:end],
+                                     tuple(text[bounds[2 * i]].isupper()
+                                           for i in range(first, last + 1)))
+            if resolved is None:
+                continue
+            match = NameMatch(start, end, *resolved, words=last - first + 1)
+            if not (blocked and blocked(start, end, match.kind)):
                 candidates.append(match)
         return _longest_first(candidates)
 
-    def _resolve(self, text: str, spans: Sequence[tuple[int, int]], first: int, last: int,
-                 patterns: list[_Pattern]) -> NameMatch | None:
-        start, end = spans[first][0], spans[last - 1][1]
-        surface = text[start:end]
-        capitals = [text[s].isupper() for s, _ in spans[first:last]]
+    def _resolve(self, key: str, surface: str, capitals: tuple[bool, ...]) -> _Resolved | None:
+        """Which entity a surface stands for (cached: names repeat in a document)."""
+        cache_key = (key, surface)
+        if cache_key in self._resolved:
+            return self._resolved[cache_key]
         best: dict[int, tuple[float, _Pattern]] = {}
-        for pattern in patterns:
+        folded = fold(surface)
+        for pattern in self._patterns[key]:
             if any(want and not got for want, got in zip(pattern.capitals, capitals,
                                                          strict=True)):
                 continue
-            quality = EXACT if fold(surface) in pattern.exact else INFLECTED
+            quality = EXACT if folded in pattern.exact else INFLECTED
             entity = pattern.entry.entity_id
             if entity not in best or quality > best[entity][0]:
                 best[entity] = (quality, pattern)
-        if not best:
-            return None
-        weight = {e: p.entry.uses + 1 for e, (_, p) in best.items()}
-        total = sum(weight.values())
-        ranked = sorted(((q * weight[e] / total, e, p) for e, (q, p) in best.items()),
-                        key=lambda r: (-r[0], -r[2].entry.uses, r[1]))
-        score, entity, pattern = ranked[0]
-        runner = ranked[1] if len(ranked) > 1 else None
-        return NameMatch(start, end, entity, pattern.entry.kind, pattern.entry.form,
-                         round(score, 4), round(score - (runner[0] if runner else 0.0), 4),
-                         runner[1] if runner else None, last - first)
+        result: _Resolved | None = None
+        if best:
+            weight = {e: p.entry.uses + 1 for e, (_, p) in best.items()}
+            total = sum(weight.values())
+            ranked = sorted(((q * weight[e] / total, e, p) for e, (q, p) in best.items()),
+                            key=lambda r: (-r[0], -r[2].entry.uses, r[1]))
+            score, entity, pattern = ranked[0]
+            runner = ranked[1] if len(ranked) > 1 else None
+            result = (entity, pattern.entry.kind, pattern.entry.form, round(score, 4),
+                      round(score - (runner[0] if runner else 0.0), 4),
+                      runner[1] if runner else None)
+        if len(self._resolved) > 100_000:
+            self._resolved.clear()
+        self._resolved[cache_key] = result
+        return result
 
 
 def _longest_first(candidates: list[NameMatch]) -> list[NameMatch]:

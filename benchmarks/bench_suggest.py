@@ -1,0 +1,118 @@
+"""Suggestions: the recommender on NorNE, pre-annotating the long document, the effort.
+
+``suggest`` imports NorNE Bokmål dev (``../shared/data/norne``) into a fresh project as
+the gold layer, marks it done, trains the recommender through the same service the
+window uses (:func:`training_examples` → :meth:`Recommender.train`) and tags NorNE test
+with it (its own tokens, as NorNE is evaluated). Figures: ``suggest_precision``,
+``suggest_recall``, ``suggest_f1`` (exact span and label, every NorNE label, no
+threshold), ``suggest_heldout_f1`` (what the model says of itself on its held-out
+sentences: the figure the threshold is compared with), ``suggest_train_s`` (held-out
+fit, evaluation and final fit). Then the pre-annotation figures below.
+
+``preannotate`` builds the name matcher from the long benchmark document's own ACTOR and
+PLACE forms (one entity per distinct form, as a project has after annotating it) and
+pre-annotates the 180 KB document for an annotator with an empty layer:
+``preannotate_long_doc_ms`` (median of 15 runs, each with a fresh matcher and the word
+caches emptied: only the lemma table stays loaded, as in a running window; and the
+fastest run, ``…_min_ms``, since the shared machine is noisy), ``preannotate_floor_ratio``
+(that median over the median of one regex scan of the same text in the same runs),
+``preannotate_build_ms`` (building the matcher), ``preannotate_matches`` and
+``lemma_table_load_s`` (simplemma's Bokmål table, once per process).
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from common import HERE, Timer, benchmark, corpus, report
+
+NORNE = HERE.parent.parent / "shared" / "data" / "norne"
+
+
+def _norne(name: str) -> Path:
+    path = NORNE / f"no_bokmaal-ud-{name}.conllu"
+    if not path.exists():
+        raise SystemExit(f"cannot find {path}: NorNE lives in ../shared/data/norne")
+    return path
+
+
+@benchmark("suggest")
+def suggest() -> None:
+    from akkord.formats.conll import read_conll
+    from akkord.formats.records import DocumentRecord
+    from akkord.services.importing import ImportOptions, import_paths
+    from akkord.services.suggesting.recommender import (
+        Recommender,
+        score_spans,
+        training_examples,
+    )
+    from akkord.store import open_project
+    from akkord.store.models import Document, DocumentState
+    from akkord.store.project import Project
+
+    with tempfile.TemporaryDirectory() as tmp:
+        with open_project(Path(tmp) / "norne.akkord", create=True) as project:
+            import_paths(project, [_norne("dev")], ImportOptions(add_labels=True))
+            with project.write() as session:
+                gold = Project.annotator_id(session, "gold")
+                for doc_id in session.query(Document.id).all():
+                    session.add(DocumentState(document_id=doc_id[0], annotator_id=gold,
+                                              status="done"))
+            with project.read() as session:
+                examples = training_examples(session, gold)
+        recommender = Recommender()
+        with Timer() as train:
+            evaluation = recommender.train(examples)
+        gold_spans, predicted = [], []
+        for n, record in enumerate(read_conll(_norne("test"))):
+            assert isinstance(record, DocumentRecord)
+            gold_spans += [(n, s.start, s.end, s.label) for s in record.spans]
+            predicted += [(n, s.start, s.end, s.label)
+                          for s in recommender.tag(record.text, record.meta)]
+        overall, _ = score_spans(gold_spans, predicted)
+    report("suggest_precision", overall.precision, "")
+    report("suggest_recall", overall.recall, "")
+    report("suggest_f1", overall.f1, "")
+    report("suggest_heldout_f1", evaluation.f1, "")
+    report("suggest_train_s", train.seconds, "s")
+    preannotate()
+
+
+@benchmark("preannotate")
+def preannotate() -> None:
+    from akkord.services.suggesting.matcher import NameEntry, NameMatcher
+    from akkord.services.suggesting.preannotate import KnownNames, suggest_known_names
+    from akkord.textproc import lemmas
+
+    line = (corpus() / "long.jsonl").read_text(encoding="utf-8").splitlines()[0]
+    doc = json.loads(line)
+    text: str = doc["text"]
+    forms = sorted({(text[s["start"]:s["end"]], s["label"]) for s in doc["spans"]
+                    if s["label"] in ("ACTOR", "PLACE")})
+    entries = [NameEntry(i, label.lower(), form) for i, (form, label) in enumerate(forms)]
+    with Timer() as load:
+        lemmas.warm_up()
+    runs, builds, floors, found = [], [], [], 0
+    for _ in range(15):
+        for cached in (lemmas.lemma, lemmas.is_known, lemmas.word_key):
+            cached.cache_clear()
+        start = time.perf_counter()
+        matcher = NameMatcher(entries)
+        builds.append((time.perf_counter() - start) * 1000)
+        known = KnownNames(matcher, {"actor": "ACTOR", "place": "PLACE"}, {})
+        start = time.perf_counter()
+        found = len(suggest_known_names(known, text, None, []))
+        runs.append((time.perf_counter() - start) * 1000)
+        start = time.perf_counter()
+        lemmas.words(text)  # the floor: one regex scan of the same text
+        floors.append((time.perf_counter() - start) * 1000)
+    report("preannotate_long_doc_ms", statistics.median(runs), "ms")
+    report("preannotate_long_doc_min_ms", min(runs), "ms")
+    report("preannotate_floor_ratio", statistics.median(runs) / statistics.median(floors), "x")
+    report("preannotate_build_ms", statistics.median(builds), "ms")
+    report("preannotate_matches", found, "")
+    report("lemma_table_load_s", load.seconds, "s")
