@@ -17,8 +17,9 @@ Rules of a match (the contract the tests hold it to):
 * **Capitals**: a name word written with a capital (*Polen*) does not match the word in
   lower case (*polen*, the poles); a lower-case alias (*alliansen*) matches at the start of
   a sentence (*Alliansen*).
-* **Longest match first**: overlapping candidates are resolved by length (in words),
-  then position; "Nato-sjef Jens Stoltenberg" is the person, not Nato.
+* **Longest match first**: overlapping candidates of one kind are resolved by length
+  (in words), then position; "Nato-sjef Jens Stoltenberg" is the person, not Nato.
+  Matches of different kinds may nest (a place inside a meeting's name).
 * **Ambiguity**: when one form names several entities, the one used most often in the
   layer wins; its score is shared out by use and the gap to the runner-up is kept.
 """
@@ -190,14 +191,20 @@ class NameMatcher:
 
 
 def _longest_first(candidates: list[NameMatch]) -> list[NameMatch]:
-    """Keep the longest of overlapping matches (then the earliest); sorted by start."""
+    """Of overlapping matches of one kind keep the longest (then the earliest); matches
+    of different kinds may nest (an actor inside a demand, a place inside a meeting, as
+    annotators mark them). Sorted by start."""
     if not candidates:
         return []
     taken: list[NameMatch] = []
-    occupied = bytearray(max(m.end for m in candidates))
+    length = max(m.end for m in candidates)
+    occupied: dict[str, bytearray] = {}
     for match in sorted(candidates, key=lambda m: (-m.words, -(m.end - m.start), m.start)):
-        if occupied.find(1, match.start, match.end) != -1:
+        used = occupied.get(match.kind)
+        if used is None:
+            used = occupied[match.kind] = bytearray(length)
+        if used.find(1, match.start, match.end) != -1:
             continue
         taken.append(match)
-        occupied[match.start:match.end] = b"\x01" * (match.end - match.start)
-    return sorted(taken, key=lambda m: m.start)
+        used[match.start:match.end] = b"\x01" * (match.end - match.start)
+    return sorted(taken, key=lambda m: (m.start, -m.end))

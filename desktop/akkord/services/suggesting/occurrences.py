@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from akkord.errors import AkkordError
 from akkord.services.suggesting.matcher import NameEntry, NameMatcher
 from akkord.services.suggesting.model import OCCURRENCE, Suggestion
-from akkord.services.suggesting.preannotate import _Occupied, document_mentions
+from akkord.services.suggesting.preannotate import Occupied, document_mentions
 from akkord.store.models import Document, Mention
 from akkord.textproc.lemmas import words
 
@@ -42,7 +42,7 @@ def occurrences(session: Session, annotator_id: int, mention_id: int, *,
     matcher = NameMatcher([NameEntry(source.entity_id or 0, _KIND, form)])
     out: dict[int, list[Suggestion]] = {}
     for document_id, doc_text in _documents(session, source.document_id, project_wide):
-        occupied = _Occupied(len(doc_text),
+        occupied = Occupied(len(doc_text),
                              document_mentions(session, annotator_id, document_id))
         found = [Suggestion(m.start, m.end, source.label, OCCURRENCE, source.entity_id,
                             m.score, None)

@@ -72,7 +72,7 @@ def load_matcher(session: Session, schema: Schema, annotator_id: int | None = No
     return KnownNames(NameMatcher(entries), labels, office_terms(session, schema))
 
 
-class _Occupied:
+class Occupied:
     """Where the layer already has mentions: per label, and exact spans of any label."""
 
     def __init__(self, length: int, mentions: Sequence[tuple[int, int, str]]) -> None:
@@ -103,7 +103,7 @@ def document_mentions(session: Session, annotator_id: int, document_id: int
 def suggest_known_names(known: KnownNames, text: str, date: PartialDate | None,
                         mentions: Sequence[tuple[int, int, str]]) -> list[Suggestion]:
     """The suggestions for a text whose layer has ``mentions`` (no database needed)."""
-    occupied = _Occupied(len(text), mentions)
+    occupied = Occupied(len(text), mentions)
 
     def blocked(start: int, end: int, kind: str) -> bool:
         label = known.labels.get(kind)

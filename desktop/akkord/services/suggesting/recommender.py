@@ -48,7 +48,7 @@ from akkord.services.suggesting.features import (
     tokens_of,
 )
 from akkord.services.suggesting.model import MODEL, Suggestion
-from akkord.services.suggesting.preannotate import _Occupied, document_mentions
+from akkord.services.suggesting.preannotate import Occupied, document_mentions
 from akkord.store.models import Document, DocumentState, Mention
 from akkord.textproc.tokens import Tokenized, _cut, iob2, spans_from_iob
 
@@ -359,7 +359,7 @@ def recommend(session: Session, recommender: Recommender, annotator_id: int,
         Document.id == document_id)).first()
     if row is None:
         return []
-    occupied = _Occupied(len(row.text), document_mentions(session, annotator_id, document_id))
+    occupied = Occupied(len(row.text), document_mentions(session, annotator_id, document_id))
     return [s for s in recommender.suggest(row.text, dict(row.meta or {}))
             if not occupied.blocks(s.start, s.end, s.label)]
 
