@@ -116,3 +116,35 @@ def preannotate() -> None:
     report("preannotate_build_ms", statistics.median(builds), "ms")
     report("preannotate_matches", found, "")
     report("lemma_table_load_s", load.seconds, "s")
+
+
+@benchmark("effort")
+def effort() -> None:
+    """The demo corpus annotated again from its gold, suggestions off and on."""
+    from akkord.services.demo import create_demo
+    from akkord.services.suggesting.effort import gold_documents, replay
+    from akkord.store import open_project
+
+    with tempfile.TemporaryDirectory() as tmp:
+        demo, _ = create_demo(Path(tmp) / "demo.akkord")
+        with open_project(demo) as project, project.write() as session:
+            documents = gold_documents(session)
+        results = {}
+        for mode, on in (("off", False), ("on", True)):
+            path = Path(tmp) / f"replay-{mode}.akkord"
+            with open_project(path, create=True) as project, Timer() as took:
+                results[mode] = replay(project, documents, suggestions=on)
+            report(f"effort_replay_{mode}_s", took.seconds, "s")
+    off, on = results["off"], results["on"]
+    report("effort_actions_off", off.actions, "")
+    report("effort_actions_on", on.actions, "")
+    report("effort_ratio", on.actions / off.actions, "")
+    report("effort_mention_ratio", on.mention_actions / off.mention_actions, "")
+    report("effort_accepted", on.accepted, "")
+    report("effort_rejected", on.rejected, "")
+    report("effort_relinked", on.relinked, "")
+    report("picker_top1_seen_entity", 100 * on.picker_accuracy, "%")
+    report("picker_top1_seen_form", 100 * on.form_accuracy, "%")
+    report("picker_top1_seen_entity_off", 100 * off.picker_accuracy, "%")
+    report("picker_top1_seen_form_off", 100 * off.form_accuracy, "%")
+    report("picker_probes", on.picker_seen, "")

@@ -135,7 +135,7 @@ def rank_candidates(session: Session, kind: str, query: str, annotator_id: int |
     With an empty query every entity of the kind is listed, most used first.
     """
     use_query = select(Mention.entity_id, func.count()).where(
-        Mention.entity_id.is_not(None), Mention.status != "rejected").group_by(
+        Mention.entity_id.is_not(None), Mention.status.in_(("manual", "accepted"))).group_by(
         Mention.entity_id)
     if annotator_id is not None:
         use_query = use_query.where(Mention.annotator_id == annotator_id)

@@ -8,7 +8,8 @@ ALIAS = "alias"  # a known name or alias of an entity found in the text (pre-ann
 OCCURRENCE = "occurrence"  # another occurrence of a mention's form (annotate all)
 OFFICE = "office"  # an office's name, linked to the holder on the article's date
 MODEL = "model"  # the recommender trained on the project's own annotations
-ORIGINS = (ALIAS, OCCURRENCE, OFFICE, MODEL)
+TIMEX = "timex"  # the time expression tagger (akkord.services.dating)
+ORIGINS = (ALIAS, OCCURRENCE, OFFICE, MODEL, TIMEX)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,11 @@ class SuggestionCounts:
     written: dict[str, int] = field(default_factory=dict)
     skipped: int = 0
     mention_ids: list[int] = field(default_factory=list)
+    places: list[tuple[int, int, str]] = field(default_factory=list)  # of mention_ids
+
+    def written_ids(self) -> dict[tuple[int, int, str], int]:
+        """``(start, end, label)`` → the id of the suggestion written there."""
+        return dict(zip(self.places, self.mention_ids, strict=True))
 
     @property
     def total(self) -> int:
@@ -49,3 +55,4 @@ class SuggestionCounts:
             self.written[origin] = self.written.get(origin, 0) + count
         self.skipped += other.skipped
         self.mention_ids += other.mention_ids
+        self.places += other.places

@@ -56,7 +56,7 @@ def load_matcher(session: Session, schema: Schema, annotator_id: int | None = No
     labels = label_for_kind(schema)
     kinds = list(labels)
     uses_query = select(Mention.entity_id, func.count()).where(
-        Mention.entity_id.is_not(None), Mention.status != "rejected"
+        Mention.entity_id.is_not(None), Mention.status.in_(("manual", "accepted"))
     ).group_by(Mention.entity_id)
     if annotator_id is not None:
         uses_query = uses_query.where(Mention.annotator_id == annotator_id)

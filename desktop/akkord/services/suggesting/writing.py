@@ -70,6 +70,7 @@ def write_suggestions(session: Session, annotator_id: int, document_id: int,
                      "status": "suggested", "entity_id": s.entity_id, "origin": s.origin,
                      "score": s.score, "score_gap": s.gap})
         counts.written[s.origin] = counts.written.get(s.origin, 0) + 1
+        counts.places.append(place)
     if rows:
         counts.mention_ids = list(session.scalars(
             insert(Mention).returning(Mention.id, sort_by_parameter_order=True), rows))
