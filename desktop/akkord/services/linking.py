@@ -52,23 +52,26 @@ class _Entry:
 @dataclass(frozen=True, slots=True)
 class _Query:
     folded: str
-    variants: tuple[tuple[str, ...], ...]  # word keys; also without a final genitive
+    words: tuple[frozenset[str], ...]  # per word: its key, and without a genitive
     typed: str  # folded, for prefix and letter matches
+
+    def fits(self, keys: tuple[str, ...], at: int) -> bool:
+        """Whether ``keys`` are the query's words from word ``at`` on."""
+        return all(k in self.words[at + i] for i, k in enumerate(keys))
 
 
 def _form(text: str, is_name: bool) -> _Form:
     return _Form(text, fold(text), tuple(word_key(w) for w in words(text)), is_name)
 
 
+def _alternatives(word: str) -> frozenset[str]:
+    base = genitive_base(fold(word))
+    return frozenset({word_key(word), *((word_key(base),) if base is not None else ())})
+
+
 def _query(text: str) -> _Query:
-    found = words(text)
-    keys = tuple(word_key(w) for w in found)
-    variants = [keys]
-    if found:
-        base = genitive_base(fold(found[-1]))
-        if base is not None:
-            variants.append((*keys[:-1], word_key(base)))
-    return _Query(fold(text), tuple(v for v in variants if v), fold(text))
+    """Any word may be a genitive (*Natos generalsekretær*, *alliansens dør*)."""
+    return _Query(fold(text), tuple(_alternatives(w) for w in words(text)), fold(text))
 
 
 def _entries(session: Session, kind: str) -> list[_Entry]:
@@ -84,33 +87,25 @@ def _entries(session: Session, kind: str) -> list[_Entry]:
                                      .where(Entity.kind == kind))]
 
 
-def _inside(needle: tuple[str, ...], hay: tuple[str, ...]) -> bool:
-    n = len(needle)
-    return 0 < n <= len(hay) and any(hay[i:i + n] == needle for i in range(len(hay) - n + 1))
-
-
 def _form_score(form: _Form, query: _Query) -> float:
     if form.folded == query.folded:
         return 100.0 if form.is_name else 98.0
-    if form.keys in query.variants:
+    n, total = len(form.keys), len(query.words)
+    if n == total and query.fits(form.keys, 0):
         return 92.0
-    best = 0.0
-    for variant in query.variants:
-        if _inside(form.keys, variant):
-            best = max(best, 70.0 + 19.0 * len(form.keys) / len(variant))
-    if best:
-        return best
+    if 0 < n < total and any(query.fits(form.keys, i) for i in range(total - n + 1)):
+        return 70.0 + 19.0 * n / total
     if len(query.typed) >= 1 and form.folded.startswith(query.typed):
         return 60.0
     form_words = form.folded.split()
     if len(query.typed) >= 2 and any(w.startswith(query.typed) for w in form_words[1:]):
         return 55.0
-    if any(_inside(variant, form.keys) for variant in query.variants):
+    if 0 < total < n and any(all(form.keys[i + j] in query.words[j] for j in range(total))
+                             for i in range(n - total + 1)):
         return 50.0
     if len(query.typed) >= 3 and query.typed in form.folded:
         return 40.0
-    shared = {k for v in query.variants for k in v} & set(form.keys)
-    return 15.0 * len(shared)
+    return 15.0 * sum(1 for alternatives in query.words if alternatives & set(form.keys))
 
 
 def _score(entry: _Entry, query: _Query) -> tuple[float, str]:

@@ -113,6 +113,18 @@ def sentence_initial(text: str, start: int) -> bool:
     return i < 0 or text[i] == "\n" or text[i] in _SENTENCE_END
 
 
+def as_written(text: str, start: int, end: int) -> str:
+    """The form of ``text[start:end]`` as a name would be written: a capital that only
+    the start of a sentence gave a dictionary word is lowered (*Alliansen* →
+    *alliansen*, which then matches with and without the capital). A name that is also
+    a dictionary word (*Polen*, the poles) is lowered too when it starts a sentence."""
+    form = text[start:end]
+    first = words(form)
+    if first and first[0][:1].isupper() and sentence_initial(text, start) and is_known(first[0]):
+        return form[:1].lower() + form[1:]
+    return form
+
+
 def phrase_key(text: str) -> tuple[str, ...]:
     """The keys of the words of ``text``: ``Nato-landene`` → ``("nato-land",)``."""
     return tuple(word_key(w) for w in words(text))

@@ -20,7 +20,7 @@ from akkord.services.suggesting.matcher import NameEntry, NameMatcher
 from akkord.services.suggesting.model import OCCURRENCE, Suggestion
 from akkord.services.suggesting.preannotate import Occupied, document_mentions
 from akkord.store.models import Document, Mention
-from akkord.textproc.lemmas import words
+from akkord.textproc.lemmas import as_written, words
 
 _KIND = "occurrence"
 
@@ -36,7 +36,7 @@ def occurrences(session: Session, annotator_id: int, mention_id: int, *,
     if source is None:
         raise AkkordError(f"mention {mention_id} is not in this annotator's layer")
     text = session.scalar(select(Document.text).where(Document.id == source.document_id))
-    form = (text or "")[source.start:source.end]
+    form = as_written(text or "", source.start, source.end)
     if not words(form):
         return {}
     matcher = NameMatcher([NameEntry(source.entity_id or 0, _KIND, form)])

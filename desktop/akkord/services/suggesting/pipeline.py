@@ -25,7 +25,7 @@ from akkord.services.suggesting.preannotate import (
 from akkord.services.suggesting.recommender import Recommender, recommend
 from akkord.services.suggesting.writing import write_suggestions
 from akkord.store.models import Document, Mention
-from akkord.textproc.lemmas import fold
+from akkord.textproc.lemmas import as_written, fold
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +64,7 @@ def document_occurrences(session: Session, annotator_id: int, document_id: int
             select(Mention.start, Mention.end, Mention.label, Mention.entity_id).where(
                 Mention.document_id == document_id, Mention.annotator_id == annotator_id,
                 Mention.status.in_(("manual", "accepted")))):
-        form = text[start:end]
+        form = as_written(text, start, end)
         forms.setdefault((fold(form), label, entity_id), form)
     if not forms:
         return []
