@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from akkord.domain.dates import PartialDate
 from akkord.domain.entities import Value
 from akkord.services.annotation import Annotation
-from akkord.services.linking import rank_candidates
+from akkord.services.linking import Offices, rank_candidates
 from akkord.services.suggesting import (
     ALIAS,
     OCCURRENCE,
@@ -23,6 +23,7 @@ from akkord.services.suggesting import (
     remember_alias,
     write_suggestions,
 )
+from akkord.services.suggesting.offices import office_terms
 from akkord.services.suggesting.pipeline import Suggesters, suggest_document
 from akkord.store import Project
 from akkord.store.models import Document, EntityAlias, Mention
@@ -183,6 +184,11 @@ def test_an_office_is_suggested_as_its_holder_on_the_articles_date(
         [found] = [s for s in preannotate(session, known, kari.annotator_id, doc_id)
                    if TEXT[s.start:s.end] == "Natos generalsekretær"]
     assert (found.origin, found.entity_id) == (OFFICE, jens.id)
+    with project.read() as session:  # the picker, too, offers the holder first
+        offices = Offices(office_terms(session, project.schema), PartialDate.parse("2022-01"))
+        ranked = rank_candidates(session, "actor", "Natos generalsekretær", offices=offices)
+        assert [c.entity_id for c in ranked[:2]] == [jens.id, office.id]
+        assert ranked[0].matched == "Natos generalsekretær"
     with project.write() as session:
         session.get(Document, doc_id).date_value = "2024"  # a year with a change of office
     with project.read() as session:

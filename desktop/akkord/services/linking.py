@@ -17,17 +17,24 @@ first, in tiers that usage never overturns:
 
 Within a tier the entity used most in the annotator's layer comes first (a bonus below 5
 points). The top candidate is what Enter accepts.
+
+**Offices**: given the project's office terms and the document's date
+(:class:`Offices`), an office that matches ("Natos generalsekretær") brings its holder on
+that date in right above it, so Enter links the person, as the guidelines want.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from akkord.domain.dates import PartialDate
+from akkord.domain.offices import Term, holder_on
 from akkord.services.views import Candidate
 from akkord.store.models import Entity, EntityAlias, Mention
 from akkord.textproc.lemmas import fold, genitive_base, word_key, words
@@ -118,13 +125,40 @@ def _score(entry: _Entry, query: _Query) -> tuple[float, str]:
     return best, matched
 
 
+@dataclass(frozen=True, slots=True)
+class Offices:
+    """Who held which office (:func:`akkord.services.suggesting.offices.office_terms`),
+    and the date of the document being annotated."""
+
+    terms: Mapping[int, Sequence[Term]]
+    date: PartialDate | None
+
+
+def _with_holders(ranked: list[Candidate], offices: Offices, session: Session
+                  ) -> list[Candidate]:
+    out: list[Candidate] = []
+    for candidate in ranked:
+        terms = offices.terms.get(candidate.entity_id)
+        holder = holder_on(terms, offices.date) if terms else None
+        if holder is not None:
+            row = session.execute(select(Entity.name, Entity.kind).where(
+                Entity.id == holder)).first()
+            if row is not None:
+                out = [c for c in out if c.entity_id != holder]
+                out.append(Candidate(holder, row.name, row.kind, candidate.score + 0.5,
+                                     candidate.uses, candidate.matched))
+        if all(c.entity_id != candidate.entity_id for c in out):
+            out.append(candidate)
+    return out
+
+
 def _usage_bonus(count: int) -> float:
     """Below 5 points: usage orders candidates within a tier, never across tiers."""
     return min(4.9, 1.5 * math.log1p(count))
 
 
 def rank_candidates(session: Session, kind: str, query: str, annotator_id: int | None = None,
-                    limit: int = 20) -> list[Candidate]:
+                    limit: int = 20, *, offices: Offices | None = None) -> list[Candidate]:
     """Entities of ``kind`` for ``query`` (a mention's text or what the user typed).
 
     With an empty query every entity of the kind is listed, most used first.
@@ -146,4 +180,6 @@ def rank_candidates(session: Session, kind: str, query: str, annotator_id: int |
         ranked.append(Candidate(entry.entity_id, entry.name, entry.kind,
                                 score + _usage_bonus(count), count, matched))
     ranked.sort(key=lambda c: (-c.score, -c.uses, fold(c.name)))
+    if offices is not None and offices.terms:
+        ranked = _with_holders(ranked, offices, session)
     return ranked[:limit]
