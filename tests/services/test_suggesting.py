@@ -25,6 +25,7 @@ from akkord.services.suggesting import (
 )
 from akkord.services.suggesting.offices import office_terms
 from akkord.services.suggesting.pipeline import Suggesters, suggest_document
+from akkord.services.suggesting.review import accept, reject, review_queue, undo_review
 from akkord.store import Project
 from akkord.store.models import Document, EntityAlias, Mention
 
@@ -231,3 +232,35 @@ def test_the_pipeline_merges_suggesters_without_duplicates(
     assert len(spans) == len(set(spans))
     assert at("Nato", 3) not in spans  # the annotator's own mention is there already
     assert at("Natos") in spans
+
+
+def test_reviewing_accepts_remembers_rejects_and_undoes(
+        project: Project, kari: Annotation, doc_id: int) -> None:
+    nato = kari.create_entity("actor", "Nato")
+    wanted = [Suggestion(*at("Alliansen"), "ACTOR", OCCURRENCE, nato.id, 0.7, 0.1),
+              Suggestion(*at("Natos"), "ACTOR", ALIAS, nato.id, 0.9, 0.9),
+              Suggestion(*at("Russland"), "ACTOR", "model", None, 0.6, 0.3)]
+    with project.write() as session:
+        ids = write_suggestions(session, kari.annotator_id, doc_id, wanted).written_ids()
+    with project.read() as session:
+        queue = review_queue(session, kari.annotator_id, doc_id)
+        uncertain = review_queue(session, kari.annotator_id, by_gap=True)
+    assert [i.text for i in queue] == ["Russland", "Alliansen", "Natos"]
+    assert [i.text for i in uncertain] == ["Alliansen", "Russland", "Natos"]
+    alliansen, natos = ids[(*at("Alliansen"), "ACTOR")], ids[(*at("Natos"), "ACTOR")]
+    with project.write() as session:
+        accepted = accept(session, kari.annotator_id, [alliansen, natos])
+        rejected = reject(session, kari.annotator_id, [ids[(*at("Russland"), "ACTOR")],
+                                                       natos])  # natos: not pending now
+    assert sorted(accepted.mention_ids) == sorted([alliansen, natos])
+    assert accepted.aliases == ((nato.id, "Alliansen"),)
+    assert aliases(project, nato.id) == ["alliansen"]  # the sentence's capital is dropped
+    assert len(rejected.mention_ids) == 1
+    with project.read() as session:
+        assert review_queue(session, kari.annotator_id) == []
+    with project.write() as session:
+        undo_review(session, rejected)
+        undo_review(session, accepted)
+    assert aliases(project, nato.id) == []
+    with project.read() as session:
+        assert len(review_queue(session, kari.annotator_id)) == 3
