@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from akkord.textproc.lemmas import fold, genitive_base, split_words, word_key, words
 
@@ -37,6 +38,7 @@ EXACT = 0.9
 INFLECTED = 0.7
 """Score of a match found through lemmas (*alliansens* for the alias *alliansen*)."""
 
+_UNSEEN: Any = object()  # not resolved yet (None is a resolution: no entity fits)
 _NO_WORD = " "  # stands for a word that is part of no name (never in a pattern)
 _FIRST_CHAR = 0xE000  # keys are private-use characters, then the supplementary planes
 
@@ -148,9 +150,11 @@ class NameMatcher:
         for last, key in self._automaton.iter(keys):
             first = last - len(key) + 1
             start, end = bounds[2 * first], bounds[2 * last + 1]
-            resolved = self._resolve(key, text[start:end],
-                                     tuple(text[bounds[2 * i]].isupper()
-                                           for i in range(first, last + 1)))
+            surface = text[start:end]
+            cached = self._resolved.get((key, surface), _UNSEEN)
+            resolved: _Resolved | None = self._resolve(key, surface, tuple(
+                text[bounds[2 * i]].isupper() for i in range(first, last + 1))
+            ) if cached is _UNSEEN else cached
             if resolved is None:
                 continue
             match = NameMatch(start, end, *resolved, words=last - first + 1)
@@ -159,10 +163,7 @@ class NameMatcher:
         return _longest_first(candidates)
 
     def _resolve(self, key: str, surface: str, capitals: tuple[bool, ...]) -> _Resolved | None:
-        """Which entity a surface stands for (cached: names repeat in a document)."""
-        cache_key = (key, surface)
-        if cache_key in self._resolved:
-            return self._resolved[cache_key]
+        """Which entity a surface stands for (cached by :meth:`find`: names repeat)."""
         best: dict[int, tuple[float, _Pattern]] = {}
         folded = fold(surface)
         for pattern in self._patterns[key]:
@@ -186,7 +187,7 @@ class NameMatcher:
                       runner[1] if runner else None)
         if len(self._resolved) > 100_000:
             self._resolved.clear()
-        self._resolved[cache_key] = result
+        self._resolved[(key, surface)] = result
         return result
 
 
