@@ -19,6 +19,14 @@ the shared machine is noisy: waiting for a core is not work), ``preannotate_floo
 (that median over the median of one regex scan of the same text in the same runs),
 ``preannotate_build_ms`` (building the matcher), ``preannotate_matches`` and
 ``lemma_table_load_s`` (simplemma's Bokmål table, once per process).
+
+``effort`` replays the demo's gold annotation in fresh projects, suggestions off and on
+(:func:`akkord.services.suggesting.effort.replay`; its docstring is the counting model):
+``effort_actions_off``, ``effort_actions_on``, ``effort_ratio`` (and
+``effort_mention_ratio`` without relations), what was accepted, rejected and relinked,
+and the picker's top-1 accuracy for entities (``picker_top1_seen_entity``) and forms
+(``picker_top1_seen_form``) seen before. First, ``preannotate_demo_*``: pre-annotation
+of the demo for an empty layer with gold's entities and aliases known.
 """
 
 from __future__ import annotations
