@@ -47,8 +47,10 @@ def _values(attributes: dict[str, Any]) -> list[ValueRecord]:
     for name, raw in attributes.items():
         items = raw if isinstance(raw, list) else [raw]
         for item in items:
-            if isinstance(item, dict):  # a participant with a role
-                out.append(ValueRecord(name, ref=item["actor"], role=item.get("role")))
+            if isinstance(item, dict):  # a participant with a role, an office holder's term
+                term = PartialDate.parse(item["date"]) if "date" in item else None
+                out.append(ValueRecord(name, ref=item["actor"], role=item.get("role"),
+                                       date=term))
             elif name == "date":
                 out.append(ValueRecord(name, date=PartialDate.parse(item)))
             elif name in ("claimant", "addressees", "place", "part_of", "participants"):

@@ -47,7 +47,8 @@ RELATIONS = {  # type: (head labels, tail labels)
     "place": ({"PLACE"}, {"MEETING"}),
     "time": ({"TIME"}, {"MEETING", "DEMAND"}),
 }
-ACTOR_KINDS = {"person", "state", "organisation", "alliance", "government body", "group", "media"}
+ACTOR_KINDS = {"person", "state", "organisation", "alliance", "government body", "group", "media",
+               "office"}
 DEMAND_FORMS = {"demand", "request", "proposal", "ultimatum", "threat", "rejection", "offer"}
 DEMAND_STATUS = {"made", "repeated", "rejected", "accepted", "withdrawn"}
 MEETING_KINDS = {"talks", "council", "summit", "ministerial", "call", "press conference"}
@@ -62,7 +63,7 @@ HEADER_RE = re.compile(r"^ date (\d{4}-\d{2}(?:-\d{2})?) \S")
 ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 
 ENTITY_ATTRS = {
-    "actor": {"kind", "country", "role", "wikidata"},
+    "actor": {"kind", "country", "role", "wikidata", "holders"},
     "place": {"country", "wikidata"},
     "demand": {"claimant", "addressees", "form", "issue", "date", "status"},
     "meeting": {"kind", "participants", "place", "date", "status"},
@@ -260,6 +261,15 @@ def check_attributes(key: str, kind: str | None, attrs: dict, entities: dict, re
         _enum(where, "actor kind", attrs.get("kind"), ACTOR_KINDS, rep)
         if "role" in attrs and not isinstance(attrs["role"], str):
             rep.error(where, "role must be text")
+        holders = attrs.get("holders", [])
+        if holders and attrs.get("kind") != "office":
+            rep.error(where, "only an office has holders")
+        for h in holders if isinstance(holders, list) else [holders]:
+            if not isinstance(h, dict) or set(h) - {"actor", "date"} or "actor" not in h:
+                rep.error(where, f"holder {h!r} must be {{ actor = …, date = … }}")
+                continue
+            _ref(where, "holder", h["actor"], "actor", entities, rep)
+            _date(where, "holder term", h.get("date"), rep, required=False)
     elif kind == "demand":
         _ref(where, "claimant", attrs.get("claimant"), "actor", entities, rep)
         addressees = attrs.get("addressees")

@@ -15,7 +15,8 @@ def test_default_schema_is_the_negotiations_codebook() -> None:
         ("TIME", "4", None), ("PLACE", "5", "place")]
     actor = schema.kind("actor")
     assert actor.attribute("kind").values == (
-        "person", "state", "organisation", "alliance", "government body", "group", "media")
+        "person", "state", "organisation", "alliance", "government body", "group", "media",
+        "office")
     assert actor.attribute("country").check("RUS") is None
     assert actor.attribute("country").check("Russia")
     demand = schema.kind("demand")

@@ -53,6 +53,7 @@ class Attribute:
     roles: tuple[str, ...] = ()  # ref: the role each reference may carry
     pattern: str | None = None  # text: a regular expression the value must match
     required: bool = False
+    dated: bool = False  # ref: each reference may carry a date (an office holder's term)
 
     def check(self, value: object) -> str | None:
         """Why ``value`` is not valid for this attribute, or ``None`` when it is."""
@@ -106,6 +107,10 @@ class EntityKind:
     description: str = ""
     timeline_table: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
     timeline_looks: tuple[tuple[str, Look], ...] = field(default=(), compare=False, repr=False)
+    office: str | None = None
+    """A dated ref attribute listing who held an entity of this kind when it is an office
+    ("Natos generalsekretær"): a mention of the office resolves to the holder on the
+    article's date (see :mod:`akkord.domain.offices`)."""
 
     def attribute(self, name: str) -> Attribute:
         for attr in self.attributes:
@@ -239,7 +244,7 @@ def _unknown(table: Mapping[str, Any], allowed: set[str], path: str, problems: _
 
 
 _ATTRIBUTE_KEYS = {"type", "description", "values", "kind", "many", "roles", "pattern",
-                   "required"}
+                   "required", "dated"}
 
 
 def _attribute(name: str, raw: object, path: str, problems: _Problems) -> Attribute | None:
@@ -254,6 +259,8 @@ def _attribute(name: str, raw: object, path: str, problems: _Problems) -> Attrib
         problems.at(f"{path}.values", "an enum needs a non-empty list of values")
     if type_ == "ref" and not isinstance(table.get("kind"), str):
         problems.at(f"{path}.kind", "a ref attribute needs the entity kind it refers to")
+    if table.get("dated") and type_ != "ref":
+        problems.at(f"{path}.dated", "only a ref attribute can be dated")
     pattern = table.get("pattern")
     if pattern is not None:
         try:
@@ -267,6 +274,7 @@ def _attribute(name: str, raw: object, path: str, problems: _Problems) -> Attrib
         roles=_strings(table.get("roles"), f"{path}.roles", problems),
         pattern=str(pattern) if pattern is not None else None,
         required=bool(table.get("required", False)),
+        dated=bool(table.get("dated", False)),
     )
 
 
@@ -317,7 +325,8 @@ def _kinds(raw: object, problems: _Problems) -> tuple[EntityKind, ...]:
     for name, spec in _table(raw, "entities", problems).items():
         path = f"entities.{name}"
         table = _table(spec, path, problems)
-        _unknown(table, {"display", "attributes", "description", "timeline"}, path, problems)
+        _unknown(table, {"display", "attributes", "description", "timeline", "office"}, path,
+                 problems)
         if not _NAME.match(name):
             problems.at(path, "entity kind names are letters, digits, _ and -")
         kind = EntityKind(name=name, display=str(table.get("display", name.capitalize())),
@@ -327,8 +336,10 @@ def _kinds(raw: object, problems: _Problems) -> tuple[EntityKind, ...]:
                           timeline_table=_timeline(table.get("timeline"), f"{path}.timeline",
                                                    problems),
                           timeline_looks=_looks(table.get("timeline"), f"{path}.timeline.looks",
-                                                problems))
+                                                problems),
+                          office=str(table["office"]) if "office" in table else None)
         _check_timeline(kind, f"{path}.timeline", problems)
+        _check_office(kind, f"{path}.office", problems)
         kinds.append(kind)
     return tuple(kinds)
 
@@ -373,6 +384,15 @@ def _check_timeline(kind: EntityKind, path: str, problems: _Problems) -> None:
         if status is None or value not in status.values:
             problems.at(f"{path}.looks.{value}",
                         f"{value!r} is not a value of {kind.name}'s status attribute")
+
+
+def _check_office(kind: EntityKind, path: str, problems: _Problems) -> None:
+    if kind.office is None:
+        return
+    attr = next((a for a in kind.attributes if a.name == kind.office), None)
+    if attr is None or attr.type != "ref" or not attr.many or not attr.dated:
+        problems.at(path, f"{kind.name} has no ref attribute {kind.office!r} with many = true "
+                          "and dated = true (the office's holders with their terms)")
 
 
 def _relations(raw: object, problems: _Problems) -> tuple[RelationType, ...]:

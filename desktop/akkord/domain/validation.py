@@ -62,6 +62,8 @@ def _ref_problem(attr: Attribute, value: ValueLike, ref: object | None,
     if value.role is not None and value.role not in attr.roles:
         allowed = ", ".join(attr.roles) if attr.roles else "none"
         return f"{attr.name}: {value.role!r} is not a role of {attr.name} (roles: {allowed})"
+    if value.date is not None and not attr.dated:
+        return f"{attr.name}: a reference carries a date only when the attribute is dated"
     if target is not None and not target.exists:
         return f"{attr.name} refers to an unknown entity {ref!r}"
     if target is not None and target.kind != attr.kind:

@@ -70,8 +70,9 @@ def _value(raw: Any, where: str) -> ValueRecord:
             raise BadRecord(f"{where}: {exc}") from exc
         value.date = date
     set_fields = [f for f in ("text", "flag", "number", "date", "ref") if raw.get(f) is not None]
-    if len(set_fields) != 1:
-        raise BadRecord(f"{where}: a value needs exactly one of text, flag, number, date, ref")
+    if len(set_fields) != 1 and set(set_fields) != {"date", "ref"}:  # a dated reference
+        raise BadRecord(f"{where}: a value needs exactly one of text, flag, number, date, ref "
+                        "(or a ref with its date)")
     evidence = raw.get("evidence")
     if evidence is not None:
         if not isinstance(evidence, dict) or not {"document", "span"} <= evidence.keys():

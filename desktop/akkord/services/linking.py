@@ -1,24 +1,51 @@
 """Which canonical entity a mention is: ranked candidates for the link picker.
 
-Ranking, best first: an exact match of the mention's text with the entity's name or an
-alias (Norwegian genitive ``-s`` removed: ``Natos`` → Nato, ``Stoltenbergs`` → Jens
-Stoltenberg via the name's last word), then a name that starts with what was typed, then
-shared words; ties go to the entity used most often in this annotator's layer. The
-annotator types to filter; the top candidate is what Enter accepts.
+Names and aliases are compared word by word in their *keys* (folded lemmas,
+:mod:`akkord.textproc.lemmas`), so inflections find the entity: *Natos* → Nato,
+*alliansens* → the alias *alliansen*, *Stoltenbergs* → Jens Stoltenberg. Ranking, best
+first, in tiers that usage never overturns:
+
+1. the whole text is the name (100) or an alias (98) — a linked form is remembered as an
+   alias (:func:`akkord.services.suggesting.remember_alias`), so the entity it was
+   linked to ranks first for it everywhere;
+2. the whole text is an inflection of the name or an alias (92);
+3. a name or alias stands inside the text as whole words: the longer it is, the higher
+   (70–89), so "Nato-sjef Jens Stoltenberg" is Jens Stoltenberg, not Nato;
+4. what was typed starts the name or one of its words (60 / 55);
+5. the text is part of the name, as whole words (50: *Stoltenberg*), or as letters (40);
+6. 15 per shared word.
+
+Within a tier the entity used most in the annotator's layer comes first (a bonus below 5
+points). The top candidate is what Enter accepts.
+
+**Offices**: given the project's office terms and the document's date
+(:class:`Offices`), an office that matches ("Natos generalsekretær") brings its holder on
+that date in right above it, so Enter links the person, as the guidelines want.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from akkord.domain.entities import fold, match_forms, tokens
+from akkord.domain.dates import PartialDate
+from akkord.domain.offices import Term, holder_on
 from akkord.services.views import Candidate
 from akkord.store.models import Entity, EntityAlias, Mention
+from akkord.textproc.lemmas import fold, genitive_base, word_key, words
+
+
+@dataclass(frozen=True, slots=True)
+class _Form:
+    shown: str
+    folded: str
+    keys: tuple[str, ...]
+    is_name: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,63 +53,133 @@ class _Entry:
     entity_id: int
     name: str
     kind: str
-    forms: tuple[str, ...]  # folded name and aliases, name first
+    forms: tuple[_Form, ...]  # the name first, then the aliases
+
+
+@dataclass(frozen=True, slots=True)
+class _Query:
+    folded: str
+    words: tuple[frozenset[str], ...]  # per word: its key, and without a genitive
+    typed: str  # folded, for prefix and letter matches
+
+    def fits(self, keys: tuple[str, ...], at: int) -> bool:
+        """Whether ``keys`` are the query's words from word ``at`` on."""
+        return all(k in self.words[at + i] for i, k in enumerate(keys))
+
+
+def _form(text: str, is_name: bool) -> _Form:
+    return _Form(text, fold(text), tuple(word_key(w) for w in words(text)), is_name)
+
+
+def _alternatives(word: str) -> frozenset[str]:
+    base = genitive_base(fold(word))
+    return frozenset({word_key(word), *((word_key(base),) if base is not None else ())})
+
+
+def _query(text: str) -> _Query:
+    """Any word may be a genitive (*Natos generalsekretær*, *alliansens dør*)."""
+    return _Query(fold(text), tuple(_alternatives(w) for w in words(text)), fold(text))
 
 
 def _entries(session: Session, kind: str) -> list[_Entry]:
     aliases: dict[int, list[str]] = defaultdict(list)
     for entity_id, alias in session.execute(
             select(EntityAlias.entity_id, EntityAlias.alias)
-            .join(Entity, Entity.id == EntityAlias.entity_id).where(Entity.kind == kind)):
+            .join(Entity, Entity.id == EntityAlias.entity_id).where(Entity.kind == kind)
+            .order_by(EntityAlias.id)):
         aliases[entity_id].append(alias)
-    return [_Entry(e.id, e.name, e.kind, (fold(e.name), *(fold(a) for a in aliases[e.id])))
+    return [_Entry(e.id, e.name, e.kind,
+                   (_form(e.name, True), *(_form(a, False) for a in aliases[e.id])))
             for e in session.execute(select(Entity.id, Entity.name, Entity.kind)
                                      .where(Entity.kind == kind))]
 
 
-def _score(entry: _Entry, forms: list[str], words: set[str]) -> tuple[float, str]:
-    """How well one of the entity's names matches: exact 100 (alias 95), prefix 60,
-    surname (last word) 55, substring 40, else 20 per shared word."""
-    best, matched = 0.0, ""
-    for i, candidate in enumerate(entry.forms):
-        shown = entry.name if i == 0 else candidate
-        candidate_words = tokens(candidate)
-        if candidate in forms:
-            score = 100.0 if i == 0 else 95.0
-        elif any(candidate.startswith(f) for f in forms if len(f) >= 2):
-            score = 60.0
-        elif candidate_words and candidate_words[-1] in words:
-            score = 55.0
-        elif any(f in candidate for f in forms if len(f) >= 3):
-            score = 40.0
-        else:
-            score = 20.0 * len(words & set(candidate_words))
+def _form_score(form: _Form, query: _Query) -> float:
+    if form.folded == query.folded:
+        return 100.0 if form.is_name else 98.0
+    n, total = len(form.keys), len(query.words)
+    if n == total and query.fits(form.keys, 0):
+        return 92.0
+    if 0 < n < total and any(query.fits(form.keys, i) for i in range(total - n + 1)):
+        return 70.0 + 19.0 * n / total
+    if len(query.typed) >= 1 and form.folded.startswith(query.typed):
+        return 60.0
+    form_words = form.folded.split()
+    if len(query.typed) >= 2 and any(w.startswith(query.typed) for w in form_words[1:]):
+        return 55.0
+    if 0 < total < n and any(all(form.keys[i + j] in query.words[j] for j in range(total))
+                             for i in range(n - total + 1)):
+        return 50.0
+    if len(query.typed) >= 3 and query.typed in form.folded:
+        return 40.0
+    return 15.0 * sum(1 for alternatives in query.words if alternatives & set(form.keys))
+
+
+def _score(entry: _Entry, query: _Query) -> tuple[float, str]:
+    """The best-matching name or alias of the entity and its score."""
+    best, matched = 0.0, entry.name
+    for form in entry.forms:
+        score = _form_score(form, query)
         if score > best:
-            best, matched = score, shown
+            best, matched = score, form.shown
     return best, matched
 
 
+@dataclass(frozen=True, slots=True)
+class Offices:
+    """Who held which office (:func:`akkord.services.suggesting.offices.office_terms`),
+    and the date of the document being annotated."""
+
+    terms: Mapping[int, Sequence[Term]]
+    date: PartialDate | None
+
+
+def _with_holders(ranked: list[Candidate], offices: Offices, session: Session
+                  ) -> list[Candidate]:
+    out: list[Candidate] = []
+    for candidate in ranked:
+        terms = offices.terms.get(candidate.entity_id)
+        holder = holder_on(terms, offices.date) if terms else None
+        if holder is not None:
+            row = session.execute(select(Entity.name, Entity.kind).where(
+                Entity.id == holder)).first()
+            if row is not None:
+                out = [c for c in out if c.entity_id != holder]
+                out.append(Candidate(holder, row.name, row.kind, candidate.score + 0.5,
+                                     candidate.uses, candidate.matched))
+        if all(c.entity_id != candidate.entity_id for c in out):
+            out.append(candidate)
+    return out
+
+
+def _usage_bonus(count: int) -> float:
+    """Below 5 points: usage orders candidates within a tier, never across tiers."""
+    return min(4.9, 1.5 * math.log1p(count))
+
+
 def rank_candidates(session: Session, kind: str, query: str, annotator_id: int | None = None,
-                    limit: int = 20) -> list[Candidate]:
+                    limit: int = 20, *, offices: Offices | None = None) -> list[Candidate]:
     """Entities of ``kind`` for ``query`` (a mention's text or what the user typed).
 
     With an empty query every entity of the kind is listed, most used first.
     """
     use_query = select(Mention.entity_id, func.count()).where(
-        Mention.entity_id.is_not(None)).group_by(Mention.entity_id)
+        Mention.entity_id.is_not(None), Mention.status.in_(("manual", "accepted"))).group_by(
+        Mention.entity_id)
     if annotator_id is not None:
         use_query = use_query.where(Mention.annotator_id == annotator_id)
-    uses = {entity_id: count for entity_id, count in session.execute(use_query).all()
+    uses = {entity_id: count for entity_id, count in session.execute(use_query)
             if entity_id is not None}
-    forms = match_forms(query) if query.strip() else []
-    words = {w for f in forms for w in tokens(f)}
+    parsed = _query(query) if words(query) else None
     ranked: list[Candidate] = []
     for entry in _entries(session, kind):
-        score, matched = _score(entry, forms, words) if forms else (1.0, entry.name)
+        score, matched = _score(entry, parsed) if parsed else (1.0, entry.name)
         if score <= 0:
             continue
         count = uses.get(entry.entity_id, 0)
         ranked.append(Candidate(entry.entity_id, entry.name, entry.kind,
-                                score + 5 * math.log1p(count), count, matched))
+                                score + _usage_bonus(count), count, matched))
     ranked.sort(key=lambda c: (-c.score, -c.uses, fold(c.name)))
+    if offices is not None and offices.terms:
+        ranked = _with_holders(ranked, offices, session)
     return ranked[:limit]

@@ -222,6 +222,11 @@ class Mention(Base):
     status: Mapped[str] = mapped_column(String(16), default="manual")
     entity_id: Mapped[int | None] = mapped_column(
         ForeignKey("entities.id", ondelete="RESTRICT"), index=True)
+    # A suggestion's provenance (alias, occurrence, office, model, …), its score in [0, 1]
+    # and the gap to the runner-up; NULL for what an annotator made.
+    origin: Mapped[str | None] = mapped_column(String(32))
+    score: Mapped[float | None]
+    score_gap: Mapped[float | None]
 
     document: Mapped[Document] = relationship(back_populates="mentions")
     entity: Mapped[Entity | None] = relationship()

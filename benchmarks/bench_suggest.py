@@ -1,0 +1,200 @@
+"""Suggestions: the recommender on NorNE, pre-annotating the long document, the effort.
+
+``suggest`` imports NorNE Bokmål dev (``../shared/data/norne``) into a fresh project as
+the gold layer, marks it done, trains the recommender through the same service the
+window uses (:func:`training_examples` → :meth:`Recommender.train`) and tags NorNE test
+with it (its own tokens, as NorNE is evaluated). Figures: ``suggest_precision``,
+``suggest_recall``, ``suggest_f1`` (exact span and label, every NorNE label, no
+threshold), ``suggest_heldout_f1`` (what the model says of itself on its held-out
+sentences: the figure the threshold is compared with), ``suggest_train_s`` (held-out
+fit, evaluation and final fit). Then the pre-annotation figures below.
+
+``preannotate`` builds the name matcher from the long benchmark document's own ACTOR and
+PLACE forms (one entity per distinct form, as a project has after annotating it) and
+pre-annotates the 180 KB document for an annotator with an empty layer:
+``preannotate_long_doc_ms`` (median of 15 runs, each with a fresh matcher and the word
+caches emptied: only the lemma table stays loaded, as in a running window; and the
+fastest run, ``…_min_ms``, and the median CPU time of this process, ``…_cpu_ms``, since
+the shared machine is noisy: waiting for a core is not work), ``preannotate_floor_ratio``
+(that median over the median of one regex scan of the same text in the same runs),
+``preannotate_build_ms`` (building the matcher), ``preannotate_matches`` and
+``lemma_table_load_s`` (simplemma's Bokmål table, once per process).
+
+``effort`` replays the demo's gold annotation in fresh projects, suggestions off and on
+(:func:`akkord.services.suggesting.effort.replay`; its docstring is the counting model):
+``effort_actions_off``, ``effort_actions_on``, ``effort_ratio`` (and
+``effort_mention_ratio`` without relations), what was accepted, rejected and relinked,
+and the picker's top-1 accuracy for entities (``picker_top1_seen_entity``) and forms
+(``picker_top1_seen_form``) seen before. First, ``preannotate_demo_*``: pre-annotation
+of the demo for an empty layer with gold's entities and aliases known.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from common import HERE, Timer, benchmark, corpus, report
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from akkord.store.project import Project
+
+NORNE = HERE.parent.parent / "shared" / "data" / "norne"
+
+
+def _norne(name: str) -> Path:
+    path = NORNE / f"no_bokmaal-ud-{name}.conllu"
+    if not path.exists():
+        raise SystemExit(f"cannot find {path}: NorNE lives in ../shared/data/norne")
+    return path
+
+
+@benchmark("suggest")
+def suggest() -> None:
+    from akkord.formats.conll import read_conll
+    from akkord.formats.records import DocumentRecord
+    from akkord.services.importing import ImportOptions, import_paths
+    from akkord.services.suggesting.recommender import (
+        Recommender,
+        score_spans,
+        training_examples,
+    )
+    from akkord.store import open_project
+    from akkord.store.models import Document, DocumentState
+    from akkord.store.project import Project
+
+    with tempfile.TemporaryDirectory() as tmp:
+        with open_project(Path(tmp) / "norne.akkord", create=True) as project:
+            import_paths(project, [_norne("dev")], ImportOptions(add_labels=True))
+            with project.write() as session:
+                gold = Project.annotator_id(session, "gold")
+                for doc_id in session.query(Document.id).all():
+                    session.add(DocumentState(document_id=doc_id[0], annotator_id=gold,
+                                              status="done"))
+            with project.read() as session:
+                examples = training_examples(session, gold)
+        recommender = Recommender()
+        with Timer() as train:
+            evaluation = recommender.train(examples)
+        gold_spans, predicted = [], []
+        for n, record in enumerate(read_conll(_norne("test"))):
+            assert isinstance(record, DocumentRecord)
+            gold_spans += [(n, s.start, s.end, s.label) for s in record.spans]
+            predicted += [(n, s.start, s.end, s.label)
+                          for s in recommender.tag(record.text, record.meta)]
+        overall, _ = score_spans(gold_spans, predicted)
+    report("suggest_precision", overall.precision, "")
+    report("suggest_recall", overall.recall, "")
+    report("suggest_f1", overall.f1, "")
+    report("suggest_heldout_f1", evaluation.f1, "")
+    report("suggest_train_s", train.seconds, "s")
+    preannotate()
+
+
+@benchmark("preannotate")
+def preannotate() -> None:
+    from akkord.services.suggesting.matcher import NameEntry, NameMatcher
+    from akkord.services.suggesting.preannotate import KnownNames, suggest_known_names
+    from akkord.textproc import lemmas
+
+    line = (corpus() / "long.jsonl").read_text(encoding="utf-8").splitlines()[0]
+    doc = json.loads(line)
+    text: str = doc["text"]
+    forms = sorted({(text[s["start"]:s["end"]], s["label"]) for s in doc["spans"]
+                    if s["label"] in ("ACTOR", "PLACE")})
+    entries = [NameEntry(i, label.lower(), form) for i, (form, label) in enumerate(forms)]
+    cold = lemmas._simplemma.cache_info().currsize == 0  # not loaded by training before
+    with Timer() as load:
+        lemmas.warm_up()
+    runs, cpu, builds, floors, found = [], [], [], [], 0
+    for _ in range(15):
+        for cached in (lemmas.lemma, lemmas.is_known, lemmas.word_key):
+            cached.cache_clear()
+        start = time.perf_counter()
+        matcher = NameMatcher(entries)
+        builds.append((time.perf_counter() - start) * 1000)
+        known = KnownNames(matcher, {"actor": "ACTOR", "place": "PLACE"}, {})
+        start, start_cpu = time.perf_counter(), time.process_time()
+        found = len(suggest_known_names(known, text, None, []))
+        runs.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
+        start = time.perf_counter()
+        lemmas.words(text)  # the floor: one regex scan of the same text
+        floors.append((time.perf_counter() - start) * 1000)
+    report("preannotate_long_doc_ms", statistics.median(runs), "ms")
+    report("preannotate_long_doc_min_ms", min(runs), "ms")
+    report("preannotate_long_doc_cpu_ms", statistics.median(cpu), "ms")
+    report("preannotate_floor_ratio", statistics.median(runs) / statistics.median(floors), "x")
+    report("preannotate_build_ms", statistics.median(builds), "ms")
+    report("preannotate_matches", found, "")
+    if cold:
+        report("lemma_table_load_s", load.seconds, "s")
+
+
+@benchmark("effort")
+def effort() -> None:
+    """The demo corpus annotated again from its gold, suggestions off and on."""
+    from akkord.services.demo import create_demo
+    from akkord.services.suggesting.effort import gold_documents, replay
+    from akkord.store import open_project
+
+    with tempfile.TemporaryDirectory() as tmp:
+        demo, _ = create_demo(Path(tmp) / "demo.akkord")
+        with open_project(demo) as project, project.write() as session:
+            documents = gold_documents(session)
+            _known_names_on_the_demo(project, session)
+        results = {}
+        for mode, enabled in (("off", False), ("on", True)):
+            path = Path(tmp) / f"replay-{mode}.akkord"
+            with open_project(path, create=True) as project, Timer() as took:
+                results[mode] = replay(project, documents, suggestions=enabled)
+            report(f"effort_replay_{mode}_s", took.seconds, "s")
+    off, on = results["off"], results["on"]
+    report("effort_actions_off", off.actions, "")
+    report("effort_actions_on", on.actions, "")
+    report("effort_ratio", on.actions / off.actions, "")
+    report("effort_mention_ratio", on.mention_actions / off.mention_actions, "")
+    report("effort_accepted", on.accepted, "")
+    report("effort_rejected", on.rejected, "")
+    report("effort_relinked", on.relinked, "")
+    report("picker_top1_seen_entity", 100 * on.picker_accuracy, "%")
+    report("picker_top1_seen_form", 100 * on.form_accuracy, "%")
+    report("picker_top1_seen_entity_off", 100 * off.picker_accuracy, "%")
+    report("picker_top1_seen_form_off", 100 * off.form_accuracy, "%")
+    report("picker_probes", on.picker_seen, "")
+
+
+def _known_names_on_the_demo(project: Project, session: Session) -> None:
+    """Pre-annotation of the demo for an empty layer, with the gold layer's entities and
+    aliases known: how much of gold's ACTOR and PLACE mentions it finds, how precisely,
+    and whether the entity is right (``preannotate_demo_*``: an upper bound, since a
+    real project learns its aliases as it goes)."""
+    from sqlalchemy import select
+
+    from akkord.services.suggesting import load_matcher, preannotate
+    from akkord.store.models import Document, Mention
+    from akkord.store.project import Project
+
+    gold = Project.annotator_id(session, "gold")
+    empty = Project.annotator_id(session, "bench-empty")
+    known = load_matcher(session, project.schema, gold)
+    hits = linked = proposed = wanted = 0
+    for doc_id in session.scalars(select(Document.id)):
+        spans = {(m.start, m.end, m.label): m.entity_id for m in session.scalars(
+            select(Mention).where(Mention.document_id == doc_id, Mention.annotator_id == gold))}
+        wanted += sum(1 for place in spans if place[2] in ("ACTOR", "PLACE"))
+        for suggestion in preannotate(session, known, empty, doc_id):
+            proposed += 1
+            place = (suggestion.start, suggestion.end, suggestion.label)
+            if place in spans:
+                hits += 1
+                linked += spans[place] == suggestion.entity_id
+    report("preannotate_demo_precision", hits / proposed, "")
+    report("preannotate_demo_recall", hits / wanted, "")
+    report("preannotate_demo_entity_right", linked / hits, "")

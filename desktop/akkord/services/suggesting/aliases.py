@@ -1,0 +1,77 @@
+"""Linking that remembers: a surface form linked to an entity becomes one of its aliases.
+
+:func:`remember_alias` is called inside the edit that links a mention (the caller's
+transaction; it never commits). The alias is what the picker and pre-annotation then
+find, so the entity ranks first for that form everywhere.
+
+A form is not added when the entity is already found under it: its name or an alias, an
+inflection of one (*alliansens* when *alliansen* is there, *Stoltenbergs* for
+*Stoltenberg*), compared by :func:`akkord.textproc.lemmas.phrase_keys`. That keeps the
+alias list (shown and editable in the inspector) short.
+
+The entity's ``version`` is not bumped: adding an alias is additive, two annotators
+adding the same one meet in the unique constraint (``INSERT … ON CONFLICT DO NOTHING``)
+rather than in a lost update, and the window's view of the entity stays valid.
+:func:`forget_alias` is the inverse, for undo.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Insert, delete, insert, select
+from sqlalchemy.orm import Session
+
+from akkord.store.models import Entity, EntityAlias
+from akkord.textproc.lemmas import fold, is_known, phrase_keys, words
+
+
+def _insert_ignoring_duplicates(session: Session, entity_id: int, alias: str) -> bool:
+    values = {"entity_id": entity_id, "alias": alias, "folded": fold(alias)}
+    dialect = session.get_bind().dialect.name
+    stmt: Insert
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        stmt = sqlite_insert(EntityAlias).values(**values).on_conflict_do_nothing()
+    elif dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        stmt = pg_insert(EntityAlias).values(**values).on_conflict_do_nothing()
+    else:  # pragma: no cover - the two supported databases are above
+        stmt = insert(EntityAlias).values(**values)
+    return bool(session.execute(stmt.returning(EntityAlias.id)).first())
+
+
+def remember_alias(session: Session, entity_id: int, surface: str, *,
+                   sentence_initial: bool = False) -> bool:
+    """Add ``surface`` as an alias of the entity unless it is already found under it;
+    ``True`` when an alias was added. An unknown entity or an empty form adds nothing.
+
+    ``sentence_initial`` (see :func:`akkord.textproc.lemmas.sentence_initial`): the form
+    stood at the start of a sentence, so a capital on a dictionary word is the
+    sentence's, not the name's (*Alliansen* is remembered as *alliansen*, which the
+    matcher finds with or without the capital).
+    """
+    alias = " ".join(surface.split())
+    found = words(alias)
+    if not found:
+        return False
+    if sentence_initial and found[0][:1].isupper() and is_known(found[0]):
+        alias = alias[:1].lower() + alias[1:]
+    name = session.scalar(select(Entity.name).where(Entity.id == entity_id))
+    if name is None:
+        return False
+    known = [name, *session.scalars(select(EntityAlias.alias).where(
+        EntityAlias.entity_id == entity_id))]
+    folded = {fold(k) for k in known}
+    keys = set().union(*(phrase_keys(k) for k in known))
+    if fold(alias) in folded or phrase_keys(alias) & keys:
+        return False
+    return _insert_ignoring_duplicates(session, entity_id, alias)
+
+
+def forget_alias(session: Session, entity_id: int, surface: str) -> bool:
+    """Remove the alias ``surface`` (case-folded comparison); ``True`` when one was."""
+    result = session.execute(delete(EntityAlias).where(
+        EntityAlias.entity_id == entity_id,
+        EntityAlias.folded == fold(" ".join(surface.split()))))
+    return bool(result.rowcount)  # type: ignore[attr-defined]

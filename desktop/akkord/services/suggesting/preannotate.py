@@ -1,0 +1,136 @@
+"""Pre-annotation: the project's known names and aliases, proposed where they occur.
+
+:func:`load_matcher` builds a :class:`~akkord.services.suggesting.matcher.NameMatcher`
+from every entity of a kind some label links to (its name and aliases, with how often
+the layer used it); build it once per project and reuse it for every document (the
+window rebuilds it when an alias is added). :func:`preannotate` returns the suggestions
+for one document, to be written with
+:func:`~akkord.services.suggesting.writing.write_suggestions`.
+
+Places are skipped where the annotator already has a mention of the same label that
+overlaps (so a rejected suggestion is not proposed again, nor a shorter name inside a
+longer mention), or any mention with exactly the same span. A known office ("Natos
+generalsekretær") is linked to its holder on the document's date (origin ``office``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from akkord.domain.dates import PartialDate
+from akkord.domain.offices import Term, holder_on
+from akkord.domain.schema import Schema
+from akkord.services.suggesting.matcher import Blocked, NameEntry, NameMatch, NameMatcher
+from akkord.services.suggesting.model import ALIAS, OFFICE, Suggestion
+from akkord.services.suggesting.offices import office_terms
+from akkord.store.models import Document, Entity, EntityAlias, Mention
+
+
+@dataclass(slots=True)
+class KnownNames:
+    """A matcher over the project's names, and what resolving its matches needs."""
+
+    matcher: NameMatcher
+    labels: dict[str, str]  # entity kind → the label its mentions get
+    offices: dict[int, list[Term]]
+
+
+def label_for_kind(schema: Schema) -> dict[str, str]:
+    """Entity kind → the first label that links to it."""
+    out: dict[str, str] = {}
+    for label in schema.labels:
+        if label.entity is not None:
+            out.setdefault(label.entity, label.name)
+    return out
+
+
+def load_matcher(session: Session, schema: Schema, annotator_id: int | None = None
+                 ) -> KnownNames:
+    """Every name and alias of the entities that labels link to (uses counted in the
+    layer of ``annotator_id``, or all layers)."""
+    labels = label_for_kind(schema)
+    kinds = list(labels)
+    uses_query = select(Mention.entity_id, func.count()).where(
+        Mention.entity_id.is_not(None), Mention.status.in_(("manual", "accepted"))
+    ).group_by(Mention.entity_id)
+    if annotator_id is not None:
+        uses_query = uses_query.where(Mention.annotator_id == annotator_id)
+    uses = {e: n for e, n in session.execute(uses_query) if e is not None}
+    entities = {e.id: (e.kind, e.name) for e in session.execute(
+        select(Entity.id, Entity.kind, Entity.name).where(Entity.kind.in_(kinds)))}
+    entries = [NameEntry(i, kind, name, uses.get(i, 0)) for i, (kind, name) in entities.items()]
+    for entity_id, alias in session.execute(
+            select(EntityAlias.entity_id, EntityAlias.alias)
+            .join(Entity, Entity.id == EntityAlias.entity_id).where(Entity.kind.in_(kinds))):
+        kind, _ = entities[entity_id]
+        entries.append(NameEntry(entity_id, kind, alias, uses.get(entity_id, 0)))
+    return KnownNames(NameMatcher(entries), labels, office_terms(session, schema))
+
+
+class Occupied:
+    """Where the layer already has mentions: per label, and exact spans of any label."""
+
+    def __init__(self, length: int, mentions: Sequence[tuple[int, int, str]]) -> None:
+        self.length = length
+        self.by_label: dict[str, bytearray] = defaultdict(lambda: bytearray(length + 1))
+        self.spans = {(s, e) for s, e, _ in mentions}
+        for start, end, label in mentions:
+            self.by_label[label][start:end] = b"\x01" * (end - start)
+
+    def blocks(self, start: int, end: int, label: str) -> bool:
+        if (start, end) in self.spans:
+            return True
+        taken = self.by_label.get(label)
+        return taken is not None and taken.find(1, start, end) != -1
+
+    def blocker(self, label: str) -> Blocked:
+        """``blocked`` for the matcher when every match gets ``label``."""
+        return lambda start, end, _kind: self.blocks(start, end, label)
+
+
+def document_mentions(session: Session, annotator_id: int, document_id: int
+                      ) -> list[tuple[int, int, str]]:
+    return [(s, e, label) for s, e, label in session.execute(
+        select(Mention.start, Mention.end, Mention.label).where(
+            Mention.document_id == document_id, Mention.annotator_id == annotator_id))]
+
+
+def suggest_known_names(known: KnownNames, text: str, date: PartialDate | None,
+                        mentions: Sequence[tuple[int, int, str]]) -> list[Suggestion]:
+    """The suggestions for a text whose layer has ``mentions`` (no database needed)."""
+    occupied = Occupied(len(text), mentions)
+
+    def blocked(start: int, end: int, kind: str) -> bool:
+        label = known.labels.get(kind)
+        return label is None or occupied.blocks(start, end, label)
+
+    return [_suggestion(known, match, date) for match in known.matcher.find(text, blocked)]
+
+
+def _suggestion(known: KnownNames, match: NameMatch, date: PartialDate | None) -> Suggestion:
+    label = known.labels[match.kind]
+    terms = known.offices.get(match.entity_id)
+    if terms:
+        holder = holder_on(terms, date)
+        if holder is not None:
+            return Suggestion(match.start, match.end, label, OFFICE, holder, match.score,
+                              match.gap)
+    return Suggestion(match.start, match.end, label, ALIAS, match.entity_id, match.score,
+                      match.gap)
+
+
+def preannotate(session: Session, known: KnownNames, annotator_id: int, document_id: int
+                ) -> list[Suggestion]:
+    """The known names in one document, as suggestions for the annotator's layer."""
+    row = session.execute(select(Document.text, Document.date_value).where(
+        Document.id == document_id)).first()
+    if row is None:
+        return []
+    date = PartialDate.parse(row.date_value) if row.date_value else None
+    return suggest_known_names(known, row.text, date,
+                               document_mentions(session, annotator_id, document_id))

@@ -1,0 +1,266 @@
+"""Suggestions on real projects (SQLite and PostgreSQL): remembering, ranking, writing,
+pre-annotation, occurrences and offices."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from akkord.domain.dates import PartialDate
+from akkord.domain.entities import Value
+from akkord.services.annotation import Annotation
+from akkord.services.linking import Offices, rank_candidates
+from akkord.services.suggesting import (
+    ALIAS,
+    OCCURRENCE,
+    OFFICE,
+    Suggestion,
+    SuggestionError,
+    forget_alias,
+    load_matcher,
+    occurrences,
+    preannotate,
+    remember_alias,
+    write_suggestions,
+)
+from akkord.services.suggesting.offices import office_terms
+from akkord.services.suggesting.pipeline import Suggesters, suggest_document
+from akkord.services.suggesting.review import accept, reject, review_queue, undo_review
+from akkord.store import Project
+from akkord.store.models import Document, EntityAlias, Mention
+
+TEXT = ("Nato-sjef Jens Stoltenberg møtte Russland i Brussel. Alliansen svarte at "
+        "alliansens dør står åpen, sa Natos generalsekretær. Russlands krav ble avvist av "
+        "Nato. Forsvarsalliansen og Nato-landene sto samlet.")
+
+
+def at(word: str, occurrence: int = 1, text: str = TEXT) -> tuple[int, int]:
+    start = -1
+    for _ in range(occurrence):
+        start = text.index(word, start + 1)
+    return start, start + len(word)
+
+
+@pytest.fixture
+def doc_id(project: Project) -> int:
+    with project.write() as session:
+        doc = Document(content_hash="s1", text=TEXT, meta={}, parts=[], title="Nato",
+                       date_value="2022-01-12", date_earliest=PartialDate.parse(
+                           "2022-01-12").earliest, date_latest=PartialDate.parse(
+                           "2022-01-12").latest, date_precision="day")
+        session.add(doc)
+        session.flush()
+        return doc.id
+
+
+@pytest.fixture
+def kari(project: Project) -> Annotation:
+    return Annotation(project, "kari")
+
+
+def aliases(project: Project, entity_id: int) -> list[str]:
+    with project.read() as session:
+        return list(session.scalars(select(EntityAlias.alias).where(
+            EntityAlias.entity_id == entity_id).order_by(EntityAlias.id)))
+
+
+def test_a_linked_form_is_remembered_once_and_ranks_its_entity_first(
+        project: Project, kari: Annotation, doc_id: int) -> None:
+    nato = kari.create_entity("actor", "Nato")
+    jens = kari.create_entity("actor", "Jens Stoltenberg")
+    for _ in range(5):  # Nato is used far more often
+        kari.add_mention(doc_id, *at("Nato", 3), "ACTOR", entity_id=nato.id)
+    with project.read() as session:
+        # Before anything is remembered, the longest name inside the text wins.
+        assert rank_candidates(session, "actor", "Nato-sjef Jens Stoltenberg",
+                               kari.annotator_id)[0].entity_id == jens.id
+        assert rank_candidates(session, "actor", "Natos generalsekretær",
+                               kari.annotator_id)[0].entity_id == nato.id
+    with project.write() as session:
+        assert remember_alias(session, jens.id, "Natos generalsekretær")
+        assert not remember_alias(session, jens.id, "Natos  generalsekretær")  # same form
+        assert not remember_alias(session, nato.id, "Natos")  # a genitive of the name
+        assert remember_alias(session, nato.id, "alliansen")
+        assert not remember_alias(session, nato.id, "alliansens")  # an inflection of it
+        assert remember_alias(session, nato.id, "Forsvarsalliansen", sentence_initial=True)
+        assert not remember_alias(session, 999_999, "Nato")
+        assert not remember_alias(session, nato.id, "  ")
+    assert aliases(project, jens.id) == ["Natos generalsekretær"]
+    assert aliases(project, nato.id) == ["alliansen", "forsvarsalliansen"]
+    with project.read() as session:
+        ranked = rank_candidates(session, "actor", "Natos generalsekretær", kari.annotator_id)
+        assert ranked[0].entity_id == jens.id and ranked[0].matched == "Natos generalsekretær"
+        assert rank_candidates(session, "actor", "Alliansens")[0].entity_id == nato.id
+        assert rank_candidates(session, "actor", "forsvarsalliansens")[0].entity_id == nato.id
+    with project.write() as session:
+        assert forget_alias(session, jens.id, "natos generalsekretær")
+        assert not forget_alias(session, jens.id, "natos generalsekretær")
+    assert aliases(project, jens.id) == []
+
+
+def test_remembering_joins_the_callers_transaction(project: Project,
+                                                   kari: Annotation) -> None:
+    nato = kari.create_entity("actor", "Nato")
+    with pytest.raises(RuntimeError), project.write() as session:
+        assert remember_alias(session, nato.id, "alliansen")
+        raise RuntimeError("the edit failed")
+    assert aliases(project, nato.id) == []
+
+
+def test_suggestions_are_written_once_and_never_over_a_rejection(
+        project: Project, kari: Annotation, doc_id: int) -> None:
+    nato = kari.create_entity("actor", "Nato")
+    rejected = kari.add_mention(doc_id, *at("Nato", 3), "ACTOR", status="rejected")
+    wanted = [Suggestion(*at("Nato", 3), "ACTOR", ALIAS, nato.id, 0.9, 0.9),
+              Suggestion(*at("Natos"), "ACTOR", ALIAS, nato.id, 0.9, 0.4),
+              Suggestion(*at("Alliansen"), "ACTOR", OCCURRENCE, nato.id, 0.7)]
+    with project.write() as session:
+        counts = write_suggestions(session, kari.annotator_id, doc_id, wanted)
+    assert counts.written == {ALIAS: 1, OCCURRENCE: 1} and counts.skipped == 1
+    with project.write() as session:
+        again = write_suggestions(session, kari.annotator_id, doc_id, wanted)
+    assert again.total == 0 and again.skipped == 3
+    with project.read() as session:
+        rows = session.execute(select(Mention.start, Mention.status, Mention.origin,
+                                      Mention.score, Mention.score_gap, Mention.entity_id)
+                               .where(Mention.document_id == doc_id)
+                               .order_by(Mention.start)).all()
+    assert [(r.start, r.status) for r in rows] == [
+        (at("Alliansen")[0], "suggested"), (at("Natos")[0], "suggested"),
+        (rejected.start, "rejected")]
+    assert (rows[1].origin, rows[1].score, rows[1].score_gap, rows[1].entity_id) == (
+        ALIAS, 0.9, 0.4, nato.id)
+
+
+@pytest.mark.parametrize("bad, message", [
+    (Suggestion(5, 5, "ACTOR", ALIAS), "not a span"),
+    (Suggestion(0, 10_000, "ACTOR", ALIAS), "not a span"),
+    (Suggestion(0, 4, "ACTOR", "guess"), "not a suggestion origin"),
+    (Suggestion(0, 4, "ACTOR", ALIAS, entity_id=987_654), "no longer exists"),
+])
+def test_bad_suggestions_write_nothing(project: Project, kari: Annotation, doc_id: int,
+                                       bad: Suggestion, message: str) -> None:
+    good = Suggestion(*at("Russland"), "ACTOR", ALIAS)
+    with pytest.raises(SuggestionError, match=message), project.write() as session:
+        write_suggestions(session, kari.annotator_id, doc_id, [good, bad])
+    with project.read() as session:
+        assert session.scalar(select(func.count()).select_from(Mention)) == 0
+
+
+def test_preannotation_finds_inflections_longest_first_and_skips_the_layer(
+        project: Project, kari: Annotation, doc_id: int) -> None:
+    nato = kari.create_entity("actor", "Nato", ["alliansen", "Nato-landene"])
+    jens = kari.create_entity("actor", "Jens Stoltenberg", ["Nato-sjef Jens Stoltenberg"])
+    russia = kari.create_entity("actor", "Russland")
+    brussels = kari.create_entity("place", "Brussel")
+    kari.add_mention(doc_id, *at("Russland"), "ACTOR", entity_id=russia.id)
+    kari.add_mention(doc_id, *at("Nato", 3), "ACTOR", status="rejected")  # "Nato." at the end
+    with project.read() as session:
+        known = load_matcher(session, project.schema, kari.annotator_id)
+        found = preannotate(session, known, kari.annotator_id, doc_id)
+    got = [(TEXT[s.start:s.end], s.label, s.entity_id, s.origin) for s in found]
+    assert got == [
+        ("Nato-sjef Jens Stoltenberg", "ACTOR", jens.id, ALIAS),
+        ("Brussel", "PLACE", brussels.id, ALIAS),
+        ("Alliansen", "ACTOR", nato.id, ALIAS),
+        ("alliansens", "ACTOR", nato.id, ALIAS),
+        ("Natos", "ACTOR", nato.id, ALIAS),
+        ("Russlands", "ACTOR", russia.id, ALIAS),
+        ("Nato-landene", "ACTOR", nato.id, ALIAS),
+    ]
+    assert all(0 < s.score <= 1 for s in found)
+
+
+def test_an_office_is_suggested_as_its_holder_on_the_articles_date(
+        project: Project, kari: Annotation, doc_id: int) -> None:
+    jens = kari.create_entity("actor", "Jens Stoltenberg")
+    rutte = kari.create_entity("actor", "Mark Rutte")
+    office = kari.create_entity("actor", "Natos generalsekretær", ["alliansens generalsekretær"])
+    kari.set_attribute(office.id, "holders", [
+        Value(ref=jens.id, date=PartialDate.parse("2014-10-01/2024-09-30")),
+        Value(ref=rutte.id, date=PartialDate.parse("2024-10-01/2030-12-31"))],
+        office.version)
+    with project.read() as session:
+        known = load_matcher(session, project.schema, kari.annotator_id)
+        [found] = [s for s in preannotate(session, known, kari.annotator_id, doc_id)
+                   if TEXT[s.start:s.end] == "Natos generalsekretær"]
+    assert (found.origin, found.entity_id) == (OFFICE, jens.id)
+    with project.read() as session:  # the picker, too, offers the holder first
+        offices = Offices(office_terms(session, project.schema), PartialDate.parse("2022-01"))
+        ranked = rank_candidates(session, "actor", "Natos generalsekretær", offices=offices)
+        assert [c.entity_id for c in ranked[:2]] == [jens.id, office.id]
+        assert ranked[0].matched == "Natos generalsekretær"
+    with project.write() as session:
+        session.get(Document, doc_id).date_value = "2024"  # a year with a change of office
+    with project.read() as session:
+        [found] = [s for s in preannotate(session, known, kari.annotator_id, doc_id)
+                   if TEXT[s.start:s.end] == "Natos generalsekretær"]
+    assert (found.origin, found.entity_id) == (ALIAS, office.id)
+
+
+def test_all_occurrences_of_a_mention_in_the_document_and_the_project(
+        project: Project, kari: Annotation, doc_id: int) -> None:
+    nato = kari.create_entity("actor", "Nato")
+    source = kari.add_mention(doc_id, *at("Alliansen"), "ACTOR", entity_id=nato.id)
+    other_text = "Alliansen møttes. Alliansens svar kom, og alliansene i Asia lyttet."
+    with project.write() as session:
+        other = Document(content_hash="s2", text=other_text, meta={}, parts=[])
+        session.add(other)
+        session.flush()
+        other_id = other.id
+    with project.read() as session:
+        here = occurrences(session, kari.annotator_id, source.id)
+        everywhere = occurrences(session, kari.annotator_id, source.id, project_wide=True)
+    assert list(here) == [doc_id]
+    assert [TEXT[s.start:s.end] for s in here[doc_id]] == ["alliansens"]
+    assert all(s.entity_id == nato.id and s.origin == OCCURRENCE for s in here[doc_id])
+    assert [other_text[s.start:s.end] for s in everywhere[other_id]] == [
+        "Alliansen", "Alliansens", "alliansene"]
+    with pytest.raises(Exception, match="not in this annotator's layer"), \
+            project.read() as session:
+        occurrences(session, kari.annotator_id + 1000, source.id)
+
+
+def test_the_pipeline_merges_suggesters_without_duplicates(
+        project: Project, kari: Annotation, doc_id: int) -> None:
+    nato = kari.create_entity("actor", "Nato", ["alliansen"])
+    kari.add_mention(doc_id, *at("Nato", 3), "ACTOR", entity_id=nato.id)
+    with project.read() as session:
+        suggesters = Suggesters(load_matcher(session, project.schema, kari.annotator_id))
+        found = suggest_document(session, kari.annotator_id, doc_id, suggesters)
+    spans = [s.span for s in found]
+    assert len(spans) == len(set(spans))
+    assert at("Nato", 3) not in spans  # the annotator's own mention is there already
+    assert at("Natos") in spans
+
+
+def test_reviewing_accepts_remembers_rejects_and_undoes(
+        project: Project, kari: Annotation, doc_id: int) -> None:
+    nato = kari.create_entity("actor", "Nato")
+    wanted = [Suggestion(*at("Alliansen"), "ACTOR", OCCURRENCE, nato.id, 0.7, 0.1),
+              Suggestion(*at("Natos"), "ACTOR", ALIAS, nato.id, 0.9, 0.9),
+              Suggestion(*at("Russland"), "ACTOR", "model", None, 0.6, 0.3)]
+    with project.write() as session:
+        ids = write_suggestions(session, kari.annotator_id, doc_id, wanted).written_ids()
+    with project.read() as session:
+        queue = review_queue(session, kari.annotator_id, doc_id)
+        uncertain = review_queue(session, kari.annotator_id, by_gap=True)
+    assert [i.text for i in queue] == ["Russland", "Alliansen", "Natos"]
+    assert [i.text for i in uncertain] == ["Alliansen", "Russland", "Natos"]
+    alliansen, natos = ids[(*at("Alliansen"), "ACTOR")], ids[(*at("Natos"), "ACTOR")]
+    with project.write() as session:
+        accepted = accept(session, kari.annotator_id, [alliansen, natos])
+        rejected = reject(session, kari.annotator_id, [ids[(*at("Russland"), "ACTOR")],
+                                                       natos])  # natos: not pending now
+    assert sorted(accepted.mention_ids) == sorted([alliansen, natos])
+    assert accepted.aliases == ((nato.id, "Alliansen"),)
+    assert aliases(project, nato.id) == ["alliansen"]  # the sentence's capital is dropped
+    assert len(rejected.mention_ids) == 1
+    with project.read() as session:
+        assert review_queue(session, kari.annotator_id) == []
+    with project.write() as session:
+        undo_review(session, rejected)
+        undo_review(session, accepted)
+    assert aliases(project, nato.id) == []
+    with project.read() as session:
+        assert len(review_queue(session, kari.annotator_id)) == 3
