@@ -15,6 +15,7 @@ from akkord.resources import default_schema_text
 from akkord.services.exporting import export_jsonl
 from akkord.services.importing import import_paths
 from akkord.store import open_project
+from tests.services.editing import create_entity, set_attribute
 
 SCHEMA = """
 [labels.ACTOR]
@@ -94,14 +95,14 @@ def test_only_a_dated_reference_carries_a_date(tmp_path: Path) -> None:
 
     with open_project(tmp_path / "p.akkord", create=True) as project:
         kari = Annotation(project, "kari")
-        meeting = kari.create_entity("meeting", "Møtet")
-        jens = kari.create_entity("actor", "Jens Stoltenberg")
+        meeting = create_entity(kari, "meeting", "Møtet")
+        jens = create_entity(kari, "actor", "Jens Stoltenberg")
         with pytest.raises(EditError, match="carries a date only when the attribute is dated"):
-            kari.set_attribute(meeting.id, "participants",
+            set_attribute(kari, meeting.id, "participants",
                                [Value(ref=jens.id, date=PartialDate.parse("2022"))],
                                meeting.version)
-        office = kari.create_entity("actor", "Natos generalsekretær")
-        kari.set_attribute(office.id, "holders",
+        office = create_entity(kari, "actor", "Natos generalsekretær")
+        set_attribute(kari, office.id, "holders",
                            [Value(ref=jens.id, date=PartialDate.parse("2014/2024"))],
                            office.version)
         assert kari.entity(office.id).values["holders"][0].date == PartialDate.parse(

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from akkord.domain.entities import Value
 from akkord.services import edits
 from akkord.services.annotation import Annotation
 from akkord.services.edits import Applied
+from akkord.services.views import EntityView, MentionView
 
 
 def add(layer: Annotation, doc_id: int, span: tuple[int, int], label: str, **fields: object
@@ -28,3 +31,20 @@ def link(layer: Annotation, mention_id: int, entity_id: int | None) -> Applied:
 
 def set_values(layer: Annotation, entity_id: int, attribute: str, *values: Value) -> Applied:
     return layer.apply(edits.SetAttribute(entity_id, attribute, values))
+
+
+# -- the shapes older tests were written in (views back, versions ignored) -----------------
+
+def create_entity(layer: Annotation, kind: str, name: str, aliases: Sequence[str] = ()
+                  ) -> EntityView:
+    return layer.entity(new_entity(layer, kind, name, tuple(aliases)))
+
+
+def add_mention(layer: Annotation, doc_id: int, start: int, end: int, label: str,
+                **fields: object) -> MentionView:
+    return layer.mention(add(layer, doc_id, (start, end), label, **fields))
+
+
+def set_attribute(layer: Annotation, entity_id: int, attribute: str, values: Sequence[Value],
+                  _version: int | None = None) -> Applied:
+    return layer.apply(edits.SetAttribute(entity_id, attribute, tuple(values)))

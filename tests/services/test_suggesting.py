@@ -28,6 +28,7 @@ from akkord.services.suggesting.pipeline import Suggesters, suggest_document
 from akkord.services.suggesting.review import accept, reject, review_queue, undo_review
 from akkord.store import Project
 from akkord.store.models import Document, EntityAlias, Mention
+from tests.services.editing import add_mention, create_entity, set_attribute
 
 TEXT = ("Nato-sjef Jens Stoltenberg møtte Russland i Brussel. Alliansen svarte at "
         "alliansens dør står åpen, sa Natos generalsekretær. Russlands krav ble avvist av "
@@ -66,10 +67,10 @@ def aliases(project: Project, entity_id: int) -> list[str]:
 
 def test_a_linked_form_is_remembered_once_and_ranks_its_entity_first(
         project: Project, kari: Annotation, doc_id: int) -> None:
-    nato = kari.create_entity("actor", "Nato")
-    jens = kari.create_entity("actor", "Jens Stoltenberg")
+    nato = create_entity(kari, "actor", "Nato")
+    jens = create_entity(kari, "actor", "Jens Stoltenberg")
     for _ in range(5):  # Nato is used far more often
-        kari.add_mention(doc_id, *at("Nato", 3), "ACTOR", entity_id=nato.id)
+        add_mention(kari, doc_id, *at("Nato", 3), "ACTOR", entity_id=nato.id)
     with project.read() as session:
         # Before anything is remembered, the longest name inside the text wins.
         assert rank_candidates(session, "actor", "Nato-sjef Jens Stoltenberg",
@@ -100,7 +101,7 @@ def test_a_linked_form_is_remembered_once_and_ranks_its_entity_first(
 
 def test_remembering_joins_the_callers_transaction(project: Project,
                                                    kari: Annotation) -> None:
-    nato = kari.create_entity("actor", "Nato")
+    nato = create_entity(kari, "actor", "Nato")
     with pytest.raises(RuntimeError), project.write() as session:
         assert remember_alias(session, nato.id, "alliansen")
         raise RuntimeError("the edit failed")
@@ -109,8 +110,8 @@ def test_remembering_joins_the_callers_transaction(project: Project,
 
 def test_suggestions_are_written_once_and_never_over_a_rejection(
         project: Project, kari: Annotation, doc_id: int) -> None:
-    nato = kari.create_entity("actor", "Nato")
-    rejected = kari.add_mention(doc_id, *at("Nato", 3), "ACTOR", status="rejected")
+    nato = create_entity(kari, "actor", "Nato")
+    rejected = add_mention(kari, doc_id, *at("Nato", 3), "ACTOR", status="rejected")
     wanted = [Suggestion(*at("Nato", 3), "ACTOR", ALIAS, nato.id, 0.9, 0.9),
               Suggestion(*at("Natos"), "ACTOR", ALIAS, nato.id, 0.9, 0.4),
               Suggestion(*at("Alliansen"), "ACTOR", OCCURRENCE, nato.id, 0.7)]
@@ -149,12 +150,12 @@ def test_bad_suggestions_write_nothing(project: Project, kari: Annotation, doc_i
 
 def test_preannotation_finds_inflections_longest_first_and_skips_the_layer(
         project: Project, kari: Annotation, doc_id: int) -> None:
-    nato = kari.create_entity("actor", "Nato", ["alliansen", "Nato-landene"])
-    jens = kari.create_entity("actor", "Jens Stoltenberg", ["Nato-sjef Jens Stoltenberg"])
-    russia = kari.create_entity("actor", "Russland")
-    brussels = kari.create_entity("place", "Brussel")
-    kari.add_mention(doc_id, *at("Russland"), "ACTOR", entity_id=russia.id)
-    kari.add_mention(doc_id, *at("Nato", 3), "ACTOR", status="rejected")  # "Nato." at the end
+    nato = create_entity(kari, "actor", "Nato", ["alliansen", "Nato-landene"])
+    jens = create_entity(kari, "actor", "Jens Stoltenberg", ["Nato-sjef Jens Stoltenberg"])
+    russia = create_entity(kari, "actor", "Russland")
+    brussels = create_entity(kari, "place", "Brussel")
+    add_mention(kari, doc_id, *at("Russland"), "ACTOR", entity_id=russia.id)
+    add_mention(kari, doc_id, *at("Nato", 3), "ACTOR", status="rejected")  # "Nato." at the end
     with project.read() as session:
         known = load_matcher(session, project.schema, kari.annotator_id)
         found = preannotate(session, known, kari.annotator_id, doc_id)
@@ -173,10 +174,10 @@ def test_preannotation_finds_inflections_longest_first_and_skips_the_layer(
 
 def test_an_office_is_suggested_as_its_holder_on_the_articles_date(
         project: Project, kari: Annotation, doc_id: int) -> None:
-    jens = kari.create_entity("actor", "Jens Stoltenberg")
-    rutte = kari.create_entity("actor", "Mark Rutte")
-    office = kari.create_entity("actor", "Natos generalsekretær", ["alliansens generalsekretær"])
-    kari.set_attribute(office.id, "holders", [
+    jens = create_entity(kari, "actor", "Jens Stoltenberg")
+    rutte = create_entity(kari, "actor", "Mark Rutte")
+    office = create_entity(kari, "actor", "Natos generalsekretær", ["alliansens generalsekretær"])
+    set_attribute(kari, office.id, "holders", [
         Value(ref=jens.id, date=PartialDate.parse("2014-10-01/2024-09-30")),
         Value(ref=rutte.id, date=PartialDate.parse("2024-10-01/2030-12-31"))],
         office.version)
@@ -200,8 +201,8 @@ def test_an_office_is_suggested_as_its_holder_on_the_articles_date(
 
 def test_all_occurrences_of_a_mention_in_the_document_and_the_project(
         project: Project, kari: Annotation, doc_id: int) -> None:
-    nato = kari.create_entity("actor", "Nato")
-    source = kari.add_mention(doc_id, *at("Alliansen"), "ACTOR", entity_id=nato.id)
+    nato = create_entity(kari, "actor", "Nato")
+    source = add_mention(kari, doc_id, *at("Alliansen"), "ACTOR", entity_id=nato.id)
     other_text = "Alliansen møttes. Alliansens svar kom, og alliansene i Asia lyttet."
     with project.write() as session:
         other = Document(content_hash="s2", text=other_text, meta={}, parts=[])
@@ -223,8 +224,8 @@ def test_all_occurrences_of_a_mention_in_the_document_and_the_project(
 
 def test_the_pipeline_merges_suggesters_without_duplicates(
         project: Project, kari: Annotation, doc_id: int) -> None:
-    nato = kari.create_entity("actor", "Nato", ["alliansen"])
-    kari.add_mention(doc_id, *at("Nato", 3), "ACTOR", entity_id=nato.id)
+    nato = create_entity(kari, "actor", "Nato", ["alliansen"])
+    add_mention(kari, doc_id, *at("Nato", 3), "ACTOR", entity_id=nato.id)
     with project.read() as session:
         suggesters = Suggesters(load_matcher(session, project.schema, kari.annotator_id))
         found = suggest_document(session, kari.annotator_id, doc_id, suggesters)
@@ -236,7 +237,7 @@ def test_the_pipeline_merges_suggesters_without_duplicates(
 
 def test_reviewing_accepts_remembers_rejects_and_undoes(
         project: Project, kari: Annotation, doc_id: int) -> None:
-    nato = kari.create_entity("actor", "Nato")
+    nato = create_entity(kari, "actor", "Nato")
     wanted = [Suggestion(*at("Alliansen"), "ACTOR", OCCURRENCE, nato.id, 0.7, 0.1),
               Suggestion(*at("Natos"), "ACTOR", ALIAS, nato.id, 0.9, 0.9),
               Suggestion(*at("Russland"), "ACTOR", "model", None, 0.6, 0.3)]
