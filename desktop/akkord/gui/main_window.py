@@ -34,7 +34,7 @@ from akkord.gui.entity_picker import EntityPicker
 from akkord.gui.inspector import Inspector
 from akkord.gui.session import AnnotationSession
 from akkord.gui.shortcuts import ShortcutOverlay
-from akkord.services.documents import list_documents
+from akkord.services.documents import DocumentCatalog
 from akkord.store.models import Mention
 from akkord.store.project import Project
 from akkord.textproc.spans import (
@@ -221,14 +221,17 @@ class MainWindow(QMainWindow):
 
     # -- documents ----------
     def reload_documents(self, select_first: bool = False) -> None:
-        with self.project.read() as session:
-            summaries = list_documents(session, self.session.layer)
-        self.documents.set_documents(summaries)
+        """Read the document list again (ids only; rows are read as they are shown)."""
+        if not hasattr(self, "_catalog"):
+            self._catalog = DocumentCatalog(self.project, self.session.layer)
+            self.documents.set_source(self._catalog.ids, self._catalog.rows)
+        else:
+            self.documents.reload()
         current = self.session.document.id if self.session.document else None
         if current is not None:
             self.documents.select_document(current)
-        elif select_first and summaries:
-            self.documents.select_document(summaries[0].id)
+        elif select_first and self.documents.model.ids:
+            self.documents.select_document(self.documents.model.ids[0])
         self._update_progress()
 
     def open_document(self, doc_id: int) -> None:
@@ -457,8 +460,12 @@ class MainWindow(QMainWindow):
         if suggested:
             text += f" ({suggested} suggested)"
         self.counts_label.setText(text + "  ·  ")
+        counts: dict[str, int] = {}
+        for mention in live:
+            if mention.status != "suggested":
+                counts[mention.label] = counts.get(mention.label, 0) + 1
         self.documents.model.update(document.id, mentions=len(live) - suggested,
-                                    status=document.status)
+                                    label_counts=counts, status=document.status)
 
     def _saved(self, _index: int) -> None:
         if not self.statusBar().currentMessage():  # a more specific message stays
