@@ -28,6 +28,7 @@ from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from akkord.domain.dates import PartialDate
+from akkord.store.bulk import fetch_rows
 from akkord.store.models import Annotator, Document, DocumentState, Mention
 from akkord.store.project import Project
 
@@ -96,7 +97,10 @@ def document_ids(session: Session, annotator: str | None,
 
     The status and the date are filtered in SQL; the text (case-folded, so ``ø`` matches
     ``Ø``, which SQLite's ``LIKE`` does not do) in Python over the titles only."""
-    query = select(Document.id).order_by(Document.id)
+    # No ORDER BY: SQLite then reads the ids from the narrowest covering index instead of
+    # walking the table, whose pages hold the texts (a quarter of a second more at 30,000
+    # documents, from a cold cache far more); 30,000 integers sort in a few milliseconds.
+    query = select(Document.id)
     if wanted.date is not None:
         query = query.where(Document.date_earliest <= wanted.date.latest,
                             Document.date_latest >= wanted.date.earliest)
@@ -109,12 +113,15 @@ def document_ids(session: Session, annotator: str | None,
         matches = states.c[1] == status_value
         query = query.where(or_(matches, states.c.document_id.is_(None))
                             if wanted.status == NEW else matches)
+    # Rows straight from the driver: the ORM's per-row machinery would cost more than the
+    # query (0.4 s for 30,000 ids).
+    conn = session.connection()
     if not wanted.text:
-        return list(session.scalars(query))
+        return sorted(row[0] for row in fetch_rows(conn, query))
     needle = wanted.text.casefold()
-    rows = session.execute(query.add_columns(Document.title, Document.external_id))
-    return [doc_id for doc_id, title, external_id in rows
-            if needle in _title(title, external_id, doc_id).casefold()]
+    rows = fetch_rows(conn, query.add_columns(Document.title, Document.external_id))
+    return sorted(doc_id for doc_id, title, external_id in rows
+                  if needle in _title(title, external_id, doc_id).casefold())
 
 
 def _counts(session: Session, ids: Sequence[int] | None, annotator: str | None,
