@@ -246,6 +246,18 @@ def measure_window(project: Path, size: str) -> None:
     drive.close()
 
 
+def switching_ms(project: Path, count: int = 15) -> list[float]:
+    """Ctrl+PgDown ``count`` times from the middle of the list (for the growth figures)."""
+    from PySide6.QtCore import Qt
+
+    drive = Driver(project)
+    ids = drive.window.documents.model.ids
+    drive.go_to(ids[len(ids) // 2])
+    times = [drive.timed(drive.ctrl(Qt.Key.Key_PageDown)) for _ in range(count)]
+    drive.close()
+    return times
+
+
 def figure(name: str, values: list[float]) -> None:
     stem, _, size = name.rpartition("_")
     report(name, statistics.median(values), "ms")
