@@ -15,7 +15,6 @@ Contract:
 from __future__ import annotations
 
 import contextlib
-import gc
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -41,6 +40,7 @@ from akkord.formats.records import (
     ValueRecord,
 )
 from akkord.services.dating import time_suggestions
+from akkord.services.gc_pause import no_gc_pauses
 from akkord.services.progress import SILENT, Progress
 from akkord.store.bulk import allocate_ids, bulk_cache, insert_rows
 from akkord.store.models import (
@@ -641,26 +641,8 @@ def _count_steps(files: list[tuple[Path, str]]) -> int:
     return total
 
 
-@contextlib.contextmanager
-def _no_gc_pauses() -> Iterator[None]:
-    """Keep Python's cycle collector out of a big import.
-
-    An import allocates millions of small acyclic objects (records, row tuples) while
-    a batch of them stays alive, so the collector runs thousands of times and walks the
-    same live objects again and again: a third of the import's Python time, measured.
-    Nothing it could free is made here (records and rows hold no cycles), so it is
-    paused for the file and runs normally again afterwards."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def _import_file(batch: _Batch, path: Path, fmt: str, progress: Progress) -> FileReport:
-    with _no_gc_pauses(), bulk_cache(batch.conn):
+    with no_gc_pauses(), bulk_cache(batch.conn):
         return _read_file(batch, path, fmt, progress)
 
 
