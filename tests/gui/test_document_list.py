@@ -102,6 +102,10 @@ def test_an_update_repaints_one_row_and_reads_nothing(qtbot: QtBot,
         widget.model.update(first, mentions=7, label_counts={"ACTOR": 7}, status="done")
         assert changed == [(0, 0)]  # nothing changed: nothing repainted
         assert len(catalog.asked) == asked
+        widget.model.invalidate([first, widget.model.ids[-1]])  # the last: never read
+        assert changed == [(0, 0), (0, 0)]
+        assert widget.model.index(0, 3).data() == 1  # read again from the project
+        assert catalog.asked[asked:] == [first]  # only the forgotten row
 
 
 def test_filters_replace_the_ids(qtbot: QtBot, big_project: Path) -> None:

@@ -13,7 +13,9 @@ document is opened or edited grows with the number of documents.
   ``ResizeToContents``: that mode re-measures every row on each ``dataChanged`` (100–280 ms
   per document switch with 10,000 documents, DESIGN.md "Known traps").
 * After an edit the window hands the open document's new counts and status to
-  :meth:`DocumentListModel.update`, which repaints that one row.
+  :meth:`DocumentListModel.update`, which repaints that one row; an edit that changes
+  other documents names them to :meth:`DocumentListModel.invalidate`, and their rows are
+  read again if they are on screen.
 """
 
 from __future__ import annotations
@@ -121,6 +123,15 @@ class DocumentListModel(QAbstractTableModel):
         if changed != current:
             self._rows[doc_id] = changed
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
+
+    def invalidate(self, doc_ids: Sequence[int]) -> None:
+        """Forget the rows of ``doc_ids`` (an edit changed them in the database, e.g. a
+        link in the whole project); those on screen are read again when repainted."""
+        for doc_id in doc_ids:
+            row = self._row_of.get(doc_id)
+            if self._rows.pop(doc_id, None) is not None and row is not None:
+                self.dataChanged.emit(self.index(row, 0),
+                                      self.index(row, len(self.columns) - 1))
 
     # -- Qt ----------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
