@@ -16,6 +16,7 @@ ratio for what must not grow at all (start-up, the window's memory, switching: â
 from __future__ import annotations
 
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -50,12 +51,17 @@ def child(*args: str) -> list[float]:
     return [float(x) for x in out]
 
 
-def list_command(project: Path) -> tuple[float, float]:
-    """``akkord list PROJECT`` as a user runs it: seconds from launch to exit, and MB."""
+def list_command(project: Path) -> tuple[float, float, float]:
+    """``akkord list PROJECT`` as a user runs it: seconds from launch to exit, the CPU
+    seconds used (a loaded machine inflates them less), and MB."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
     begin = time.perf_counter()
     out = subprocess.run([sys.executable, str(STEP), "list", str(project)], check=True,
                          capture_output=True, text=True, env=isolated_env()).stderr
-    return time.perf_counter() - begin, float(out.split()[-1])
+    seconds = time.perf_counter() - begin
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - used.ru_utime - used.ru_stime
+    return seconds, cpu, float(out.split()[-1])
 
 
 @benchmark("growth")
@@ -81,8 +87,9 @@ def growth() -> None:
             seconds, peak = child("export", str(project), str(Path(tmp) / "out.jsonl"))
             keep("export_s", n, seconds, "s")
             keep("export_peak_mb", n, peak, "MB")
-            seconds, peak = list_command(project)
+            seconds, cpu, peak = list_command(project)
             keep("list_s", n, seconds, "s")
+            keep("list_cpu_s", n, cpu, "s")
             keep("list_peak_mb", n, peak, "MB")
             seconds, cpu, peak = startup_seconds(project)
             keep("startup_s", n, seconds, "s")
@@ -93,7 +100,7 @@ def growth() -> None:
     if small == large:
         return
     scale = large / small
-    for name in ("import_s", "export_s", "list_s", "file_mb"):
+    for name in ("import_s", "export_s", "list_s", "list_cpu_s", "file_mb"):
         report(f"growth_{name.rsplit('_', 1)[0]}_per_article_{SIZES[large]}_vs_{SIZES[small]}",
                figures[name][large] / scale / figures[name][small], "x")
     for name in ("startup_cpu_s", "switch_ms", "window_peak_mb", "import_peak_mb",

@@ -1,10 +1,13 @@
 """Import and export of the 10,000-article corpus, each against its floor in the same run.
 
-``import`` and ``export`` alternate the floor (:mod:`floor`: the same rows with raw
-``sqlite3`` and ``json``, in a child process) and Akkord ``AKKORD_BENCH_REPEAT`` times
-(default 3) and print the medians and the ratio ``<name>_vs_floor`` (the median of the
-ratios of each pair, since the machine's load changes between pairs). DESIGN.md: import
-≤ 2× the floor, export ≤ 1.5×, peak memory < 400 MB.
+``import`` alternates ``AKKORD_BENCH_REPEAT`` times (default 3) the floor in the same
+tables (:mod:`floor`, ``tables="akkord"``: the same rows written into an empty project
+with raw ``sqlite3`` and ``json``, in a child process), the bare floor (three plain
+tables) and Akkord's import, and prints the medians and ``import_vs_floor`` (the median
+of the ratios of each pair: the machine's load changes between pairs) with its lowest
+and highest, and ``import_vs_bare_floor``. ``export`` alternates the plain-SQL export of
+the same project and Akkord's native JSONL export (``export_vs_floor``). DESIGN.md:
+import ≤ 2× the floor, export ≤ 1.5×, peak memory < 400 MB.
 """
 
 from __future__ import annotations
