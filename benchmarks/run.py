@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -22,7 +21,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent / "desktop")]
 
-from common import BENCHMARKS  # noqa: E402
+from common import BENCHMARKS, isolated_env  # noqa: E402
 
 MODULES = sorted(p.stem for p in HERE.glob("bench_*.py"))
 
@@ -45,7 +44,7 @@ def main() -> int:
     unknown = [n for n in args.names if n not in BENCHMARKS]
     if unknown:
         parser.error(f"unknown benchmark(s) {', '.join(unknown)}; known: {', '.join(BENCHMARKS)}")
-    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    env = isolated_env()
     failed = 0
     for name in args.names or list(BENCHMARKS):
         result = subprocess.run([sys.executable, __file__, "--child", name], env=env,

@@ -111,3 +111,46 @@ def test_installed_entry_point_reports_errors_without_traceback(tmp_path: Path) 
                             capture_output=True, text=True, env=env, check=False)
     assert result.returncode == 1
     assert result.stderr.startswith("Error: no project at") and "Traceback" not in result.stderr
+
+
+def test_import_report_and_list_agree_on_mentions(tmp_path: Path) -> None:
+    """Issue 8: a raw article's time suggestions were reported as mentions that the list
+    then did not show; suggestions are reported apart."""
+    project = tmp_path / "p.akkord"
+    article = tmp_path / "a.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    run("init", str(project))
+    code, out, _ = run("import", str(project), str(article))
+    assert code == 0 and "0 mention(s) and " in out and "suggestion(s) to review" in out
+    code, out, _ = run("list", str(project))
+    assert code == 0 and out.splitlines()[-1].startswith("1 document(s), 0 mention(s)")
+
+
+def test_list_shows_a_document_marked_done(tmp_path: Path) -> None:
+    """Issue 8: ``akkord list`` showed a document marked done as "new"."""
+    project = tmp_path / "p.akkord"
+    source = tmp_path / "s.jsonl"
+    lines = [{"text": "Nato møter Russland.", "meta": {"title": "Ferdig"},
+              "states": {"anna": "done"},
+              "spans": [{"id": "T1", "start": 0, "end": 4, "label": "ACTOR"}]},
+             {"text": "Ingen har sett på denne.", "meta": {"title": "Urørt"}},
+             {"text": "Kari har begynt.", "meta": {"title": "Halvveis"},
+              "states": {"kari": "in progress"}}]
+    source.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    run("init", str(project))
+    assert run("import", str(project), str(source), "--no-suggest")[0] == 0
+
+    def statuses(*extra: str) -> dict[str, str]:
+        code, out, _ = run("list", str(project), *extra)
+        assert code == 0
+        rows = [line.split() for line in out.splitlines()[1:-1]]
+        return {row[-1]: row[2] if row[2] != "in" else "in progress" for row in rows}
+
+    assert statuses() == {"Ferdig": "done", "Urørt": "new", "Halvveis": "in progress"}
+    assert statuses("--annotator", "anna") == {"Ferdig": "done", "Urørt": "new",
+                                               "Halvveis": "new"}
+    assert statuses("--annotator", "kari")["Halvveis"] == "in progress"
+    _, out, _ = run("list", str(project), "--annotator", "anna")
+    assert out.splitlines()[-1] == "3 document(s), 0 mention(s), 1 of 3 done"
+    _, out, _ = run("list", str(project), "--annotator", "gold")  # the file's spans
+    assert out.splitlines()[-1] == "3 document(s), 1 mention(s), 0 of 3 done"

@@ -258,10 +258,10 @@ def test_mark_done_progress_and_next_document(window: MainWindow, qtbot: QtBot) 
     qtbot.waitUntil(lambda: window.session.document is not None
                     and window.session.document.id != first.id)
     window.documents.status.setCurrentIndex(window.documents.status.findData("done"))
-    assert window.documents.proxy.rowCount() == 1
+    assert window.documents.model.rowCount() == 1
     window.documents.status.setCurrentIndex(0)
     window.documents.date.setText("2022-01-21")
-    assert window.documents.proxy.rowCount() == 1
+    assert window.documents.model.rowCount() == 1
 
 
 def test_reopening_shows_exactly_the_same_state(qtbot: QtBot, project_path: Path) -> None:

@@ -93,10 +93,13 @@ def import_(ctx: click.Context, project: Path | None, paths: tuple[Path, ...], f
         click.echo(f"Nothing imported: {len(report.rejected)} of {len(report.files)} file(s) "
                    "rejected and --all-or-nothing was given.", err=True)
         sys.exit(1)
+    suggestions = report.total("suggestions")
+    suggested = f" and {suggestions} suggestion(s) to review" if suggestions else ""
     click.echo(
         f"Imported {report.total('documents')} new document(s) "
-        f"({report.total('existing')} already present), {report.total('mentions')} mention(s), "
-        f"{report.total('relations')} relation(s), {report.total('entities')} entit(y/ies) "
+        f"({report.total('existing')} already present), {report.total('mentions')} mention(s)"
+        f"{suggested}, {report.total('relations')} relation(s), "
+        f"{report.total('entities')} entit(y/ies) "
         f"from {len(kept)} of {len(report.files)} file(s).")
     if report.rejected:
         click.echo(f"{len(report.rejected)} file(s) rejected; see the messages above.",
@@ -106,28 +109,32 @@ def import_(ctx: click.Context, project: Path | None, paths: tuple[Path, ...], f
 
 @click.command("list")
 @project_argument
-@click.option("--annotator", help="Count this annotator's layer and show their status.")
+@click.option("--annotator", help="Count this annotator's layer and show their status "
+              "(default: every layer's mentions, and the furthest status anyone reached).")
 @click.pass_context
 def list_(ctx: click.Context, project: Path | None, annotator: str | None) -> None:
-    """List the documents: id, date, status, mentions per label, title."""
+    """List the documents: id, date, status, mentions per label, title.
+
+    Mentions are annotations (manual and accepted), not pending time suggestions."""
     from akkord.services.documents import list_documents
 
+    total = done = count = 0
     with open_target(ctx, project) as opened, opened.read() as session:
-        summaries = list_documents(session, annotator)
         labels = opened.schema.label_names
-    if not summaries:
+        for s in list_documents(session, annotator):  # streamed: no list of them all
+            if not count:
+                counts_header = " ".join(f"{label[:7]:>7}" for label in labels)
+                click.echo(f"{'id':>5}  {'date':<10}  {'status':<11} {counts_header}  title")
+            counts = " ".join(f"{s.label_counts.get(label, 0):>7}" for label in labels)
+            date = s.date.value if s.date else "—"
+            click.echo(f"{s.id:>5}  {date:<10}  {s.status:<11} {counts}  {s.title[:70]}")
+            count += 1
+            total += s.mentions
+            done += s.status == "done"
+    if not count:
         click.echo("No documents yet; add some with: akkord import PROJECT FILES...")
         return
-    counts_header = " ".join(f"{label[:7]:>7}" for label in labels)
-    click.echo(f"{'id':>5}  {'date':<10}  {'status':<11} {counts_header}  title")
-    for s in summaries:
-        counts = " ".join(f"{s.label_counts.get(label, 0):>7}" for label in labels)
-        date = s.date.value if s.date else "—"
-        click.echo(f"{s.id:>5}  {date:<10}  {s.status:<11} {counts}  {s.title[:70]}")
-    total = sum(s.mentions for s in summaries)
-    done = sum(s.status == "done" for s in summaries)
-    status = f", {done} of {len(summaries)} done" if annotator else ""
-    click.echo(f"{len(summaries)} document(s), {total} mention(s){status}")
+    click.echo(f"{count} document(s), {total} mention(s), {done} of {count} done")
 
 
 class _ExportFormats(click.Command):

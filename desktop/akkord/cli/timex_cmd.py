@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from akkord.domain.dates import PartialDate, PartialDateError
 from akkord.errors import AkkordError
 from akkord.formats.article_txt import Article, read_article
-from akkord.timex import TimeExpression, tag
+
+if TYPE_CHECKING:  # the tagger compiles its patterns on import: only `akkord timex` pays
+    from akkord.timex import TimeExpression
 
 _DCT_FORMAT = re.compile(r"^\d{4}-\d{2}(?:-\d{2})?$")
 _COLUMNS = ("start", "end", "value", "earliest", "latest", "precision", "anchor", "weekday",
@@ -60,6 +63,8 @@ def timex(file: Path, dct: PartialDate | None, as_json: bool) -> None:
             f"{file} has no publication date (no ' date YYYY-MM-DD' header line); "
             "give one with --dct YYYY-MM-DD or --dct YYYY-MM"
         )
+    from akkord.timex import tag
+
     expressions = _outside_dateline(tag(article.text, anchor_date), article)
     if as_json:
         click.echo(json.dumps([e.as_dict() for e in expressions], ensure_ascii=False,

@@ -153,6 +153,8 @@ def summary(report: ImportReport) -> str:
     text = (f"Imported {report.total('documents')} new document(s) "
             f"({report.total('existing')} already present), {report.total('mentions')} "
             f"mention(s) and {report.total('relations')} relation(s).")
+    if report.total("suggestions"):
+        text += f" {report.total('suggestions')} suggestion(s) are waiting to be reviewed."
     if report.labels_added:
         text += f" Added to the schema: {', '.join(report.labels_added)}."
     if report.rejected:

@@ -37,6 +37,7 @@ from akkord.gui.entity_picker import EntityPicker
 from akkord.gui.inspector import Inspector
 from akkord.gui.session import AnnotationSession
 from akkord.gui.shortcuts import ShortcutOverlay
+from akkord.services.documents import DocumentCatalog
 from akkord.services.edits import ChangeSet
 from akkord.services.projects import Project
 from akkord.textproc.spans import (
@@ -248,18 +249,25 @@ class MainWindow(QMainWindow):
         if document is not None and document.id in changes.documents:
             self.documents.model.update(document.id, date=document.date,
                                         status=document.status)
+        others = changes.documents - {document.id if document else -1}
+        if others:  # an undo elsewhere, a project-wide link: read those rows again
+            self.documents.model.invalidate(sorted(others))
         if changes.entities or changes.documents:
             self._timeline_changed()
 
     # -- documents ----------
     def reload_documents(self, select_first: bool = False) -> None:
-        summaries = self.session.service.documents()
-        self.documents.set_documents(summaries)
+        """Read the document list again (ids only; rows are read as they are shown)."""
+        if not hasattr(self, "_catalog"):
+            self._catalog = DocumentCatalog(self.project, self.session.layer)
+            self.documents.set_source(self._catalog.ids, self._catalog.rows)
+        else:
+            self.documents.reload()
         current = self.session.document.id if self.session.document else None
         if current is not None:
             self.documents.select_document(current)
-        elif select_first and summaries:
-            self.documents.select_document(summaries[0].id)
+        elif select_first and self.documents.model.ids:
+            self.documents.select_document(self.documents.model.ids[0])
         self._update_progress()
 
     def open_document(self, doc_id: int) -> None:
@@ -481,8 +489,12 @@ class MainWindow(QMainWindow):
         if suggested:
             text += f" ({suggested} suggested)"
         self.counts_label.setText(text + "  ·  ")
+        counts: dict[str, int] = {}
+        for mention in live:
+            if mention.status != "suggested":
+                counts[mention.label] = counts.get(mention.label, 0) + 1
         self.documents.model.update(document.id, mentions=len(live) - suggested,
-                                    status=document.status)
+                                    label_counts=counts, status=document.status)
 
     def _saved(self, _index: int) -> None:
         if not self.statusBar().currentMessage():  # a more specific message stays

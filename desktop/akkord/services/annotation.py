@@ -20,7 +20,6 @@ from akkord.domain.entities import fold
 from akkord.domain.schema import Schema
 from akkord.domain.statuses import DocumentStatus
 from akkord.services import queries
-from akkord.services.documents import DocumentSummary, list_documents
 from akkord.services.edits import Applied, ConflictError, Edit, EditError, UnitOfWork
 from akkord.services.linking import rank_candidates
 from akkord.services.queries import Layer
@@ -132,11 +131,6 @@ class Annotation:
                 Mention.annotator_id == self.annotator_id)))
         with self.project.read() as session:
             return queries.entities(session, self.layer, *where)
-
-    def documents(self) -> list[DocumentSummary]:
-        """Every document with this layer's counts and status (the document list)."""
-        with self.project.read() as session:
-            return list_documents(session, self.annotator)
 
     def first_mention_of(self, entity_id: int) -> int | None:
         """The document of the entity's first mention in this layer (None: none yet)."""

@@ -18,6 +18,7 @@ import importlib
 import importlib.util
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from itertools import groupby
 from operator import itemgetter
@@ -42,6 +43,7 @@ from akkord.formats.records import (
 )
 from akkord.formats.writing import WriteSettings
 from akkord.services.atomic import atomic_folder, atomic_path
+from akkord.services.gc_pause import no_gc_pauses
 from akkord.services.progress import SILENT, Progress
 from akkord.store.bulk import fetch_rows
 from akkord.store.models import (
@@ -325,6 +327,9 @@ class Exporter:
     suffix: str  # of the file, for file dialogs ("" for folders)
     target: str
     needs: tuple[str, ...] = ()
+    # The writer makes no reference cycles, so the cycle collector is paused while it
+    # runs (:mod:`akkord.services.gc_pause`: a quarter of the JSONL export's time).
+    acyclic: bool = False
 
     def load(self) -> Writer:
         module, _, function = self.target.partition(":")
@@ -343,7 +348,7 @@ _FORMATS = "akkord.formats"
 EXPORTERS: dict[str, Exporter] = {
     e.name: e for e in (
         Exporter("jsonl", "Akkord's native, lossless format (JSON Lines)", "file", ".jsonl",
-                 f"{_FORMATS}.jsonl:write_jsonl_file"),
+                 f"{_FORMATS}.jsonl:write_jsonl_file", acyclic=True),
         Exporter("conll", "CoNLL-2003-style IOB2 tags per token (seqeval, flair)", "file",
                  ".conll", f"{_FORMATS}.conll:write_conll", ("spacy",)),
         Exporter("conllu", "CoNLL-U with NorNE's name= tags in MISC", "file", ".conllu",
@@ -398,7 +403,7 @@ def export(project: Project, fmt: str, out: Path, options: ExportOptions | None 
     settings = WriteSettings(labels=tuple(options.labels) if options.labels else None,
                              seed=options.seed, splits=options.splits)
     report = ExportReport(out, fmt)
-    with project.read() as session:
+    with project.read() as session, no_gc_pauses() if chosen.acyclic else nullcontext():
         data = read_export(session, options, progress)
         progress.start(data.document_count, f"Exporting {fmt}")
         try:

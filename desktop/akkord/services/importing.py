@@ -41,8 +41,9 @@ from akkord.formats.records import (
     ValueRecord,
 )
 from akkord.services.dating import time_suggestions
+from akkord.services.gc_pause import no_gc_pauses
 from akkord.services.progress import SILENT, Progress
-from akkord.store.bulk import allocate_ids, insert_rows
+from akkord.store.bulk import allocate_ids, bulk_cache, insert_rows
 from akkord.store.models import (
     Annotator,
     Document,
@@ -82,7 +83,8 @@ class FileReport:
     format: str
     documents: int = 0
     existing: int = 0
-    mentions: int = 0
+    mentions: int = 0  # annotations (manual, accepted, rejected): what the list counts
+    suggestions: int = 0  # pending suggestions (the time tagger's, or the file's)
     relations: int = 0
     entities: int = 0
     labels_added: list[str] = field(default_factory=list)
@@ -482,44 +484,61 @@ class _FileImport:
         self.report.existing += len(docs) - len(new)
         return [existing.get(h) or self.seen_hashes[h] for h in hashes]
 
+    def _annotator(self, name: str) -> int:
+        found = self.state.annotators.get(name)
+        return found if found is not None else self.batch.annotator_id(name)
+
     def _insert_annotations(self, docs: list[DocumentRecord], hashes: list[str],
                             doc_ids: list[int], existing: dict[str, int]) -> None:
+        """Mentions (with their values), relations and states of one batch of documents.
+
+        The hot loop of a big import (hundreds of thousands of spans): span ids resolve
+        through one small dict per document, annotator names once per batch, and every
+        row is a plain tuple for the driver's ``executemany``."""
         old_ids = {existing[h] for h in hashes if h in existing}
         have_mentions, have_relations, have_states = self._existing_annotations(old_ids)
-        default: int | None = None
-        entities = self.state.entities
-        pending: list[tuple[int, SpanRecord, int]] = []  # (doc index, span, annotator)
-        span_ids: dict[tuple[int, str | None], int] = {}
+        default = self.batch.options.annotator
+        annotators: dict[str | None, int] = {}
+        per_doc: list[dict[str | None, int]] = [{} for _ in docs]  # span id → mention id
+        pending: list[tuple[int, int, int, SpanRecord]] = []  # (doc index, doc, annotator)
         for i, (doc, doc_id) in enumerate(zip(docs, doc_ids, strict=True)):
             for span in doc.spans:
-                if span.annotator:
-                    annotator = self.batch.annotator_id(span.annotator)
-                else:
-                    if default is None:
-                        default = self.batch.annotator_id(self.batch.options.annotator)
-                    annotator = default
+                annotator = annotators.get(span.annotator)
+                if annotator is None:
+                    annotator = annotators[span.annotator] = self._annotator(
+                        span.annotator or default)
                 if have_mentions:
                     found = have_mentions.get((doc_id, annotator, span.start, span.end,
                                                span.label))
                     if found is not None:
-                        span_ids[(i, span.id)] = found
+                        per_doc[i][span.id] = found
                         continue
-                pending.append((i, span, annotator))
+                pending.append((i, doc_id, annotator, span))
         ids = allocate_ids(self.conn, Mention, len(pending))
-        rows = [(mention_id, doc_ids[i], annotator, span.start, span.end, span.label,
-                 span.status, entities[span.entity][0] if span.entity else None)
-                for mention_id, (i, span, annotator) in zip(ids, pending, strict=True)]
-        keys = [(i, span.id) for i, span, _ in pending]
+        entities = self.state.entities
+        rows: list[tuple[Any, ...]] = []
+        value_rows: list[tuple[Any, ...]] = []
+        suggested = 0
+        for mention_id, (i, doc_id, annotator, span) in zip(ids, pending, strict=True):
+            per_doc[i][span.id] = mention_id
+            entity = span.entity
+            rows.append((mention_id, doc_id, annotator, span.start, span.end, span.label,
+                         span.status, entities[entity][0] if entity else None))
+            if span.status == "suggested":
+                suggested += 1
+            if span.values:
+                value_rows.extend((mention_id, *value_row(value, position, entities))
+                                  for value, position in _positions(span.values))
         insert_rows(self.conn, Mention, MENTION_COLUMNS, rows)
-        self.report.mentions += len(rows)
-        new_ids = dict(zip(keys, ids, strict=True))
-        span_ids.update(new_ids)
+        insert_rows(self.conn, MentionValue, ("mention_id", *VALUE_COLUMNS), value_rows)
+        self.report.mentions += len(rows) - suggested
+        self.report.suggestions += suggested
         if self.evidence_needed:
-            for (i, span_id), mention_id in span_ids.items():
-                if span_id is not None and (hashes[i], span_id) in self.evidence_needed:
-                    self.evidence_ids[(hashes[i], span_id)] = mention_id
-        self._insert_mention_values(docs, new_ids)
-        self._insert_relations(docs, span_ids, have_relations)
+            for digest, span_ids in zip(hashes, per_doc, strict=True):
+                for span_id, mention_id in span_ids.items():
+                    if span_id is not None and (digest, span_id) in self.evidence_needed:
+                        self.evidence_ids[(digest, span_id)] = mention_id
+        self._insert_relations(docs, per_doc, have_relations)
         self._insert_states(docs, doc_ids, have_states)
 
     def _existing_annotations(self, doc_ids: set[int]) -> tuple[
@@ -542,33 +561,26 @@ class _FileImport:
                 .where(DocumentState.document_id.in_(chunk))))
         return mentions, relations, states
 
-    def _insert_mention_values(self, docs: list[DocumentRecord],
-                               mention_ids: dict[tuple[int, str | None], int]) -> None:
-        rows = [
-            (mention_ids[(i, span.id)], *value_row(value, position, self.state.entities))
-            for i, doc in enumerate(docs) for span in doc.spans if span.values
-            and (i, span.id) in mention_ids
-            for value, position in _positions(span.values)
-        ]
-        insert_rows(self.conn, MentionValue, ("mention_id", *VALUE_COLUMNS), rows)
-
     def _insert_relations(self, docs: list[DocumentRecord],
-                          span_ids: dict[tuple[int, str | None], int],
+                          per_doc: list[dict[str | None, int]],
                           have: set[tuple[int, int, str, int]]) -> None:
         default = self.batch.options.annotator
+        names: dict[str, int] = {}
         rows = []
-        for i, doc in enumerate(docs):
+        for doc, span_ids in zip(docs, per_doc, strict=True):
             if not doc.relations:
                 continue
-            annotators = {s.id: s.annotator for s in doc.spans}
+            # A relation without an annotator belongs to its head span's layer.
+            span_layer = {s.id: s.annotator for s in doc.spans if s.annotator}
             for rel in doc.relations:
-                name = rel.annotator or annotators[rel.head] or default
-                signature = (span_ids[(i, rel.head)], span_ids[(i, rel.tail)], rel.type,
-                             self.batch.annotator_id(name))
+                name = rel.annotator or span_layer.get(rel.head) or default
+                annotator = names.get(name)
+                if annotator is None:
+                    annotator = names[name] = self._annotator(name)
+                signature = (span_ids[rel.head], span_ids[rel.tail], rel.type, annotator)
                 if not have or signature not in have:
                     rows.append(signature)
-        insert_rows(self.conn, Relation, ("head_id", "tail_id", "type",
-                                                    "annotator_id"), rows)
+        insert_rows(self.conn, Relation, ("head_id", "tail_id", "type", "annotator_id"), rows)
         self.report.relations += len(rows)
 
     def _insert_states(self, docs: list[DocumentRecord], doc_ids: list[int],
@@ -628,6 +640,11 @@ def _count_steps(files: list[tuple[Path, str]]) -> int:
 
 
 def _import_file(batch: _Batch, path: Path, fmt: str, progress: Progress) -> FileReport:
+    with no_gc_pauses(), bulk_cache(batch.conn):
+        return _read_file(batch, path, fmt, progress)
+
+
+def _read_file(batch: _Batch, path: Path, fmt: str, progress: Progress) -> FileReport:
     report = FileReport(path=path, format=fmt)
     job = _FileImport(batch, report)
     reader = registry.READERS[fmt].load()

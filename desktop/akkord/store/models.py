@@ -237,6 +237,8 @@ class Mention(Base):
         CheckConstraint('"start" >= 0 AND "end" > "start"', name="span"),
         CheckConstraint(f"status IN {MENTION_STATUSES!r}", name="status"),
         Index("ix_mentions_document_layer", "document_id", "annotator_id", "start"),
+        # Which layers hold mentions (the layer the window opens) without a full scan.
+        Index("ix_mentions_annotator_status", "annotator_id", "status"),
     )
 
 
