@@ -122,10 +122,10 @@ def write_project_file(path: Path, layers: list[LayerSpec]) -> Path:
     names = [layer.name for layer in layers]
     first = DocumentRecord(text=TEXT, external_id="doc1", title="Garantier og møter",
                            date=PartialDate.parse("2022-01-11"),
-                           states={name: "done" for name in names})
+                           states=dict.fromkeys(names, "done"))
     second = DocumentRecord(text=SECOND, external_id="doc2", title="Svar",
                             date=PartialDate.parse("2022-01-12"),
-                            states={name: "in progress" for name in names})
+                            states=dict.fromkeys(names, "in progress"))
     for layer in layers:
         first.spans += _spans(TEXT, layer.name, layer.marks)
         first.relations += [RelationRecord(f"{layer.name}:{h}", f"{layer.name}:{t}", type_,

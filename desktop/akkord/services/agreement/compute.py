@@ -391,8 +391,8 @@ class _Computer:
                         vb = enums.get((int(b.ids[y]), attr.name))
                         if va is not None and vb is not None:
                             pairs[f"{label.name}.{attr.name}"].append((va, vb))
-        for label, values in sorted(pairs.items()):
-            self.row("value_kappa", label, names, _kappa(values))
+        for name, values in sorted(pairs.items()):
+            self.row("value_kappa", name, names, _kappa(values))
 
     # -- records -----------------------------------------------------------------------------
     def layer_records(self, layer: Layer, docs: frozenset[int]) -> dict[int, Record]:

@@ -148,7 +148,8 @@ def _as_date(raw: object) -> date:
 
 
 def _resolve_annotators(session: Session, wanted: Sequence[str] | None) -> list[tuple[str, int]]:
-    known = dict(session.execute(select(Annotator.name, Annotator.id)).tuples().all())
+    known: dict[str, int] = dict(session.execute(
+        select(Annotator.name, Annotator.id)).all())
     if wanted:
         missing = [a for a in wanted if a not in known]
         if missing:
