@@ -71,6 +71,7 @@ class Layer:
     rel_heads: IntArray
     rel_tails: IntArray
     rel_types: IntArray  # index into Corpus.relation_types
+    rel_ids: IntArray
     _order: IntArray | None = None
 
     def __len__(self) -> int:
@@ -191,12 +192,12 @@ def load_corpus(session: Session, schema: Schema, annotators: Sequence[str] | No
             by_annotator[annotator].append((doc, start, end, label_index[label],
                                             -1 if entity is None else entity, mention_id))
     del rows
-    relations: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
-    for annotator, head, tail, type_ in fetch_rows(conn, select(
-            Relation.annotator_id, Relation.head_id, Relation.tail_id, Relation.type).where(
-            Relation.annotator_id.in_(ids))):
+    relations: dict[int, list[tuple[int, int, int, int]]] = defaultdict(list)
+    for annotator, head, tail, type_, relation_id in fetch_rows(conn, select(
+            Relation.annotator_id, Relation.head_id, Relation.tail_id, Relation.type,
+            Relation.id).where(Relation.annotator_id.in_(ids))):
         if type_ in type_index:
-            relations[annotator].append((head, tail, type_index[type_]))
+            relations[annotator].append((head, tail, type_index[type_], relation_id))
     layers = [_layer(name, annotator, by_annotator.pop(annotator, []),
                      relations.pop(annotator, []), worked[annotator])
               for name, annotator in chosen]
@@ -207,20 +208,20 @@ def load_corpus(session: Session, schema: Schema, annotators: Sequence[str] | No
 
 
 def _layer(name: str, annotator: int, mentions: list[tuple[int, int, int, int, int, int]],
-           relations: list[tuple[int, int, int]], worked: set[int]) -> Layer:
+           relations: list[tuple[int, int, int, int]], worked: set[int]) -> Layer:
     mentions.sort()
     array = np.array(mentions, dtype=np.int64).reshape(-1, 6)
-    rels = np.array(relations, dtype=np.int64).reshape(-1, 3)
+    rels = np.array(relations, dtype=np.int64).reshape(-1, 4)
     docs = array[:, 0].copy()
     documents = frozenset(worked) | frozenset(np.unique(docs).tolist())
     layer = Layer(name, annotator, array[:, 5].copy(), docs, array[:, 1].copy(),
                   array[:, 2].copy(), array[:, 3].copy(), array[:, 4].copy(), documents,
-                  rels[:, 0].copy(), rels[:, 1].copy(), rels[:, 2].copy())
+                  rels[:, 0].copy(), rels[:, 1].copy(), rels[:, 2].copy(), rels[:, 3].copy())
     # Relations whose mentions are not annotations of the layer (suggested, rejected) go.
     if len(rels):
         known = np.isin(layer.rel_heads, layer.ids) & np.isin(layer.rel_tails, layer.ids)
         layer.rel_heads, layer.rel_tails = layer.rel_heads[known], layer.rel_tails[known]
-        layer.rel_types = layer.rel_types[known]
+        layer.rel_types, layer.rel_ids = layer.rel_types[known], layer.rel_ids[known]
     return layer
 
 
