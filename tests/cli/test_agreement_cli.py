@@ -84,3 +84,9 @@ def test_html_report_is_self_contained_and_escapes_data(tmp_path: Path) -> None:
     assert "src=" not in page and "href=" not in page  # nothing to fetch
     assert "Annotator × annotator" in page and "Label × measure" in page
     assert "<mark>Moskva</mark>" in page  # a disagreement shown in its sentence
+
+
+def test_list_shows_progress_per_annotator_and_curator(project_path: Path) -> None:
+    result = _run("list", str(project_path))
+    assert result.exit_code == 0  # type: ignore[attr-defined]
+    assert "Done: anna 1/2, ola 1/2, per 1/2; curated 0/2" in result.output  # type: ignore[attr-defined]

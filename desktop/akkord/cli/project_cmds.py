@@ -110,11 +110,13 @@ def import_(ctx: click.Context, project: Path | None, paths: tuple[Path, ...], f
 @click.pass_context
 def list_(ctx: click.Context, project: Path | None, annotator: str | None) -> None:
     """List the documents: id, date, status, mentions per label, title."""
+    from akkord.services.curation import curation_progress
     from akkord.services.documents import list_documents
 
     with open_target(ctx, project) as opened, opened.read() as session:
         summaries = list_documents(session, annotator)
         labels = opened.schema.label_names
+        progress = curation_progress(session)
     if not summaries:
         click.echo("No documents yet; add some with: akkord import PROJECT FILES...")
         return
@@ -128,6 +130,8 @@ def list_(ctx: click.Context, project: Path | None, annotator: str | None) -> No
     done = sum(s.status == "done" for s in summaries)
     status = f", {done} of {len(summaries)} done" if annotator else ""
     click.echo(f"{len(summaries)} document(s), {total} mention(s){status}")
+    if progress.annotators:
+        click.echo(f"Done: {progress.summary()}")
 
 
 class _ExportFormats(click.Command):
