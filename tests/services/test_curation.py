@@ -144,3 +144,68 @@ def test_progress_per_annotator_and_curator(two: Project) -> None:
     assert progress.summary() == "anna 1/2, ola 1/2; curated 0/2"
     with two.write() as session:
         assert session.scalar(select(Annotator.id).where(Annotator.name == GOLD)) is None
+
+
+def test_curated_export_marks_gold_units_keeps_relations_and_round_trips(
+        two: Project, tmp_path: Path) -> None:
+    import json
+
+    import pandas as pd
+
+    from akkord.services.exporting import ExportOptions, export, export_jsonl
+    from akkord.services.importing import import_paths
+    from akkord.store import open_project
+
+    with two.write() as session:
+        gold = gold_annotator_id(session)
+        premerge_unanimous(session, curation_units(session, two.schema), gold)
+    with two.read() as session:
+        units = curation_units(session, two.schema)
+    moskva = _unit(units, "mention", TEXT.index("Moskva"))
+    date = _unit(units, "value", TEXT.index("10. januar"))
+    with two.write() as session:
+        copy_version_to_gold(session, moskva, "anna", gold)  # type: ignore[arg-type]
+        mark_unit(session, date, "unresolved", "dagen eller uka?")  # type: ignore[arg-type]
+    first = tmp_path / "first.jsonl"
+    export_jsonl(two, first)
+    lines = [json.loads(line) for line in first.read_text(encoding="utf-8").splitlines()]
+    doc = next(line for line in lines if line.get("id") == "doc1")
+    gold_spans = {TEXT[s["start"]:s["end"]]: s for s in doc["spans"]
+                  if s["annotator"] == GOLD}
+    assert gold_spans["Nato"]["curation"] == "unanimous"
+    assert gold_spans["Moskva"]["curation"] == "adjudicated"
+    assert (gold_spans["10. januar"]["curation"], gold_spans["10. januar"]["curation_note"]) \
+        == ("unresolved", "dagen eller uka?")
+    assert all("curation" not in s for s in doc["spans"] if s["annotator"] != GOLD)
+    gold_relations = [r for r in doc["relations"] if r["annotator"] == GOLD]
+    assert gold_relations and all(r["curation"] == "unanimous" for r in gold_relations)
+    # Import into an empty project and export again: the same bytes, marks included.
+    with open_project(tmp_path / "again.akkord", create=True) as again:
+        report = import_paths(again, [first])
+        assert not report.problems
+        second = tmp_path / "second.jsonl"
+        export_jsonl(again, second)
+    assert second.read_bytes() == first.read_bytes()
+    # The curated tables export has the marks and keeps the relations.
+    export(two, "tables", tmp_path / "tables", ExportOptions(annotators=[GOLD]))
+    mentions = pd.read_parquet(tmp_path / "tables" / "mentions.parquet")
+    gold_rows = mentions[mentions["annotator"] == GOLD]
+    assert set(gold_rows["curation"]) == {"unanimous", "adjudicated", "unresolved"}
+    relations = pd.read_parquet(tmp_path / "tables" / "relations.parquet")
+    assert set(relations["type"]) == {"participant", "place", "time"}  # the pre-merged ones
+    assert (relations[relations["annotator"] == GOLD]["curation"] == "unanimous").all()
+
+
+def test_an_unknown_curation_mark_in_a_file_is_rejected(tmp_path: Path) -> None:
+    import json
+
+    from akkord.services.importing import import_paths
+    from akkord.store import open_project
+
+    path = tmp_path / "bad.jsonl"
+    path.write_text(json.dumps({"text": "Nato svarte.", "spans": [
+        {"id": "1", "start": 0, "end": 4, "label": "ACTOR", "curation": "maybe"}]}) + "\n",
+        encoding="utf-8")
+    with open_project(tmp_path / "p.akkord", create=True) as project:
+        report = import_paths(project, [path])
+    assert report.rejected and "curation 'maybe' is not one of" in str(report.problems[0])

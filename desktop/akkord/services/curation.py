@@ -213,6 +213,12 @@ class _Builder:
         self.docs = docs
         self.finished = finished
         self.marks = marks
+        self.object_marks: dict[tuple[str, int], CurationMark] = {}
+        for found in marks.values():
+            if found.mention_id is not None:
+                self.object_marks[(found.kind, found.mention_id)] = found
+            elif found.relation_id is not None:
+                self.object_marks[(found.kind, found.relation_id)] = found
         self.groups = _Groups([len(layer) for layer in self.layers])
         self.units: list[Unit] = []
 
@@ -249,6 +255,9 @@ class _Builder:
         annotator_versions = [versions.get(i) for i in range(len(self.names))]
         gold = versions.get(len(self.names)) if self.has_gold else None
         mark = self.marks.get(key)
+        gold_ids = sources.get(len(self.names), ()) if self.has_gold else ()
+        if mark is None and gold_ids:  # a mark that came with an imported gold layer
+            mark = self.object_marks.get((kind, gold_ids[0]))
         state = _state(annotator_versions, gold, mark.mark if mark else None,
                        doc in self.finished if doc is not None else False)
         layer_names = [layer.name for layer in self.layers]
@@ -564,7 +573,12 @@ def mark_unit(session: Session, unit: Unit, mark: str, note: str | None = None,
               curator_id: int | None = None) -> Change:
     """Record a decision about a unit: ``unresolved`` with a note, ``rejected`` …"""
     change = Change()
-    _upsert_mark(session, unit, mark, note, curator_id, change)
+    gold = unit.sources.get(GOLD, ())
+    target: dict[str, int | None] = {}
+    if gold and mark != "rejected":  # the gold version the decision is about
+        target = {"relation_id": gold[0]} if unit.kind == "relation" else \
+            {"mention_id": gold[0]} if unit.kind in ("mention", "link", "value") else {}
+    _upsert_mark(session, unit, mark, note, curator_id, change, **target)
     return change
 
 

@@ -43,10 +43,12 @@ from akkord.services.dating import time_suggestions
 from akkord.services.progress import SILENT, Progress
 from akkord.store.bulk import allocate_ids, insert_rows
 from akkord.store.models import (
+    CURATION_MARKS,
     DOCUMENT_STATUSES,
     GOLD,
     MENTION_STATUSES,
     Annotator,
+    CurationMark,
     Document,
     DocumentState,
     Entity,
@@ -210,6 +212,9 @@ class _Checker:
             elif known[1] != label.entity:
                 problems.append(f"{span.label} must link to a {label.entity}, "
                                 f"not a {known[1]}")
+        if span.curation is not None and span.curation not in CURATION_MARKS:
+            problems.append(f"curation {span.curation!r} is not one of "
+                            f"{', '.join(CURATION_MARKS)}")
         attrs = self.label_attrs[span.label]
         for value in span.values:
             problem = _check_value(value, attrs.get(value.attribute), "value", self.entities)
@@ -225,6 +230,8 @@ class _Checker:
         head, tail = labels[rel.head], labels[rel.tail]
         if not rtype.allows(head, tail):
             return f"a {rel.type} relation cannot go from {head} to {tail}"
+        if rel.curation is not None and rel.curation not in CURATION_MARKS:
+            return f"curation {rel.curation!r} is not one of {', '.join(CURATION_MARKS)}"
         return None
 
     def document(self, doc: DocumentRecord) -> list[str]:
@@ -521,7 +528,8 @@ class _FileImport:
                 if span_id is not None and (hashes[i], span_id) in self.evidence_needed:
                     self.evidence_ids[(hashes[i], span_id)] = mention_id
         self._insert_mention_values(docs, new_ids)
-        self._insert_relations(docs, span_ids, have_relations)
+        self._insert_mention_marks(pending, ids, doc_ids)
+        self._insert_relations(docs, span_ids, have_relations, doc_ids)
         self._insert_states(docs, doc_ids, have_states)
 
     def _existing_annotations(self, doc_ids: set[int]) -> tuple[
@@ -554,10 +562,33 @@ class _FileImport:
         ]
         insert_rows(self.conn, MentionValue, ("mention_id", *VALUE_COLUMNS), rows)
 
+    def _insert_mention_marks(self, pending: list[tuple[int, SpanRecord, int]],
+                              ids: list[int], doc_ids: list[int]) -> None:
+        """Curation marks carried by the spans (a curated gold layer's export)."""
+        rows = [(f"mention#{mention_id}", doc_ids[i], "mention", span.curation,
+                 span.curation_note, mention_id)
+                for mention_id, (i, span, _annotator) in zip(ids, pending, strict=True)
+                if span.curation is not None]
+        insert_rows(self.conn, CurationMark,
+                    ("key", "document_id", "kind", "mark", "note", "mention_id"), rows)
+
+    def _insert_relation_marks(self, marked: list[tuple[tuple[int, int, str, int], int,
+                                                        str, str | None]]) -> None:
+        rows = []
+        for (head, tail, type_, annotator), doc_id, mark, note in marked:
+            relation_id = self.conn.execute(select(Relation.id).where(
+                Relation.head_id == head, Relation.tail_id == tail, Relation.type == type_,
+                Relation.annotator_id == annotator)).scalar_one()
+            rows.append((f"relation#{relation_id}", doc_id, "relation", mark, note,
+                         relation_id))
+        insert_rows(self.conn, CurationMark,
+                    ("key", "document_id", "kind", "mark", "note", "relation_id"), rows)
+
     def _insert_relations(self, docs: list[DocumentRecord],
                           span_ids: dict[tuple[int, str | None], int],
-                          have: set[tuple[int, int, str, int]]) -> None:
+                          have: set[tuple[int, int, str, int]], doc_ids: list[int]) -> None:
         default = self.batch.options.annotator
+        marked = []
         rows = []
         for i, doc in enumerate(docs):
             if not doc.relations:
@@ -569,8 +600,11 @@ class _FileImport:
                              self.batch.annotator_id(name))
                 if not have or signature not in have:
                     rows.append(signature)
+                    if rel.curation is not None:
+                        marked.append((signature, doc_ids[i], rel.curation, rel.curation_note))
         insert_rows(self.conn, Relation, ("head_id", "tail_id", "type",
                                                     "annotator_id"), rows)
+        self._insert_relation_marks(marked)
         self.report.relations += len(rows)
 
     def _insert_states(self, docs: list[DocumentRecord], doc_ids: list[int],
