@@ -32,12 +32,15 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
 
 
+ACTOR_KEYS: list[str] = []  # in order of first use, for deterministic wrong links
+
+
 def _layer(doc: dict, name: str, rng: random.Random, entities: dict[str, tuple[str, str]]
            ) -> tuple[list[dict], list[dict]]:
     text = doc["text"]
     published = date.fromisoformat(doc["meta"]["date"])
     spans, kept = [], {}
-    actors = [k for k, (kind, _) in entities.items() if kind == "actor"]
+    actors = ACTOR_KEYS
     for s in doc["spans"]:
         if rng.random() < 0.04:
             continue
@@ -55,6 +58,8 @@ def _layer(doc: dict, name: str, rng: random.Random, entities: dict[str, tuple[s
             key = f"{kind}/{_slug(text[s['start']:s['end']])}"
             if kind == "actor" and actors and rng.random() < 0.03:
                 key = rng.choice(actors)
+            if key not in entities and kind == "actor":
+                ACTOR_KEYS.append(key)
             entities.setdefault(key, (kind, text[s["start"]:s["end"]]))
             span["entity"] = key
         elif label == "DEMAND":

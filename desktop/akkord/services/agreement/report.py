@@ -84,16 +84,21 @@ td,th{border:1px solid #ccc;padding:.3em .6em;text-align:center;font-size:.9em}
 th{background:#f2f2f2} td.name{text-align:left;font-weight:600}
 .note{color:#555;font-size:.9em} mark{background:#ffe08a;padding:0 .1em}
 .dis td{text-align:left;vertical-align:top} .kind{font-variant:small-caps}
+.maps{display:flex;flex-wrap:wrap;gap:0 2.5em} .maps h3{margin:.8em 0 0;font-size:1em}
+.wide{overflow-x:auto}
 @media (prefers-color-scheme: dark){body{background:#1e1e1e;color:#eee}
 th{background:#333} td,th{border-color:#555} .note{color:#aaa} mark{color:#111}}
 """
 
 
 def _color(value: float | None) -> str:
-    """Red (≤ 0) through yellow to green (1): the background of a heatmap cell."""
+    """Red (≤ 0.5) through yellow (0.75) to green (1): the background of a heatmap cell.
+
+    Agreement worth reporting lives between 0.5 and 1, so the scale spends its hues there.
+    """
     if value is None:
         return "#dddddd"
-    v = max(0.0, min(1.0, value))
+    v = max(0.0, min(1.0, (value - 0.5) / 0.5))
     hue = int(120 * v)
     return f"hsl({hue}, 70%, 72%)"
 
@@ -121,8 +126,8 @@ def _pair_heatmap(report: AgreementReport, values: dict[tuple[str, str, tuple[st
             else:
                 cells.append(_cell(values.get((measure, ALL, tuple(sorted((a, b)))))))
         body.append(f'<tr><td class="name">{html.escape(a)}</td>{"".join(cells)}</tr>')
-    return (f"<h3>{html.escape(measure)}</h3><table><tr><th></th>{head}</tr>"
-            f"{''.join(body)}</table>")
+    return (f"<div><h3>{html.escape(measure)}</h3><table><tr><th></th>{head}</tr>"
+            f"{''.join(body)}</table></div>")
 
 
 def _label_heatmap(report: AgreementReport, values: dict[tuple[str, str, tuple[str, ...]],
@@ -137,7 +142,8 @@ def _label_heatmap(report: AgreementReport, values: dict[tuple[str, str, tuple[s
         cells = "".join(_cell(values.get((m, label, who))) if (m, label, who) in values
                         else "<td></td>" for m in measures)
         body.append(f'<tr><td class="name">{html.escape(label)}</td>{cells}</tr>')
-    return f"<table><tr><th>label</th>{head}</tr>{''.join(body)}</table>"
+    return (f'<div class="wide"><table><tr><th>label</th>{head}</tr>{"".join(body)}'
+            "</table></div>")
 
 
 def sentence_of(text: str, start: int, end: int) -> tuple[str, str, str]:
@@ -185,7 +191,8 @@ def to_html(report: AgreementReport, texts: Callable[[int], tuple[str, str]]) ->
         f'<p class="note">{len(report.annotators)} annotators, {pairs} pair(s). Pairwise '
         "figures for each pair; with more than two annotators, the row for all of them is "
         "the mean over the pairs (Fleiss' κ, α and α_U are computed over all at once).</p>"
-        "<h2>Annotator × annotator</h2>"
-        f"{pair_maps}<h2>Label × measure (all annotators)</h2>{_label_heatmap(report, values)}"
+        '<h2>Annotator × annotator</h2><p class="note">Colours: red ≤ 0.5, yellow 0.75, '
+        'green 1; grey: undefined.</p><div class="maps">'
+        f"{pair_maps}</div><h2>Label × measure (all annotators)</h2>{_label_heatmap(report, values)}"
         f"<h2>Disagreements</h2>{_disagreements(report.disagreements, texts)}"
         "</body></html>\n")
