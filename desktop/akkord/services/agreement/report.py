@@ -193,6 +193,7 @@ def to_html(report: AgreementReport, texts: Callable[[int], tuple[str, str]]) ->
         "the mean over the pairs (Fleiss' κ, α and α_U are computed over all at once).</p>"
         '<h2>Annotator × annotator</h2><p class="note">Colours: red ≤ 0.5, yellow 0.75, '
         'green 1; grey: undefined.</p><div class="maps">'
-        f"{pair_maps}</div><h2>Label × measure (all annotators)</h2>{_label_heatmap(report, values)}"
+        f"{pair_maps}</div><h2>Label × measure (all annotators)</h2>"
+        f"{_label_heatmap(report, values)}"
         f"<h2>Disagreements</h2>{_disagreements(report.disagreements, texts)}"
         "</body></html>\n")
