@@ -214,19 +214,20 @@ class _Computer:
 
     def confusion(self, al: Alignment, names: tuple[str, ...]) -> None:
         a, b = al.a, al.b
-        cells: dict[tuple[str, str], int] = defaultdict(int)
-        for x, y in zip(a.labels[al.pa].tolist(), b.labels[al.pb].tolist(), strict=True):
-            cells[(self.labels[x], self.labels[y])] += 1
+        k = len(self.labels) + 1  # the last one is "none"
         aligned_a = np.zeros(len(a), bool)
         aligned_a[al.pa] = True
         aligned_b = np.zeros(len(b), bool)
         aligned_b[al.pb] = True
-        for x in a.labels[al.in_a & ~aligned_a].tolist():
-            cells[(self.labels[x], NONE_LABEL)] += 1
-        for y in b.labels[al.in_b & ~aligned_b].tolist():
-            cells[(NONE_LABEL, self.labels[y])] += 1
-        for (x, y), count in sorted(cells.items()):
-            self.row("confusion", f"{x}/{y}", names, count)
+        cells = np.concatenate((a.labels[al.pa] * k + b.labels[al.pb],
+                                a.labels[al.in_a & ~aligned_a] * k + (k - 1),
+                                (k - 1) * k + b.labels[al.in_b & ~aligned_b]))
+        counts = np.bincount(cells, minlength=k * k)
+        names_of = [*self.labels, NONE_LABEL]
+        for cell in sorted(np.flatnonzero(counts).tolist(),
+                           key=lambda c: (names_of[c // k], names_of[c % k])):
+            self.row("confusion", f"{names_of[cell // k]}/{names_of[cell % k]}", names,
+                     int(counts[cell]))
 
     def spans_by_document(self, al: Alignment, names: tuple[str, ...],
                           same: npt.NDArray[np.bool_], exact: npt.NDArray[np.bool_]) -> None:
@@ -350,9 +351,8 @@ class _Computer:
         a, b = al.a, al.b
         dates = self.corpus.mention_dates
         by_label: dict[str, list[tuple[DateValue | None, DateValue | None]]] = defaultdict(list)
-        for x, y in zip(al.pa.tolist(), al.pb.tolist(), strict=True):
-            if int(a.labels[x]) not in self.dated_labels:
-                continue
+        dated = np.isin(a.labels[al.pa], self.dated_labels)
+        for x, y in zip(al.pa[dated].tolist(), al.pb[dated].tolist(), strict=True):
             da, db = dates.get(int(a.ids[x])), dates.get(int(b.ids[y]))
             if da is None and db is None:
                 continue

@@ -122,17 +122,21 @@ def align_records(alignment: Alignment, left: dict[int, Record], right: dict[int
     """One-to-one pairs of records, by shared evidence mentions (see the module doc)."""
     a, b = alignment.a, alignment.b
     ea, eb = a.entities[alignment.pa], b.entities[alignment.pb]
+    keep = np.isin(ea, np.fromiter(left, np.int64, len(left))) & \
+        np.isin(eb, np.fromiter(right, np.int64, len(right)))
     weights: Counter[tuple[int, int]] = Counter()
-    for x, y in zip(ea.tolist(), eb.tolist(), strict=True):
-        if x in left and y in right:
-            weights[(x, y)] += 1
+    if keep.any():
+        found, counts = np.unique(np.stack((ea[keep], eb[keep]), axis=1), axis=0,
+                                  return_counts=True)
+        weights.update({(int(x), int(y)): int(n)
+                        for (x, y), n in zip(found.tolist(), counts.tolist(), strict=True)})
     for entity in left.keys() & right.keys():
         weights.setdefault((entity, entity), 0)
     ranked = sorted(weights.items(), key=lambda item: (-item[1], item[0][0] != item[0][1],
                                                        item[0]))
     used_a: set[int] = set()
     used_b: set[int] = set()
-    pairs = []
+    pairs: list[RecordPair] = []
     for (x, y), _weight in ranked:
         if x not in used_a and y not in used_b and left[x].kind == right[y].kind:
             used_a.add(x)
