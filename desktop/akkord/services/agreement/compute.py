@@ -426,8 +426,11 @@ class _Computer:
                 label = f"{kind}.{attr.name}"
                 targets, roles, enum_pairs = [], [], []
                 for pair in ours:
-                    va = pair.a.slots.get(attr.name, set())
-                    vb = pair.b.slots.get(attr.name, set())
+                    va = pair.a.slots.get(attr.name)
+                    vb = pair.b.slots.get(attr.name)
+                    if va is None and vb is None:
+                        continue
+                    va, vb = va or set(), vb or set()
                     score = slot_agreement(va, vb, by_role=False)
                     if score is None:
                         continue

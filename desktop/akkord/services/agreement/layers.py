@@ -20,7 +20,7 @@ from datetime import date
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from akkord.domain.schema import Schema
@@ -44,11 +44,12 @@ WORKED = ("in progress", "done")  # document statuses that say an annotator work
 
 @dataclass(frozen=True, slots=True)
 class DateValue:
-    """A partial date as the measures compare it: value, interval of days, precision."""
+    """A partial date as the measures compare it: value, interval of days (ISO strings,
+    which compare as the days do), precision."""
 
     value: str
-    earliest: date
-    latest: date
+    earliest: str
+    latest: str
     precision: str
 
     def overlaps(self, other: DateValue) -> bool:
@@ -139,13 +140,12 @@ def _date(value: str | None, earliest: object, latest: object, precision: str | 
           ) -> DateValue | None:
     if value is None or earliest is None or latest is None:
         return None
-    return DateValue(value, _as_date(earliest), _as_date(latest), precision or "")
+    return DateValue(value, _iso(earliest), _iso(latest), precision or "")
 
 
-def _as_date(raw: object) -> date:
-    if isinstance(raw, date):
-        return raw
-    return date.fromisoformat(str(raw))
+def _iso(raw: object) -> str:
+    """A day as ISO text, whether the driver gave a date (PostgreSQL) or text (SQLite)."""
+    return raw.isoformat() if isinstance(raw, date) else str(raw)
 
 
 def _resolve_annotators(session: Session, wanted: Sequence[str] | None) -> list[tuple[str, int]]:
@@ -173,45 +173,53 @@ def load_corpus(session: Session, schema: Schema, annotators: Sequence[str] | No
     chosen = _resolve_annotators(session, annotators)
     conn = session.connection()
     labels = tuple(schema.label_names)
-    label_index = {name: i for i, name in enumerate(labels)}
     relation_types = tuple(r.name for r in schema.relations)
-    type_index = {name: i for i, name in enumerate(relation_types)}
     ids = [i for _, i in chosen]
     worked: dict[int, set[int]] = defaultdict(set)
     for doc_id, annotator in fetch_rows(conn, select(
             DocumentState.document_id, DocumentState.annotator_id).where(
             DocumentState.annotator_id.in_(ids), DocumentState.status.in_(WORKED))):
         worked[annotator].add(doc_id)
-    rows = fetch_rows(conn, select(
-        Mention.annotator_id, Mention.id, Mention.document_id, Mention.start, Mention.end,
-        Mention.label, Mention.entity_id).where(
-        Mention.annotator_id.in_(ids), Mention.status.in_(ANNOTATED)))
-    by_annotator: dict[int, list[tuple[int, int, int, int, int, int]]] = defaultdict(list)
-    for annotator, mention_id, doc, start, end, label, entity in rows:
-        if label in label_index:
-            by_annotator[annotator].append((doc, start, end, label_index[label],
-                                            -1 if entity is None else entity, mention_id))
-    del rows
-    relations: dict[int, list[tuple[int, int, int, int]]] = defaultdict(list)
-    for annotator, head, tail, type_, relation_id in fetch_rows(conn, select(
-            Relation.annotator_id, Relation.head_id, Relation.tail_id, Relation.type,
-            Relation.id).where(Relation.annotator_id.in_(ids))):
-        if type_ in type_index:
-            relations[annotator].append((head, tail, type_index[type_], relation_id))
-    layers = [_layer(name, annotator, by_annotator.pop(annotator, []),
-                     relations.pop(annotator, []), worked[annotator])
+    # One query per label and relation type, integers only: numpy takes the rows as they
+    # come from the driver, with no Python loop per mention.
+    parts = []
+    for index, label in enumerate(labels):
+        rows = fetch_rows(conn, select(
+            Mention.annotator_id, Mention.document_id, Mention.start, Mention.end,
+            func.coalesce(Mention.entity_id, -1), Mention.id).where(
+            Mention.annotator_id.in_(ids), Mention.status.in_(ANNOTATED),
+            Mention.label == label))
+        if rows:
+            block = np.array(rows, dtype=np.int64)
+            parts.append(np.insert(block, 4, index, axis=1))  # … end, label, entity, id
+    mentions = np.concatenate(parts) if parts else np.zeros((0, 7), np.int64)
+    del parts
+    rel_parts = []
+    for index, type_ in enumerate(relation_types):
+        rows = fetch_rows(conn, select(
+            Relation.annotator_id, Relation.head_id, Relation.tail_id, Relation.id).where(
+            Relation.annotator_id.in_(ids), Relation.type == type_))
+        if rows:
+            block = np.array(rows, dtype=np.int64)
+            rel_parts.append(np.insert(block, 3, index, axis=1))  # … tail, type, id
+    relations = np.concatenate(rel_parts) if rel_parts else np.zeros((0, 5), np.int64)
+    layers = [_layer(name, annotator, mentions[mentions[:, 0] == annotator, 1:],
+                     relations[relations[:, 0] == annotator, 1:], worked[annotator])
               for name, annotator in chosen]
+    del mentions, relations
     corpus = Corpus(schema, labels, relation_types, layers, {}, {}, {}, {}, {})
     _load_entities(session, corpus)
     _load_mention_values(session, corpus, ids)
     return corpus
 
 
-def _layer(name: str, annotator: int, mentions: list[tuple[int, int, int, int, int, int]],
-           relations: list[tuple[int, int, int, int]], worked: set[int]) -> Layer:
-    mentions.sort()
-    array = np.array(mentions, dtype=np.int64).reshape(-1, 6)
-    rels = np.array(relations, dtype=np.int64).reshape(-1, 4)
+def _layer(name: str, annotator: int, mentions: npt.NDArray[np.int64],
+           relations: npt.NDArray[np.int64], worked: set[int]) -> Layer:
+    """``mentions``: (document, start, end, label, entity, id) rows; ``relations``:
+    (head, tail, type, id) rows."""
+    array = mentions[np.lexsort((mentions[:, 5], mentions[:, 3], mentions[:, 2],
+                                 mentions[:, 1], mentions[:, 0]))]
+    rels = relations
     docs = array[:, 0].copy()
     documents = frozenset(worked) | frozenset(np.unique(docs).tolist())
     layer = Layer(name, annotator, array[:, 5].copy(), docs, array[:, 1].copy(),
@@ -255,20 +263,20 @@ def _load_entities(session: Session, corpus: Corpus) -> None:
 def _load_mention_values(session: Session, corpus: Corpus, annotator_ids: list[int]) -> None:
     enum_attributes = {(label.name, a.name) for label in corpus.schema.labels
                        for a in label.attributes if a.type == "enum"}
-    for row in session.execute(select(
-            MentionValue.mention_id, Mention.label, MentionValue.attribute, MentionValue.text,
-            MentionValue.date_value, MentionValue.date_earliest, MentionValue.date_latest,
-            MentionValue.date_precision).join(Mention, Mention.id == MentionValue.mention_id)
-            .where(Mention.annotator_id.in_(annotator_ids),
-                   Mention.status.in_(ANNOTATED))
-            .order_by(MentionValue.mention_id, MentionValue.attribute, MentionValue.position)):
-        if row.date_value is not None:
-            found = _date(row.date_value, row.date_earliest, row.date_latest,
-                          row.date_precision)
-            if found is not None:
-                corpus.mention_dates.setdefault(row.mention_id, found)
-        elif row.text is not None and (row.label, row.attribute) in enum_attributes:
-            corpus.mention_enums.setdefault((row.mention_id, row.attribute), row.text)
+    dates = corpus.mention_dates
+    rows = fetch_rows(session.connection(), select(
+        MentionValue.mention_id, Mention.label, MentionValue.attribute, MentionValue.text,
+        MentionValue.date_value, MentionValue.date_earliest, MentionValue.date_latest,
+        MentionValue.date_precision).join(Mention, Mention.id == MentionValue.mention_id)
+        .where(Mention.annotator_id.in_(annotator_ids), Mention.status.in_(ANNOTATED))
+        .order_by(MentionValue.mention_id, MentionValue.attribute, MentionValue.position))
+    for mention_id, label, attribute, text, value, earliest, latest, precision in rows:
+        if value is not None:
+            if mention_id not in dates and earliest is not None and latest is not None:
+                dates[mention_id] = DateValue(value, _iso(earliest), _iso(latest),
+                                              precision or "")
+        elif text is not None and (label, attribute) in enum_attributes:
+            corpus.mention_enums.setdefault((mention_id, attribute), text)
 
 
 def document_texts(session: Session, doc_ids: Sequence[int], chunk: int = 500

@@ -353,10 +353,17 @@ def ceaf_e(c: Clusterings) -> Score:
     phi = 2 * c.pair_count / (c.key_sizes[c.pair_key] + c.response_sizes[c.pair_response])
     graph = coo_matrix((np.ones(len(phi)), (c.pair_key, n_k + c.pair_response)),
                        shape=(n_k + n_r, n_k + n_r))
-    _, component = connected_components(graph, directed=False)
+    n_components, component = connected_components(graph, directed=False)
     edge_component = component[c.pair_key]
-    order = np.argsort(edge_component, kind="stable")
-    total = 0.0
+    # Most components are one key cluster and one response cluster sharing mentions: the
+    # assignment is that single edge. Only the others need solving.
+    keys_in = np.bincount(component[:n_k], minlength=n_components)
+    responses_in = np.bincount(component[n_k:], minlength=n_components)
+    simple = (keys_in == 1) & (responses_in == 1)
+    single = simple[edge_component]
+    total = float(phi[single].sum())
+    rest = np.flatnonzero(~single)
+    order = rest[np.argsort(edge_component[rest], kind="stable")]
     bounds = np.flatnonzero(np.diff(edge_component[order])) + 1
     for group in np.split(order, bounds):
         if not len(group):

@@ -42,15 +42,21 @@ class Record:
     evidence: list[int] = field(default_factory=list)  # positions in the layer
     slots: dict[str, set[Value]] = field(default_factory=dict)
     dates: dict[str, list[DateValue]] = field(default_factory=dict)
+    _plain: dict[str, set[object]] = field(default_factory=dict, repr=False)
 
     def add(self, attribute: str, value: object, role: str | None,
             date: DateValue | None = None) -> None:
-        values = self.slots.setdefault(attribute, set())
-        if role is None and any(v == value for v, _ in values):
+        values = self.slots.get(attribute)
+        if values is None:
+            values = self.slots[attribute] = set()
+            self._plain[attribute] = set()
+        plain = self._plain[attribute]
+        if role is None and value in plain:
             return  # a relation restating a value that already has its role
         if role is not None:
             values.discard((value, None))
         values.add((value, role))
+        plain.add(value)
         if date is not None:
             self.dates.setdefault(attribute, []).append(date)
 
@@ -65,9 +71,8 @@ def layer_records(corpus: Corpus, layer: Layer, in_docs: np.ndarray) -> dict[int
     """Every record ``layer`` links a mention to (in the chosen documents), as it states it."""
     kinds = record_kinds(corpus.schema)
     records: dict[int, Record] = {}
-    entities = layer.entities
-    for position in np.flatnonzero(in_docs & (entities >= 0)).tolist():
-        entity = int(entities[position])
+    linked = np.flatnonzero(in_docs & (layer.entities >= 0))
+    for position, entity in zip(linked.tolist(), layer.entities[linked].tolist(), strict=True):
         kind = corpus.entity_kinds.get(entity)
         if kind in kinds:
             record = records.get(entity)
@@ -92,22 +97,26 @@ def _relation_values(corpus: Corpus, layer: Layer, in_docs: np.ndarray,
     schema = corpus.schema
     fills = {i: schema.relation(name).fills for i, name in enumerate(corpus.relation_types)}
     heads, tails = layer.positions(layer.rel_heads), layer.positions(layer.rel_tails)
-    for head, tail, type_ in zip(heads.tolist(), tails.tolist(), layer.rel_types.tolist(),
-                                 strict=True):
+    keep = (heads >= 0) & (tails >= 0)
+    keep[keep] = in_docs[heads[keep]]
+    heads, tails, types = heads[keep], tails[keep], layer.rel_types[keep]
+    entities, ids = layer.entities.tolist(), layer.ids.tolist()
+    dates = corpus.mention_dates
+    for head, tail, type_ in zip(heads.tolist(), tails.tolist(), types.tolist(), strict=True):
         attribute = fills.get(type_)
-        if attribute is None or head < 0 or tail < 0 or not in_docs[head]:
+        if attribute is None:
             continue
         for target, source in ((tail, head), (head, tail)):
-            record = records.get(int(layer.entities[target]))
+            record = records.get(entities[target])
             if record is None or attribute not in kinds[record.kind]:
                 continue
             spec = kinds[record.kind][attribute]
             if spec.type == "date":
-                date = corpus.mention_dates.get(int(layer.ids[source]))
+                date = dates.get(ids[source])
                 if date is not None:
                     record.add(attribute, date.value, None, date)
-            elif spec.type == "ref" and layer.entities[source] >= 0:
-                record.add(attribute, ("ref", int(layer.entities[source])), None)
+            elif spec.type == "ref" and entities[source] >= 0:
+                record.add(attribute, ("ref", entities[source]), None)
             break
 
 
