@@ -272,7 +272,6 @@ class _Builder:
         per_layer = self._per_layer(items)
         labels = self.corpus.labels
         names = self.corpus.entity_names
-        dates = self.corpus.mention_dates
         anchor_layer, anchor = min(((li, p) for li, ps in per_layer.items() for p in ps),
                                    key=lambda x: (x[0] >= len(self.names), x))
         layer = self.layers[anchor_layer]
@@ -290,8 +289,8 @@ class _Builder:
                 for p in sorted(positions))
             linked = [int(lay.entities[p]) for p in positions if lay.entities[p] >= 0]
             links[li] = "; ".join(names.get(e, f"#{e}") for e in linked) or None
-            dated = [dates[int(lay.ids[p])].value for p in positions
-                     if int(lay.ids[p]) in dates]
+            dated = [found.value for p in positions
+                     if (found := self.corpus.date_at(lay, p)) is not None]
             values[li] = "; ".join(dated) or None
             sources[li] = tuple(int(lay.ids[p]) for p in positions)
         where = f"{doc}:{start}-{end}"

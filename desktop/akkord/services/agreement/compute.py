@@ -33,7 +33,7 @@ A value is ``None`` when the measure is undefined (nothing to compare).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
@@ -42,23 +42,25 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy.orm import Session
 
-from akkord.domain.schema import Schema
+from akkord.domain.schema import Attribute, Schema
 from akkord.services.agreement import measures as m
 from akkord.services.agreement.align import Alignment, align
 from akkord.services.agreement.layers import (
     Corpus,
-    DateValue,
     Layer,
     document_texts,
     load_corpus,
 )
-from akkord.services.agreement.records import (
-    Record,
-    align_records,
-    describe,
-    layer_records,
-    record_kinds,
-    slot_agreement,
+from akkord.services.agreement.records import record_kinds
+from akkord.services.agreement.statements import (
+    SlotScores,
+    Statements,
+    align_record_ids,
+    first_dates,
+    pair_of,
+    prepare,
+    slot_scores,
+    statements,
 )
 from akkord.services.agreement.tokens import TokenCounts, count_tokens
 from akkord.store.project import Project
@@ -162,7 +164,9 @@ class _Computer:
         self.dated_labels = [i for i, label in enumerate(corpus.labels)
                              if any(a.type == "date"
                                     for a in corpus.schema.label(label).attributes)]
-        self.records: dict[tuple[str, frozenset[int]], dict[int, Record]] = {}
+        self.records: dict[tuple[str, frozenset[int]], Statements] = {}
+        self.codes = prepare(corpus)
+        self._dates: tuple[npt.NDArray[np.int64], ...] | None = None
 
     # -- output ---------------------------------------------------------------------------
     def row(self, measure: str, label: str, names: tuple[str, ...], value: float | None,
@@ -349,30 +353,47 @@ class _Computer:
         if not self.dated_labels:
             return
         a, b = al.a, al.b
-        dates = self.corpus.mention_dates
-        by_label: dict[str, list[tuple[DateValue | None, DateValue | None]]] = defaultdict(list)
-        dated = np.isin(a.labels[al.pa], self.dated_labels)
-        for x, y in zip(al.pa[dated].tolist(), al.pb[dated].tolist(), strict=True):
-            da, db = dates.get(int(a.ids[x])), dates.get(int(b.ids[y]))
-            if da is None and db is None:
-                continue
-            by_label[self.labels[int(a.labels[x])]].append((da, db))
-            if self.options.disagreements and (da is None or db is None or
-                                               da.value != db.value):
-                self.disagree(a, x, "date", Version(a.name, da.value if da else "—"),
-                              Version(b.name, db.value if db else "—"))
-        self.date_rows(by_label, names)
+        da, db = a.dates[al.pa], b.dates[al.pb]
+        labels = a.labels[al.pa]
+        keep = np.isin(labels, self.dated_labels) & ((da >= 0) | (db >= 0))
+        for label in sorted(set(labels[keep].tolist()), key=lambda i: self.labels[i]):
+            chosen = keep & (labels == label)
+            self.date_rows(self.labels[label], names, da[chosen], db[chosen])
+        if keep.any():
+            self.date_rows(ALL, names, da[keep], db[keep])
+        if self.options.disagreements:
+            table = self.corpus.date_table
+            for i in np.flatnonzero(keep & (da != db)).tolist():
+                x, ca, cb = int(al.pa[i]), int(da[i]), int(db[i])
+                self.disagree(a, x, "date",
+                              Version(a.name, table[ca].value if ca >= 0 else "—"),
+                              Version(b.name, table[cb].value if cb >= 0 else "—"))
 
-    def date_rows(self, by_label: dict[str, list[tuple[DateValue | None, DateValue | None]]],
-                  names: tuple[str, ...]) -> None:
-        everything: list[tuple[DateValue | None, DateValue | None]] = []
-        for label, pairs in sorted(by_label.items()):
-            everything += pairs
-            for measure, value in _date_shares(pairs):
-                self.row(measure, label, names, value)
-        if everything:
-            for measure, value in _date_shares(everything):
-                self.row(measure, ALL, names, value)
+    def date_rows(self, label: str, names: tuple[str, ...], da: npt.NDArray[np.int64],
+                  db: npt.NDArray[np.int64]) -> None:
+        """date_exact / date_overlap / date_precision of pairs of date codes (−1: none)."""
+        if not len(da):
+            return
+        earliest, latest, precision = self.date_arrays()
+        both = (da >= 0) & (db >= 0)
+        x, y = np.maximum(da, 0), np.maximum(db, 0)
+        n = len(da)
+        self.row("date_exact", label, names, float((both & (da == db)).sum()) / n)
+        overlap = both & (earliest[x] <= latest[y]) & (earliest[y] <= latest[x])
+        self.row("date_overlap", label, names, float(overlap.sum()) / n)
+        self.row("date_precision", label, names,
+                 float((both & (precision[x] == precision[y])).sum()) / n)
+
+    def date_arrays(self) -> tuple[npt.NDArray[np.int64], ...]:
+        table = self.corpus.date_table
+        if self._dates is None or len(self._dates[0]) != len(table):
+            precisions: dict[str, int] = {}
+            self._dates = (
+                np.array([int(d.earliest.replace("-", "")) for d in table] or [0], np.int64),
+                np.array([int(d.latest.replace("-", "")) for d in table] or [0], np.int64),
+                np.array([precisions.setdefault(d.precision, len(precisions)) for d in table]
+                         or [0], np.int64))
+        return self._dates
 
     def mention_enums(self, al: Alignment, names: tuple[str, ...]) -> None:
         enums = self.corpus.mention_enums
@@ -395,90 +416,102 @@ class _Computer:
             self.row("value_kappa", name, names, _kappa(values))
 
     # -- records -----------------------------------------------------------------------------
-    def layer_records(self, layer: Layer, docs: frozenset[int]) -> dict[int, Record]:
+    def statements(self, layer: Layer, docs: frozenset[int]) -> Statements:
         key = (layer.name, docs)
         found = self.records.get(key)
         if found is None:
-            found = self.records[key] = layer_records(self.corpus, layer,
-                                                      layer.in_documents(docs))
+            found = self.records[key] = statements(self.corpus, self.codes, layer,
+                                                   layer.in_documents(docs))
         return found
 
     def record_measures(self, al: Alignment, names: tuple[str, ...]) -> None:
-        if not self.kinds:
+        codes = self.codes
+        if not codes.attributes:
             return
-        left = self.layer_records(al.a, al.docs)
-        right = self.layer_records(al.b, al.docs)
-        pairs = align_records(al, left, right)
-        entity_names = self.corpus.entity_names
-        all_slots: list[float] = []
-        all_roles: list[float] = []
-        aligned = 0
-        dated: dict[str, list[tuple[DateValue | None, DateValue | None]]] = defaultdict(list)
-        for kind, attrs in self.kinds.items():
-            ours = [p for p in pairs if p.a.kind == kind]
-            n_left = sum(r.kind == kind for r in left.values())
-            n_right = sum(r.kind == kind for r in right.values())
-            if n_left + n_right == 0:
+        left, right = self.statements(al.a, al.docs), self.statements(al.b, al.docs)
+        pa, pb = align_record_ids(al, left, right)
+        n_attr = len(codes.attributes)
+        scores = slot_scores(left, right, pa, pb, n_attr)
+        attribute = scores.groups % n_attr
+        kind_of_pair = codes.kinds_of(pa)
+        for k, kind in enumerate(codes.kinds):
+            n_left = int((left.record_kinds == k).sum())
+            n_right = int((right.record_kinds == k).sum())
+            if n_left + n_right:
+                self.row("record_f1", kind, names,
+                         m.f1(int((kind_of_pair == k).sum()), n_left, n_right))
+        with_roles = np.array([bool(a.roles) for _, a in codes.attributes])
+        enums = [i for i, (_, a) in enumerate(codes.attributes) if a.type == "enum"]
+        for code, (kind, attr) in enumerate(codes.attributes):
+            chosen = attribute == code
+            if not chosen.any():
                 continue
-            aligned += len(ours)
-            self.row("record_f1", kind, names, m.f1(len(ours), n_left, n_right))
-            for attr in attrs.values():
-                label = f"{kind}.{attr.name}"
-                targets, roles, enum_pairs = [], [], []
-                for pair in ours:
-                    va = pair.a.slots.get(attr.name)
-                    vb = pair.b.slots.get(attr.name)
-                    if va is None and vb is None:
-                        continue
-                    va, vb = va or set(), vb or set()
-                    score = slot_agreement(va, vb, by_role=False)
-                    if score is None:
-                        continue
-                    targets.append(score)
-                    if attr.roles:
-                        role_score = slot_agreement(va, vb, by_role=True)
-                        roles.append(role_score if role_score is not None else 0.0)
-                    if attr.type == "date":
-                        da, db = pair.a.dates.get(attr.name), pair.b.dates.get(attr.name)
-                        dated[label].append((da[0] if da else None, db[0] if db else None))
-                    if attr.type == "enum" and len(va) == 1 and len(vb) == 1:
-                        enum_pairs.append((str(next(iter(va))[0]), str(next(iter(vb))[0])))
-                    if self.options.disagreements and (score < 1 or (
-                            attr.roles and roles and roles[-1] < 1)):
-                        self.record_disagreement(pair.a, pair.b, al, attr.name,
-                                                 va, vb, entity_names)
-                if targets:
-                    self.row("record_slots", label, names, float(np.mean(targets)))
-                    all_slots += targets
-                if roles:
-                    self.row("record_slots_role", label, names, float(np.mean(roles)))
-                    all_roles += roles
-                if enum_pairs:
-                    self.row("value_kappa", label, names, _kappa(enum_pairs))
-        total_left, total_right = len(left), len(right)
-        if total_left + total_right:
-            self.row("record_f1", ALL, names, m.f1(aligned, total_left, total_right))
-        if all_slots:
-            self.row("record_slots", ALL, names, float(np.mean(all_slots)))
-        if all_roles:
-            self.row("record_slots_role", ALL, names, float(np.mean(all_roles)))
-        for label, values in sorted(dated.items()):
-            for measure, value in _date_shares(values):
-                self.row(measure, label, names, value)
+            label = f"{kind}.{attr.name}"
+            self.row("record_slots", label, names, float(scores.target[chosen].mean()))
+            if attr.roles:
+                self.row("record_slots_role", label, names, float(scores.role[chosen].mean()))
+            if code in enums:
+                both = chosen & (scores.single_a >= 0) & (scores.single_b >= 0)
+                if both.any():
+                    self.row("value_kappa", label, names, _kappa(list(zip(
+                        scores.single_a[both].tolist(), scores.single_b[both].tolist(),
+                        strict=True))))
+        if len(left.records) + len(right.records):
+            self.row("record_f1", ALL, names, m.f1(len(pa), len(left.records),
+                                                   len(right.records)))
+        if len(scores.groups):
+            self.row("record_slots", ALL, names, float(scores.target.mean()))
+            roles = with_roles[attribute]
+            if roles.any():
+                self.row("record_slots_role", ALL, names, float(scores.role[roles].mean()))
+        self.record_dates(left, right, pa, pb, names)
+        if self.options.disagreements:
+            self.record_disagreements(al, left, right, pa, pb, scores)
 
-    def record_disagreement(self, ra: Record, rb: Record, al: Alignment, attribute: str,
-                            va: set[Any], vb: set[Any], entity_names: dict[int, str]) -> None:
-        def text(values: set[Any]) -> str:
-            parts = sorted(describe(v, entity_names) + (f" ({role})" if role else "")
-                           for v, role in values)
-            return ", ".join(parts) or "—"
+    def record_dates(self, left: Statements, right: Statements, pa: npt.NDArray[np.int64],
+                     pb: npt.NDArray[np.int64], names: tuple[str, ...]) -> None:
+        n_attr = len(self.codes.attributes)
+        ga, ca = first_dates(left, pair_of(pa, left.date_entity), n_attr)
+        gb, cb = first_dates(right, pair_of(pb, right.date_entity), n_attr)
+        groups = np.union1d(ga, gb)
+        da = _lookup(ga, ca, groups)
+        db = _lookup(gb, cb, groups)
+        for code, (kind, attr) in enumerate(self.codes.attributes):
+            chosen = groups % n_attr == code
+            if chosen.any():
+                self.date_rows(f"{kind}.{attr.name}", names, da[chosen], db[chosen])
 
-        where = ra.evidence[0]
-        self.disagree(al.a, where, "record",
-                      Version(al.a.name, f"{entity_names.get(ra.entity_id, '?')}: "
-                                         f"{attribute} = {text(va)}"),
-                      Version(al.b.name, f"{entity_names.get(rb.entity_id, '?')}: "
-                                         f"{attribute} = {text(vb)}"))
+    def record_disagreements(self, al: Alignment, left: Statements, right: Statements,
+                             pa: npt.NDArray[np.int64], pb: npt.NDArray[np.int64],
+                             scores: SlotScores) -> None:
+        codes = self.codes
+        n_attr = len(codes.attributes)
+        names = self.corpus.entity_names
+        first = dict(zip(left.records.tolist(), left.first_mention.tolist(), strict=True))
+        bad = (scores.target < 1) | (scores.role < 1)
+        for group in scores.groups[bad].tolist():
+            pair, code = divmod(group, n_attr)
+            attr = codes.attributes[code][1]
+            ea, eb = int(pa[pair]), int(pb[pair])
+            self.disagree(al.a, first[ea], "record",
+                          Version(al.a.name, f"{names.get(ea, '?')}: {attr.name} = "
+                                             f"{self.slot_text(left, ea, code, attr)}"),
+                          Version(al.b.name, f"{names.get(eb, '?')}: {attr.name} = "
+                                             f"{self.slot_text(right, eb, code, attr)}"))
+
+    def slot_text(self, s: Statements, entity: int, code: int, attr: Attribute) -> str:
+        rows = np.flatnonzero((s.entity == entity) & (s.attribute == code))
+        parts = []
+        for value, role in zip(s.value[rows].tolist(), s.role[rows].tolist(), strict=True):
+            if attr.type == "ref":
+                shown = self.corpus.entity_names.get(value, f"#{value}")
+            elif attr.type == "date":
+                shown = self.corpus.date_table[value].value
+            else:
+                shown = str(self.codes.value_list[value])
+            name = self.codes.role_list[role]
+            parts.append(shown + (f" ({name})" if name else ""))
+        return ", ".join(sorted(parts)) or "—"
 
     # -- disagreements on spans ----------------------------------------------------------------
     def span_disagreements(self, al: Alignment) -> None:
@@ -590,20 +623,18 @@ class _Computer:
                 self.row(measure, label, names, float(np.mean(values)), document)
 
 
-def _date_shares(pairs: list[tuple[DateValue | None, DateValue | None]]
-                 ) -> Iterator[tuple[str, float | None]]:
-    if not pairs:
-        return
-    n = len(pairs)
-    exact = sum(1 for a, b in pairs if a and b and a.value == b.value)
-    overlap = sum(1 for a, b in pairs if a and b and a.overlaps(b))
-    precision = sum(1 for a, b in pairs if a and b and a.precision == b.precision)
-    yield "date_exact", exact / n
-    yield "date_overlap", overlap / n
-    yield "date_precision", precision / n
+def _lookup(groups: npt.NDArray[np.int64], codes: npt.NDArray[np.int64],
+            wanted: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """The code of each wanted group (−1 where the side has none)."""
+    out = np.full(len(wanted), -1, dtype=np.int64)
+    if len(groups):
+        at = np.minimum(np.searchsorted(groups, wanted), len(groups) - 1)
+        found = groups[at] == wanted
+        out[found] = codes[at[found]]
+    return out
 
 
-def _kappa(pairs: list[tuple[str, str]]) -> float | None:
+def _kappa(pairs: list[tuple[Any, Any]]) -> float | None:
     values = sorted({v for pair in pairs for v in pair})
     index = {v: i for i, v in enumerate(values)}
     table = np.zeros((len(values), len(values)))

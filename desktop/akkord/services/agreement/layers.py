@@ -73,6 +73,7 @@ class Layer:
     rel_tails: IntArray
     rel_types: IntArray  # index into Corpus.relation_types
     rel_ids: IntArray
+    dates: IntArray = field(default_factory=lambda: np.zeros(0, np.int64))  # code or −1
     _order: IntArray | None = None
 
     def __len__(self) -> int:
@@ -118,9 +119,21 @@ class Corpus:
     entity_kinds: dict[int, str]
     entity_names: dict[int, str]
     entity_values: dict[int, list[EntityValueRow]]
-    mention_dates: dict[int, DateValue]  # mention id → its date value (first date attribute)
     mention_enums: dict[tuple[int, str], str]  # (mention id, attribute) → enum value
-    document_titles: dict[int, str] = field(default_factory=dict)
+    date_table: list[DateValue] = field(default_factory=list)  # a mention's date code → date
+    date_codes: dict[str, int] = field(default_factory=dict)  # date value → code
+
+    def date_code(self, date: DateValue) -> int:
+        found = self.date_codes.get(date.value)
+        if found is None:
+            found = self.date_codes[date.value] = len(self.date_table)
+            self.date_table.append(date)
+        return found
+
+    def date_at(self, layer: Layer, position: int) -> DateValue | None:
+        """The date value of a layer's mention (its first date attribute), if any."""
+        code = int(layer.dates[position])
+        return self.date_table[code] if code >= 0 else None
 
     @property
     def names(self) -> list[str]:
@@ -207,7 +220,7 @@ def load_corpus(session: Session, schema: Schema, annotators: Sequence[str] | No
                      relations[relations[:, 0] == annotator, 1:], worked[annotator])
               for name, annotator in chosen]
     del mentions, relations
-    corpus = Corpus(schema, labels, relation_types, layers, {}, {}, {}, {}, {})
+    corpus = Corpus(schema, labels, relation_types, layers, {}, {}, {}, {})
     _load_entities(session, corpus)
     _load_mention_values(session, corpus, ids)
     return corpus
@@ -263,7 +276,8 @@ def _load_entities(session: Session, corpus: Corpus) -> None:
 def _load_mention_values(session: Session, corpus: Corpus, annotator_ids: list[int]) -> None:
     enum_attributes = {(label.name, a.name) for label in corpus.schema.labels
                        for a in label.attributes if a.type == "enum"}
-    dates = corpus.mention_dates
+    mention_ids: list[int] = []
+    codes: list[int] = []
     rows = fetch_rows(session.connection(), select(
         MentionValue.mention_id, Mention.label, MentionValue.attribute, MentionValue.text,
         MentionValue.date_value, MentionValue.date_earliest, MentionValue.date_latest,
@@ -272,11 +286,25 @@ def _load_mention_values(session: Session, corpus: Corpus, annotator_ids: list[i
         .order_by(MentionValue.mention_id, MentionValue.attribute, MentionValue.position))
     for mention_id, label, attribute, text, value, earliest, latest, precision in rows:
         if value is not None:
-            if mention_id not in dates and earliest is not None and latest is not None:
-                dates[mention_id] = DateValue(value, _iso(earliest), _iso(latest),
-                                              precision or "")
+            if earliest is not None and latest is not None:
+                code = corpus.date_codes.get(value)
+                if code is None:
+                    code = corpus.date_code(DateValue(value, _iso(earliest), _iso(latest),
+                                                      precision or ""))
+                mention_ids.append(mention_id)
+                codes.append(code)
         elif text is not None and (label, attribute) in enum_attributes:
             corpus.mention_enums.setdefault((mention_id, attribute), text)
+    del rows
+    ids = np.array(mention_ids, dtype=np.int64)
+    # The first date value of each mention (rows come by mention, attribute, position).
+    ids, first = np.unique(ids, return_index=True)
+    values = np.array(codes, dtype=np.int64)[first]
+    for layer in corpus.layers:
+        layer.dates = np.full(len(layer), -1, dtype=np.int64)
+        where = layer.positions(ids)
+        found = where >= 0
+        layer.dates[where[found]] = values[found]
 
 
 def document_texts(session: Session, doc_ids: Sequence[int], chunk: int = 500

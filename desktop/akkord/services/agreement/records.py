@@ -100,8 +100,8 @@ def _relation_values(corpus: Corpus, layer: Layer, in_docs: np.ndarray,
     keep = (heads >= 0) & (tails >= 0)
     keep[keep] = in_docs[heads[keep]]
     heads, tails, types = heads[keep], tails[keep], layer.rel_types[keep]
-    entities, ids = layer.entities.tolist(), layer.ids.tolist()
-    dates = corpus.mention_dates
+    entities = layer.entities.tolist()
+    dates, table = layer.dates.tolist(), corpus.date_table
     for head, tail, type_ in zip(heads.tolist(), tails.tolist(), types.tolist(), strict=True):
         attribute = fills.get(type_)
         if attribute is None:
@@ -112,8 +112,8 @@ def _relation_values(corpus: Corpus, layer: Layer, in_docs: np.ndarray,
                 continue
             spec = kinds[record.kind][attribute]
             if spec.type == "date":
-                date = dates.get(ids[source])
-                if date is not None:
+                if dates[source] >= 0:
+                    date = table[dates[source]]
                     record.add(attribute, date.value, None, date)
             elif spec.type == "ref" and entities[source] >= 0:
                 record.add(attribute, ("ref", entities[source]), None)

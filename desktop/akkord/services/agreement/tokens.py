@@ -82,16 +82,17 @@ class TokenCounts:
         return digits.astype(np.int64), weights
 
 
-def _token_labels(layer: Layer, lo: int, hi: int, docs: list[int], base: dict[int, int],
+def _token_labels(layer: Layer, lo: int, hi: int, docs: list[int], base: IntArray,
                   char_token: IntArray, n_tokens: int, token_doc: IntArray) -> IntArray:
-    """One layer's label per token of the chunk (−1 where the layer did not work)."""
+    """One layer's label per token of the chunk (−1 where the layer did not work);
+    ``base`` is each document's first character in the chunk, in ``docs`` order."""
     labels = np.full(n_tokens, -1, dtype=np.int64)
     worked = np.array([d in layer.documents for d in docs], dtype=bool)
     labels[worked[token_doc]] = 0
     if hi <= lo:
         return labels
     doc = layer.docs[lo:hi]
-    offset = np.array([base[int(d)] for d in doc.tolist()], dtype=np.int64)
+    offset = base[np.searchsorted(np.asarray(docs, dtype=np.int64), doc)]
     first = char_token[offset + layer.starts[lo:hi]]
     last = char_token[offset + layer.ends[lo:hi] - 1]
     order = np.argsort(layer.ends[lo:hi] - layer.starts[lo:hi], kind="stable")  # longest last
@@ -123,8 +124,7 @@ def count_tokens(layers: Sequence[Layer], n_labels: int,
             token_docs.append(np.full(n, position, dtype=np.int64))
             counts.doc_lengths[doc] = len(text)
             n_tokens += n
-        offsets = np.cumsum([0] + [len(t) + 1 for _, t in chunk])
-        base = {doc: int(offsets[i]) for i, doc in enumerate(docs)}
+        base = np.cumsum([0] + [len(t) + 1 for _, t in chunk])[:-1].astype(np.int64)
         char_token = np.concatenate(parts) if parts else np.zeros(0, np.int64)
         token_doc = np.concatenate(token_docs) if token_docs else np.zeros(0, np.int64)
         labels = []
