@@ -473,7 +473,7 @@ class _Computer:
         n_attr = len(self.codes.attributes)
         ga, ca = first_dates(left, pair_of(pa, left.date_entity), n_attr)
         gb, cb = first_dates(right, pair_of(pb, right.date_entity), n_attr)
-        groups = np.union1d(ga, gb)
+        groups = m.unique(np.concatenate((ga, gb)))
         da = _lookup(ga, ca, groups)
         db = _lookup(gb, cb, groups)
         for code, (kind, attr) in enumerate(self.codes.attributes):

@@ -234,7 +234,7 @@ def _layer(name: str, annotator: int, mentions: npt.NDArray[np.int64],
                                  mentions[:, 1], mentions[:, 0]))]
     rels = relations
     docs = array[:, 0].copy()
-    documents = frozenset(worked) | frozenset(np.unique(docs).tolist())
+    documents = frozenset(worked) | frozenset(np.unique(docs, return_counts=True)[0].tolist())
     layer = Layer(name, annotator, array[:, 5].copy(), docs, array[:, 1].copy(),
                   array[:, 2].copy(), array[:, 3].copy(), array[:, 4].copy(), documents,
                   rels[:, 0].copy(), rels[:, 1].copy(), rels[:, 2].copy(), rels[:, 3].copy())

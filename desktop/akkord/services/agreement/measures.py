@@ -33,6 +33,22 @@ IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
 
+def unique(values: npt.ArrayLike) -> IntArray:
+    """The distinct values, sorted.
+
+    ``np.unique`` without ``return_*`` takes a hash-table path in numpy 2.4 that is ~50×
+    slower than sorting on a million mostly distinct keys (measured here); this sorts.
+    """
+    ordered = np.sort(np.asarray(values, dtype=np.int64))
+    if len(ordered) == 0:
+        return ordered
+    keep = np.empty(len(ordered), dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    result: IntArray = ordered[keep]
+    return result
+
+
 # -- F1 --------------------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
@@ -203,11 +219,11 @@ def _pair_distance(a: tuple[IntArray, IntArray, npt.NDArray[np.bool_]],
     b_start, b_end, b_unit = b
     # Every elementary interval between consecutive boundaries lies in exactly one segment
     # of each coder; runs of equal (segment, segment) pairs are one overlapping pair.
-    points = np.union1d(np.concatenate((a_start, a_end)), np.concatenate((b_start, b_end)))
+    points = unique(np.concatenate((a_start, a_end, b_start, b_end)))
     left = points[:-1]
     ia = np.searchsorted(a_end, left, side="right")
     ib = np.searchsorted(b_end, left, side="right")
-    pair = np.unique(ia.astype(np.int64) * (len(b_start) + 1) + ib)
+    pair = unique(ia.astype(np.int64) * (len(b_start) + 1) + ib)
     ia, ib = pair // (len(b_start) + 1), pair % (len(b_start) + 1)
     sa, la, ua = a_start[ia], a_end[ia] - a_start[ia], a_unit[ia]
     sb, lb, ub = b_start[ib], b_end[ib] - b_start[ib], b_unit[ib]

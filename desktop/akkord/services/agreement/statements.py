@@ -24,6 +24,7 @@ import numpy.typing as npt
 from akkord.domain.schema import Attribute
 from akkord.services.agreement.align import Alignment
 from akkord.services.agreement.layers import Corpus, DateValue, IntArray, Layer
+from akkord.services.agreement.measures import unique
 from akkord.services.agreement.records import record_kinds
 
 SHIFT = np.int64(1 << 32)
@@ -223,7 +224,7 @@ def align_record_ids(alignment: Alignment, left: Statements, right: Statements
                                   return_counts=True)
         weights.update({(int(x), int(y)): int(n)
                         for (x, y), n in zip(found.tolist(), counts.tolist(), strict=True)})
-    for entity in np.intersect1d(left.records, right.records).tolist():
+    for entity in np.intersect1d(left.records, right.records, assume_unique=True).tolist():
         weights.setdefault((entity, entity), 0)
     kind_a = dict(zip(left.records.tolist(), left.record_kinds.tolist(), strict=True))
     kind_b = dict(zip(right.records.tolist(), right.record_kinds.tolist(), strict=True))
@@ -270,16 +271,16 @@ def slot_scores(left: Statements, right: Statements, pa: IntArray, pb: IntArray,
     side_b = pair_of(pb, right.entity)
     ka = _keys(side_a, left, n_attributes)
     kb = _keys(side_b, right, n_attributes)
-    groups = np.union1d(ka[0] // SHIFT, kb[0] // SHIFT)
+    groups = unique(np.concatenate((ka[0] // SHIFT, kb[0] // SHIFT)))
     scores = []
     for a_keys, b_keys, width in ((ka[0], kb[0], 1), (ka[1], kb[1], ROLES)):
-        ua, ub = np.unique(a_keys), np.unique(b_keys)
+        ua, ub = unique(a_keys), unique(b_keys)
         na = _count(ua // SHIFT // width, groups)
         nb = _count(ub // SHIFT // width, groups)
-        both = _count(np.intersect1d(ua, ub) // SHIFT // width, groups)
+        both = _count(np.intersect1d(ua, ub, assume_unique=True) // SHIFT // width, groups)
         scores.append(2 * both / np.maximum(na + nb, 1))
-    target_a = np.unique(ka[0])
-    target_b = np.unique(kb[0])
+    target_a = unique(ka[0])
+    target_b = unique(kb[0])
     return SlotScores(groups, scores[0], scores[1], _single(target_a, groups),
                       _single(target_b, groups))
 
