@@ -15,6 +15,7 @@ Sources of the expected values:
 
 from __future__ import annotations
 
+import statistics
 from fractions import Fraction
 
 import numpy as np
@@ -239,7 +240,10 @@ def test_sparse_coreference_scores_equal_scorch(pair: tuple[list[int], list[int]
     ours = m.Clusterings.of(key, response)
     for mine, theirs in ((m.muc, scores.muc), (m.b_cubed, scores.b_cubed),
                          (m.ceaf_e, scores.ceaf_e)):
-        expected = theirs(k, r)
+        try:
+            expected = theirs(k, r)
+        except statistics.StatisticsError:  # scorch's F1 of recall = precision = 0
+            expected = (0.0, 0.0, 0.0)
         got = mine(ours)
         assert (got.recall, got.precision) == pytest.approx(expected[:2], abs=1e-9)
 

@@ -301,7 +301,7 @@ class _Computer:
         key_a = (b.ids[np.maximum(mapped_head, 0)] * width + b.ids[np.maximum(mapped_tail, 0)]
                  ) * n_types + a.rel_types
         key_b = (b.rel_heads * width + b.rel_tails) * n_types + b.rel_types
-        hit = ok & np.isin(key_a, key_b[keep_b])
+        hit = ok & m.member(key_a, key_b[keep_b])
         types_a, types_b = a.rel_types[keep_a], b.rel_types[keep_b]
         hits = np.bincount(a.rel_types[hit], minlength=n_types)
         count_a = np.bincount(types_a, minlength=n_types)

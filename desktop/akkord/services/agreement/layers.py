@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from akkord.domain.schema import Schema
 from akkord.errors import AkkordError
+from akkord.services.agreement.measures import member
 from akkord.store.bulk import fetch_rows
 from akkord.store.models import (
     Annotator,
@@ -94,7 +95,7 @@ class Layer:
     def in_documents(self, docs: frozenset[int]) -> npt.NDArray[np.bool_]:
         if docs >= self.documents:
             return np.ones(len(self.ids), dtype=bool)
-        return np.isin(self.docs, np.fromiter(docs, dtype=np.int64, count=len(docs)))
+        return member(self.docs, np.fromiter(docs, dtype=np.int64, count=len(docs)))
 
 
 @dataclass(frozen=True, slots=True)

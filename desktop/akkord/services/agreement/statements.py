@@ -24,7 +24,7 @@ import numpy.typing as npt
 from akkord.domain.schema import Attribute
 from akkord.services.agreement.align import Alignment
 from akkord.services.agreement.layers import Corpus, DateValue, IntArray, Layer
-from akkord.services.agreement.measures import unique
+from akkord.services.agreement.measures import member, unique
 from akkord.services.agreement.records import record_kinds
 
 SHIFT = np.int64(1 << 32)
@@ -217,7 +217,7 @@ def align_record_ids(alignment: Alignment, left: Statements, right: Statements
     """Pairs of records (entity ids), one-to-one, by shared evidence mentions."""
     a, b = alignment.a, alignment.b
     ea, eb = a.entities[alignment.pa], b.entities[alignment.pb]
-    keep = np.isin(ea, left.records) & np.isin(eb, right.records)
+    keep = member(ea, left.records) & member(eb, right.records)
     weights: Counter[tuple[int, int]] = Counter()
     if keep.any():
         found, counts = np.unique(np.stack((ea[keep], eb[keep]), axis=1), axis=0,
