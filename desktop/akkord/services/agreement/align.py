@@ -9,7 +9,6 @@ corpus at once with numpy; only what is left goes through a small per-document l
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
@@ -102,36 +101,39 @@ def _exact(a: Layer, b: Layer, ia: IntArray, ib: IntArray) -> tuple[IntArray, In
 
 def _overlaps(a: Layer, b: Layer, rest_a: IntArray, rest_b: IntArray
               ) -> tuple[list[int], list[int]]:
-    """Greedy one-to-one matching of the remaining mentions that overlap, per document."""
-    by_doc_b: dict[int, list[int]] = defaultdict(list)
-    for i in rest_b.tolist():
-        by_doc_b[int(b.docs[i])].append(i)
-    by_doc_a: dict[int, list[int]] = defaultdict(list)
-    for i in rest_a.tolist():
-        by_doc_a[int(a.docs[i])].append(i)
+    """Greedy one-to-one matching of the remaining mentions that overlap, per document.
+
+    Candidate pairs are found with a sorted search (b's remaining mentions of the same
+    document that start before a's ends and end after it starts); only the candidates,
+    best first, go through the loop.
+    """
+    if not len(rest_a) or not len(rest_b):
+        return [], []
+    width = np.int64(1 << 32)
+    order = np.lexsort((b.starts[rest_b], b.docs[rest_b]))
+    rest_b = rest_b[order]
+    key_b = b.docs[rest_b] * width + b.starts[rest_b]
+    lo = np.searchsorted(key_b, a.docs[rest_a] * width, side="left")
+    hi = np.searchsorted(key_b, a.docs[rest_a] * width + a.ends[rest_a], side="left")
+    counts = hi - lo
+    i = np.repeat(rest_a, counts)
+    offsets = np.repeat(lo - np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
+    j = rest_b[np.arange(int(counts.sum())) + offsets]
+    overlap = np.minimum(a.ends[i], b.ends[j]) - np.maximum(a.starts[i], b.starts[j])
+    keep = overlap > 0
+    i, j, overlap = i[keep], j[keep], overlap[keep]
+    same_label = a.labels[i] == b.labels[j]
+    same_span = (a.starts[i] == b.starts[j]) & (a.ends[i] == b.ends[j])
+    distance = np.abs(a.starts[i] - b.starts[j])
+    best = np.lexsort((j, i, distance, -overlap, ~same_span, ~same_label))
+    taken_a: set[int] = set()
+    taken_b: set[int] = set()
     out_a: list[int] = []
     out_b: list[int] = []
-    for doc, left in by_doc_a.items():
-        right = by_doc_b.get(doc)
-        if not right:
-            continue
-        candidates = []
-        for i in left:
-            s1, e1, l1 = int(a.starts[i]), int(a.ends[i]), int(a.labels[i])
-            for j in right:
-                s2, e2 = int(b.starts[j]), int(b.ends[j])
-                overlap = min(e1, e2) - max(s1, s2)
-                if overlap > 0:
-                    candidates.append((l1 == int(b.labels[j]), s1 == s2 and e1 == e2,
-                                       overlap, -abs(s1 - s2), -i, -j))
-        candidates.sort(reverse=True)
-        taken_a: set[int] = set()
-        taken_b: set[int] = set()
-        for *_, neg_i, neg_j in candidates:
-            i, j = -neg_i, -neg_j
-            if i not in taken_a and j not in taken_b:
-                taken_a.add(i)
-                taken_b.add(j)
-                out_a.append(i)
-                out_b.append(j)
+    for x, y in zip(i[best].tolist(), j[best].tolist(), strict=True):
+        if x not in taken_a and y not in taken_b:
+            taken_a.add(x)
+            taken_b.add(y)
+            out_a.append(x)
+            out_b.append(y)
     return out_a, out_b
