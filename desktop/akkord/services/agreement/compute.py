@@ -591,10 +591,11 @@ class _Computer:
             where = np.array(docs, dtype=np.int64)
             total = int(lengths.sum())
             pooled_o = pooled_e = 0.0
+            inside = [layer.in_documents(frozenset(docs)) for layer in group]
             for label_index, label in enumerate(self.labels):
                 units = []
-                for layer in group:
-                    keep = layer.in_documents(frozenset(docs)) & (layer.labels == label_index)
+                for layer, in_docs in zip(group, inside, strict=True):
+                    keep = in_docs & (layer.labels == label_index)
                     shift = offsets[np.searchsorted(where, layer.docs[keep])]
                     units.append(np.stack((layer.starts[keep] + shift, layer.ends[keep] + shift),
                                           axis=1))
