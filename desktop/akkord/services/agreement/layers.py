@@ -17,10 +17,11 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import func, select
+from sqlalchemy import case, func, literal, select
 from sqlalchemy.orm import Session
 
 from akkord.domain.schema import Schema
@@ -194,29 +195,23 @@ def load_corpus(session: Session, schema: Schema, annotators: Sequence[str] | No
             DocumentState.document_id, DocumentState.annotator_id).where(
             DocumentState.annotator_id.in_(ids), DocumentState.status.in_(WORKED))):
         worked[annotator].add(doc_id)
-    # One query per label and relation type, integers only: numpy takes the rows as they
-    # come from the driver, with no Python loop per mention.
-    parts = []
-    for index, label in enumerate(labels):
-        rows = fetch_rows(conn, select(
-            Mention.annotator_id, Mention.document_id, Mention.start, Mention.end,
-            func.coalesce(Mention.entity_id, -1), Mention.id).where(
-            Mention.annotator_id.in_(ids), Mention.status.in_(ANNOTATED),
-            Mention.label == label))
-        if rows:
-            block = np.array(rows, dtype=np.int64)
-            parts.append(np.insert(block, 4, index, axis=1))  # … end, label, entity, id
-    mentions = np.concatenate(parts) if parts else np.zeros((0, 7), np.int64)
-    del parts
-    rel_parts = []
-    for index, type_ in enumerate(relation_types):
-        rows = fetch_rows(conn, select(
-            Relation.annotator_id, Relation.head_id, Relation.tail_id, Relation.id).where(
-            Relation.annotator_id.in_(ids), Relation.type == type_))
-        if rows:
-            block = np.array(rows, dtype=np.int64)
-            rel_parts.append(np.insert(block, 3, index, axis=1))  # … tail, type, id
-    relations = np.concatenate(rel_parts) if rel_parts else np.zeros((0, 5), np.int64)
+    # One pass over each table, integers only (labels and types numbered by the database):
+    # numpy takes the rows as they come from the driver, with no Python loop per mention.
+    label_code = _codes(Mention.label, labels)
+    rows = fetch_rows(conn, select(
+        Mention.annotator_id, Mention.document_id, Mention.start, Mention.end, label_code,
+        func.coalesce(Mention.entity_id, -1), Mention.id).where(
+        Mention.annotator_id.in_(ids), Mention.status.in_(ANNOTATED)))
+    mentions = np.array(rows, dtype=np.int64).reshape(-1, 7)
+    del rows
+    mentions = mentions[mentions[:, 4] >= 0]  # labels the schema no longer has
+    rows = fetch_rows(conn, select(
+        Relation.annotator_id, Relation.head_id, Relation.tail_id,
+        _codes(Relation.type, relation_types), Relation.id).where(
+        Relation.annotator_id.in_(ids)))
+    relations = np.array(rows, dtype=np.int64).reshape(-1, 5)
+    del rows
+    relations = relations[relations[:, 3] >= 0]
     layers = [_layer(name, annotator, mentions[mentions[:, 0] == annotator, 1:],
                      relations[relations[:, 0] == annotator, 1:], worked[annotator])
               for name, annotator in chosen]
@@ -225,6 +220,13 @@ def load_corpus(session: Session, schema: Schema, annotators: Sequence[str] | No
     _load_entities(session, corpus)
     _load_mention_values(session, corpus, ids)
     return corpus
+
+
+def _codes(column: Any, names: Sequence[str]) -> Any:
+    """SQL that numbers ``column``'s value by its place in ``names`` (−1: none of them)."""
+    if not names:
+        return literal(-1)
+    return case(*((column == name, i) for i, name in enumerate(names)), else_=-1)
 
 
 def _layer(name: str, annotator: int, mentions: npt.NDArray[np.int64],

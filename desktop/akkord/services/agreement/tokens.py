@@ -115,18 +115,18 @@ def count_tokens(layers: Sequence[Layer], n_labels: int,
     pairs = [(i, j) for i in range(len(layers)) for j in range(i + 1, len(layers))]
     for chunk in chunks:
         docs = [d for d, _ in chunk]
-        parts: list[IntArray] = []
-        token_docs: list[IntArray] = []
-        n_tokens = 0
-        for position, (doc, text) in enumerate(chunk):
-            index, n = token_index(text + "\n")
-            parts.append(index + n_tokens)
-            token_docs.append(np.full(n, position, dtype=np.int64))
+        for doc, text in chunk:
             counts.doc_lengths[doc] = len(text)
-            n_tokens += n
+        # The chunk as one text, a line break after each document: no token crosses one.
+        joined = "\n".join(text for _, text in chunk) + "\n"
+        char_token, n_tokens = token_index(joined)
         base = np.cumsum([0] + [len(t) + 1 for _, t in chunk])[:-1].astype(np.int64)
-        char_token = np.concatenate(parts) if parts else np.zeros(0, np.int64)
-        token_doc = np.concatenate(token_docs) if token_docs else np.zeros(0, np.int64)
+        char_doc = np.repeat(np.arange(len(chunk), dtype=np.int64),
+                             [len(t) + 1 for _, t in chunk])
+        # A token belongs to the document of its first character (a document's leading
+        # spaces count as the previous token's, like any spaces).
+        starts = np.flatnonzero(np.diff(char_token, prepend=-1) > 0)[:n_tokens]
+        token_doc = char_doc[starts]
         labels = []
         for layer in layers:
             lo = int(np.searchsorted(layer.docs, docs[0], side="left"))
