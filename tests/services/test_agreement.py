@@ -152,3 +152,22 @@ def test_an_unknown_or_single_annotator_is_a_clear_error(two: Project) -> None:
         agreement(two, AgreementOptions(annotators=["anna", "zoe"]))
     with pytest.raises(AkkordError, match="at least two"):
         agreement(two, AgreementOptions(annotators=["anna"]))
+
+
+def test_tokens_are_words_and_single_marks_and_a_blank_document_counts_nothing() -> None:
+    from akkord.services.agreement.layers import Layer
+    from akkord.services.agreement.tokens import count_tokens, token_index
+
+    index, n = token_index("Nato-sjef  Jens, 12.")
+    assert n == 7  # Nato - sjef Jens , 12 .
+    assert index[:4].tolist() == [0, 0, 0, 0] and index[4] == 1
+    empty = np.zeros(0, dtype=np.int64)
+    layers = [Layer(name, i, empty, empty, empty, empty, empty, empty, frozenset({1, 2}),
+                    empty, empty, empty, empty) for i, name in enumerate(("a", "b"))]
+    for layer in layers:
+        layer.dates = empty
+    counts = count_tokens(layers, 1, iter([[(1, "   "), (2, "Nato svarte.")]]), True)
+    table = counts.pair_tables[(0, 1)]
+    assert table.sum() == 3 and table[0, 0] == 3  # three tokens, all O for both
+    assert counts.doc_lengths == {1: 3, 2: 12}
+    assert set(counts.pair_doc_tables[(0, 1)]) == {2}

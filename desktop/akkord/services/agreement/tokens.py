@@ -42,8 +42,14 @@ def _classes() -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
 def token_index(text: str) -> tuple[IntArray, int]:
     """For every character, the index of the token it belongs to (spaces: the previous
     token's), and the number of tokens."""
+    index, starts = _tokens(text)
+    return index, len(starts)
+
+
+def _tokens(text: str) -> tuple[IntArray, IntArray]:
+    """:func:`token_index`'s character → token array, and each token's first character."""
     if not text:
-        return np.zeros(0, dtype=np.int64), 0
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
     word_table, space_table = _classes()
     clipped = np.minimum(codes, _TABLE_SIZE - 1)
@@ -55,7 +61,7 @@ def token_index(text: str) -> tuple[IntArray, int]:
             word[i], space[i] = c.isalnum(), c.isspace()
     start = ~space & ~(word & np.concatenate(([False], word[:-1])))
     index = np.cumsum(start) - 1
-    return np.maximum(index, 0).astype(np.int64), int(start.sum())
+    return np.maximum(index, 0).astype(np.int64), np.flatnonzero(start).astype(np.int64)
 
 
 @dataclass(slots=True)
@@ -119,14 +125,12 @@ def count_tokens(layers: Sequence[Layer], n_labels: int,
             counts.doc_lengths[doc] = len(text)
         # The chunk as one text, a line break after each document: no token crosses one.
         joined = "\n".join(text for _, text in chunk) + "\n"
-        char_token, n_tokens = token_index(joined)
+        char_token, starts = _tokens(joined)
+        n_tokens = len(starts)
         base = np.cumsum([0] + [len(t) + 1 for _, t in chunk])[:-1].astype(np.int64)
         char_doc = np.repeat(np.arange(len(chunk), dtype=np.int64),
                              [len(t) + 1 for _, t in chunk])
-        # A token belongs to the document of its first character (a document's leading
-        # spaces count as the previous token's, like any spaces).
-        starts = np.flatnonzero(np.diff(char_token, prepend=-1) > 0)[:n_tokens]
-        token_doc = char_doc[starts]
+        token_doc = char_doc[starts]  # a token is in the document of its first character
         labels = []
         for layer in layers:
             lo = int(np.searchsorted(layer.docs, docs[0], side="left"))
