@@ -63,3 +63,32 @@ def test_demo_project_has_the_annotated_articles(tmp_path: Path) -> None:
         evidence = session.scalar(select(func.count()).select_from(EntityValue).where(
             EntityValue.evidence_id.is_not(None)))
         assert evidence and evidence > 5
+
+
+def test_demo_has_two_annotators_who_mostly_agree(tmp_path: Path) -> None:
+    """Ingrid and Ola's layers: the differences written in layers.toml show up as such."""
+    from akkord.services.agreement import ALL, AgreementOptions, agreement
+    from akkord.services.curation import curation_progress, curation_queue, curation_units
+
+    path, _ = create_demo(tmp_path / "demo.akkord")
+    with open_project(path) as project:
+        report = agreement(project, AgreementOptions(annotators=["Ingrid", "Ola"],
+                                                     disagreements=True))
+        pair = ("Ingrid", "Ola")
+        for measure in ("span_f1_exact", "span_f1_overlap", "token_kappa", "lea",
+                        "relation_f1", "alpha_unitized"):
+            value = report.value(measure, ALL, pair)
+            assert value is not None and 0.8 < value < 1, (measure, value)
+        kinds = {d.kind for d in report.disagreements}
+        assert {"missing", "label", "boundary", "link", "date", "relation", "record"} <= kinds
+        assert report.value("date_exact", "TIME", pair) < 1  # type: ignore[operator]
+        assert report.value("record_slots", "meeting.participants", pair) < 1  # type: ignore[operator]
+        with project.read() as session:
+            progress = curation_progress(session)
+            units = curation_units(session, project.schema, ["Ingrid", "Ola"])
+    assert progress.annotators == {"Ingrid": 8, "Ola": 5}
+    assert progress.summary() == "Ingrid 8/8, Ola 5/8; curated 8/8"
+    queue = curation_queue(units)
+    assert queue and queue[0].agreement == 0
+    states = {u.state for u in units}
+    assert {"agree", "accepted", "rejected"} <= states

@@ -52,9 +52,17 @@ def main(ctx: click.Context, db_url: str | None) -> None:
 
 
 def _register() -> None:
-    from akkord.cli import gui_cmd, project_cmds, screenshot_cmd, suggest_cmd, timex_cmd
+    from akkord.cli import (
+        agreement_cmd,
+        gui_cmd,
+        project_cmds,
+        screenshot_cmd,
+        suggest_cmd,
+        timex_cmd,
+    )
 
-    for module in (project_cmds, gui_cmd, timex_cmd, screenshot_cmd, suggest_cmd):
+    for module in (project_cmds, gui_cmd, timex_cmd, screenshot_cmd, suggest_cmd,
+                   agreement_cmd):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -113,9 +113,11 @@ def import_(ctx: click.Context, project: Path | None, paths: tuple[Path, ...], f
               "(default: every layer's mentions, and the furthest status anyone reached).")
 @click.pass_context
 def list_(ctx: click.Context, project: Path | None, annotator: str | None) -> None:
-    """List the documents: id, date, status, mentions per label, title.
+    """List the documents: id, date, status, mentions per label, title; then each
+    annotator's progress and the curator's.
 
     Mentions are annotations (manual and accepted), not pending time suggestions."""
+    from akkord.services.curation import curation_progress
     from akkord.services.documents import list_documents
 
     total = done = count = 0
@@ -131,10 +133,14 @@ def list_(ctx: click.Context, project: Path | None, annotator: str | None) -> No
             count += 1
             total += s.mentions
             done += s.status == "done"
+        progress = curation_progress(session)
     if not count:
         click.echo("No documents yet; add some with: akkord import PROJECT FILES...")
         return
-    click.echo(f"{count} document(s), {total} mention(s), {done} of {count} done")
+    status = f", {done} of {count} done" if annotator else ""
+    click.echo(f"{count} document(s), {total} mention(s){status}")
+    if progress.annotators:
+        click.echo(f"Done: {progress.summary()}")
 
 
 class _ExportFormats(click.Command):

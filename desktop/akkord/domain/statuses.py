@@ -30,8 +30,18 @@ class DocumentStatus(StrEnum):
     DONE = "done"
 
 
+class GoldMark(StrEnum):
+    """How a gold unit came to be: everyone agreed, a curator decided, or not yet."""
+
+    UNANIMOUS = "unanimous"
+    ADJUDICATED = "adjudicated"
+    UNRESOLVED = "unresolved"
+    REJECTED = "rejected"
+
+
 MENTION_STATUSES: tuple[str, ...] = tuple(s.value for s in MentionStatus)
 DOCUMENT_STATUSES: tuple[str, ...] = tuple(s.value for s in DocumentStatus)
+CURATION_MARKS: tuple[str, ...] = tuple(m.value for m in GoldMark)
 
 
 def mention_status(value: str) -> MentionStatus | None:

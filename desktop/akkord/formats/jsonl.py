@@ -105,8 +105,10 @@ def _span(raw: Any, index: int, length: int, remap: Any) -> SpanRecord:
         raise BadRecord(f"span {sid}: [{start}, {end}) is not a non-empty range inside the text "
                    f"(length {length})")
     values = raw.get("values")
+    mark, note = _read_curation(raw, f"span {sid}")
     return SpanRecord(start, end, label, sid, raw.get("annotator"), raw.get("status", "manual"),
-                      raw.get("entity"), _values(values, f"span {sid}") if values else [])
+                      raw.get("entity"), _values(values, f"span {sid}") if values else [],
+                      curation=mark, curation_note=note)
 
 
 def _relation(raw: Any, index: int, span_ids: set[str]) -> RelationRecord:
@@ -118,7 +120,17 @@ def _relation(raw: Any, index: int, span_ids: set[str]) -> RelationRecord:
     for end in (head, tail):
         if str(end) not in span_ids:
             raise BadRecord(f"relation {index + 1}: no span with id {end!r}")
-    return RelationRecord(str(head), str(tail), type_, raw.get("annotator"))
+    mark, note = _read_curation(raw, f"relation {index + 1}")
+    return RelationRecord(str(head), str(tail), type_, raw.get("annotator"), mark, note)
+
+
+def _read_curation(raw: dict[str, Any], where: str) -> tuple[str | None, str | None]:
+    mark, note = raw.get("curation"), raw.get("curation_note")
+    if mark is not None and not isinstance(mark, str):
+        raise BadRecord(f"{where}: \"curation\" must be a string")
+    if note is not None and not isinstance(note, str):
+        raise BadRecord(f"{where}: \"curation_note\" must be a string")
+    return mark, note
 
 
 def _document(raw: dict[str, Any], line: int) -> DocumentRecord:
@@ -281,6 +293,23 @@ def span_dict(span: SpanRecord) -> dict[str, Any]:
         out["entity"] = span.entity
     if span.values:
         out["values"] = [value_dict(v) for v in span.values]
+    _curation(out, span.curation, span.curation_note)
+    return out
+
+
+def _curation(out: dict[str, Any], mark: str | None, note: str | None) -> None:
+    if mark is not None:
+        out["curation"] = mark
+    if note is not None:
+        out["curation_note"] = note
+
+
+def relation_dict(relation: RelationRecord) -> dict[str, Any]:
+    out: dict[str, Any] = {"from_id": relation.head, "to_id": relation.tail,
+                           "type": relation.type}
+    if relation.annotator:
+        out["annotator"] = relation.annotator
+    _curation(out, relation.curation, relation.curation_note)
     return out
 
 
@@ -305,9 +334,7 @@ def document_dict(doc: DocumentRecord, content_hash: str | None = None) -> dict[
     if doc.states:
         out["states"] = dict(sorted(doc.states.items()))
     out["spans"] = [span_dict(s) for s in doc.spans]
-    out["relations"] = [{"from_id": r.head, "to_id": r.tail, "type": r.type,
-                         **({"annotator": r.annotator} if r.annotator else {})}
-                        for r in doc.relations]
+    out["relations"] = [relation_dict(r) for r in doc.relations]
     return out
 
 

@@ -75,6 +75,9 @@ class SpanRecord:
     # The linked entity's name, from formats that carry links but not the entity table
     # (brat normalisations): the importer creates the entity when its key is unknown.
     entity_name: str | None = None
+    # A gold unit's curation: unanimous, adjudicated or unresolved (with a note).
+    curation: str | None = None
+    curation_note: str | None = None
 
 
 @dataclass(slots=True)
@@ -83,6 +86,8 @@ class RelationRecord:
     tail: str  # span id
     type: str
     annotator: str | None = None
+    curation: str | None = None  # as on SpanRecord
+    curation_note: str | None = None
 
 
 @dataclass(slots=True)

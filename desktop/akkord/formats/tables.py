@@ -14,7 +14,10 @@ holds each table as CSV and as Parquet:
   documents that mention it) and ``quoted_text`` (the distinct surface texts).
 * ``mentions``: one row per mention: its document, span, text, label, linked entity
   (``entity`` = the entity's ``key``), annotator, status, and the mention's own
-  attribute values (a TIME mention's ``date``).
+  attribute values (a TIME mention's ``date``), and for a curated gold layer its
+  ``curation`` (unanimous, adjudicated or unresolved) and ``curation_note``.
+* ``relations``: one row per relation between two written mentions (``head``, ``tail``:
+  their ``mention`` ids), its type, the two surface texts, annotator and curation.
 * ``documents``: one row per document: ``document`` (what the other tables call it:
   its external id, else its title, else its number), title, date (value, earliest,
   latest, precision), source, mention count and each annotator's status.
@@ -41,7 +44,14 @@ from pathlib import Path
 from typing import IO, Any
 
 from akkord.domain.schema import Attribute, EntityKind, Schema
-from akkord.formats.records import Dataset, DocumentRecord, EntityRecord, ValueRecord
+from akkord.formats.records import (
+    Dataset,
+    DocumentRecord,
+    EntityRecord,
+    RelationRecord,
+    SpanRecord,
+    ValueRecord,
+)
 from akkord.formats.writing import (
     WriteSettings,
     document_name,
@@ -217,10 +227,17 @@ def mention_columns(schema: Schema | None) -> list[Column]:
         for attr in label.attributes:
             extra.setdefault(attr.name)
     base = ["document", "document_title", "document_date", "mention", "start", "end",
-            "text", "label", "entity", "entity_name", "annotator", "status"]
+            "text", "label", "entity", "entity_name", "annotator", "status", "curation",
+            "curation_note"]
     return [Column(n, "int" if n in ("start", "end") else "string") for n in base] + [
         Column(n) for n in extra if n not in base]
 
+
+RELATION_COLUMNS = [Column("document"), Column("head"), Column("tail"), Column("type"),
+                    Column("head_text"), Column("tail_text"), Column("annotator"),
+                    Column("curation"), Column("curation_note")]
+"""One row per relation: ``head`` and ``tail`` are the ``mention`` ids of the mentions
+table (curated exports keep their relations)."""
 
 DOCUMENT_COLUMNS = [Column("document"), Column("external_id"), Column("title"),
                     Column("date"), Column("date_earliest", "date"),
@@ -239,6 +256,19 @@ def _document_row(doc: DocumentRecord, name: str, mentions: int) -> dict[str, An
             "status": _joined(f"{a}: {s}" for a, s in sorted(doc.states.items()))}
 
 
+def _relation_rows(table: _Table, doc: DocumentRecord, name: str, written: list[SpanRecord],
+                   relations: list[RelationRecord]) -> None:
+    spans = {s.id: s for s in written}
+    for rel in relations:
+        head, tail = spans.get(rel.head), spans.get(rel.tail)
+        if head is not None and tail is not None:
+            table.add({"document": name, "head": rel.head, "tail": rel.tail,
+                       "type": rel.type, "head_text": doc.text[head.start:head.end],
+                       "tail_text": doc.text[tail.start:tail.end],
+                       "annotator": rel.annotator, "curation": rel.curation,
+                       "curation_note": rel.curation_note})
+
+
 def _kinds(schema: Schema | None, labels: tuple[str, ...] | None) -> list[EntityKind]:
     if schema is None:
         return []
@@ -254,6 +284,7 @@ def write_tables(dataset: Dataset, out: Path, settings: WriteSettings) -> int:
     names = {e.key: e.name for e in dataset.entities}
     usage: dict[str, _Usage] = {}
     mentions = _Table(out, "mentions", mention_columns(schema))
+    relations = _Table(out, "relations", RELATION_COLUMNS)
     documents = _Table(out, "documents", DOCUMENT_COLUMNS)
     count = 0
     try:
@@ -268,7 +299,8 @@ def write_tables(dataset: Dataset, out: Path, settings: WriteSettings) -> int:
                     "mention": span.id, "start": span.start, "end": span.end,
                     "text": surface, "label": span.label, "entity": span.entity,
                     "entity_name": names.get(span.entity) if span.entity else None,
-                    "annotator": span.annotator, "status": span.status}
+                    "annotator": span.annotator, "status": span.status,
+                    "curation": span.curation, "curation_note": span.curation_note}
                 for value in span.values:
                     shown = _joined([value.date.value if value.date else value.plain()])
                     previous = row.get(value.attribute)
@@ -280,10 +312,12 @@ def write_tables(dataset: Dataset, out: Path, settings: WriteSettings) -> int:
                     found.mentions += 1
                     found.documents[name] = None
                     found.quoted[" ".join(surface.split())] = None
+            _relation_rows(relations, doc, name, written.spans, written.relations)
             documents.add(_document_row(doc, name, len(written.spans)))
             count += 1
     finally:
         mentions.close()
+        relations.close()
         documents.close()
     by_kind: dict[str, list[EntityRecord]] = {}
     for entity in dataset.entities:

@@ -127,7 +127,8 @@ def written_spans(doc: DocumentRecord, notes: Notes, name: str = "") -> Written:
         signature = (head, tail, rel.type)
         if signature not in signatures:
             signatures.add(signature)
-            relations.append(RelationRecord(head, tail, rel.type, rel.annotator))
+            relations.append(RelationRecord(head, tail, rel.type, rel.annotator, rel.curation,
+                                            rel.curation_note))
     return Written(kept, relations)
 
 

@@ -1,4 +1,6 @@
-"""The demo project: the bundled corpus written for Akkord, with its gold annotation."""
+"""The demo project: the bundled corpus written for Akkord, with its gold annotation and
+two annotators' layers (Ingrid's and Ola's), so agreement and curation have something
+to show."""
 
 from __future__ import annotations
 
@@ -33,6 +35,15 @@ def demo_sources() -> list[Path]:
     return [gold]
 
 
+def demo_layer_sources() -> list[Path]:
+    """The two annotators' layers of the demo corpus (``layers.jsonl``, built from
+    ``layers.toml`` by ``resources/demo/build_gold.py``)."""
+    layers = resource_path("demo", "layers.jsonl")
+    if not layers.exists():
+        raise AkkordError(f"the demo corpus is missing ({layers}); reinstall Akkord")
+    return [layers]
+
+
 def create_demo(path: Path | None = None, *, replace: bool = False) -> tuple[Path, bool]:
     """Build the demo project at ``path``; return (path, whether it was created now).
 
@@ -46,7 +57,7 @@ def create_demo(path: Path | None = None, *, replace: bool = False) -> tuple[Pat
     with tempfile.TemporaryDirectory(dir=path.parent, prefix=".akkord-demo-") as tmp:
         building = Path(tmp) / DEMO_NAME
         with open_project(building, create=True) as project:
-            report = import_paths(project, demo_sources(),
+            report = import_paths(project, demo_sources() + demo_layer_sources(),
                                   ImportOptions(all_or_nothing=True))
             if report.rolled_back:
                 problems = "\n".join(str(p) for p in report.problems)

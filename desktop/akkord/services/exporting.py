@@ -48,6 +48,7 @@ from akkord.services.progress import SILENT, Progress
 from akkord.store.bulk import fetch_rows
 from akkord.store.models import (
     Annotator,
+    CurationMark,
     Document,
     DocumentState,
     Entity,
@@ -98,18 +99,27 @@ def value_record(row: Any, keys: dict[int, str]) -> ValueRecord:
                        role=row.role, preferred=row.preferred)
 
 
+Marks = dict[tuple[str, int], tuple[str, str | None]]  # ("mention" | "relation", id) → mark
+_SETTLED = {"unresolved": 0, "adjudicated": 1, "unanimous": 2, "rejected": 3}
+
+
 def _document_record(doc: Any, mentions: list[Any], values: dict[int, list[Any]],
                      relations: list[Any], states: dict[str, str],
-                     keys: dict[int, str]) -> tuple[DocumentRecord, dict[int, str]]:
-    """One document's record; ``mentions`` are ``_Reader.mentions`` rows, in export order."""
+                     keys: dict[int, str], marks: Marks | None = None,
+                     ) -> tuple[DocumentRecord, dict[int, str]]:
+    """One document's record; ``mentions`` are ``_Reader.mentions`` rows, in export order;
+    ``marks`` the curation marks of gold mentions and relations."""
+    marks = marks or {}
     span_ids: dict[int, str] = {}
     spans = []
     for n, (_doc, mention_id, start, end, label, annotator, status, entity) in enumerate(
             mentions, start=1):
         span_id = span_ids[mention_id] = f"T{n}"
         found = values.get(mention_id)
+        mark, note = marks.get(("mention", mention_id), (None, None))
         spans.append(SpanRecord(start, end, label, span_id, annotator, status, entity,
-                                [value_record(v, keys) for v in found] if found else []))
+                                [value_record(v, keys) for v in found] if found else [],
+                                curation=mark, curation_note=note))
     if relations:
         position = {mention_id: i for i, mention_id in enumerate(span_ids)}
         relations = sorted(
@@ -120,8 +130,9 @@ def _document_record(doc: Any, mentions: list[Any], values: dict[int, list[Any]]
         date=PartialDate.parse(doc.date_value) if doc.date_value else None,
         meta=dict(doc.meta or {}), parts=[Part.from_list(p) for p in doc.parts or []],
         spans=spans,
-        relations=[RelationRecord(span_ids[head], span_ids[tail], type_, annotator)
-                   for head, tail, type_, annotator in relations],
+        relations=[RelationRecord(span_ids[head], span_ids[tail], type_, annotator,
+                                  *marks.get(("relation", relation_id), (None, None)))
+                   for head, tail, type_, annotator, relation_id in relations],
         states=states)
     return record, span_ids
 
@@ -200,16 +211,40 @@ class _Reader:
         return out
 
     def relations(self, doc_ids: Sequence[int]) -> list[Any]:
-        """(document_id, head_id, tail_id, type, annotator) of the documents' relations."""
+        """(document_id, head_id, tail_id, type, annotator, id) of the documents' relations."""
         query = (select(Mention.document_id, Relation.head_id, Relation.tail_id,
-                        Relation.type, Relation.annotator_id)
+                        Relation.type, Relation.annotator_id, Relation.id)
                  .join(Mention, Mention.id == Relation.head_id)
                  .where(Mention.document_id.in_(doc_ids)))
         if self.annotator_ids is not None:
             query = query.where(Relation.annotator_id.in_(self.annotator_ids))
         names = self.annotator_names
-        return [(doc, head, tail, type_, names[annotator])
-                for doc, head, tail, type_, annotator in fetch_rows(self.conn, query)]
+        return [(doc, head, tail, type_, names[annotator], relation_id)
+                for doc, head, tail, type_, annotator, relation_id
+                in fetch_rows(self.conn, query)]
+
+    def marks(self, doc_ids: Sequence[int]) -> Marks:
+        """The curation marks of the documents' gold mentions and relations.
+
+        A gold mention can carry marks for its span, its link and its value; the export
+        shows the least settled one (unresolved, then adjudicated, then unanimous) with
+        their notes joined, in a fixed order.
+        """
+        found: dict[tuple[str, int], list[tuple[int, str, str, str | None]]] = {}
+        for mention_id, relation_id, kind, mark, note in fetch_rows(self.conn, select(
+                CurationMark.mention_id, CurationMark.relation_id, CurationMark.kind,
+                CurationMark.mark, CurationMark.note).where(
+                CurationMark.document_id.in_(doc_ids), CurationMark.mark != "rejected")):
+            target = ("mention", mention_id) if mention_id is not None else \
+                ("relation", relation_id) if relation_id is not None else None
+            if target is not None:
+                found.setdefault(target, []).append((_SETTLED[mark], kind, mark, note))
+        out: Marks = {}
+        for target, rows in found.items():
+            rows.sort(key=lambda r: (r[0], r[1], r[3] or ""))
+            notes = [r[3] for r in sorted(rows, key=lambda r: r[1]) if r[3]]
+            out[target] = (rows[0][2], "; ".join(notes) or None)
+        return out
 
     def states(self, doc_ids: Sequence[int]) -> dict[int, dict[str, str]]:
         out: dict[int, dict[str, str]] = defaultdict(dict)
@@ -239,11 +274,12 @@ class _Reader:
                 rels_by_doc[relation[0]].append(relation[1:])
             values = self.mention_values(chunk)
             states = self.states(chunk)
+            marks = self.marks(chunk)
             for doc in docs:
                 progress.check("the export")
                 record, span_ids = _document_record(
                     doc, by_doc.get(doc.id, []), values, rels_by_doc.get(doc.id, []),
-                    states.get(doc.id, {}), self.keys)
+                    states.get(doc.id, {}), self.keys, marks)
                 if evidence is not None:
                     evidence(doc.id, doc.content_hash, span_ids)
                 yield record, doc.content_hash

@@ -27,7 +27,7 @@ from akkord.domain.dates import PartialDate, PartialDateError
 from akkord.domain.document import content_hash
 from akkord.domain.schema import Attribute, Schema, parse_schema
 from akkord.domain.schema_edit import add_labels
-from akkord.domain.statuses import DOCUMENT_STATUSES, GOLD, MENTION_STATUSES
+from akkord.domain.statuses import CURATION_MARKS, DOCUMENT_STATUSES, GOLD, MENTION_STATUSES
 from akkord.domain.validation import RefTarget, value_problem
 from akkord.errors import AkkordError
 from akkord.formats import registry
@@ -46,6 +46,7 @@ from akkord.services.progress import SILENT, Progress
 from akkord.store.bulk import allocate_ids, bulk_cache, insert_rows
 from akkord.store.models import (
     Annotator,
+    CurationMark,
     Document,
     DocumentState,
     Entity,
@@ -210,6 +211,9 @@ class _Checker:
             elif known[1] != label.entity:
                 problems.append(f"{span.label} must link to a {label.entity}, "
                                 f"not a {known[1]}")
+        if span.curation is not None and span.curation not in CURATION_MARKS:
+            problems.append(f"curation {span.curation!r} is not one of "
+                            f"{', '.join(CURATION_MARKS)}")
         attrs = self.label_attrs[span.label]
         for value in span.values:
             problem = _check_value(value, attrs.get(value.attribute), "value", self.entities)
@@ -225,6 +229,8 @@ class _Checker:
         head, tail = labels[rel.head], labels[rel.tail]
         if not rtype.allows(head, tail):
             return f"a {rel.type} relation cannot go from {head} to {tail}"
+        if rel.curation is not None and rel.curation not in CURATION_MARKS:
+            return f"curation {rel.curation!r} is not one of {', '.join(CURATION_MARKS)}"
         return None
 
     def document(self, doc: DocumentRecord) -> list[str]:
@@ -538,7 +544,8 @@ class _FileImport:
                 for span_id, mention_id in span_ids.items():
                     if span_id is not None and (digest, span_id) in self.evidence_needed:
                         self.evidence_ids[(digest, span_id)] = mention_id
-        self._insert_relations(docs, per_doc, have_relations)
+        self._insert_mention_marks(pending, ids)
+        self._insert_relations(docs, per_doc, have_relations, doc_ids)
         self._insert_states(docs, doc_ids, have_states)
 
     def _existing_annotations(self, doc_ids: set[int]) -> tuple[
@@ -561,13 +568,36 @@ class _FileImport:
                 .where(DocumentState.document_id.in_(chunk))))
         return mentions, relations, states
 
+    def _insert_mention_marks(self, pending: list[tuple[int, int, int, SpanRecord]],
+                              ids: list[int]) -> None:
+        """Curation marks carried by the spans (a curated gold layer's export)."""
+        rows = [(f"mention#{mention_id}", doc_id, "mention", span.curation,
+                 span.curation_note, mention_id)
+                for mention_id, (_i, doc_id, _annotator, span) in zip(ids, pending, strict=True)
+                if span.curation is not None]
+        insert_rows(self.conn, CurationMark,
+                    ("key", "document_id", "kind", "mark", "note", "mention_id"), rows)
+
+    def _insert_relation_marks(self, marked: list[tuple[tuple[int, int, str, int], int,
+                                                        str, str | None]]) -> None:
+        rows = []
+        for (head, tail, type_, annotator), doc_id, mark, note in marked:
+            relation_id = self.conn.execute(select(Relation.id).where(
+                Relation.head_id == head, Relation.tail_id == tail, Relation.type == type_,
+                Relation.annotator_id == annotator)).scalar_one()
+            rows.append((f"relation#{relation_id}", doc_id, "relation", mark, note,
+                         relation_id))
+        insert_rows(self.conn, CurationMark,
+                    ("key", "document_id", "kind", "mark", "note", "relation_id"), rows)
+
     def _insert_relations(self, docs: list[DocumentRecord],
                           per_doc: list[dict[str | None, int]],
-                          have: set[tuple[int, int, str, int]]) -> None:
+                          have: set[tuple[int, int, str, int]], doc_ids: list[int]) -> None:
         default = self.batch.options.annotator
         names: dict[str, int] = {}
+        marked = []
         rows = []
-        for doc, span_ids in zip(docs, per_doc, strict=True):
+        for doc, span_ids, doc_id in zip(docs, per_doc, doc_ids, strict=True):
             if not doc.relations:
                 continue
             # A relation without an annotator belongs to its head span's layer.
@@ -580,7 +610,10 @@ class _FileImport:
                 signature = (span_ids[rel.head], span_ids[rel.tail], rel.type, annotator)
                 if not have or signature not in have:
                     rows.append(signature)
+                    if rel.curation is not None:
+                        marked.append((signature, doc_id, rel.curation, rel.curation_note))
         insert_rows(self.conn, Relation, ("head_id", "tail_id", "type", "annotator_id"), rows)
+        self._insert_relation_marks(marked)
         self.report.relations += len(rows)
 
     def _insert_states(self, docs: list[DocumentRecord], doc_ids: list[int],

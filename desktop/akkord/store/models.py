@@ -41,7 +41,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from akkord.domain.statuses import DOCUMENT_STATUSES, MENTION_STATUSES
+from akkord.domain.statuses import CURATION_MARKS, DOCUMENT_STATUSES, MENTION_STATUSES
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -270,3 +270,34 @@ class Relation(Base):
     tail: Mapped[Mention] = relationship(foreign_keys=[tail_id])
 
     __table_args__ = (CheckConstraint("head_id <> tail_id", name="not_self"),)
+
+
+class CurationMark(Base):
+    """A curator's decision about one unit of curation (see ``services/curation.py``).
+
+    ``key`` names the unit (its kind, document and span, e.g. ``mention:12:40-46``) so a
+    decision about a unit that has no gold version yet (unresolved, rejected) is kept too.
+    ``mention_id`` / ``relation_id`` point at the gold mention or relation the decision
+    produced, so an export can say whether a gold unit is unanimous, adjudicated or
+    unresolved; deleting the gold object deletes the mark.
+    """
+
+    __tablename__ = "curation_marks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(300), unique=True)
+    document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    mark: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    curator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("annotators.id", ondelete="SET NULL"))
+    mention_id: Mapped[int | None] = mapped_column(
+        ForeignKey("mentions.id", ondelete="CASCADE"), index=True)
+    relation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("relations.id", ondelete="CASCADE"), index=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now(),
+                                                 onupdate=func.now())
+
+    __table_args__ = (CheckConstraint(f"mark IN {CURATION_MARKS!r}", name="mark"),)

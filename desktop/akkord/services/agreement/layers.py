@@ -1,0 +1,321 @@
+"""Annotators' layers read from the project, as arrays: what the agreement measures compare.
+
+One :class:`Corpus` holds, for the chosen annotators, every mention an annotator made or
+accepted (suggested and rejected ones are not annotations), their relations, the values
+of their mentions, and the canonical entities with their values. It is read in a handful
+of bulk queries whatever the size of the project, straight from the driver (no ORM
+objects), so 10,000 articles with three layers load in a few seconds.
+
+A document counts for an annotator when they worked on it: a status "in progress" or
+"done", or at least one mention in it. Pairs of annotators are compared on the documents
+both worked on; measures over all annotators on the documents all of them worked on.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import case, func, literal, select
+from sqlalchemy.orm import Session
+
+from akkord.domain.schema import Schema
+from akkord.errors import AkkordError
+from akkord.services.agreement.measures import member
+from akkord.store.bulk import fetch_rows
+from akkord.store.models import (
+    Annotator,
+    Document,
+    DocumentState,
+    Entity,
+    EntityValue,
+    Mention,
+    MentionValue,
+    Relation,
+)
+
+IntArray = npt.NDArray[np.int64]
+ANNOTATED = ("manual", "accepted")  # mention statuses that are an annotator's annotation
+WORKED = ("in progress", "done")  # document statuses that say an annotator worked on it
+
+
+@dataclass(frozen=True, slots=True)
+class DateValue:
+    """A partial date as the measures compare it: value, interval of days (ISO strings,
+    which compare as the days do), precision."""
+
+    value: str
+    earliest: str
+    latest: str
+    precision: str
+
+    def overlaps(self, other: DateValue) -> bool:
+        return self.earliest <= other.latest and other.earliest <= self.latest
+
+
+@dataclass(slots=True)
+class Layer:
+    """One annotator's mentions (sorted by document, start, end) and relations."""
+
+    name: str
+    annotator_id: int
+    ids: IntArray
+    docs: IntArray
+    starts: IntArray
+    ends: IntArray
+    labels: IntArray  # index into Corpus.labels
+    entities: IntArray  # entity id, −1 when not linked
+    documents: frozenset[int]
+    rel_heads: IntArray
+    rel_tails: IntArray
+    rel_types: IntArray  # index into Corpus.relation_types
+    rel_ids: IntArray
+    dates: IntArray = field(default_factory=lambda: np.zeros(0, np.int64))  # code or −1
+    _order: IntArray | None = None
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def positions(self, mention_ids: npt.ArrayLike) -> IntArray:
+        """Array positions of these mention ids in this layer (−1 for ids not in it)."""
+        wanted = np.asarray(mention_ids, dtype=np.int64)
+        if not len(self.ids) or not len(wanted):
+            return np.full(len(wanted), -1, dtype=np.int64)
+        if self._order is None:
+            self._order = np.argsort(self.ids, kind="stable").astype(np.int64)
+        ordered = self.ids[self._order]
+        at = np.minimum(np.searchsorted(ordered, wanted), len(ordered) - 1)
+        found: IntArray = np.where(ordered[at] == wanted, self._order[at], -1)
+        return found
+
+    def in_documents(self, docs: frozenset[int]) -> npt.NDArray[np.bool_]:
+        if docs >= self.documents:
+            return np.ones(len(self.ids), dtype=bool)
+        return member(self.docs, np.fromiter(docs, dtype=np.int64, count=len(docs)))
+
+
+@dataclass(frozen=True, slots=True)
+class EntityValueRow:
+    entity_id: int
+    attribute: str
+    value: object  # ("ref", id) | date value string | text | flag | number
+    role: str | None
+    date: DateValue | None
+    evidence: int | None  # mention id
+    preferred: bool
+
+
+@dataclass(slots=True)
+class Corpus:
+    """The layers of the chosen annotators and what the measures need beside them."""
+
+    schema: Schema
+    labels: tuple[str, ...]
+    relation_types: tuple[str, ...]
+    layers: list[Layer]
+    entity_kinds: dict[int, str]
+    entity_names: dict[int, str]
+    entity_values: dict[int, list[EntityValueRow]]
+    mention_enums: dict[tuple[int, str], str]  # (mention id, attribute) → enum value
+    date_table: list[DateValue] = field(default_factory=list)  # a mention's date code → date
+    date_codes: dict[str, int] = field(default_factory=dict)  # date value → code
+
+    def date_code(self, date: DateValue) -> int:
+        found = self.date_codes.get(date.value)
+        if found is None:
+            found = self.date_codes[date.value] = len(self.date_table)
+            self.date_table.append(date)
+        return found
+
+    def date_at(self, layer: Layer, position: int) -> DateValue | None:
+        """The date value of a layer's mention (its first date attribute), if any."""
+        code = int(layer.dates[position])
+        return self.date_table[code] if code >= 0 else None
+
+    @property
+    def names(self) -> list[str]:
+        return [layer.name for layer in self.layers]
+
+    def layer(self, name: str) -> Layer:
+        return next(layer for layer in self.layers if layer.name == name)
+
+    def common_documents(self, layers: Sequence[Layer]) -> frozenset[int]:
+        docs = layers[0].documents
+        for layer in layers[1:]:
+            docs = docs & layer.documents
+        return docs
+
+
+def _date(value: str | None, earliest: object, latest: object, precision: str | None
+          ) -> DateValue | None:
+    if value is None or earliest is None or latest is None:
+        return None
+    return DateValue(value, _iso(earliest), _iso(latest), precision or "")
+
+
+def _iso(raw: object) -> str:
+    """A day as ISO text, whether the driver gave a date (PostgreSQL) or text (SQLite)."""
+    return raw.isoformat() if isinstance(raw, date) else str(raw)
+
+
+def _resolve_annotators(session: Session, wanted: Sequence[str] | None) -> list[tuple[str, int]]:
+    known: dict[str, int] = dict(session.execute(
+        select(Annotator.name, Annotator.id)).all())
+    if wanted:
+        missing = [a for a in wanted if a not in known]
+        if missing:
+            raise AkkordError(f"no annotator called {', '.join(missing)} in this project "
+                              f"(annotators: {', '.join(sorted(known)) or 'none'})")
+        names = list(dict.fromkeys(wanted))
+    else:
+        with_mentions = set(session.scalars(
+            select(Mention.annotator_id).where(Mention.status.in_(ANNOTATED)).distinct()))
+        names = sorted(n for n, i in known.items() if i in with_mentions)
+    if len(names) < 2:
+        raise AkkordError("agreement needs at least two annotators' layers "
+                          f"(found: {', '.join(names) or 'none'}); name them with --annotator")
+    return [(n, known[n]) for n in names]
+
+
+def load_corpus(session: Session, schema: Schema, annotators: Sequence[str] | None = None
+                ) -> Corpus:
+    """Read the layers of ``annotators`` (default: every annotator with annotations)."""
+    chosen = _resolve_annotators(session, annotators)
+    conn = session.connection()
+    labels = tuple(schema.label_names)
+    relation_types = tuple(r.name for r in schema.relations)
+    ids = [i for _, i in chosen]
+    worked: dict[int, set[int]] = defaultdict(set)
+    for doc_id, annotator in fetch_rows(conn, select(
+            DocumentState.document_id, DocumentState.annotator_id).where(
+            DocumentState.annotator_id.in_(ids), DocumentState.status.in_(WORKED))):
+        worked[annotator].add(doc_id)
+    # One pass over each table, integers only (labels and types numbered by the database):
+    # numpy takes the rows as they come from the driver, with no Python loop per mention.
+    label_code = _codes(Mention.label, labels)
+    rows = fetch_rows(conn, select(
+        Mention.annotator_id, Mention.document_id, Mention.start, Mention.end, label_code,
+        func.coalesce(Mention.entity_id, -1), Mention.id).where(
+        Mention.annotator_id.in_(ids), Mention.status.in_(ANNOTATED)))
+    mentions = np.array(rows, dtype=np.int64).reshape(-1, 7)
+    del rows
+    mentions = mentions[mentions[:, 4] >= 0]  # labels the schema no longer has
+    rows = fetch_rows(conn, select(
+        Relation.annotator_id, Relation.head_id, Relation.tail_id,
+        _codes(Relation.type, relation_types), Relation.id).where(
+        Relation.annotator_id.in_(ids)))
+    relations = np.array(rows, dtype=np.int64).reshape(-1, 5)
+    del rows
+    relations = relations[relations[:, 3] >= 0]
+    layers = [_layer(name, annotator, mentions[mentions[:, 0] == annotator, 1:],
+                     relations[relations[:, 0] == annotator, 1:], worked[annotator])
+              for name, annotator in chosen]
+    del mentions, relations
+    corpus = Corpus(schema, labels, relation_types, layers, {}, {}, {}, {})
+    _load_entities(session, corpus)
+    _load_mention_values(session, corpus, ids)
+    return corpus
+
+
+def _codes(column: Any, names: Sequence[str]) -> Any:
+    """SQL that numbers ``column``'s value by its place in ``names`` (−1: none of them)."""
+    if not names:
+        return literal(-1)
+    return case(*((column == name, i) for i, name in enumerate(names)), else_=-1)
+
+
+def _layer(name: str, annotator: int, mentions: npt.NDArray[np.int64],
+           relations: npt.NDArray[np.int64], worked: set[int]) -> Layer:
+    """``mentions``: (document, start, end, label, entity, id) rows; ``relations``:
+    (head, tail, type, id) rows."""
+    array = mentions[np.lexsort((mentions[:, 5], mentions[:, 3], mentions[:, 2],
+                                 mentions[:, 1], mentions[:, 0]))]
+    rels = relations
+    docs = array[:, 0].copy()
+    documents = frozenset(worked) | frozenset(np.unique(docs, return_counts=True)[0].tolist())
+    layer = Layer(name, annotator, array[:, 5].copy(), docs, array[:, 1].copy(),
+                  array[:, 2].copy(), array[:, 3].copy(), array[:, 4].copy(), documents,
+                  rels[:, 0].copy(), rels[:, 1].copy(), rels[:, 2].copy(), rels[:, 3].copy())
+    # Relations whose mentions are not annotations of the layer (suggested, rejected) go.
+    if len(rels):
+        known = np.isin(layer.rel_heads, layer.ids) & np.isin(layer.rel_tails, layer.ids)
+        layer.rel_heads, layer.rel_tails = layer.rel_heads[known], layer.rel_tails[known]
+        layer.rel_types, layer.rel_ids = layer.rel_types[known], layer.rel_ids[known]
+    return layer
+
+
+def _plain(text: str | None, flag: bool | None, number: float | None, ref: int | None,
+           date_value: str | None) -> object:
+    if ref is not None:
+        return ("ref", ref)
+    for value in (date_value, text, flag, number):
+        if value is not None:
+            return value
+    return None
+
+
+def _load_entities(session: Session, corpus: Corpus) -> None:
+    for entity_id, kind, name in session.execute(select(Entity.id, Entity.kind, Entity.name)):
+        corpus.entity_kinds[entity_id] = kind
+        corpus.entity_names[entity_id] = name
+    for row in session.execute(select(
+            EntityValue.entity_id, EntityValue.attribute, EntityValue.text, EntityValue.flag,
+            EntityValue.number, EntityValue.ref_id, EntityValue.role, EntityValue.date_value,
+            EntityValue.date_earliest, EntityValue.date_latest, EntityValue.date_precision,
+            EntityValue.evidence_id, EntityValue.preferred).order_by(
+            EntityValue.entity_id, EntityValue.attribute, EntityValue.position)):
+        corpus.entity_values.setdefault(row.entity_id, []).append(EntityValueRow(
+            row.entity_id, row.attribute,
+            _plain(row.text, row.flag, row.number, row.ref_id, row.date_value), row.role,
+            _date(row.date_value, row.date_earliest, row.date_latest, row.date_precision),
+            row.evidence_id, bool(row.preferred)))
+
+
+def _load_mention_values(session: Session, corpus: Corpus, annotator_ids: list[int]) -> None:
+    enum_attributes = {(label.name, a.name) for label in corpus.schema.labels
+                       for a in label.attributes if a.type == "enum"}
+    mention_ids: list[int] = []
+    codes: list[int] = []
+    rows = fetch_rows(session.connection(), select(
+        MentionValue.mention_id, Mention.label, MentionValue.attribute, MentionValue.text,
+        MentionValue.date_value, MentionValue.date_earliest, MentionValue.date_latest,
+        MentionValue.date_precision).join(Mention, Mention.id == MentionValue.mention_id)
+        .where(Mention.annotator_id.in_(annotator_ids), Mention.status.in_(ANNOTATED))
+        .order_by(MentionValue.mention_id, MentionValue.attribute, MentionValue.position))
+    for mention_id, label, attribute, text, value, earliest, latest, precision in rows:
+        if value is not None:
+            if earliest is not None and latest is not None:
+                code = corpus.date_codes.get(value)
+                if code is None:
+                    code = corpus.date_code(DateValue(value, _iso(earliest), _iso(latest),
+                                                      precision or ""))
+                mention_ids.append(mention_id)
+                codes.append(code)
+        elif text is not None and (label, attribute) in enum_attributes:
+            corpus.mention_enums.setdefault((mention_id, attribute), text)
+    del rows
+    ids = np.array(mention_ids, dtype=np.int64)
+    # The first date value of each mention (rows come by mention, attribute, position).
+    ids, first = np.unique(ids, return_index=True)
+    values = np.array(codes, dtype=np.int64)[first]
+    for layer in corpus.layers:
+        layer.dates = np.full(len(layer), -1, dtype=np.int64)
+        where = layer.positions(ids)
+        found = where >= 0
+        layer.dates[where[found]] = values[found]
+
+
+def document_texts(session: Session, doc_ids: Sequence[int], chunk: int = 500
+                   ) -> Iterator[list[tuple[int, str]]]:
+    """(document id, text) in chunks, in id order, read straight from the driver."""
+    conn = session.connection()
+    ordered = sorted(doc_ids)
+    for i in range(0, len(ordered), chunk):
+        part = ordered[i:i + chunk]
+        yield [(d, t) for d, t in fetch_rows(conn, select(Document.id, Document.text).where(
+            Document.id.in_(part)).order_by(Document.id))]
