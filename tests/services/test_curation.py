@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from akkord.domain.statuses import GOLD
 from akkord.services.curation import (
     CurationError,
     copy_version_to_gold,
@@ -19,7 +20,7 @@ from akkord.services.curation import (
     premerge_unanimous,
     revert,
 )
-from akkord.store.models import GOLD, Annotator, CurationMark, Mention, Relation
+from akkord.store.models import Annotator, CurationMark, Mention, Relation
 from akkord.store.project import Project
 from tests.services.agreement_data import ANNA, OLA, PER, SECOND, TEXT, build
 
