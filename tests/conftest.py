@@ -4,12 +4,21 @@
 started once per session from the local server binaries (see ``tests/pg_server.py``);
 when they are missing the PostgreSQL cases are skipped with that reason, unless
 ``AKKORD_REQUIRE_POSTGRES=1`` (set by ``.ci/run``) turns the skip into a failure.
+
+The suite never touches the user's own settings or files: ``AKKORD_CONFIG_DIR`` points
+the application's settings at a fresh folder for every test, and ``XDG_CONFIG_HOME`` /
+``XDG_DATA_HOME`` point Qt's and platformdirs' defaults (the demo project's home) at a
+temporary folder for the whole session, subprocesses included. At the end of the session
+the user's ``~/.config/Akkord`` is compared with what it was at the start; a difference
+fails the run.
 """
 
 from __future__ import annotations
 
 import itertools
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,6 +33,47 @@ NORNE = SHARED / "data" / "norne"
 _counter = itertools.count(1)
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def user_settings_folder() -> Path:
+    """Where Qt keeps the user's own Akkord settings (computed before the suite moves it)."""
+    config = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(config) / "Akkord"
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    if not folder.is_dir():
+        return {}
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}
+
+
+USER_SETTINGS = user_settings_folder()
+USER_SETTINGS_BEFORE = _snapshot(USER_SETTINGS)
+_SUITE_HOME = Path(tempfile.mkdtemp(prefix="akkord-test-home-"))
+os.environ["XDG_CONFIG_HOME"] = str(_SUITE_HOME / "config")
+os.environ["XDG_DATA_HOME"] = str(_SUITE_HOME / "data")
+os.environ["AKKORD_CONFIG_DIR"] = str(_SUITE_HOME / "akkord-config")
+
+
+def user_settings_unchanged() -> bool:
+    return _snapshot(USER_SETTINGS) == USER_SETTINGS_BEFORE
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+                      ) -> Path:
+    """Every test starts with empty application settings of its own (no order dependence)."""
+    folder = tmp_path_factory.mktemp("settings")
+    monkeypatch.setenv("AKKORD_CONFIG_DIR", str(folder))
+    return folder
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    shutil.rmtree(_SUITE_HOME, ignore_errors=True)
+    if not user_settings_unchanged():
+        print(f"\nFAILED: the test suite changed the user's settings in {USER_SETTINGS}")
+        session.exitstatus = 1
 
 
 def needs_shared(path: Path) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -13,10 +14,20 @@ from akkord.store.project import Project, open_project
 
 ORGANISATION = "Akkord"
 APPLICATION = "Akkord"
+CONFIG_DIR_ENV = "AKKORD_CONFIG_DIR"  # overrides where the settings file lives
 
 
 def settings() -> QSettings:
-    """Where the application remembers things (annotator name, recent projects, geometry)."""
+    """Where the application remembers things (annotator name, recent projects, geometry).
+
+    ``AKKORD_CONFIG_DIR=/some/folder`` keeps them in ``/some/folder/Akkord.conf`` instead
+    of the user's configuration (``~/.config/Akkord/Akkord.conf`` on Linux): the test
+    suite and the X11 smoke tests use it so that they never touch the user's own settings.
+    The variable is read on every call, so a test can point it elsewhere at any time.
+    """
+    folder = os.environ.get(CONFIG_DIR_ENV, "").strip()
+    if folder:
+        return QSettings(str(Path(folder) / f"{APPLICATION}.conf"), QSettings.Format.IniFormat)
     return QSettings(ORGANISATION, APPLICATION)
 
 
