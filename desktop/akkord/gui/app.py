@@ -90,9 +90,6 @@ def run(project: Path | None = None, db_url: str | None = None, demo: bool = Fal
     from akkord.gui.project_dialogs import annotator_name
 
     name = annotator_name()
-    window = MainWindow(opened, name, first_layer(opened, name))
-    geometry = settings().value("window/geometry")
-    if geometry is not None:
-        window.restoreGeometry(geometry)
+    window = MainWindow(opened, name, first_layer(opened, name))  # restores its geometry
     window.show()
     return app.exec()

@@ -15,7 +15,7 @@ Qt counts.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QMargins, QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -70,10 +70,7 @@ class ArticleView(QTextEdit):
                                      | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.setFrameShape(QTextEdit.Shape.NoFrame)
         self.setFont(theme.reading_font())
-        palette = self.palette()
-        for role in (QPalette.ColorRole.Base, QPalette.ColorRole.Window):
-            palette.setColor(role, QColor(theme.PAPER))
-        self.setPalette(palette)
+        self._apply_colors()
         self.setAutoFillBackground(True)
         self.document().setDocumentMargin(28)
         self._top_margin = 56  # room above the first line for relation arcs
@@ -83,6 +80,20 @@ class ArticleView(QTextEdit):
         self.selected: int | None = None
         self.emphasised: set[int] = set()
         self._press: QPoint | None = None
+
+    def _apply_colors(self) -> None:
+        """The page (and the margins beside the text column) in the scheme's paper colour."""
+        colors = theme.current()
+        palette = self.palette()
+        for role in (QPalette.ColorRole.Base, QPalette.ColorRole.Window):
+            palette.setColor(role, QColor(colors.paper))
+        palette.setColor(QPalette.ColorRole.Text, QColor(colors.ink))
+        self.setPalette(palette)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.ApplicationPaletteChange:
+            self._apply_colors()  # the system's scheme changed: follow it
+        super().changeEvent(event)
 
     # -- content ----------
     def set_schema(self, schema: Schema) -> None:
@@ -122,7 +133,7 @@ class ArticleView(QTextEdit):
             fmt.setFontWeight(weight)
             fmt.setFontItalic(italic)
             if muted:
-                fmt.setForeground(QColor(theme.MUTED))
+                fmt.setForeground(QColor(theme.current().muted))
             cursor.setPosition(model.to_qt(part.start))
             cursor.setPosition(model.to_qt(part.end), QTextCursor.MoveMode.KeepAnchor)
             cursor.mergeCharFormat(fmt)
@@ -216,6 +227,9 @@ class ArticleView(QTextEdit):
 
     # -- painting ----------
     def paintEvent(self, event: QPaintEvent) -> None:
+        """Mentions, then the selected mention's relation arcs, then the text on top: the
+        arcs and their labels pass *under* the letters, so no line of the article (the
+        caption above the title included) is ever hidden by them."""
         if self.model is not None and self.model.mentions:
             painter = QPainter(self.viewport())
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -223,19 +237,17 @@ class ArticleView(QTextEdit):
             start, end = self.visible_range()
             for key in self.model.index.overlapping(start, end):
                 self._paint_mention(painter, self.model.mentions[key], event.rect())
+            if self.selected in self.model.mentions:
+                painter.setClipping(False)
+                self._paint_relations(painter, self.selected)
             painter.end()
         super().paintEvent(event)
-        if self.model is not None and self.selected in self.model.mentions:
-            painter = QPainter(self.viewport())
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            self._paint_relations(painter, self.selected)
-            painter.end()
 
     def _paint_mention(self, painter: QPainter, mention: MentionView, clip: QRect) -> None:
         if mention.status == "rejected":
             return
         assert self.model is not None
-        base = self.colors.get(mention.label, QColor(theme.MUTED))
+        base = self.colors.get(mention.label, QColor(theme.current().muted))
         level = self.model.index.level(mention.id)
         suggested = mention.status == "suggested"
         selected = mention.id == self.selected
@@ -254,7 +266,7 @@ class ArticleView(QTextEdit):
             painter.setPen(pen)
             painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
             if selected or mention.id in self.emphasised:
-                outline = QPen(bar.darker(135) if selected else QColor(theme.ACCENT), 1.6,
+                outline = QPen(bar.darker(135) if selected else QColor(theme.current().accent), 1.6,
                                Qt.PenStyle.SolidLine if selected else Qt.PenStyle.DotLine)
                 painter.setPen(outline)
                 painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -280,7 +292,7 @@ class ArticleView(QTextEdit):
             control = QPointF((start.x() + end.x()) / 2, min(start.y(), end.y()) - lift)
             path = QPainterPath(start)
             path.quadTo(control, end)
-            color = QColor(theme.INK)
+            color = QColor(theme.current().ink)
             color.setAlpha(170)
             painter.setPen(QPen(color, 1.3))
             painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -292,16 +304,29 @@ class ArticleView(QTextEdit):
             width = painter.fontMetrics().horizontalAdvance(label) + 8
             box = QRectF(mid.x() - width / 2, mid.y() - 9, width, 15)
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor(theme.PAPER))
+            painter.setBrush(QColor(theme.current().paper))
             painter.drawRoundedRect(box, 4, 4)
             painter.setPen(color)
             painter.drawText(box, Qt.AlignmentFlag.AlignCenter, label)
 
     # -- layout ----------
     def resizeEvent(self, event: QResizeEvent) -> None:
-        side = max(0, (event.size().width() - theme.READING_WIDTH) // 2)
-        self.setViewportMargins(side, 0, side, 0)
+        """Centre a column of at most ``READING_WIDTH`` pixels in a wider view.
+
+        ``resizeEvent`` runs for the widget *and* for its viewport (which
+        ``setViewportMargins`` resizes), so the margins are a function of the widget's
+        own width only, and set only when they change: setting them again from inside
+        the viewport's resize is then a no-op, not a recursion (which ended in a
+        segmentation fault when the margins were computed from the event's size).
+        """
+        self._fit_margins()
         super().resizeEvent(event)
+
+    def _fit_margins(self) -> None:
+        inner = self.width() - 2 * self.frameWidth()
+        side = max(0, (inner - theme.READING_WIDTH) // 2)
+        if self.viewportMargins() != QMargins(side, 0, side, 0):
+            self.setViewportMargins(side, 0, side, 0)
 
     # -- input ----------
     def selection(self) -> tuple[int, int] | None:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from akkord.domain.dates import PartialDate, PartialDateError
+from akkord.gui import plain_text
 from akkord.gui.row_model import RIGHT, RowTableModel
 from akkord.services.documents import DocumentSummary
 
@@ -62,7 +63,8 @@ class DocumentListModel(RowTableModel):
                     summary.status, summary.mentions)[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             counts = ", ".join(f"{k} {v}" for k, v in sorted(summary.label_counts.items()))
-            return f"{summary.title}\n{counts}" if counts else summary.title
+            return plain_text.tooltip(f"{summary.title}\n{counts}" if counts
+                                      else summary.title)
         if role == Qt.ItemDataRole.UserRole:
             return summary.id
         if role == Qt.ItemDataRole.ForegroundRole and column == 2:

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
@@ -28,6 +27,7 @@ from sqlalchemy import select
 
 from akkord.errors import AkkordError
 from akkord.formats.registry import READERS
+from akkord.gui import plain_text
 from akkord.gui.progress import QtProgress
 from akkord.services.importing import ImportOptions, ImportReport, import_paths
 from akkord.services.progress import Cancelled
@@ -85,8 +85,7 @@ class ImportDialog(QDialog):
         self.label_map.setPlaceholderText("e.g. PER=ACTOR, GPE_LOC=PLACE")
         self.add_labels = QCheckBox("Add labels the schema lacks", self)
         self.all_or_nothing = QCheckBox("Import nothing if any file is rejected", self)
-        self.message = QLabel(self)
-        self.message.setWordWrap(True)
+        self.message = plain_text.label("", self, wrap=True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         self.import_button = buttons.addButton("Import",
                                                QDialogButtonBox.ButtonRole.AcceptRole)
@@ -169,7 +168,7 @@ def import_with_dialog(parent: QWidget, project: Project) -> ImportReport | None
         return None
     report = dialog.report
     icon = QMessageBox.Icon.Warning if report.rejected else QMessageBox.Icon.Information
-    box = QMessageBox(icon, "Import", summary(report), QMessageBox.StandardButton.Ok, parent)
+    box = plain_text.message_box(icon, "Import", summary(report), parent=parent)
     details = [*(f"Note: {n}" for n in report.notes), *(str(p) for p in report.problems)]
     if details:
         box.setDetailedText("\n".join(details))

@@ -10,15 +10,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QPoint, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
     QInputDialog,
-    QLabel,
     QMainWindow,
     QMessageBox,
+    QStyle,
     QToolButton,
     QWidget,
 )
@@ -26,6 +26,7 @@ from sqlalchemy import select
 
 from akkord.domain.dates import PartialDate
 from akkord.errors import AkkordError
+from akkord.gui import plain_text, theme
 from akkord.gui.app import settings
 from akkord.gui.article_view import ArticleView
 from akkord.gui.document_list import DocumentList
@@ -48,6 +49,8 @@ if TYPE_CHECKING:
     from akkord.gui.timeline_view import TimelineView
 
 RECENT_KEY = "recent/projects"
+GEOMETRY_KEY = "window/geometry"
+STATE_KEY = "window/state"
 MAX_RECENT = 8
 
 
@@ -87,7 +90,7 @@ class MainWindow(QMainWindow):
         self._toolbar()
         self._status_bar()
         self._connect()
-        self.resize(1480, 920)
+        self.restore_layout()
         self._update_title()
         self.reload_documents(select_first=True)
         remember_project(project)
@@ -110,10 +113,40 @@ class MainWindow(QMainWindow):
                                          Qt.DockWidgetArea.RightDockWidgetArea, "inspector")
         self.entities_dock = self._dock("Entities", self.entities,
                                         Qt.DockWidgetArea.LeftDockWidgetArea, "entities")
-        self.resizeDocks([self.documents_dock], [380], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.inspector_dock], [420], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.documents_dock, self.entities_dock], [420, 460],
-                         Qt.Orientation.Vertical)
+
+    def restore_layout(self) -> None:
+        """The user's last geometry and docks (``QSettings``), or a size from the screen.
+
+        Qt's ``restoreGeometry`` moves a saved window back onto the available area when
+        the screen has changed since; on a first start the window takes most of the
+        screen's available geometry (never more), centred, and the docks share it.
+        """
+        store = settings()
+        geometry, state = store.value(GEOMETRY_KEY), store.value(STATE_KEY)
+        if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
+            self.fit_screen()
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+
+    def save_layout(self) -> None:
+        store = settings()
+        store.setValue(GEOMETRY_KEY, self.saveGeometry())
+        store.setValue(STATE_KEY, self.saveState())
+
+    def fit_screen(self) -> None:
+        """Size the window (and its docks) from the screen's available geometry."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        area = screen.availableGeometry()
+        size = QSize(int(area.width() * 0.92), int(area.height() * 0.9))
+        self.setGeometry(QStyle.alignedRect(Qt.LayoutDirection.LeftToRight,
+                                            Qt.AlignmentFlag.AlignCenter, size, area))
+        width = size.width()
+        inspector = max(self.inspector.content_width(), int(width * 0.26))
+        documents = max(260, min(420, int(width * 0.22)))
+        self.resizeDocks([self.documents_dock, self.inspector_dock], [documents, inspector],
+                         Qt.Orientation.Horizontal)
+        self.resizeDocks([self.documents_dock, self.entities_dock],
+                         [size.height() // 2, size.height() // 2], Qt.Orientation.Vertical)
 
     def _action(self, text: str, shortcut: str | QKeySequence.StandardKey | None,
                 slot: object, menu: str) -> QAction:
@@ -177,14 +210,13 @@ class MainWindow(QMainWindow):
         for label in self.session.schema.labels:
             button = QToolButton(bar)
             button.setText(f"{label.key}  {label.name}")
-            button.setToolTip(f"{label.description}\nSelect text and press {label.key}")
-            button.setStyleSheet(
-                f"QToolButton {{ border-left: 5px solid {label.color}; padding: 3px 9px; "
-                f"background: white; border-radius: 3px; margin: 2px; }}")
+            button.setToolTip(plain_text.tooltip(
+                f"{label.description}\nSelect text and press {label.key}"))
+            button.setStyleSheet(theme.label_button_style(label.color))
             button.clicked.connect(lambda _=False, name=label.name: self.label_clicked(name))
             bar.addWidget(button)
         bar.addSeparator()
-        bar.addWidget(QLabel(" Layer ", bar))
+        bar.addWidget(plain_text.label(" Layer ", bar))
         self.layer_box = QComboBox(bar)
         self._fill_layer_box()
         self.layer_box.activated.connect(
@@ -192,8 +224,8 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.layer_box)
 
     def _status_bar(self) -> None:
-        self.progress_label = QLabel(self)
-        self.counts_label = QLabel(self)
+        self.progress_label = plain_text.label("", self)
+        self.counts_label = plain_text.label("", self)
         status = self.statusBar()
         status.addPermanentWidget(self.counts_label)
         status.addPermanentWidget(self.progress_label)
@@ -467,8 +499,7 @@ class MainWindow(QMainWindow):
     def _failed(self, message: str) -> None:
         """Say why an edit was refused, without blocking the keyboard (not modal)."""
         self.statusBar().showMessage(message, 8000)
-        box = QMessageBox(QMessageBox.Icon.Warning, "Akkord", message,
-                          QMessageBox.StandardButton.Ok, self)
+        box = plain_text.message_box(QMessageBox.Icon.Warning, "Akkord", message, parent=self)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
         self.last_error = message
@@ -496,8 +527,8 @@ class MainWindow(QMainWindow):
 
     def replace_with(self, project: Project, layer: str | None = None) -> MainWindow:
         """Open ``project`` (or another layer) in a new window in place of this one."""
+        self.save_layout()  # the new window opens where this one is, with the same docks
         window = MainWindow(project, self.annotator, layer, suggest=self.session.suggest)
-        window.restoreGeometry(self.saveGeometry())
         window.show()
         self._keep_project_open = project is self.project
         self.close()
@@ -531,7 +562,7 @@ class MainWindow(QMainWindow):
         try:
             self.replace_with(open_project(Path(path)))
         except AkkordError as exc:
-            QMessageBox.warning(self, "Open project", str(exc))
+            plain_text.warn(self, "Open project", str(exc))
 
     def open_demo(self) -> None:
         from akkord.services.demo import open_demo
@@ -539,7 +570,7 @@ class MainWindow(QMainWindow):
         try:
             self.replace_with(open_demo(), "gold")
         except AkkordError as exc:
-            QMessageBox.warning(self, "Demo", str(exc))
+            plain_text.warn(self, "Demo", str(exc))
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
@@ -575,7 +606,9 @@ class MainWindow(QMainWindow):
             view = self.timeline = TimelineView(self.project, self)
             self.timeline_dock = self._dock("Timeline", view,
                                             Qt.DockWidgetArea.BottomDockWidgetArea, "timeline")
-            self.resizeDocks([self.timeline_dock], [380], Qt.Orientation.Vertical)
+            if not self.restoreDockWidget(self.timeline_dock):
+                self.resizeDocks([self.timeline_dock], [max(200, self.height() // 3)],
+                                 Qt.Orientation.Vertical)
             self.menus["&View"].addAction(self.timeline_dock.toggleViewAction())
             view.entity_activated.connect(self.jump_to_entity)
             view.entity_clicked.connect(self.entities.show_entity)
@@ -623,7 +656,7 @@ class MainWindow(QMainWindow):
         self.view.setFocus()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        settings().setValue("window/geometry", self.saveGeometry())
+        self.save_layout()
         if not getattr(self, "_keep_project_open", False):
             self.project.close()
         super().closeEvent(event)
