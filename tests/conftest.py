@@ -84,3 +84,56 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         # Not this process (its settings went elsewhere): another program on the machine.
         print(f"\nNOTE: {USER_SETTINGS} changed during the run; this suite's settings went "
               f"to scratch folders, so another process wrote it.")
+
+
+def needs_shared(path: Path) -> Path:
+    """Skip (with a clear reason) when a file or folder of ../shared is absent."""
+    if not path.exists():
+        pytest.skip(f"../shared is absent here: this test reads {path.relative_to(SHARED.parent)}"
+                    " (the seed articles / NorNE data beside the repository checkout)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[object]:
+    from tests.pg_server import PostgresUnavailable, postgres_server
+
+    try:
+        with postgres_server() as server:
+            yield server
+    except PostgresUnavailable as exc:
+        if os.environ.get("AKKORD_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"PostgreSQL is required here (AKKORD_REQUIRE_POSTGRES=1): {exc}")
+        pytest.skip(f"PostgreSQL tests skipped: {exc}")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A URL of a fresh, empty database: a SQLite file or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "test.akkord")
+        return
+    server = request.getfixturevalue("postgres")
+    import psycopg
+
+    name = f"akkord_test_{os.getpid()}_{next(_counter)}"
+    with psycopg.connect(f"host=127.0.0.1 port={server.port} user=postgres dbname=postgres",
+                         autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield server.url(name)
+    with psycopg.connect(f"host=127.0.0.1 port={server.port} user=postgres dbname=postgres",
+                         autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def project(store_url: str) -> Iterator[Project]:
+    """A new project with the default schema, on each backend."""
+    with open_project(store_url, create=True) as opened:
+        yield opened
+
+
+@pytest.fixture
+def sqlite_project(tmp_path: Path) -> Iterator[Project]:
+    with open_project(tmp_path / "p.akkord", create=True) as opened:
+        yield opened
