@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint check bench screenshots demo dist clean
+.PHONY: run test test-x11 lint check bench screenshots demo dist clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,10 @@ run: $(STAMP)  ## install, then start the GUI on the demo project
 	$(BIN)/akkord gui --demo
 
 test: $(STAMP)  ## install, then run the whole test suite (GUI tests offscreen, real PostgreSQL)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m "not x11"
+
+test-x11: $(STAMP)  ## the real window on Xvfb (xcb platform, openbox, xdotool): see README
+	$(BIN)/python -m pytest -m x11 tests/gui
 
 lint: $(STAMP)  ## ruff and mypy, as configured in pyproject.toml
 	$(BIN)/ruff check desktop tests benchmarks

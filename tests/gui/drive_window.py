@@ -357,8 +357,8 @@ def smoke(d: Driver) -> Scenario:
         window = d.window()
         assert window is not None
         d.check(window.isMaximized() == maximised and (
-            maximised or abs(window.width() - size.width()) <= 2
-            and abs(window.height() - size.height()) <= 2),
+            maximised or (abs(window.width() - size.width()) <= 2
+            and abs(window.height() - size.height()) <= 2)),
             f"switching layer: the window became {window.size()} (was {size})")
     window.close()
     yield d.until(lambda: d.window() is None, "the window closed")

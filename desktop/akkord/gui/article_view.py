@@ -324,7 +324,7 @@ class ArticleView(QTextEdit):
 
     def _fit_margins(self) -> None:
         inner = self.width() - 2 * self.frameWidth()
-        side = max(0, (inner - theme.READING_WIDTH) // 2)
+        side = max(0, (inner - theme.READING_WIDTH + 1) // 2)  # rounded up: never wider
         if self.viewportMargins() != QMargins(side, 0, side, 0):
             self.setViewportMargins(side, 0, side, 0)
 
