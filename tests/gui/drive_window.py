@@ -157,11 +157,23 @@ def screen_area(window: QWidget) -> QRect:
     return screen.availableGeometry()
 
 
+def on_screen(widget: QWidget) -> QImage:
+    """What the screen shows where ``widget`` is (after the real paint cycle, not a fresh
+    render as ``QWidget.grab`` would do); a fresh render where the platform cannot read
+    the screen back."""
+    screen = widget.screen() or QGuiApplication.primaryScreen()
+    top_left = widget.mapToGlobal(QPoint(0, 0)) - screen.geometry().topLeft()
+    shot = screen.grabWindow(0, top_left.x(), top_left.y(), widget.width(), widget.height())
+    if shot.isNull() or shot.size() != widget.size():
+        shot = widget.grab()
+    return shot.toImage()
+
+
 def coloured_pixels(widget: QWidget) -> int:
     """Pixels of a clearly saturated colour: the label tints and bars, not text or paper."""
     import numpy as np
 
-    image = widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    image = on_screen(widget).convertToFormat(QImage.Format.Format_RGB32)
     pixels = np.frombuffer(image.constBits(), dtype=np.uint8).reshape(
         image.height(), image.bytesPerLine() // 4, 4)[:, :image.width(), :3].astype(np.int16)
     spread = pixels.max(axis=2) - pixels.min(axis=2)
@@ -476,7 +488,20 @@ def screenshots(d: Driver) -> Scenario:
     yield d.until(lambda: d.window() is None, "the window closed")
 
 
+def first_paint(d: Driver) -> Scenario:
+    """Start, look at the first document's highlights once the window is up, quit."""
+    yield from answer_name_dialog(d)
+    window = d.window()
+    assert window is not None
+    check_view(d, window, "first start")
+    check_highlights(d, window, "first start")
+    d.shot(window, "first-paint")
+    window.close()
+    yield d.until(lambda: d.window() is None, "the window closed")
+
+
 SCENARIOS: dict[str, Callable[[Driver], Scenario]] = {
+    "first-paint": first_paint,
     "smoke": smoke, "sweep": sweep, "quick-sweep": lambda d: sweep(d, QUICK_WIDTHS),
     "hostile": hostile, "screenshots": screenshots}
 

@@ -37,6 +37,7 @@ from akkord.domain.schema import Schema
 from akkord.gui import theme
 from akkord.gui.document_model import DocumentModel
 from akkord.services.views import MentionView
+from akkord.textproc.display import DisplayText
 from akkord.textproc.spans import next_word_end, previous_word_start, snap_to_words
 
 _BAR = 2.5  # thickness of a nesting bar
@@ -75,6 +76,7 @@ class ArticleView(QTextEdit):
         self.document().setDocumentMargin(28)
         self._top_margin = 56  # room above the first line for relation arcs
         self.model: DocumentModel | None = None
+        self.display = DisplayText.of("")
         self.colors: dict[str, QColor] = {}
         self.keys: dict[str, str] = {}
         self.selected: int | None = None
@@ -105,7 +107,12 @@ class ArticleView(QTextEdit):
         self.model = model
         self.selected = None
         self.emphasised = set()
-        self.setPlainText(model.text if model else "")
+        # Very long paragraphs are shown broken into shorter ones (display only: offsets
+        # are mapped, see akkord.textproc.display), so one unbroken megabyte-long token
+        # opens at once instead of freezing the window.
+        self.display = DisplayText.of(model.text, model.to_qt, model.from_qt) if model \
+            else DisplayText.of("")
+        self.setPlainText(self.display.shown)
         frame = self.document().rootFrame().frameFormat()
         frame.setTopMargin(self._top_margin)
         self.document().rootFrame().setFrameFormat(frame)
@@ -134,8 +141,8 @@ class ArticleView(QTextEdit):
             fmt.setFontItalic(italic)
             if muted:
                 fmt.setForeground(QColor(theme.current().muted))
-            cursor.setPosition(model.to_qt(part.start))
-            cursor.setPosition(model.to_qt(part.end), QTextCursor.MoveMode.KeepAnchor)
+            cursor.setPosition(self.display.to_view(part.start))
+            cursor.setPosition(self.display.to_view(part.end), QTextCursor.MoveMode.KeepAnchor)
             cursor.mergeCharFormat(fmt)
         cursor.endEditBlock()
 
@@ -164,7 +171,7 @@ class ArticleView(QTextEdit):
             mention = self.model.mentions.get(mention_id)
             if mention is not None:
                 cursor = self.textCursor()
-                cursor.setPosition(self.model.to_qt(mention.start))
+                cursor.setPosition(self.display.to_view(mention.start))
                 self.setTextCursor(cursor)
                 self.ensureCursorVisible()
         if arcs:
@@ -179,8 +186,8 @@ class ArticleView(QTextEdit):
         if self.model is None:
             return
         cursor = self.textCursor()
-        cursor.setPosition(self.model.to_qt(start))
-        cursor.setPosition(self.model.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+        cursor.setPosition(self.display.to_view(start))
+        cursor.setPosition(self.display.to_view(end), QTextCursor.MoveMode.KeepAnchor)
         self.setTextCursor(cursor)
         self.ensureCursorVisible()
 
@@ -191,7 +198,7 @@ class ArticleView(QTextEdit):
     def span_rects(self, start: int, end: int) -> list[QRectF]:
         """Viewport rectangles covering ``[start, end)``, one per line it touches."""
         assert self.model is not None
-        qstart, qend = self.model.to_qt(start), self.model.to_qt(end)
+        qstart, qend = self.display.to_view(start), self.display.to_view(end)
         document = self.document()
         layout = document.documentLayout()
         offset = self._offset()
@@ -219,11 +226,11 @@ class ArticleView(QTextEdit):
         top = self.cursorForPosition(QPoint(0, 0)).position()
         bottom = self.cursorForPosition(QPoint(self.viewport().width(),
                                                self.viewport().height())).position()
-        return self.model.from_qt(top), self.model.from_qt(bottom) + 1
+        return self.display.from_view(top), self.display.from_view(bottom) + 1
 
     def position_at(self, point: QPoint) -> int:
         assert self.model is not None
-        return self.model.from_qt(self.cursorForPosition(point).position())
+        return self.display.from_view(self.cursorForPosition(point).position())
 
     # -- painting ----------
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -334,8 +341,8 @@ class ArticleView(QTextEdit):
         if self.model is None:
             return None
         cursor = self.textCursor()
-        start = self.model.from_qt(cursor.selectionStart())
-        end = self.model.from_qt(cursor.selectionEnd())
+        start = self.display.from_view(cursor.selectionStart())
+        end = self.display.from_view(cursor.selectionEnd())
         return snap_to_words(self.model.text, start, end)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -384,10 +391,10 @@ class ArticleView(QTextEdit):
     def _extend_by_word(self, step: int) -> None:
         assert self.model is not None
         cursor = self.textCursor()
-        position = self.model.from_qt(cursor.position())
+        position = self.display.from_view(cursor.position())
         target = (next_word_end(self.model.text, position) if step > 0
                   else previous_word_start(self.model.text, position))
-        cursor.setPosition(self.model.to_qt(target), QTextCursor.MoveMode.KeepAnchor)
+        cursor.setPosition(self.display.to_view(target), QTextCursor.MoveMode.KeepAnchor)
         self.setTextCursor(cursor)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
