@@ -96,6 +96,7 @@ def import_(ctx: click.Context, project: Path | None, paths: tuple[Path, ...], f
     click.echo(
         f"Imported {report.total('documents')} new document(s) "
         f"({report.total('existing')} already present), {report.total('mentions')} mention(s), "
+        f"{report.total('suggestions')} suggestion(s) to review, "
         f"{report.total('relations')} relation(s), {report.total('entities')} entit(y/ies) "
         f"from {len(kept)} of {len(report.files)} file(s).")
     if report.rejected:

@@ -15,6 +15,7 @@ from akkord.store.project import Project, open_project
 ORGANISATION = "Akkord"
 APPLICATION = "Akkord"
 CONFIG_DIR_ENV = "AKKORD_CONFIG_DIR"  # overrides where the settings file lives
+ANNOTATED = ("manual", "accepted")  # mention statuses that are someone's annotation
 
 
 def settings() -> QSettings:
@@ -60,18 +61,24 @@ def choose_project(project: Path | None, db_url: str | None, demo: bool) -> Proj
 
 
 def first_layer(project: Project, annotator: str) -> str:
-    """The layer to open: the annotator's own, unless it is empty and a gold layer exists
-    (a newcomer opening the demo sees a finished example first)."""
+    """The layer to open: the annotator's own, unless it holds no annotation yet and the
+    ``gold`` layer does (a newcomer opening the demo sees a finished example first).
+
+    Only annotations count (made by hand, or suggestions someone accepted): pending or
+    rejected suggestions (the time tagger's, an import's) never decide which layer opens,
+    so a newcomer who has just imported articles is not put to work in ``gold``.
+    """
     from sqlalchemy import exists, select
 
     from akkord.store.models import GOLD, Annotator, Mention
 
     with project.read() as session:
-        def has_mentions(name: str) -> bool:
+        def has_annotations(name: str) -> bool:
             return bool(session.scalar(select(exists().where(
-                Mention.annotator_id == Annotator.id, Annotator.name == name))))
+                Mention.annotator_id == Annotator.id, Annotator.name == name,
+                Mention.status.in_(ANNOTATED)))))
 
-        if not has_mentions(annotator) and has_mentions(GOLD):
+        if annotator != GOLD and not has_annotations(annotator) and has_annotations(GOLD):
             return GOLD
     return annotator
 

@@ -52,9 +52,16 @@ def parse_map(text: str) -> dict[str, str]:
 
 
 class ImportDialog(QDialog):
-    """The import form; after ``accept`` the import has run (see :attr:`report`)."""
+    """The import form; after ``accept`` the import has run (see :attr:`report`).
 
-    def __init__(self, project: Project, parent: QWidget | None = None) -> None:
+    ``layer`` is the layer the import goes into unless the user picks another: the
+    annotator's own (the window passes it), so that a newcomer's first import, and the
+    time suggestions it brings, never land in the curated ``gold`` layer. Without it
+    (a project opened by a script), ``gold``, as ``akkord import`` does.
+    """
+
+    def __init__(self, project: Project, parent: QWidget | None = None,
+                 layer: str | None = None) -> None:
         super().__init__(parent)
         self.project = project
         self.report: ImportReport | None = None
@@ -79,8 +86,8 @@ class ImportDialog(QDialog):
         self.annotator.setEditable(True)
         with project.read() as session:
             names = list(session.scalars(select(Annotator.name).order_by(Annotator.name)))
-        self.annotator.addItems(sorted({GOLD, *names}))
-        self.annotator.setCurrentText(GOLD)
+        self.annotator.addItems(sorted({GOLD, *names, *([layer] if layer else [])}))
+        self.annotator.setCurrentText(layer or GOLD)
         self.label_map = QLineEdit(self)
         self.label_map.setPlaceholderText("e.g. PER=ACTOR, GPE_LOC=PLACE")
         self.add_labels = QCheckBox("Add labels the schema lacks", self)
@@ -153,7 +160,10 @@ def summary(report: ImportReport) -> str:
                 "were rejected.")
     text = (f"Imported {report.total('documents')} new document(s) "
             f"({report.total('existing')} already present), {report.total('mentions')} "
-            f"mention(s) and {report.total('relations')} relation(s).")
+            f"mention(s) and {report.total('relations')} relation(s)")
+    suggestions = report.total("suggestions")
+    text += (f", and {suggestions} suggestion(s) to review (time expressions: pale "
+             "highlights; Enter accepts, Delete rejects)." if suggestions else ".")
     if report.labels_added:
         text += f" Added to the schema: {', '.join(report.labels_added)}."
     if report.rejected:
@@ -161,9 +171,11 @@ def summary(report: ImportReport) -> str:
     return text
 
 
-def import_with_dialog(parent: QWidget, project: Project) -> ImportReport | None:
-    """File → Import: the dialog, then the report with every rejected record listed."""
-    dialog = ImportDialog(project, parent)
+def import_with_dialog(parent: QWidget, project: Project, layer: str | None = None
+                       ) -> ImportReport | None:
+    """File → Import: the dialog (into ``layer`` by default), then the report with every
+    rejected record listed."""
+    dialog = ImportDialog(project, parent, layer)
     if dialog.exec() != QDialog.DialogCode.Accepted or dialog.report is None:
         return None
     report = dialog.report

@@ -139,6 +139,7 @@ class Inspector(QScrollArea):
         header = QHBoxLayout()
         self.chip = chip("#888888", "", self.mention_box)
         self.surface = plain_text.label("", self.mention_box, wrap=True)
+        self.surface.setMinimumWidth(60)  # it wraps, rather than widen the dock
         self.surface.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         bold = self.surface.font()
         bold.setBold(True)

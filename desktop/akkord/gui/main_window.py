@@ -142,7 +142,7 @@ class MainWindow(QMainWindow):
                                             Qt.AlignmentFlag.AlignCenter, size, area))
         width = size.width()
         inspector = max(self.inspector.content_width(), int(width * 0.26))
-        documents = max(260, min(420, int(width * 0.22)))
+        documents = max(300, min(440, int(width * 0.25)))
         self.resizeDocks([self.documents_dock, self.inspector_dock], [documents, inspector],
                          Qt.Orientation.Horizontal)
         self.resizeDocks([self.documents_dock, self.entities_dock],
@@ -583,7 +583,7 @@ class MainWindow(QMainWindow):
     def import_files(self) -> None:
         from akkord.gui.import_dialog import import_with_dialog
 
-        if import_with_dialog(self, self.project) is not None:
+        if import_with_dialog(self, self.project, self.annotator) is not None:
             self.session.schema = self.project.schema  # imports may add labels
             self.reload_documents()
             self.session.reload()

@@ -33,8 +33,6 @@ def label(text: str = "", parent: QWidget | None = None, *, object_name: str | N
     found.setTextFormat(PLAIN)
     found.setText(text)
     found.setWordWrap(wrap)
-    if wrap:  # a wrapping label asks for a wide minimum; let it wrap in a narrow dock
-        found.setMinimumWidth(60)
     if object_name:
         found.setObjectName(object_name)
     return found

@@ -84,7 +84,8 @@ class FileReport:
     format: str
     documents: int = 0
     existing: int = 0
-    mentions: int = 0
+    mentions: int = 0  # annotations (made, accepted): what the document list counts
+    suggestions: int = 0  # pending suggestions (time expressions, predictions), apart
     relations: int = 0
     entities: int = 0
     labels_added: list[str] = field(default_factory=list)
@@ -513,7 +514,9 @@ class _FileImport:
                 for mention_id, (i, span, annotator) in zip(ids, pending, strict=True)]
         keys = [(i, span.id) for i, span, _ in pending]
         insert_rows(self.conn, Mention, MENTION_COLUMNS, rows)
-        self.report.mentions += len(rows)
+        suggested = sum(span.status == "suggested" for _, span, _ in pending)
+        self.report.mentions += len(rows) - suggested
+        self.report.suggestions += suggested
         new_ids = dict(zip(keys, ids, strict=True))
         span_ids.update(new_ids)
         if self.evidence_needed:
