@@ -12,8 +12,8 @@ from sqlalchemy import select
 from akkord.gui.app import first_layer
 from akkord.gui.import_dialog import ImportDialog, summary
 from akkord.gui.main_window import MainWindow
-from akkord.services.importing import ImportReport
 from akkord.services.demo import create_demo
+from akkord.services.importing import ImportReport
 from akkord.store import Project, open_project
 from akkord.store.models import Annotator, Mention
 
