@@ -2,7 +2,8 @@
 
 text → line edit (checked against its pattern), enum → combo box, bool → check box,
 number → line edit, date → a partial-date field (``2022-01-12``, ``2022-W04``,
-``2022-01``, ``2019-SU``, ``2022-01-09/2022-01-10``) that shows what it understood,
+``2022-01``, ``2019-SU``, ``2022-01-09/2022-01-10``, or as written: ``12.01.2022``,
+``12. januar 2022``) that shows what it understood,
 entity reference → a searchable picker (a list of them, each with a role, for ``many``).
 Every field emits the attribute's complete new value list; the owner turns it into an
 undoable command.
@@ -170,7 +171,7 @@ class DateField(_Field):
         if not text:
             return None
         try:
-            return PartialDate.parse(text)
+            return PartialDate.read(text)  # 2022-01-12, 12.01.2022, 12. januar 2022 …
         except PartialDateError as exc:
             return str(exc)
 

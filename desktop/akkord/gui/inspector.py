@@ -8,8 +8,10 @@ and to the mention.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -49,7 +51,8 @@ def set_chip(target: QLabel, color: str, text: str) -> None:
 
 
 class RelationDialog(QDialog):
-    """Choose a relation type and the other mention, by keyboard."""
+    """Choose a relation type and the other mention, by keyboard: typing filters (the
+    focus is in the filter), ↑/↓ choose, Enter adds (the default button)."""
 
     def __init__(self, session: AnnotationSession, mention: MentionView,
                  parent: QWidget | None = None) -> None:
@@ -74,6 +77,18 @@ class RelationDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(560, 420)
         self._fill("")
+        self.filter.installEventFilter(self)
+        self.filter.setFocus()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """↑, ↓, Page Up and Page Down in the filter move through the list."""
+        if watched is self.filter and isinstance(event, QKeyEvent) and \
+                event.type() == QEvent.Type.KeyPress and event.key() in (
+                    Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown):
+            QApplication.sendEvent(self.list, QKeyEvent(event.type(), event.key(),
+                                                        event.modifiers()))
+            return True
+        return super().eventFilter(watched, event)
 
     def _fill(self, text: str) -> None:
         document = self.session.document

@@ -292,13 +292,13 @@ class MainWindow(QMainWindow):
         if document is None:
             return
         text, ok = QInputDialog.getText(
-            self, "Publication date", "Published on (2022-01-20, or 2022-01 if only the "
-            "month is known; empty: unknown):", text=document.date.value if document.date
-            else "")
+            self, "Publication date", "Published on (20.01.2022, 20. januar 2022, "
+            "2022-01-20; januar 2022 or 2022-01 if only the month is known; empty: "
+            "unknown):", text=document.date.value if document.date else "")
         if not ok:
             return
         try:
-            date = PartialDate.parse(text) if text.strip() else None
+            date = PartialDate.read(text) if text.strip() else None
         except AkkordError as exc:
             self._failed(str(exc))
             return
