@@ -308,6 +308,9 @@ def smoke(d: Driver) -> Scenario:
                                   f"screen's available area {area}")
     check_view(d, window, "first start")
     check_highlights(d, window, "first start")
+    select_richest_mention(window)
+    yield d.settle()
+    check_inspector(d, window, "first start (the default size)")
     d.shot(window, "first-start")
     # Maximise: the text column is wider than the reading width (this used to recurse).
     window.showMaximized()

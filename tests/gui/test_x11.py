@@ -75,6 +75,14 @@ def test_smoke(tmp_path: Path, screen: tuple[int, int]) -> None:
     assert "smoke: 0 failure(s)" in outcome.output
 
 
+def test_highlights_on_screen_at_every_start(tmp_path: Path) -> None:
+    """A document sometimes opened with no highlights (1366×768, 2 of 6 starts): start
+    three times (the first start, then with the saved geometry) and read the screen."""
+    for start in range(3):
+        outcome = on_x(1366, 768, "first-paint", tmp_path)
+        assert outcome.code == 0, f"start {start + 1}: {outcome.explain()}"
+
+
 def test_resize_sweep(tmp_path: Path) -> None:
     """800 → 2560 px in nine steps, docks open and closed, every demo document."""
     outcome = on_x(2560, 1440, "sweep", tmp_path)

@@ -10,6 +10,15 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 TIMEOUT = 900  # a guard against a hang (a freeze is a failure), not a measurement
+# Address space of the window's process: a regression that makes Qt read /dev/zero as an
+# image then ends in std::bad_alloc at once instead of eating the machine's memory.
+MEMORY_LIMIT = 6 * 1024**3
+
+
+def _limit_memory() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 
 
 @dataclass
@@ -53,7 +62,8 @@ def drive(scenario: str, home: Path, *, env: dict[str, str] | None = None,
         command += ["--out", str(out)]
     try:
         done = subprocess.run(command, cwd=REPO, env=scratch_env(home, env),
-                              capture_output=True, text=True, timeout=TIMEOUT, check=False)
+                              capture_output=True, text=True, timeout=TIMEOUT, check=False,
+                              preexec_fn=_limit_memory)
     except subprocess.TimeoutExpired as exc:
         output = (exc.stdout or b"").decode() if isinstance(exc.stdout, bytes) else exc.stdout
         return Outcome(-999, f"FROZE: no end after {TIMEOUT} s\n{output or ''}")
