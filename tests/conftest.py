@@ -33,6 +33,11 @@ NORNE = SHARED / "data" / "norne"
 _counter = itertools.count(1)
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if os.environ["QT_QPA_PLATFORM"] == "offscreen":
+    # A common screen (1920×1080) rather than the offscreen plugin's 800×800: the window
+    # sizes itself from the screen, as on a user's desktop.
+    os.environ["QT_QPA_PLATFORM"] = (
+        f"offscreen:configfile={REPO / 'tests' / 'gui' / 'offscreen-screen.json'}")
 
 
 def user_settings_folder() -> Path:

@@ -141,8 +141,11 @@ class MainWindow(QMainWindow):
         self.setGeometry(QStyle.alignedRect(Qt.LayoutDirection.LeftToRight,
                                             Qt.AlignmentFlag.AlignCenter, size, area))
         width = size.width()
-        inspector = max(self.inspector.content_width(), int(width * 0.26))
-        documents = max(300, min(440, int(width * 0.25)))
+        # The inspector gets what its content needs (no horizontal scroll bar) unless the
+        # screen is so small that the article would be squeezed out (a third at most).
+        inspector = max(int(width * 0.26), min(self.inspector.content_width(),
+                                               int(width * 0.34)))
+        documents = max(200, min(440, int(width * 0.24)))
         self.resizeDocks([self.documents_dock, self.inspector_dock], [documents, inspector],
                          Qt.Orientation.Horizontal)
         self.resizeDocks([self.documents_dock, self.entities_dock],
