@@ -144,3 +144,25 @@ def test_relation_arcs_never_hide_the_text(window: MainWindow) -> None:
         hidden = int((text & (lightness >= 80)).sum())
         assert hidden <= 2, f"{hidden} text pixels hidden by the arcs of " \
                             f"{document.surface(mention.id)!r}"
+
+
+def test_relation_labels_sit_between_the_lines(window: MainWindow) -> None:
+    """A relation's type is written in the gap above a line, never on the text (they were
+    painted over the caption)."""
+    checked = 0
+    for doc_id in (1, 2):
+        window.session.open_document(doc_id)
+        document = window.session.document
+        assert document is not None
+        for mention in document.mentions.values():
+            if not document.relations_of(mention.id):
+                continue
+            window.session.select(mention.id)
+            lines = window.view.span_rects(*window.view.visible_range())
+            for arc in window.view.relation_arcs(mention.id):
+                checked += 1
+                for line in lines:
+                    overlap = arc.box.intersected(line)
+                    assert overlap.isEmpty() or overlap.height() < 0.5, \
+                        f"the label {arc.label!r} lies on a line of text"
+    assert checked > 20

@@ -15,10 +15,13 @@ Qt counts.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from PySide6.QtCore import QEvent, QMargins, QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QFontMetricsF,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -52,6 +55,16 @@ _PART_STYLES: dict[str, tuple[float, int, bool, bool]] = {
     "published": (0.9, 400, False, True),
     "dateline": (0.9, 400, False, True),
 }
+
+
+@dataclass(frozen=True)
+class RelationArc:
+    """One drawn relation: its type, the curve, the arrow's end and the label's box."""
+
+    label: str
+    path: QPainterPath
+    end: QPointF
+    box: QRectF
 
 
 class ArticleView(QTextEdit):
@@ -279,12 +292,21 @@ class ArticleView(QTextEdit):
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 painter.drawRoundedRect(rect.adjusted(-2, -1, 2, 2 + _BAR_STEP * level), 3, 3)
 
-    def _paint_relations(self, painter: QPainter, mention_id: int) -> None:
-        """Arcs from the selected mention to the mentions it is related to."""
-        assert self.model is not None
+    def _label_font(self) -> QFont:
         font = QFont(self.font())
-        font.setPointSizeF(font.pointSizeF() * 0.72)
-        painter.setFont(font)
+        font.setPointSizeF(font.pointSizeF() * 0.6)
+        return font
+
+    def relation_arcs(self, mention_id: int) -> list[RelationArc]:
+        """The arcs of a mention's relations, in viewport coordinates.
+
+        Each arc rises from the top of one mention to the top of the other; its middle
+        (where the type is written) lies in the gap above the upper of the two lines, so
+        the label sits between lines of text rather than on one.
+        """
+        assert self.model is not None
+        metrics = QFontMetricsF(self._label_font())
+        arcs: list[RelationArc] = []
         for relation in self.model.relations_of(mention_id):
             head, tail = self.model.mentions.get(relation.head), \
                 self.model.mentions.get(relation.tail)
@@ -295,26 +317,37 @@ class ArticleView(QTextEdit):
                 continue
             start, end = QPointF(a[0].center().x(), a[0].top()), \
                 QPointF(b[0].center().x(), b[0].top())
-            lift = 18 + abs(end.x() - start.x()) * 0.08 + abs(end.y() - start.y()) * 0.15
-            control = QPointF((start.x() + end.x()) / 2, min(start.y(), end.y()) - lift)
+            upper = a[0] if a[0].top() <= b[0].top() else b[0]
+            gap = upper.height() * (theme.LINE_HEIGHT_PERCENT - 100) / 100  # above a line
+            height = min(metrics.height() + 1, gap)
+            middle = QPointF((start.x() + end.x()) / 2, upper.top() - gap / 2)
+            control = QPointF(2 * middle.x() - (start.x() + end.x()) / 2,
+                              2 * middle.y() - (start.y() + end.y()) / 2)
             path = QPainterPath(start)
             path.quadTo(control, end)
-            color = QColor(theme.current().ink)
-            color.setAlpha(170)
+            width = metrics.horizontalAdvance(relation.type) + 8
+            box = QRectF(middle.x() - width / 2, middle.y() - height / 2, width, height)
+            arcs.append(RelationArc(relation.type, path, end, box))
+        return arcs
+
+    def _paint_relations(self, painter: QPainter, mention_id: int) -> None:
+        """Arcs from the selected mention to the mentions it is related to."""
+        painter.setFont(self._label_font())
+        color = QColor(theme.current().ink)
+        color.setAlpha(170)
+        paper = QColor(theme.current().paper)
+        paper.setAlpha(215)
+        for arc in self.relation_arcs(mention_id):
             painter.setPen(QPen(color, 1.3))
             painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawPath(path)
+            painter.drawPath(arc.path)
             painter.setBrush(color)
-            painter.drawEllipse(end, 2.6, 2.6)
-            label = relation.type
-            mid = path.pointAtPercent(0.5)
-            width = painter.fontMetrics().horizontalAdvance(label) + 8
-            box = QRectF(mid.x() - width / 2, mid.y() - 9, width, 15)
+            painter.drawEllipse(arc.end, 2.6, 2.6)
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor(theme.current().paper))
-            painter.drawRoundedRect(box, 4, 4)
+            painter.setBrush(paper)
+            painter.drawRoundedRect(arc.box, 4, 4)
             painter.setPen(color)
-            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, label)
+            painter.drawText(arc.box, Qt.AlignmentFlag.AlignCenter, arc.label)
 
     # -- layout ----------
     def resizeEvent(self, event: QResizeEvent) -> None:
