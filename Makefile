@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test test-noqt lint check bench screenshots demo dist clean
+.PHONY: run test test-offscreen test-x11 test-noqt lint check bench screenshots demo dist clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,8 +17,13 @@ $(STAMP): pyproject.toml
 run: $(STAMP)  ## install, then start the GUI on the demo project
 	$(BIN)/akkord gui --demo
 
-test: $(STAMP)  ## install, then run the whole test suite (GUI tests offscreen, real PostgreSQL)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+test: test-offscreen test-x11  ## install, then run the whole test suite
+
+test-offscreen: $(STAMP)  ## every test but the real-window ones: GUI offscreen, real PostgreSQL
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m "not x11"
+
+test-x11: $(STAMP)  ## the real window on Xvfb (xcb platform, openbox, xdotool): see README
+	$(BIN)/python -m pytest -m x11 tests/gui
 
 lint: $(STAMP)  ## ruff, mypy and the import contracts (layers), as configured in pyproject.toml
 	$(BIN)/ruff check desktop tests benchmarks

@@ -4,6 +4,13 @@
 started once per session from the local server binaries (see ``tests/pg_server.py``);
 when they are missing the PostgreSQL cases are skipped with that reason, unless
 ``AKKORD_REQUIRE_POSTGRES=1`` (set by ``.ci/run``) turns the skip into a failure.
+
+The suite never touches the user's own settings or files: ``AKKORD_CONFIG_DIR`` points
+the application's settings at a fresh folder for every test, and ``XDG_CONFIG_HOME`` /
+``XDG_DATA_HOME`` point Qt's and platformdirs' defaults (the demo project's home) at a
+temporary folder for the whole session, subprocesses included. At the end of the session
+a settings folder at Qt's default location fails the run: outside the suite, that is the
+user's ``~/.config/Akkord``.
 """
 
 from __future__ import annotations
@@ -11,7 +18,9 @@ from __future__ import annotations
 import importlib.abc
 import itertools
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,6 +35,62 @@ NORNE = SHARED / "data" / "norne"
 _counter = itertools.count(1)
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if os.environ["QT_QPA_PLATFORM"] == "offscreen":
+    # A common screen (1920×1080) rather than the offscreen plugin's 800×800: the window
+    # sizes itself from the screen, as on a user's desktop.
+    os.environ["QT_QPA_PLATFORM"] = (
+        f"offscreen:configfile={REPO / 'tests' / 'gui' / 'offscreen-screen.json'}")
+
+
+def user_settings_folder() -> Path:
+    """Where Qt keeps the user's own Akkord settings (computed before the suite moves it)."""
+    config = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(config) / "Akkord"
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    if not folder.is_dir():
+        return {}
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}
+
+
+USER_SETTINGS = user_settings_folder()
+USER_SETTINGS_BEFORE = _snapshot(USER_SETTINGS)
+_SUITE_HOME = Path(tempfile.mkdtemp(prefix="akkord-test-home-"))
+os.environ["XDG_CONFIG_HOME"] = str(_SUITE_HOME / "config")
+os.environ["XDG_DATA_HOME"] = str(_SUITE_HOME / "data")
+os.environ["AKKORD_CONFIG_DIR"] = str(_SUITE_HOME / "akkord-config")
+
+
+def user_settings_unchanged() -> bool:
+    return _snapshot(USER_SETTINGS) == USER_SETTINGS_BEFORE
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+                      ) -> Path:
+    """Every test starts with empty application settings of its own (no order dependence)."""
+    folder = tmp_path_factory.mktemp("settings")
+    monkeypatch.setenv("AKKORD_CONFIG_DIR", str(folder))
+    return folder
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run if anything wrote Akkord's settings to Qt's default location (which,
+    outside the suite, is the user's own ``~/.config/Akkord``)."""
+    default_location = _SUITE_HOME / "config" / "Akkord"
+    used_default = default_location.exists()
+    shutil.rmtree(_SUITE_HOME, ignore_errors=True)
+    if used_default:
+        print(f"\nFAILED: the test suite wrote settings to Qt's default location "
+              f"({default_location}), not to AKKORD_CONFIG_DIR: outside the suite that is "
+              f"{USER_SETTINGS}")
+        session.exitstatus = 1
+    elif not user_settings_unchanged():
+        # Not this process (its settings went elsewhere): another program on the machine.
+        print(f"\nNOTE: {USER_SETTINGS} changed during the run; this suite's settings went "
+              f"to scratch folders, so another process wrote it.")
 
 
 class _NoQt(importlib.abc.MetaPathFinder):

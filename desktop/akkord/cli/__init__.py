@@ -15,10 +15,19 @@ import click
 
 from akkord import __version__
 from akkord.errors import AkkordError
+from akkord.store.project import PROJECT_SUFFIX
 
 
 class _Group(click.Group):
-    """A click group that reports :class:`AkkordError` as a clean message, not a traceback."""
+    """A click group that reports :class:`AkkordError` as a clean message, not a traceback,
+    and opens a project given alone (``akkord FILE.akkord``) in the window."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # The desktop entry runs `akkord %f` (a double-click on a project file): a first
+        # argument that names no command but a project file means `akkord gui FILE`.
+        if args and args[0] not in self.commands and args[0].endswith(PROJECT_SUFFIX):
+            args = ["gui", *args]
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

@@ -57,6 +57,26 @@ _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 _SEASON = re.compile(r"^(\d{4})-(SP|SU|FA|WI)$")
 
 
+# How people write a day or a month (PartialDate.read): 20.01.2022, 20. januar 2022, …
+_DOTTED_DAY = re.compile(r"^(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})$")
+_NAMED_DAY = re.compile(r"^(\d{1,2})\.?\s?([^\W\d_]+)\.?,?\s(\d{4})$")
+_NAMED_DAY_EN = re.compile(r"^([^\W\d_]+)\.?\s(\d{1,2})(?:st|nd|rd|th)?,?\s(\d{4})$")
+_NAMED_MONTH = re.compile(r"^([^\W\d_]+)\.?\s(\d{4})$")
+_DOTTED_MONTH = re.compile(r"^(\d{1,2})[.](\d{4})$")
+MONTH_NAMES = {
+    **{name: n for n, name in enumerate(
+        ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september",
+         "oktober", "november", "desember"), start=1)},
+    **{name: n for n, name in enumerate(
+        ("january", "february", "march", "april", "may", "june", "july", "august",
+         "september", "october", "november", "december"), start=1)},
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+    "sept": 9, "okt": 10, "oct": 10, "nov": 11, "des": 12, "dec": 12,
+}
+READ_EXAMPLES = ("2022-01-20, 20.01.2022, 20. januar 2022, januar 2022 or 2022-01 (a month), "
+                 "2022-W03 (a week), 2022-Q1, 2019-SU, 2022, or an interval A/B")
+
+
 class PartialDateError(AkkordError, ValueError):
     """A value string or interval that is not a valid partial date."""
 
@@ -152,6 +172,51 @@ class PartialDate:
             if isinstance(exc, PartialDateError):
                 raise
             raise PartialDateError(f"{value!r} is not a valid date: {exc}") from exc
+
+    @classmethod
+    def read(cls, text: str) -> PartialDate:
+        """A date as a person types it: every value :meth:`parse` reads, and the usual
+        Norwegian (and English) ways of writing a day or a month — ``20.01.2022``,
+        ``20.1.2022``, ``20. januar 2022``, ``20 jan. 2022``, ``January 20, 2022``,
+        ``januar 2022``, ``01.2022``. The result carries the canonical value
+        (``2022-01-20``), so what is stored is always what :meth:`parse` reads back.
+        Raises :class:`PartialDateError` saying what was not understood and what is.
+        """
+        cleaned = " ".join(text.split())
+        try:
+            return cls.parse(cleaned)
+        except PartialDateError:
+            pass
+        try:
+            found = cls._read_written(cleaned.casefold())
+        except ValueError as exc:  # 31.02.2022: a date that does not exist
+            raise PartialDateError(f"{text.strip()!r} is not a valid date: {exc}") from exc
+        if found is None:
+            raise PartialDateError(f"{text.strip()!r} is not a date (write e.g. "
+                                   f"{READ_EXAMPLES})")
+        return found
+
+    @classmethod
+    def _read_written(cls, text: str) -> PartialDate | None:
+        def month(name: str) -> int:
+            if name not in MONTH_NAMES:
+                raise ValueError(f"{name!r} is not a month")
+            return MONTH_NAMES[name]
+
+        if m := _DOTTED_DAY.match(text):
+            return cls.day(date(int(m[3]), int(m[2]), int(m[1])))
+        if m := _NAMED_DAY.match(text):
+            return cls.day(date(int(m[3]), month(m[2]), int(m[1])))
+        if m := _NAMED_DAY_EN.match(text):
+            return cls.day(date(int(m[3]), month(m[1]), int(m[2])))
+        if m := _NAMED_MONTH.match(text):
+            return cls.month(int(m[2]), month(m[1]))
+        if m := _DOTTED_MONTH.match(text):
+            number = int(m[1])
+            if not 1 <= number <= 12:
+                raise ValueError(f"month {number} is not 1-12")
+            return cls.month(int(m[2]), number)
+        return None
 
     @classmethod
     def _parse_single(cls, text: str) -> PartialDate:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -10,14 +11,25 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from akkord.domain.statuses import GOLD
 from akkord.errors import AkkordError
-from akkord.services.projects import Project, has_mentions, open_project
+from akkord.services.projects import Project, has_annotations, open_project
 
 ORGANISATION = "Akkord"
 APPLICATION = "Akkord"
+CONFIG_DIR_ENV = "AKKORD_CONFIG_DIR"  # overrides where the settings file lives
+ANNOTATED = ("manual", "accepted")  # mention statuses that are someone's annotation
 
 
 def settings() -> QSettings:
-    """Where the application remembers things (annotator name, recent projects, geometry)."""
+    """Where the application remembers things (annotator name, recent projects, geometry).
+
+    ``AKKORD_CONFIG_DIR=/some/folder`` keeps them in ``/some/folder/Akkord.conf`` instead
+    of the user's configuration (``~/.config/Akkord/Akkord.conf`` on Linux): the test
+    suite and the X11 smoke tests use it so that they never touch the user's own settings.
+    The variable is read on every call, so a test can point it elsewhere at any time.
+    """
+    folder = os.environ.get(CONFIG_DIR_ENV, "").strip()
+    if folder:
+        return QSettings(str(Path(folder) / f"{APPLICATION}.conf"), QSettings.Format.IniFormat)
     return QSettings(ORGANISATION, APPLICATION)
 
 
@@ -50,9 +62,15 @@ def choose_project(project: Path | None, db_url: str | None, demo: bool) -> Proj
 
 
 def first_layer(project: Project, annotator: str) -> str:
-    """The layer to open: the annotator's own, unless it is empty and a gold layer exists
-    (a newcomer opening the demo sees a finished example first)."""
-    if not has_mentions(project, annotator) and has_mentions(project, GOLD):
+    """The layer to open: the annotator's own, unless it holds no annotation yet and the
+    ``gold`` layer does (a newcomer opening the demo sees a finished example first).
+
+    Only annotations count (made by hand, or suggestions someone accepted): pending or
+    rejected suggestions (the time tagger's, an import's) never decide which layer opens,
+    so a newcomer who has just imported articles is not put to work in ``gold``.
+    """
+    if annotator != GOLD and not has_annotations(project, annotator) \
+            and has_annotations(project, GOLD):
         return GOLD
     return annotator
 
@@ -71,9 +89,6 @@ def run(project: Path | None = None, db_url: str | None = None, demo: bool = Fal
     from akkord.gui.project_dialogs import annotator_name
 
     name = annotator_name()
-    window = MainWindow(opened, name, first_layer(opened, name))
-    geometry = settings().value("window/geometry")
-    if geometry is not None:
-        window.restoreGeometry(geometry)
+    window = MainWindow(opened, name, first_layer(opened, name))  # restores its geometry
     window.show()
     return app.exec()

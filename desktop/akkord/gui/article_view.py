@@ -15,10 +15,13 @@ Qt counts.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt, Signal
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QMargins, QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QFontMetricsF,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -38,6 +41,7 @@ from akkord.gui import theme
 from akkord.gui.document_model import DocumentModel
 from akkord.gui.keys import TEXT_KEYS, key_name
 from akkord.services.views import MentionView
+from akkord.textproc.display import DisplayText
 from akkord.textproc.spans import next_word_end, previous_word_start, snap_to_words
 
 _BAR = 2.5  # thickness of a nesting bar
@@ -52,6 +56,16 @@ _PART_STYLES: dict[str, tuple[float, int, bool, bool]] = {
     "published": (0.9, 400, False, True),
     "dateline": (0.9, 400, False, True),
 }
+
+
+@dataclass(frozen=True)
+class RelationArc:
+    """One drawn relation: its type, the curve, the arrow's end and the label's box."""
+
+    label: str
+    path: QPainterPath
+    end: QPointF
+    box: QRectF
 
 
 class ArticleView(QTextEdit):
@@ -71,19 +85,31 @@ class ArticleView(QTextEdit):
                                      | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.setFrameShape(QTextEdit.Shape.NoFrame)
         self.setFont(theme.reading_font())
-        palette = self.palette()
-        for role in (QPalette.ColorRole.Base, QPalette.ColorRole.Window):
-            palette.setColor(role, QColor(theme.PAPER))
-        self.setPalette(palette)
+        self._apply_colors()
         self.setAutoFillBackground(True)
         self.document().setDocumentMargin(28)
         self._top_margin = 56  # room above the first line for relation arcs
         self.model: DocumentModel | None = None
+        self.display = DisplayText.of("")
         self.colors: dict[str, QColor] = {}
         self.keys: dict[str, str] = {}
         self.selected: int | None = None
         self.emphasised: set[int] = set()
         self._press: QPoint | None = None
+
+    def _apply_colors(self) -> None:
+        """The page (and the margins beside the text column) in the scheme's paper colour."""
+        colors = theme.current()
+        palette = self.palette()
+        for role in (QPalette.ColorRole.Base, QPalette.ColorRole.Window):
+            palette.setColor(role, QColor(colors.paper))
+        palette.setColor(QPalette.ColorRole.Text, QColor(colors.ink))
+        self.setPalette(palette)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.ApplicationPaletteChange:
+            self._apply_colors()  # the system's scheme changed: follow it
+        super().changeEvent(event)
 
     # -- content ----------
     def set_schema(self, schema: Schema) -> None:
@@ -95,7 +121,12 @@ class ArticleView(QTextEdit):
         self.model = model
         self.selected = None
         self.emphasised = set()
-        self.setPlainText(model.text if model else "")
+        # Very long paragraphs are shown broken into shorter ones (display only: offsets
+        # are mapped, see akkord.textproc.display), so one unbroken megabyte-long token
+        # opens at once instead of freezing the window.
+        self.display = DisplayText.of(model.text, model.to_qt, model.from_qt) if model \
+            else DisplayText.of("")
+        self.setPlainText(self.display.shown)
         frame = self.document().rootFrame().frameFormat()
         frame.setTopMargin(self._top_margin)
         self.document().rootFrame().setFrameFormat(frame)
@@ -123,9 +154,9 @@ class ArticleView(QTextEdit):
             fmt.setFontWeight(weight)
             fmt.setFontItalic(italic)
             if muted:
-                fmt.setForeground(QColor(theme.MUTED))
-            cursor.setPosition(model.to_qt(part.start))
-            cursor.setPosition(model.to_qt(part.end), QTextCursor.MoveMode.KeepAnchor)
+                fmt.setForeground(QColor(theme.current().muted))
+            cursor.setPosition(self.display.to_view(part.start))
+            cursor.setPosition(self.display.to_view(part.end), QTextCursor.MoveMode.KeepAnchor)
             cursor.mergeCharFormat(fmt)
         cursor.endEditBlock()
 
@@ -154,7 +185,7 @@ class ArticleView(QTextEdit):
             mention = self.model.mentions.get(mention_id)
             if mention is not None:
                 cursor = self.textCursor()
-                cursor.setPosition(self.model.to_qt(mention.start))
+                cursor.setPosition(self.display.to_view(mention.start))
                 self.setTextCursor(cursor)
                 self.ensureCursorVisible()
         if arcs:
@@ -169,8 +200,8 @@ class ArticleView(QTextEdit):
         if self.model is None:
             return
         cursor = self.textCursor()
-        cursor.setPosition(self.model.to_qt(start))
-        cursor.setPosition(self.model.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+        cursor.setPosition(self.display.to_view(start))
+        cursor.setPosition(self.display.to_view(end), QTextCursor.MoveMode.KeepAnchor)
         self.setTextCursor(cursor)
         self.ensureCursorVisible()
 
@@ -181,7 +212,7 @@ class ArticleView(QTextEdit):
     def span_rects(self, start: int, end: int) -> list[QRectF]:
         """Viewport rectangles covering ``[start, end)``, one per line it touches."""
         assert self.model is not None
-        qstart, qend = self.model.to_qt(start), self.model.to_qt(end)
+        qstart, qend = self.display.to_view(start), self.display.to_view(end)
         document = self.document()
         layout = document.documentLayout()
         offset = self._offset()
@@ -209,14 +240,17 @@ class ArticleView(QTextEdit):
         top = self.cursorForPosition(QPoint(0, 0)).position()
         bottom = self.cursorForPosition(QPoint(self.viewport().width(),
                                                self.viewport().height())).position()
-        return self.model.from_qt(top), self.model.from_qt(bottom) + 1
+        return self.display.from_view(top), self.display.from_view(bottom) + 1
 
     def position_at(self, point: QPoint) -> int:
         assert self.model is not None
-        return self.model.from_qt(self.cursorForPosition(point).position())
+        return self.display.from_view(self.cursorForPosition(point).position())
 
     # -- painting ----------
     def paintEvent(self, event: QPaintEvent) -> None:
+        """Mentions, then the selected mention's relation arcs, then the text on top: the
+        arcs and their labels pass *under* the letters, so no line of the article (the
+        caption above the title included) is ever hidden by them."""
         if self.model is not None and self.model.mentions:
             painter = QPainter(self.viewport())
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -224,19 +258,17 @@ class ArticleView(QTextEdit):
             start, end = self.visible_range()
             for key in self.model.index.overlapping(start, end):
                 self._paint_mention(painter, self.model.mentions[key], event.rect())
+            if self.selected in self.model.mentions:
+                painter.setClipping(False)
+                self._paint_relations(painter, self.selected)
             painter.end()
         super().paintEvent(event)
-        if self.model is not None and self.selected in self.model.mentions:
-            painter = QPainter(self.viewport())
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            self._paint_relations(painter, self.selected)
-            painter.end()
 
     def _paint_mention(self, painter: QPainter, mention: MentionView, clip: QRect) -> None:
         if mention.status == "rejected":
             return
         assert self.model is not None
-        base = self.colors.get(mention.label, QColor(theme.MUTED))
+        base = self.colors.get(mention.label, QColor(theme.current().muted))
         level = self.model.index.level(mention.id)
         suggested = mention.status == "suggested"
         selected = mention.id == self.selected
@@ -255,18 +287,27 @@ class ArticleView(QTextEdit):
             painter.setPen(pen)
             painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
             if selected or mention.id in self.emphasised:
-                outline = QPen(bar.darker(135) if selected else QColor(theme.ACCENT), 1.6,
+                outline = QPen(bar.darker(135) if selected else QColor(theme.current().accent), 1.6,
                                Qt.PenStyle.SolidLine if selected else Qt.PenStyle.DotLine)
                 painter.setPen(outline)
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 painter.drawRoundedRect(rect.adjusted(-2, -1, 2, 2 + _BAR_STEP * level), 3, 3)
 
-    def _paint_relations(self, painter: QPainter, mention_id: int) -> None:
-        """Arcs from the selected mention to the mentions it is related to."""
-        assert self.model is not None
+    def _label_font(self) -> QFont:
         font = QFont(self.font())
-        font.setPointSizeF(font.pointSizeF() * 0.72)
-        painter.setFont(font)
+        font.setPointSizeF(font.pointSizeF() * 0.6)
+        return font
+
+    def relation_arcs(self, mention_id: int) -> list[RelationArc]:
+        """The arcs of a mention's relations, in viewport coordinates.
+
+        Each arc rises from the top of one mention to the top of the other; its middle
+        (where the type is written) lies in the gap above the upper of the two lines, so
+        the label sits between lines of text rather than on one.
+        """
+        assert self.model is not None
+        metrics = QFontMetricsF(self._label_font())
+        arcs: list[RelationArc] = []
         for relation in self.model.relations_of(mention_id):
             head, tail = self.model.mentions.get(relation.head), \
                 self.model.mentions.get(relation.tail)
@@ -277,32 +318,56 @@ class ArticleView(QTextEdit):
                 continue
             start, end = QPointF(a[0].center().x(), a[0].top()), \
                 QPointF(b[0].center().x(), b[0].top())
-            lift = 18 + abs(end.x() - start.x()) * 0.08 + abs(end.y() - start.y()) * 0.15
-            control = QPointF((start.x() + end.x()) / 2, min(start.y(), end.y()) - lift)
+            upper = a[0] if a[0].top() <= b[0].top() else b[0]
+            gap = upper.height() * (theme.LINE_HEIGHT_PERCENT - 100) / 100  # above a line
+            height = min(metrics.height() + 1, gap)
+            middle = QPointF((start.x() + end.x()) / 2, upper.top() - gap / 2)
+            control = QPointF(2 * middle.x() - (start.x() + end.x()) / 2,
+                              2 * middle.y() - (start.y() + end.y()) / 2)
             path = QPainterPath(start)
             path.quadTo(control, end)
-            color = QColor(theme.INK)
-            color.setAlpha(170)
+            width = metrics.horizontalAdvance(relation.type) + 8
+            box = QRectF(middle.x() - width / 2, middle.y() - height / 2, width, height)
+            arcs.append(RelationArc(relation.type, path, end, box))
+        return arcs
+
+    def _paint_relations(self, painter: QPainter, mention_id: int) -> None:
+        """Arcs from the selected mention to the mentions it is related to."""
+        painter.setFont(self._label_font())
+        color = QColor(theme.current().ink)
+        color.setAlpha(170)
+        paper = QColor(theme.current().paper)
+        paper.setAlpha(215)
+        for arc in self.relation_arcs(mention_id):
             painter.setPen(QPen(color, 1.3))
             painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawPath(path)
+            painter.drawPath(arc.path)
             painter.setBrush(color)
-            painter.drawEllipse(end, 2.6, 2.6)
-            label = relation.type
-            mid = path.pointAtPercent(0.5)
-            width = painter.fontMetrics().horizontalAdvance(label) + 8
-            box = QRectF(mid.x() - width / 2, mid.y() - 9, width, 15)
+            painter.drawEllipse(arc.end, 2.6, 2.6)
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor(theme.PAPER))
-            painter.drawRoundedRect(box, 4, 4)
+            painter.setBrush(paper)
+            painter.drawRoundedRect(arc.box, 4, 4)
             painter.setPen(color)
-            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, label)
+            painter.drawText(arc.box, Qt.AlignmentFlag.AlignCenter, arc.label)
 
     # -- layout ----------
     def resizeEvent(self, event: QResizeEvent) -> None:
-        side = max(0, (event.size().width() - theme.READING_WIDTH) // 2)
-        self.setViewportMargins(side, 0, side, 0)
+        """Centre a column of at most ``READING_WIDTH`` pixels in a wider view.
+
+        ``resizeEvent`` runs for the widget *and* for its viewport (which
+        ``setViewportMargins`` resizes), so the margins are a function of the widget's
+        own width only, and set only when they change: setting them again from inside
+        the viewport's resize is then a no-op, not a recursion (which ended in a
+        segmentation fault when the margins were computed from the event's size).
+        """
+        self._fit_margins()
         super().resizeEvent(event)
+
+    def _fit_margins(self) -> None:
+        inner = self.width() - 2 * self.frameWidth()
+        side = max(0, (inner - theme.READING_WIDTH + 1) // 2)  # rounded up: never wider
+        if self.viewportMargins() != QMargins(side, 0, side, 0):
+            self.setViewportMargins(side, 0, side, 0)
 
     # -- input ----------
     def selection(self) -> tuple[int, int] | None:
@@ -310,8 +375,8 @@ class ArticleView(QTextEdit):
         if self.model is None:
             return None
         cursor = self.textCursor()
-        start = self.model.from_qt(cursor.selectionStart())
-        end = self.model.from_qt(cursor.selectionEnd())
+        start = self.display.from_view(cursor.selectionStart())
+        end = self.display.from_view(cursor.selectionEnd())
         return snap_to_words(self.model.text, start, end)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -341,10 +406,10 @@ class ArticleView(QTextEdit):
     def _extend_by_word(self, step: int) -> None:
         assert self.model is not None
         cursor = self.textCursor()
-        position = self.model.from_qt(cursor.position())
+        position = self.display.from_view(cursor.position())
         target = (next_word_end(self.model.text, position) if step > 0
                   else previous_word_start(self.model.text, position))
-        cursor.setPosition(self.model.to_qt(target), QTextCursor.MoveMode.KeepAnchor)
+        cursor.setPosition(self.display.to_view(target), QTextCursor.MoveMode.KeepAnchor)
         self.setTextCursor(cursor)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:

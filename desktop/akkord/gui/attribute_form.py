@@ -2,7 +2,8 @@
 
 text → line edit (checked against its pattern), enum → combo box, bool → check box,
 number → line edit, date → a partial-date field (``2022-01-12``, ``2022-W04``,
-``2022-01``, ``2019-SU``, ``2022-01-09/2022-01-10``) that shows what it understood,
+``2022-01``, ``2019-SU``, ``2022-01-09/2022-01-10``, or as written: ``12.01.2022``,
+``12. januar 2022``) that shows what it understood,
 entity reference → a searchable picker (a list of them, each with a role, for ``many``).
 Every field emits the attribute's complete new value list; the owner turns it into an
 undoable command.
@@ -19,9 +20,9 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -29,8 +30,10 @@ from PySide6.QtWidgets import (
 from akkord.domain.dates import PartialDate, PartialDateError
 from akkord.domain.entities import Value
 from akkord.domain.schema import Attribute
+from akkord.gui import plain_text
 from akkord.gui.entity_picker import EntityPicker, Ranker
 
+ERROR = "#d64545"
 Names = Callable[[int], str]
 RankerFor = Callable[[str], Ranker]  # entity kind → ranker
 
@@ -65,32 +68,47 @@ class _Field(QWidget):
 
 
 class TextField(_Field):
+    """A line edit; a value the attribute refuses (its ``pattern``) is not saved, and the
+    reason is written under the field, not only hinted at by a red frame."""
+
     def __init__(self, spec: Attribute, parent: QWidget | None = None) -> None:
         super().__init__(spec, parent)
+        column = QVBoxLayout()
+        column.setSpacing(1)
         self.edit = QLineEdit(self)
         if spec.type == "number":
             self.edit.setValidator(QDoubleValidator(self.edit))
         self.edit.setPlaceholderText(spec.description or spec.pattern or "")
         self.edit.editingFinished.connect(self._finished)
-        self.layout_.addWidget(self.edit)
+        self.problem = plain_text.label("", self, object_name="error", wrap=True)
+        self.problem.hide()
+        column.addWidget(self.edit)
+        column.addWidget(self.problem)
+        self.layout_.addLayout(column)
 
     def set_values(self, values: tuple[Value, ...]) -> None:
         super().set_values(values)
         shown = values[0].plain() if values else ""
         self.edit.setText("" if shown is None else str(shown))
-        self.edit.setStyleSheet("")
+        self._show_problem(None)
+
+    def _show_problem(self, problem: str | None) -> None:
+        self.edit.setStyleSheet(f"border-color: {ERROR};" if problem else "")
+        self.edit.setToolTip(plain_text.tooltip(problem or ""))
+        self.problem.setText(f"Not saved: {problem}" if problem else "")
+        self.problem.setVisible(bool(problem))
 
     def _finished(self) -> None:
         text = self.edit.text().strip()
         if not text:
+            self._show_problem(None)
             self.publish([])
             return
         if self.spec.type == "number":
             self.publish([Value(number=float(text.replace(",", ".")))])
             return
         problem = self.spec.check(text)
-        self.edit.setStyleSheet("border-color: #d64545;" if problem else "")
-        self.edit.setToolTip(problem or "")
+        self._show_problem(problem)
         if problem is None:
             self.publish([Value(text=text)])
 
@@ -133,8 +151,7 @@ class DateField(_Field):
         column = QVBoxLayout()
         column.setSpacing(1)
         self.edit = QLineEdit(self, placeholderText="2022-01-12 · 2022-W04 · 2022-01 · 2019-SU")
-        self.meaning = QLabel(self)
-        self.meaning.setObjectName("muted")
+        self.meaning = plain_text.label("", self, object_name="muted", wrap=True)
         column.addWidget(self.edit)
         column.addWidget(self.meaning)
         self.layout_.addLayout(column)
@@ -154,7 +171,7 @@ class DateField(_Field):
         if not text:
             return None
         try:
-            return PartialDate.parse(text)
+            return PartialDate.read(text)  # 2022-01-12, 12.01.2022, 12. januar 2022 …
         except PartialDateError as exc:
             return str(exc)
 
@@ -162,7 +179,7 @@ class DateField(_Field):
         parsed = self._parse()
         self.meaning.setText(parsed if isinstance(parsed, str) else
                              describe(parsed) if parsed else "")
-        self.edit.setStyleSheet("border-color: #d64545;" if isinstance(parsed, str) else "")
+        self.edit.setStyleSheet(f"border-color: {ERROR};" if isinstance(parsed, str) else "")
 
     def _finished(self) -> None:
         parsed = self._parse()
@@ -205,13 +222,21 @@ class RefField(_Field):
         row = QWidget(self)
         line = QHBoxLayout(row)
         line.setContentsMargins(0, 0, 0, 0)
-        name = QPushButton(self.names(value.ref) if value.ref else "?", row)
+        shown = self.names(value.ref) if value.ref else "?"
+        name = QPushButton(shown, row)
         name.setFlat(True)
         name.setStyleSheet("text-align: left; font-weight: 600;")
+        name.setToolTip(plain_text.tooltip(shown))
+        # A long name is cut rather than widening the inspector beyond its dock.
+        name.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        name.setMinimumWidth(48)
         name.clicked.connect(self._pick if not self.spec.many else lambda: None)
         line.addWidget(name, 1)
         if self.spec.roles:
             role = QComboBox(row)
+            role.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            role.setMinimumContentsLength(8)
             role.addItem("—", None)
             for option in self.spec.roles:
                 role.addItem(option, option)
@@ -281,9 +306,9 @@ class AttributeForm(QWidget):
         for spec in specs:
             field = self._field(spec)
             field.changed.connect(self.changed)
-            field.setToolTip(spec.description)
+            field.setToolTip(plain_text.tooltip(spec.description))
             self.fields[spec.name] = field
-            self.form.addRow(spec.name.replace("_", " "), field)
+            self.form.addRow(plain_text.label(spec.name.replace("_", " "), self), field)
 
     def _field(self, spec: Attribute) -> _Field:
         if spec.type == "enum":

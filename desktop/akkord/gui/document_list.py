@@ -20,7 +20,6 @@ document is opened or edited grows with the number of documents.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
@@ -38,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from akkord.domain.dates import PartialDate, PartialDateError
+from akkord.gui import plain_text
 from akkord.services.documents import DocumentFilter, DocumentSummary
 
 Index = QModelIndex | QPersistentModelIndex
@@ -162,9 +162,8 @@ class DocumentListModel(QAbstractTableModel):
                     summary.status, summary.mentions)[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             counts = ", ".join(f"{k} {v}" for k, v in sorted(summary.label_counts.items()))
-            text = f"{summary.title}\n{counts}" if counts else summary.title
-            # A title is data, never markup: escaped, and shown with its line breaks.
-            return f"<p style='white-space:pre-wrap'>{html.escape(text, quote=False)}</p>"
+            return plain_text.tooltip(f"{summary.title}\n{counts}" if counts
+                                      else summary.title)
         if role == Qt.ItemDataRole.ForegroundRole and column == 2:
             return QColor(STATUS_COLORS.get(summary.status, "#6b7280"))
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 3:

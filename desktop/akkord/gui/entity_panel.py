@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QTableView,
     QTabWidget,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from akkord.gui import plain_text
 from akkord.gui.row_model import RIGHT, RowTableModel
 from akkord.gui.session import AnnotationSession
 from akkord.services.edits import ChangeSet
@@ -46,7 +46,8 @@ class EntityTableModel(RowTableModel):
             return entity.id
         if role == Qt.ItemDataRole.ToolTipRole:
             aliases = ", ".join(entity.aliases)
-            return f"{entity.key}" + (f"\nalso: {aliases}" if aliases else "")
+            return plain_text.tooltip(f"{entity.key}" + (f"\nalso: {aliases}" if aliases
+                                                         else ""))
         if role == Qt.ItemDataRole.TextAlignmentRole and column > 0:
             return RIGHT
         return None
@@ -70,6 +71,7 @@ class _KindTab(QWidget):
         self.table.verticalHeader().hide()
         self.table.setShowGrid(False)
         self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)  # one line per entity; the name is elided
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in (1, 2):
@@ -183,16 +185,16 @@ class EntityPanel(QWidget):
         tab = self.current_tab()
         ids = tab.selected_ids() if tab else []
         if len(ids) != 2:
-            QMessageBox.information(self, "Merge", "Select exactly two entities to merge.")
+            plain_text.inform(self, "Merge", "Select exactly two entities to merge.")
             return
         first, second = (self.session.entity(i) for i in ids)
         if first is None or second is None:
             return
         keep, drop = (first, second) if first.mentions >= second.mentions else (second, first)
-        answer = QMessageBox.question(
-            self, "Merge", f"Merge “{drop.name}” into “{keep.name}”?\n\nIts mentions, references "
-            f"and aliases move to “{keep.name}”. Undo (Ctrl+Z) splits them again.")
-        if answer == QMessageBox.StandardButton.Yes:
+        if plain_text.ask(
+                self, "Merge", f"Merge “{drop.name}” into “{keep.name}”?\n\nIts mentions, "
+                f"references and aliases move to “{keep.name}”. Undo (Ctrl+Z) splits them "
+                "again."):
             self.session.merge(keep, drop)
 
     def delete_selected(self) -> None:

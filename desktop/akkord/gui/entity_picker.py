@@ -8,7 +8,6 @@ from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QFrame,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from akkord.gui import plain_text
 from akkord.services.views import Candidate
 
 NEW = -1  # the item id of the "create a new entity" row
@@ -34,8 +34,7 @@ class EntityPicker(QFrame):
         super().__init__(parent, Qt.WindowType.Popup)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setMinimumWidth(380)
-        self.title = QLabel(self)
-        self.title.setObjectName("muted")
+        self.title = plain_text.label("", self, object_name="muted")
         self.query = QLineEdit(self, placeholderText="Type to search or name a new one…")
         self.list = QListWidget(self)
         self.list.setMinimumHeight(220)

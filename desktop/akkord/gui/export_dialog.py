@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from akkord.errors import AkkordError
+from akkord.gui import plain_text
 from akkord.gui.progress import QtProgress
 from akkord.services.exporting import EXPORTERS, ExportOptions, ExportReport, export
 from akkord.services.progress import Cancelled
@@ -87,8 +87,7 @@ class ExportDialog(QDialog):
         self.seed = QSpinBox(self)
         self.seed.setRange(0, 2**31 - 1)
         self.seed.setValue(ExportOptions().seed)
-        self.message = QLabel(self)
-        self.message.setWordWrap(True)
+        self.message = plain_text.label("", self, wrap=True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         self.export_button = buttons.addButton("Export",
                                                QDialogButtonBox.ButtonRole.AcceptRole)
@@ -174,8 +173,8 @@ def export_with_dialog(parent: QWidget, project: Project) -> None:
     dialog = ExportDialog(project, parent)
     if dialog.exec() != QDialog.DialogCode.Accepted or dialog.report is None:
         return
-    box = QMessageBox(QMessageBox.Icon.Information, "Export", report_text(dialog.report),
-                      QMessageBox.StandardButton.Ok, parent)
+    box = plain_text.message_box(QMessageBox.Icon.Information, "Export",
+                                 report_text(dialog.report), parent=parent)
     if dialog.report.notes:
         box.setInformativeText("Some annotations could not be written as they are in this "
                                "format; see the details.")

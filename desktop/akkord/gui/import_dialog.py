@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 from akkord.domain.statuses import GOLD
 from akkord.errors import AkkordError
 from akkord.formats.registry import READERS
+from akkord.gui import plain_text
 from akkord.gui.progress import QtProgress
 from akkord.services.importing import ImportOptions, ImportReport, import_paths
 from akkord.services.progress import Cancelled
@@ -51,9 +51,16 @@ def parse_map(text: str) -> dict[str, str]:
 
 
 class ImportDialog(QDialog):
-    """The import form; after ``accept`` the import has run (see :attr:`report`)."""
+    """The import form; after ``accept`` the import has run (see :attr:`report`).
 
-    def __init__(self, project: Project, parent: QWidget | None = None) -> None:
+    ``layer`` is the layer the import goes into unless the user picks another: the
+    annotator's own (the window passes it), so that a newcomer's first import, and the
+    time suggestions it brings, never land in the curated ``gold`` layer. Without it
+    (a project opened by a script), ``gold``, as ``akkord import`` does.
+    """
+
+    def __init__(self, project: Project, parent: QWidget | None = None,
+                 layer: str | None = None) -> None:
         super().__init__(parent)
         self.project = project
         self.report: ImportReport | None = None
@@ -77,14 +84,13 @@ class ImportDialog(QDialog):
         self.annotator = QComboBox(self)
         self.annotator.setEditable(True)
         names = annotator_names(project)
-        self.annotator.addItems(sorted({GOLD, *names}))
-        self.annotator.setCurrentText(GOLD)
+        self.annotator.addItems(sorted({GOLD, *names, *([layer] if layer else [])}))
+        self.annotator.setCurrentText(layer or GOLD)
         self.label_map = QLineEdit(self)
         self.label_map.setPlaceholderText("e.g. PER=ACTOR, GPE_LOC=PLACE")
         self.add_labels = QCheckBox("Add labels the schema lacks", self)
         self.all_or_nothing = QCheckBox("Import nothing if any file is rejected", self)
-        self.message = QLabel(self)
-        self.message.setWordWrap(True)
+        self.message = plain_text.label("", self, wrap=True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         self.import_button = buttons.addButton("Import",
                                                QDialogButtonBox.ButtonRole.AcceptRole)
@@ -152,9 +158,10 @@ def summary(report: ImportReport) -> str:
                 "were rejected.")
     text = (f"Imported {report.total('documents')} new document(s) "
             f"({report.total('existing')} already present), {report.total('mentions')} "
-            f"mention(s) and {report.total('relations')} relation(s).")
-    if report.total("suggestions"):
-        text += f" {report.total('suggestions')} suggestion(s) are waiting to be reviewed."
+            f"mention(s) and {report.total('relations')} relation(s)")
+    suggestions = report.total("suggestions")
+    text += (f", and {suggestions} suggestion(s) to review (time expressions: pale "
+             "highlights; Enter accepts, Delete rejects)." if suggestions else ".")
     if report.labels_added:
         text += f" Added to the schema: {', '.join(report.labels_added)}."
     if report.rejected:
@@ -162,14 +169,16 @@ def summary(report: ImportReport) -> str:
     return text
 
 
-def import_with_dialog(parent: QWidget, project: Project) -> ImportReport | None:
-    """File → Import: the dialog, then the report with every rejected record listed."""
-    dialog = ImportDialog(project, parent)
+def import_with_dialog(parent: QWidget, project: Project, layer: str | None = None
+                       ) -> ImportReport | None:
+    """File → Import: the dialog (into ``layer`` by default), then the report with every
+    rejected record listed."""
+    dialog = ImportDialog(project, parent, layer)
     if dialog.exec() != QDialog.DialogCode.Accepted or dialog.report is None:
         return None
     report = dialog.report
     icon = QMessageBox.Icon.Warning if report.rejected else QMessageBox.Icon.Information
-    box = QMessageBox(icon, "Import", summary(report), QMessageBox.StandardButton.Ok, parent)
+    box = plain_text.message_box(icon, "Import", summary(report), parent=parent)
     details = [*(f"Note: {n}" for n in report.notes), *(str(p) for p in report.problems)]
     if details:
         box.setDetailedText("\n".join(details))

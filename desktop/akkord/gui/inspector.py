@@ -8,12 +8,15 @@ and to the mention.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -27,19 +30,29 @@ from PySide6.QtWidgets import (
 )
 
 from akkord.domain.entities import Value
+from akkord.gui import plain_text
 from akkord.gui.attribute_form import AttributeForm
 from akkord.gui.entity_picker import Ranker
 from akkord.gui.session import AnnotationSession
 from akkord.services.views import EntityView, MentionView
 
 
-def chip(color: str, text: str) -> str:
-    return (f'<span style="background:{color}; color:white; border-radius:3px; '
-            f'padding:1px 5px; font-weight:600;">&nbsp;{text}&nbsp;</span>')
+def chip(color: str, text: str, parent: QWidget | None = None) -> QLabel:
+    """A label name on its label's colour (plain text: label names come from the schema)."""
+    found = plain_text.label(text, parent)
+    set_chip(found, color, text)
+    return found
+
+
+def set_chip(target: QLabel, color: str, text: str) -> None:
+    plain_text.set_plain(target, text)
+    target.setStyleSheet(f"background: {color}; color: white; border-radius: 3px; "
+                         "padding: 1px 6px; font-weight: 600;")
 
 
 class RelationDialog(QDialog):
-    """Choose a relation type and the other mention, by keyboard."""
+    """Choose a relation type and the other mention, by keyboard: typing filters (the
+    focus is in the filter), ↑/↓ choose, Enter adds (the default button)."""
 
     def __init__(self, session: AnnotationSession, mention: MentionView,
                  parent: QWidget | None = None) -> None:
@@ -56,13 +69,26 @@ class RelationDialog(QDialog):
         buttons.rejected.connect(self.reject)
         self.list.itemActivated.connect(lambda _i: self.accept())
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"Relations of “{session.document.surface(mention.id)}”"
-                                if session.document else "", self))
+        layout.addWidget(plain_text.label(
+            f"Relations of “{session.document.surface(mention.id)}”" if session.document
+            else "", self, wrap=True))
         layout.addWidget(self.filter)
         layout.addWidget(self.list)
         layout.addWidget(buttons)
         self.resize(560, 420)
         self._fill("")
+        self.filter.installEventFilter(self)
+        self.filter.setFocus()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """↑, ↓, Page Up and Page Down in the filter move through the list."""
+        if watched is self.filter and isinstance(event, QKeyEvent) and \
+                event.type() == QEvent.Type.KeyPress and event.key() in (
+                    Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown):
+            QApplication.sendEvent(self.list, QKeyEvent(event.type(), event.key(),
+                                                        event.modifiers()))
+            return True
+        return super().eventFilter(watched, event)
 
     def _fill(self, text: str) -> None:
         document = self.session.document
@@ -83,7 +109,7 @@ class RelationDialog(QDialog):
                     if text.casefold() not in words.casefold():
                         continue
                     item = QListWidgetItem(words)
-                    item.setToolTip(rtype.description)
+                    item.setToolTip(plain_text.tooltip(rtype.description))
                     self.list.addItem(item)
                     self.options.append((rtype.name, head.id, tail.id))
         if self.list.count():
@@ -92,6 +118,9 @@ class RelationDialog(QDialog):
     def choice(self) -> tuple[str, int, int] | None:
         row = self.list.currentRow()
         return self.options[row] if 0 <= row < len(self.options) else None
+
+
+MIN_CONTENT_WIDTH = 300  # what the form needs: buttons in two columns, rows that wrap
 
 
 class Inspector(QScrollArea):
@@ -105,10 +134,9 @@ class Inspector(QScrollArea):
         body = QWidget(self)
         self.setWidget(body)
         layout = QVBoxLayout(body)
-        self.empty = QLabel("Select text and press a label key (1–5), or click a highlight.",
-                            body)
-        self.empty.setWordWrap(True)
-        self.empty.setObjectName("muted")
+        self.empty = plain_text.label(
+            "Select text and press a label key (1–5), or click a highlight.", body,
+            object_name="muted", wrap=True)
         layout.addWidget(self.empty)
         layout.addWidget(self._mention_box(body))
         layout.addWidget(self._entity_box(body))
@@ -121,14 +149,24 @@ class Inspector(QScrollArea):
     def _mention_box(self, parent: QWidget) -> QGroupBox:
         self.mention_box = QGroupBox("Mention", parent)
         form = QFormLayout(self.mention_box)
-        self.surface = QLabel(self.mention_box)
-        self.surface.setWordWrap(True)
-        self.surface.setTextFormat(Qt.TextFormat.RichText)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        header = QHBoxLayout()
+        self.chip = chip("#888888", "", self.mention_box)
+        self.surface = plain_text.label("", self.mention_box, wrap=True)
+        self.surface.setMinimumWidth(60)  # it wraps, rather than widen the dock
+        self.surface.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        bold = self.surface.font()
+        bold.setBold(True)
+        self.surface.setFont(bold)
+        self.offsets = plain_text.label("", self.mention_box, object_name="muted")
+        header.addWidget(self.chip, 0, Qt.AlignmentFlag.AlignTop)
+        header.addWidget(self.surface, 1)
+        header.addWidget(self.offsets, 0, Qt.AlignmentFlag.AlignTop)
         self.label_combo = QComboBox(self.mention_box)
         for label in self.session.schema.labels:
             self.label_combo.addItem(f"{label.name}  ({label.key})", label.name)
         self.label_combo.activated.connect(self._relabel)
-        self.status = QLabel(self.mention_box)
+        self.status = plain_text.label("", self.mention_box)
         self.accept_button = QPushButton("Accept (Enter)", self.mention_box)
         self.reject_button = QPushButton("Reject (Del)", self.mention_box)
         self.accept_button.clicked.connect(lambda: self._on_mention(self.session.accept))
@@ -139,7 +177,7 @@ class Inspector(QScrollArea):
         status_row.addWidget(self.reject_button)
         self.mention_form = AttributeForm(self._name, self._ranker_for, self.mention_box)
         self.mention_form.changed.connect(self._mention_value)
-        form.addRow(self.surface)
+        form.addRow(header)
         form.addRow("label", self.label_combo)
         form.addRow("status", status_row)
         form.addRow(self.mention_form)
@@ -148,36 +186,43 @@ class Inspector(QScrollArea):
     def _entity_box(self, parent: QWidget) -> QGroupBox:
         self.entity_box = QGroupBox("Entity", parent)
         form = QFormLayout(self.entity_box)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.entity_name = QLineEdit(self.entity_box)
         self.entity_name.editingFinished.connect(self._rename)
-        self.entity_key = QLabel(self.entity_box)
-        self.entity_key.setObjectName("muted")
+        self.entity_key = plain_text.label("", self.entity_box, object_name="muted", wrap=True)
         self.aliases = QLineEdit(self.entity_box, placeholderText="other names, comma separated")
         self.aliases.editingFinished.connect(self._set_aliases)
-        buttons = QHBoxLayout()
+        buttons = QGridLayout()  # two columns: the dock stays narrow enough for a laptop
         self.link_button = QPushButton("Link… (Enter)", self.entity_box)
         self.unlink_button = QPushButton("Unlink", self.entity_box)
         self.split_button = QPushButton("Split off", self.entity_box)
         self.split_button.setToolTip("Give this mention its own new entity")
-        for button in (self.link_button, self.unlink_button, self.split_button):
-            buttons.addWidget(button)
+        buttons.addWidget(self.link_button, 0, 0, 1, 2)
+        buttons.addWidget(self.unlink_button, 1, 0)
+        buttons.addWidget(self.split_button, 1, 1)
         self.link_button.clicked.connect(self._request_link)
         self.unlink_button.clicked.connect(
             lambda: self._on_mention(lambda m: self.session.link(m, None)))
         self.split_button.clicked.connect(lambda: self._on_mention(self.session.split))
-        same = QHBoxLayout()
-        self.same_doc = QPushButton("Link identical in document", self.entity_box)
-        self.same_project = QPushButton("… in project", self.entity_box)
+        same = QGridLayout()
+        self.same_label = plain_text.label("Link identical mentions:", self.entity_box,
+                                           object_name="muted")
+        self.same_doc = QPushButton("In document", self.entity_box)
+        self.same_project = QPushButton("In project", self.entity_box)
+        self.same_doc.setToolTip("Link the identical unlinked mentions of this document "
+                                 "(Ctrl+L)")
+        self.same_project.setToolTip("Link the identical unlinked mentions of the whole "
+                                     "project (Ctrl+Shift+L)")
         self.same_doc.clicked.connect(lambda: self._identical(False))
         self.same_project.clicked.connect(lambda: self._identical(True))
-        same.addWidget(self.same_doc)
-        same.addWidget(self.same_project)
+        same.addWidget(self.same_label, 0, 0, 1, 2)
+        same.addWidget(self.same_doc, 1, 0)
+        same.addWidget(self.same_project, 1, 1)
         self.entity_form = AttributeForm(self._name, self._ranker_for, self.entity_box)
         self.entity_form.changed.connect(self._entity_value)
-        self.unlinked = QLabel("Not linked yet: press Enter to choose or create the "
-                               "canonical entity.", self.entity_box)
-        self.unlinked.setWordWrap(True)
-        self.unlinked.setObjectName("muted")
+        self.unlinked = plain_text.label("Not linked yet: press Enter to choose or create the "
+                                         "canonical entity.", self.entity_box,
+                                         object_name="muted", wrap=True)
         self.entity_rows = form
         form.addRow(self.unlinked)
         form.addRow("name", self.entity_name)
@@ -204,6 +249,14 @@ class Inspector(QScrollArea):
         column.addLayout(row)
         return self.relation_box
 
+    def content_width(self) -> int:
+        """The width the dock needs to show the inspector without a horizontal scroll bar
+        (with the vertical one), for the widest mention the schema can show."""
+        body = self.widget()
+        hint = body.minimumSizeHint().width() if body is not None else 0
+        return max(hint, MIN_CONTENT_WIDTH) + self.verticalScrollBar().sizeHint().width() \
+            + 2 * self.frameWidth()
+
     def _request_link(self) -> None:
         if self.session.selected is not None:
             self.link_requested.emit(self.session.selected)
@@ -220,9 +273,9 @@ class Inspector(QScrollArea):
             self.entity = None
             return
         label = self.session.schema.label(mention.label)
-        self.surface.setText(f"{chip(label.color, label.name)} "
-                             f"<b>“{document.surface(mention.id)}”</b> "
-                             f"<span style='color:#6b7280'>{mention.start}–{mention.end}</span>")
+        set_chip(self.chip, label.color, label.name)
+        self.surface.setText(f"“{document.surface(mention.id)}”")
+        self.offsets.setText(f"{mention.start}–{mention.end}")
         self.label_combo.setCurrentIndex(self.label_combo.findData(mention.label))
         self.status.setText(mention.status)
         suggested = mention.status in ("suggested", "rejected")
@@ -246,7 +299,8 @@ class Inspector(QScrollArea):
         self.unlinked.setVisible(not linked)
         for row in (self.entity_name, self.entity_key, self.aliases, self.entity_form):
             self.entity_rows.setRowVisible(row, linked)  # the row's label too
-        for button in (self.unlink_button, self.split_button, self.same_doc, self.same_project):
+        for button in (self.unlink_button, self.split_button, self.same_doc, self.same_project,
+                       self.same_label):
             button.setVisible(linked)
         self.link_button.setText("Change link… (Enter)" if linked else "Link… (Enter)")
         if self.entity is not None:

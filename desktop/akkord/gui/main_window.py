@@ -11,16 +11,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QPoint, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
     QInputDialog,
-    QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
+    QStyle,
     QToolButton,
     QWidget,
 )
@@ -29,6 +29,7 @@ from akkord.domain.actions import ACTIONS, MENUS, Action
 from akkord.domain.dates import PartialDate
 from akkord.domain.statuses import DocumentStatus, MentionStatus
 from akkord.errors import AkkordError
+from akkord.gui import plain_text, theme
 from akkord.gui.app import settings
 from akkord.gui.article_view import ArticleView
 from akkord.gui.document_list import DocumentList
@@ -51,6 +52,8 @@ if TYPE_CHECKING:
     from akkord.gui.timeline_view import TimelineView
 
 RECENT_KEY = "recent/projects"
+GEOMETRY_KEY = "window/geometry"
+STATE_KEY = "window/state"
 MAX_RECENT = 8
 
 
@@ -91,7 +94,7 @@ class MainWindow(QMainWindow):
         self._toolbar()
         self._status_bar()
         self._connect()
-        self.resize(1480, 920)
+        self.restore_layout()
         self._update_title()
         self.reload_documents(select_first=True)
         remember_project(project)
@@ -114,10 +117,43 @@ class MainWindow(QMainWindow):
                                          Qt.DockWidgetArea.RightDockWidgetArea, "inspector")
         self.entities_dock = self._dock("Entities", self.entities,
                                         Qt.DockWidgetArea.LeftDockWidgetArea, "entities")
-        self.resizeDocks([self.documents_dock], [380], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.inspector_dock], [420], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.documents_dock, self.entities_dock], [420, 460],
-                         Qt.Orientation.Vertical)
+
+    def restore_layout(self) -> None:
+        """The user's last geometry and docks (``QSettings``), or a size from the screen.
+
+        Qt's ``restoreGeometry`` moves a saved window back onto the available area when
+        the screen has changed since; on a first start the window takes most of the
+        screen's available geometry (never more), centred, and the docks share it.
+        """
+        store = settings()
+        geometry, state = store.value(GEOMETRY_KEY), store.value(STATE_KEY)
+        if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
+            self.fit_screen()
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+
+    def save_layout(self) -> None:
+        store = settings()
+        store.setValue(GEOMETRY_KEY, self.saveGeometry())
+        store.setValue(STATE_KEY, self.saveState())
+
+    def fit_screen(self) -> None:
+        """Size the window (and its docks) from the screen's available geometry."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        area = screen.availableGeometry()
+        size = QSize(int(area.width() * 0.92), int(area.height() * 0.9))
+        self.setGeometry(QStyle.alignedRect(Qt.LayoutDirection.LeftToRight,
+                                            Qt.AlignmentFlag.AlignCenter, size, area))
+        width = size.width()
+        # The inspector gets what its content needs (no horizontal scroll bar) unless the
+        # screen is so small that the article would be squeezed out (a third at most).
+        inspector = max(int(width * 0.26), min(self.inspector.content_width(),
+                                               int(width * 0.34)))
+        documents = max(200, min(440, int(width * 0.24)))
+        self.resizeDocks([self.documents_dock, self.inspector_dock], [documents, inspector],
+                         Qt.Orientation.Horizontal)
+        self.resizeDocks([self.documents_dock, self.entities_dock],
+                         [size.height() // 2, size.height() // 2], Qt.Orientation.Vertical)
 
     def _handlers(self) -> dict[str, Callable[[], object]]:
         """What each action of the table (:mod:`akkord.domain.actions`) does here."""
@@ -198,14 +234,13 @@ class MainWindow(QMainWindow):
         for label in self.session.schema.labels:
             button = QToolButton(bar)
             button.setText(f"{label.key}  {label.name}")
-            button.setToolTip(f"{label.description}\nSelect text and press {label.key}")
-            button.setStyleSheet(
-                f"QToolButton {{ border-left: 5px solid {label.color}; padding: 3px 9px; "
-                f"background: white; border-radius: 3px; margin: 2px; }}")
+            button.setToolTip(plain_text.tooltip(
+                f"{label.description}\nSelect text and press {label.key}"))
+            button.setStyleSheet(theme.label_button_style(label.color))
             button.clicked.connect(lambda _=False, name=label.name: self.label_clicked(name))
             bar.addWidget(button)
         bar.addSeparator()
-        bar.addWidget(QLabel(" Layer ", bar))
+        bar.addWidget(plain_text.label(" Layer ", bar))
         self.layer_box = QComboBox(bar)
         self._fill_layer_box()
         self.layer_box.activated.connect(
@@ -213,8 +248,8 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.layer_box)
 
     def _status_bar(self) -> None:
-        self.progress_label = QLabel(self)
-        self.counts_label = QLabel(self)
+        self.progress_label = plain_text.label("", self)
+        self.counts_label = plain_text.label("", self)
         status = self.statusBar()
         status.addPermanentWidget(self.counts_label)
         status.addPermanentWidget(self.progress_label)
@@ -302,13 +337,13 @@ class MainWindow(QMainWindow):
         if document is None:
             return
         text, ok = QInputDialog.getText(
-            self, "Publication date", "Published on (2022-01-20, or 2022-01 if only the "
-            "month is known; empty: unknown):", text=document.date.value if document.date
-            else "")
+            self, "Publication date", "Published on (20.01.2022, 20. januar 2022, "
+            "2022-01-20; januar 2022 or 2022-01 if only the month is known; empty: "
+            "unknown):", text=document.date.value if document.date else "")
         if not ok:
             return
         try:
-            date = PartialDate.parse(text) if text.strip() else None
+            date = PartialDate.read(text) if text.strip() else None
         except AkkordError as exc:
             self._failed(str(exc))
             return
@@ -503,8 +538,7 @@ class MainWindow(QMainWindow):
     def _failed(self, message: str) -> None:
         """Say why an edit was refused, without blocking the keyboard (not modal)."""
         self.statusBar().showMessage(message, 8000)
-        box = QMessageBox(QMessageBox.Icon.Warning, "Akkord", message,
-                          QMessageBox.StandardButton.Ok, self)
+        box = plain_text.message_box(QMessageBox.Icon.Warning, "Akkord", message, parent=self)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
         self.last_error = message
@@ -532,8 +566,8 @@ class MainWindow(QMainWindow):
 
     def replace_with(self, project: Project, layer: str | None = None) -> MainWindow:
         """Open ``project`` (or another layer) in a new window in place of this one."""
+        self.save_layout()  # the new window opens where this one is, with the same docks
         window = MainWindow(project, self.annotator, layer, suggest=self.session.suggest)
-        window.restoreGeometry(self.saveGeometry())
         window.show()
         self._keep_project_open = project is self.project
         self.close()
@@ -567,7 +601,7 @@ class MainWindow(QMainWindow):
         try:
             self.replace_with(open_project(Path(path)))
         except AkkordError as exc:
-            QMessageBox.warning(self, "Open project", str(exc))
+            plain_text.warn(self, "Open project", str(exc))
 
     def open_demo(self) -> None:
         from akkord.services.demo import open_demo
@@ -575,7 +609,7 @@ class MainWindow(QMainWindow):
         try:
             self.replace_with(open_demo(), "gold")
         except AkkordError as exc:
-            QMessageBox.warning(self, "Demo", str(exc))
+            plain_text.warn(self, "Demo", str(exc))
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
@@ -588,9 +622,10 @@ class MainWindow(QMainWindow):
     def import_files(self) -> None:
         from akkord.gui.import_dialog import import_with_dialog
 
-        if import_with_dialog(self, self.project) is not None:
+        if import_with_dialog(self, self.project, self.annotator) is not None:
             self.reload_documents()
             self.session.reload()  # imports may add labels to the schema
+            self.view.set_schema(self.session.schema)
 
     def export_files(self) -> None:
         from akkord.gui.export_dialog import export_with_dialog
@@ -610,7 +645,9 @@ class MainWindow(QMainWindow):
             view = self.timeline = TimelineView(self.project, self)
             self.timeline_dock = self._dock("Timeline", view,
                                             Qt.DockWidgetArea.BottomDockWidgetArea, "timeline")
-            self.resizeDocks([self.timeline_dock], [380], Qt.Orientation.Vertical)
+            if not self.restoreDockWidget(self.timeline_dock):
+                self.resizeDocks([self.timeline_dock], [max(200, self.height() // 3)],
+                                 Qt.Orientation.Vertical)
             self.menus["View"].addAction(self.timeline_dock.toggleViewAction())
             view.entity_activated.connect(self.jump_to_entity)
             view.entity_clicked.connect(self.entities.show_entity)
@@ -656,7 +693,7 @@ class MainWindow(QMainWindow):
         self.view.setFocus()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        settings().setValue("window/geometry", self.saveGeometry())
+        self.save_layout()
         if not getattr(self, "_keep_project_open", False):
             self.project.close()
         super().closeEvent(event)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QWidget
 
 from akkord.errors import AkkordError
+from akkord.gui import plain_text
 from akkord.gui.app import settings
 from akkord.services.projects import PROJECT_SUFFIX, Project, open_project
 
@@ -46,7 +47,7 @@ def new_project_dialog(parent: QWidget) -> Project | None:
     try:
         return open_project(target, create=True)
     except AkkordError as exc:
-        QMessageBox.warning(parent, "New project", str(exc))
+        plain_text.warn(parent, "New project", str(exc))
         return None
 
 
@@ -57,5 +58,5 @@ def open_project_dialog(parent: QWidget) -> Project | None:
     try:
         return open_project(Path(path))
     except AkkordError as exc:
-        QMessageBox.warning(parent, "Open project", str(exc))
+        plain_text.warn(parent, "Open project", str(exc))
         return None

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from sqlalchemy import exists, select
 
+from akkord.domain.statuses import MentionStatus
 from akkord.store.models import Annotator, Mention
 from akkord.store.project import PROJECT_SUFFIX, Project, ProjectError, open_project
 
-__all__ = ["PROJECT_SUFFIX", "Project", "ProjectError", "annotator_names", "has_mentions",
+__all__ = ["PROJECT_SUFFIX", "Project", "ProjectError", "annotator_names", "has_annotations",
            "open_project"]
 
 
@@ -21,8 +22,11 @@ def annotator_names(project: Project) -> list[str]:
         return list(session.scalars(select(Annotator.name).order_by(Annotator.name)))
 
 
-def has_mentions(project: Project, annotator: str) -> bool:
-    """Whether the annotator's layer holds any mention."""
+def has_annotations(project: Project, annotator: str) -> bool:
+    """Whether the annotator's layer holds any annotation: a mention made by hand or a
+    suggestion accepted (pending and rejected suggestions do not count)."""
+    decided = [s.value for s in MentionStatus if s.decided]
     with project.read() as session:
         return bool(session.scalar(select(exists().where(
-            Mention.annotator_id == Annotator.id, Annotator.name == annotator))))
+            Mention.annotator_id == Annotator.id, Annotator.name == annotator,
+            Mention.status.in_(decided)))))

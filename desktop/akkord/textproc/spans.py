@@ -157,7 +157,9 @@ class SpanIndex:
 
     def remove(self, key: int) -> None:
         entry = self._by_key.pop(key)
-        i = self._entries.index(entry)
+        i = bisect.bisect_left(self._starts, entry.start)
+        while self._entries[i] is not entry:  # same start: a few neighbours at most
+            i += 1
         del self._entries[i]
         del self._starts[i]
         self._levels.pop(key, None)
@@ -168,16 +170,21 @@ class SpanIndex:
         self.add(start, end, key)
 
     def _cluster(self, start: int, end: int) -> list[_Entry]:
-        """The spans connected to ``[start, end)`` through overlaps, in index order."""
+        """The spans connected to ``[start, end)`` through overlaps, in index order.
+
+        The probe range only grows (it is the union of itself and what it found), and it
+        grows only when a span reaches outside it, which then lies inside: so the loop
+        makes at most one probe per span, plus one to see that nothing changed.
+        """
         lo_pos, hi_pos = start, end
         while True:
             keys = self.overlapping(lo_pos, hi_pos)
             entries = [self._by_key[k] for k in keys]
-            new_lo = min((e.start for e in entries), default=lo_pos)
-            new_hi = max((e.end for e in entries), default=hi_pos)
+            new_lo = min([lo_pos, *(e.start for e in entries)])
+            new_hi = max([hi_pos, *(e.end for e in entries)])
             if (new_lo, new_hi) == (lo_pos, hi_pos):
                 return sorted(entries, key=lambda x: (x.start, -x.end, x.key))
-            lo_pos, hi_pos = min(lo_pos, new_lo), max(hi_pos, new_hi)
+            lo_pos, hi_pos = new_lo, new_hi
 
     def _relevel(self, start: int, end: int) -> None:
         self._assign(self._cluster(start, end))
