@@ -284,7 +284,7 @@ def step_documents(d: Driver, window: MainWindow, where: str) -> Scenario:
     """Every document, with Ctrl+PgDown as a user steps through them."""
     window.documents.select_document(window.documents.model.summary(0).id)
     yield d.settle()
-    count = window.documents.proxy.rowCount()
+    count = window.documents.model.rowCount()
     for n in range(count):
         document = window.session.document
         d.check(document is not None, f"{where}: no document open at step {n}")
@@ -436,9 +436,9 @@ def hostile(d: Driver) -> Scenario:
     assert window is not None
     window.showMaximized()
     yield d.settle(5)
-    count = window.documents.proxy.rowCount()
+    count = window.documents.model.rowCount()
     for row in range(count):
-        doc_id = int(window.documents.proxy.index(row, 0).data(Qt.ItemDataRole.UserRole))
+        doc_id = int(window.documents.model.index(row, 0).data(Qt.ItemDataRole.UserRole))
         window.documents.select_document(doc_id)
         yield d.until(lambda i=doc_id: window.session.document is not None
                       and window.session.document.id == i, f"document {doc_id} open",

@@ -141,8 +141,8 @@ def test_no_label_or_tooltip_renders_data_as_markup(qtbot: QtBot,
     window.entities.scope.setCurrentIndex(window.entities.scope.findData("project"))
     problems: list[str] = []
     documents = window.documents
-    for row in range(documents.proxy.rowCount()):
-        doc_id = int(documents.proxy.index(row, 0).data(Qt.ItemDataRole.UserRole))
+    for row in range(documents.model.rowCount()):
+        doc_id = int(documents.model.index(row, 0).data(Qt.ItemDataRole.UserRole))
         documents.select_document(doc_id)
         qtbot.waitUntil(lambda d=doc_id: window.session.document is not None
                         and window.session.document.id == d)
