@@ -144,6 +144,40 @@ def _pixels(painter: QPainter) -> Iterator[tuple[float, float, float, float]]:
         painter.restore()
 
 
+@dataclass(frozen=True, slots=True)
+class DrawnRects:
+    """What one paint drew of one group of a :class:`RectLayer`: the glyphs (indices into
+    the layer's arrays) and their rectangles in device pixels, with the item → device
+    transform of that paint, so that what is on the screen can be mapped back to data."""
+
+    group: int
+    glyphs: npt.NDArray[np.int64]
+    left: Floats
+    top: Floats
+    width: Floats
+    height: Floats
+    transform: QTransform
+
+
+def clip_rects(px0: Floats, px1: Floats, py0: Floats, py1: Floats,
+               box: tuple[float, float, float, float], min_px: float
+               ) -> tuple[Floats, Floats, Floats, Floats]:
+    """Rectangles (device pixels, corners in any order) cut to ``box`` (left, right,
+    top, bottom): ``(left, top, width, height)``.
+
+    A rectangle narrower than ``min_px`` is first widened to it from its left end (so
+    that nothing vanishes when zoomed out); then both ends are cut at the box. The
+    right end never depends on where the left end was cut: a bar that starts left of
+    the view keeps its own last day.
+    """
+    lo, hi = np.minimum(px0, px1), np.maximum(px0, px1)
+    right = np.minimum(np.maximum(hi, lo + min_px), box[1])
+    left = np.maximum(lo, box[0])
+    top = np.maximum(np.minimum(py0, py1), box[2])
+    bottom = np.minimum(np.maximum(py0, py1), box[3])
+    return left, top, np.maximum(right - left, 0.0), np.maximum(bottom - top, 0.0)
+
+
 class RectLayer(pg.GraphicsObject):  # type: ignore[misc]
     """Many rectangles in a few groups, each group painted with one ``drawRects``.
 
@@ -158,6 +192,7 @@ class RectLayer(pg.GraphicsObject):  # type: ignore[misc]
         self.limit = limit  # draw nothing while more rectangles than this are in view
         self._rects = internals.PrimitiveArray(QRectF, 4)
         self._lines = internals.PrimitiveArray(pg.QtCore.QLineF, 4)
+        self.drawn: list[DrawnRects] = []  # what the last paint drew
         self.set_rects(np.empty(0), np.empty(0), np.empty(0), np.empty(0), [])
 
     def set_rects(self, x0: Floats, x1: Floats, y0: Floats, y1: Floats,
@@ -183,10 +218,12 @@ class RectLayer(pg.GraphicsObject):  # type: ignore[misc]
         return self._bounds
 
     def paint(self, painter: QPainter, *_args: Any) -> None:
+        self.drawn = []
         view = self.getViewBox()
         if view is None or not self.x0.size:
             return
         (vx0, vx1), (vy0, vy1) = view.viewRange()
+        transform = painter.transform()
         with _pixels(painter) as (sx, dx, sy, dy):
             painter.setPen(Qt.PenStyle.NoPen)
             # Clamp to the view: Qt rasterises a huge rectangle slowly even where it is
@@ -196,13 +233,15 @@ class RectLayer(pg.GraphicsObject):  # type: ignore[misc]
             masks = [self._visible(start, stop, vx0, vx1, vy0, vy1)
                      for start, stop, _style in self.groups]
             if self.limit is None or sum(int(m.sum()) for m in masks) <= self.limit:
-                for (start, stop, style), visible in zip(self.groups, masks, strict=True):
+                for group, ((start, _stop, style), visible) in enumerate(
+                        zip(self.groups, masks, strict=True)):
                     if visible.any():
-                        self._paint_group(
-                            painter, style, self.x0[start:stop][visible] * sx + dx,
-                            self.x1[start:stop][visible] * sx + dx,
-                            self.y0[start:stop][visible] * sy + dy,
-                            self.y1[start:stop][visible] * sy + dy, box)
+                        glyphs = start + np.flatnonzero(visible)
+                        rects = self._paint_group(
+                            painter, style, self.x0[glyphs] * sx + dx,
+                            self.x1[glyphs] * sx + dx, self.y0[glyphs] * sy + dy,
+                            self.y1[glyphs] * sy + dy, box)
+                        self.drawn.append(DrawnRects(group, glyphs, *rects, transform))
 
     def _visible(self, start: int, stop: int, vx0: float, vx1: float, vy0: float,
                  vy1: float) -> npt.NDArray[np.bool_]:
@@ -213,16 +252,12 @@ class RectLayer(pg.GraphicsObject):  # type: ignore[misc]
         return (x1 >= vx0) & (x0 <= vx1) & (y1 >= vy0) & (y0 <= vy1)
 
     def _paint_group(self, painter: QPainter, style: RectStyle, px0: Floats, px1: Floats,
-                     py0: Floats, py1: Floats, box: tuple[float, float, float, float]) -> None:
-        left, right, view_top, view_bottom = box
+                     py0: Floats, py1: Floats, box: tuple[float, float, float, float]
+                     ) -> tuple[Floats, Floats, Floats, Floats]:
         if self.full_width:
-            px0, px1 = np.full_like(px0, left), np.full_like(px1, right)
-        top = np.maximum(np.minimum(py0, py1), view_top)
-        bottom = np.minimum(np.maximum(py0, py1), view_bottom)
-        width = np.maximum(px1 - px0, style.min_px)
-        px0 = np.maximum(px0, left)
-        width = np.minimum(px0 + width, right) - px0
-        height = bottom - top
+            px0, px1 = np.full_like(px0, box[0]), np.full_like(px1, box[1])
+        px0, top, width, height = clip_rects(px0, px1, py0, py1, box, style.min_px)
+        bottom = top + height
         self._draw(painter, style.fill, px0, top, width, height)
         if style.pattern is not None:
             self._draw(painter, style.pattern, px0, top, width, height)
@@ -240,6 +275,7 @@ class RectLayer(pg.GraphicsObject):  # type: ignore[misc]
             painter.setPen(QPen(style.strike, 1.5))
             painter.drawLines(*self._lines.drawargs())
             painter.setPen(Qt.PenStyle.NoPen)
+        return px0, top, width, height
 
     def _draw(self, painter: QPainter, brush: QBrush, x: Floats, y: Floats, w: Floats,
               h: Floats) -> None:
