@@ -99,7 +99,7 @@ def timeline_100k() -> None:
 
     from akkord.gui.app import application
     from akkord.gui.timeline_model import DAY, day_seconds
-    from akkord.gui.timeline_view import TimelineView
+    from akkord.gui.timeline_view import TimelineView, dispose
 
     app = application()
     data = synthetic_timeline()
@@ -107,17 +107,18 @@ def timeline_100k() -> None:
     view.resize(*SIZE)
     view.show()
     app.processEvents()
+    plot = view.plot
     with Timer() as timer:
         view.set_data(data)
         view.fit()
-        view.graphics.grab()
+        plot.graphics.grab()
     report("timeline_load_100k_ms", timer.seconds * 1000, "ms")
 
     def redraw(low: float, high: float) -> None:
-        view.view_box.setXRange(low, high, padding=0)
-        view.graphics.grab()
+        plot.view_box.setXRange(low, high, padding=0)
+        plot.graphics.grab()
 
-    view.view_box.setYRange(-1.5, 60, padding=0)
+    plot.view_box.setYRange(-1.5, 60, padding=0)
     year = 365 * DAY
     origin = day_seconds(START) + 8 * year
     pans = iter(range(10**6))
@@ -142,17 +143,19 @@ def timeline_100k() -> None:
 
     report("timeline_zoom_ms", median_ms(zoom, len(widths)), "ms")
     # as far out as the view goes: all 20 years, as many lanes as the height allows
-    view.view_box.setYRange(-1.5, view.geometry_.height if view.geometry_ else 60, padding=0)
+    plot.view_box.setYRange(-1.5, plot.geometry_.height if plot.geometry_ else 60, padding=0)
     report("timeline_full_view_ms", median_ms(lambda: redraw(*full), 10), "ms")
     positions = iter(np.random.default_rng(7).uniform(0, 1, (1000, 2)).tolist())
-    rect = view.view_box.sceneBoundingRect()
+    rect = plot.view_box.sceneBoundingRect()
 
     def hover() -> None:
         fx, fy = next(positions)
-        view.item_at(QPointF(rect.left() + fx * rect.width(), rect.top() + fy * rect.height()))
+        plot.item_at(QPointF(rect.left() + fx * rect.width(), rect.top() + fy * rect.height()))
 
     report("timeline_hit_test_ms", median_ms(hover, 200), "ms")
-    view.close()
+    # deleted now, not at the interpreter's exit: pyqtgraph torn down then crashes the
+    # process after everything was printed (issue 11)
+    dispose(view)
     timeline_query()
 
 

@@ -37,13 +37,13 @@ class DrawnBar:
 
 def drawn_bars(view: TimelineView) -> list[DrawnBar]:
     """Every bar and band of the last paint, mapped back through the paint's transform."""
-    geometry = view.geometry_
+    geometry = view.plot.geometry_
     assert geometry is not None
     out = []
-    for drawn in view.bars.drawn:
+    for drawn in view.plot.bars.drawn:
         back, invertible = drawn.transform.inverted()
         assert invertible
-        style = view.bars.groups[drawn.group][2]
+        style = view.plot.bars.groups[drawn.group][2]
         pixel = 1 / abs(drawn.transform.m11())
         for glyph, left, top, width, height in zip(
                 drawn.glyphs.tolist(), drawn.left.tolist(), drawn.top.tolist(),
@@ -100,7 +100,7 @@ def view(qtbot: QtBot, demo: Project) -> TimelineView:
     widget.resize(1400, 800)
     widget.show()
     qtbot.waitExposed(widget)
-    qtbot.waitUntil(lambda: widget.geometry_ is not None and widget._fitted)
+    qtbot.waitUntil(lambda: widget.plot.geometry_ is not None and widget.plot.fitted)
     return widget
 
 
@@ -108,11 +108,11 @@ def test_bars_cut_by_the_left_edge_keep_their_days(view: TimelineView) -> None:
     """Issue 8, defect 3: with the view on 13–30 Jan, the OSSE week 10–16 Jan was drawn
     12.6–19.6 Jan and a 12 Jan meeting 12.6–13.6 Jan (left edge + full length)."""
     view.show_range(date(2022, 1, 13), date(2022, 1, 30))
-    view.graphics.grab()  # a synchronous paint
-    (low, high), _y = view.view_box.viewRange()
+    view.plot.graphics.grab()  # a synchronous paint
+    (low, high), _y = view.plot.view_box.viewRange()
     bars = drawn_bars(view)
     assert bars
-    pixel = (high - low) / view.view_box.width()
+    pixel = (high - low) / view.plot.view_box.width()
     cut = [bar for bar in bars if day_seconds(bar.item.earliest) < low]
     assert cut, "some bar starts left of the view"
     for bar in bars:
