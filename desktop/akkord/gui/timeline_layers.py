@@ -120,6 +120,7 @@ class RectLayer(pg.GraphicsObject):  # type: ignore[misc]
     def set_rects(self, x0: Floats, x1: Floats, y0: Floats, y1: Floats,
                   groups: Sequence[tuple[int, int, RectStyle]]) -> None:
         self.prepareGeometryChange()
+        self.drawn = []
         self.x0, self.x1, self.y0, self.y1 = x0, x1, y0, y1
         self.groups = list(groups)
         if x0.size:
@@ -244,6 +245,7 @@ class LineLayer(pg.GraphicsObject):  # type: ignore[misc]
     def set_lines(self, x: Floats, y0: Floats, y1: Floats,
                   groups: Sequence[tuple[int, int, QColor]]) -> None:
         self.prepareGeometryChange()
+        self.drawn = []
         self.x, self.y0, self.y1 = x, y0, y1
         self.groups = list(groups)
         if x.size:
@@ -422,6 +424,7 @@ class LabelLayer(pg.GraphicsObject):  # type: ignore[misc]
     def set_labels(self, x: Floats, y: Floats, limit: Floats, marker: npt.NDArray[np.bool_],
                    texts: list[str]) -> None:
         self.prepareGeometryChange()
+        self.drawn = []
         self.x, self.y, self.stop, self.marker, self.texts = x, y, limit, marker, texts
         self._bounds = (QRectF(float(x.min()), float(y.min()) - 1,
                                float(x.max() - x.min()) + 60 * DAY, float(y.max() - y.min()) + 2)
