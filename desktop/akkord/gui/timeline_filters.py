@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QDateEdit, QHBoxLayout, QLabel, QWidget
 
 from akkord.gui.timeline_checklist import CheckList
@@ -50,10 +50,12 @@ class FilterBar(QWidget):
         self.collapse = QCheckBox("Lanes by kind")
         self.collapse.setToolTip("One lane per kind of actor (state, person, …)")
         self.collapse.toggled.connect(self.collapse_toggled)
+        dash = QLabel("–")
+        dash.setTextFormat(Qt.TextFormat.PlainText)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for widget in (self.actors, self.kinds, self.statuses, self.documents, self.use_dates,
-                       self.date_from, QLabel("–"), self.date_to, self.collapse):
+                       self.date_from, dash, self.date_to, self.collapse):
             layout.addWidget(widget)
 
     def set_options(self, data: TimelineData | None) -> None:

@@ -23,7 +23,7 @@ def plain_tooltip(text: str) -> str:
 
 def publication_tooltip(title: str) -> str:
     """The tip of a publication tick: the document's title."""
-    return f"<p><i>published:</i> {html.escape(title)}</p>"
+    return f"<p style='white-space:pre-wrap'><i>published:</i> {html.escape(title)}</p>"
 
 
 def item_tooltip(item: TimelineItem, data: TimelineData) -> str:
