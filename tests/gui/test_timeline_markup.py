@@ -15,7 +15,7 @@ import pytest
 from PySide6 import QtGui
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextDocument
-from PySide6.QtWidgets import QGraphicsTextItem, QLabel, QToolTip
+from PySide6.QtWidgets import QGraphicsTextItem, QLabel, QToolTip, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select, update
 
@@ -65,6 +65,12 @@ def _geneva(project: Project) -> int:
     return found
 
 
+def hover(qtbot: QtBot, widget: QWidget, pos: QPoint) -> None:
+    """Move the mouse to ``pos`` from beside it (no move event when already there)."""
+    qtbot.mouseMove(widget, pos + QPoint(3, 3))
+    qtbot.mouseMove(widget, pos)
+
+
 def shown_text(tip: str) -> str:
     """What Qt shows for a tool tip: rich text rendered, plain text as it is."""
     if not QtGui.Qt.mightBeRichText(tip):
@@ -94,8 +100,7 @@ def test_the_mentions_title_and_rows_show_names_and_titles_as_text(
     assert html_doc.toPlainText().startswith(TITLE)
     # the real tool tip of the row, shown by Qt on hover
     rect = panel.list.visualItemRect(row)
-    qtbot.mouseMove(panel.list.viewport(), rect.center())
-    qtbot.mouseMove(panel.list.viewport(), rect.center() + QPoint(1, 0))
+    hover(qtbot, panel.list.viewport(), rect.center())
     qtbot.waitUntil(QToolTip.isVisible, timeout=5000)
     assert shown_text(QToolTip.text()) == TITLE
 
@@ -105,7 +110,7 @@ def test_item_tooltips_show_names_and_titles_as_text(qtbot: QtBot, view: Timelin
     plot = view.plot
     scene = plot.scene_pos_of(_geneva(hostile))
     assert scene is not None
-    qtbot.mouseMove(plot.graphics.viewport(), plot.graphics.mapFromScene(scene))
+    hover(qtbot, plot.graphics.viewport(), plot.graphics.mapFromScene(scene))
     qtbot.waitUntil(lambda: MEETING in shown_text(plot.tooltip_text))
     text = shown_text(plot.tooltip_text)
     assert f"{ACTOR} (host)" in text and TITLE in text

@@ -62,6 +62,13 @@ def _double_click(qtbot: QtBot, widget: QWidget, pos: QPoint) -> None:
     qtbot.mouseRelease(widget, Qt.MouseButton.LeftButton, pos=pos)
 
 
+def hover(qtbot: QtBot, widget: QWidget, pos: QPoint) -> None:
+    """Move the mouse to ``pos`` from beside it: Qt sends no move event when the
+    cursor is already there (an earlier test may have left it at the same spot)."""
+    qtbot.mouseMove(widget, pos + QPoint(3, 3))
+    qtbot.mouseMove(widget, pos)
+
+
 def _point(view: TimelineView, entity_id: int) -> QPoint:
     """Where the item is drawn, in the coordinates of the plot's viewport."""
     scene = view.plot.scene_pos_of(entity_id)
@@ -83,7 +90,7 @@ def test_default_view_shows_the_demo_months(view: TimelineView) -> None:
 def test_hover_shows_a_tooltip_with_name_date_and_participants(
         qtbot: QtBot, view: TimelineView, demo: Project) -> None:
     geneva = _id(demo, GENEVA)
-    qtbot.mouseMove(view.plot.graphics.viewport(), _point(view, geneva))
+    hover(qtbot, view.plot.graphics.viewport(), _point(view, geneva))
     qtbot.waitUntil(lambda: "Genève" in view.plot.tooltip_text)
     text = view.plot.tooltip_text
     assert "Strategiske stabilitetssamtaler" in text and "2022-01-09/2022-01-10" in text
@@ -93,13 +100,13 @@ def test_hover_shows_a_tooltip_with_name_date_and_participants(
     qtbot.waitUntil(lambda: QToolTip.isVisible() and "Genève" in QToolTip.text())
     corner = view.plot.graphics.mapFromScene(view.plot.view_box.sceneBoundingRect().bottomRight()
                                         - QPointF(3, 3))
-    qtbot.mouseMove(view.plot.graphics.viewport(), corner)
+    hover(qtbot, view.plot.graphics.viewport(), corner)
     qtbot.waitUntil(lambda: view.plot.tooltip_text == "" and view.plot.hovered is None)
 
 
 def test_hover_over_a_demand_names_its_addressees(qtbot: QtBot, view: TimelineView,
                                                   demo: Project) -> None:
-    qtbot.mouseMove(view.plot.graphics.viewport(), _point(view, _id(demo, ENLARGEMENT)))
+    hover(qtbot, view.plot.graphics.viewport(), _point(view, _id(demo, ENLARGEMENT)))
     qtbot.waitUntil(lambda: "addressees" in view.plot.tooltip_text)
     assert "Nato" in view.plot.tooltip_text and "rejected" in view.plot.tooltip_text
 
