@@ -1,18 +1,22 @@
-"""The timeline's graphics items: batched glyph layers, axes, legend (pyqtgraph).
+"""The timeline's glyph layers: many rectangles or lines per graphics item (pyqtgraph).
 
 Every layer holds numpy arrays and paints a whole group of glyphs with one
 ``drawRects``/``drawLines`` call, in device pixels (so that minimum widths, insets and
-hatching are in pixels): culled to the visible range, clamped to the view (Qt rasterises
+hatching are in pixels): culled to the visible range, cut to the view (Qt rasterises
 huge rectangles slowly even where it clips them, and an SVG export does not clip), and
 with the painter restored whatever happens (a painter left saved crashes Qt).
 
-Only :mod:`akkord.gui.timeline_view` imports this module: importing pyqtgraph is slow, so
-the main window imports the timeline lazily.
+Each paint records what it drew (``drawn``: glyph indices, device rectangles or lines,
+and the paint's transform), so that tests can map what is on the screen back to dates
+and lanes.
+
+Only the timeline modules import this one: importing pyqtgraph is slow, so the main
+window imports the timeline lazily.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -26,101 +30,19 @@ from PySide6.QtGui import (
     QBrush,
     QColor,
     QFont,
-    QFontMetrics,
     QFontMetricsF,
     QPainter,
     QPen,
-    QPolygonF,
     QTransform,
 )
 from PySide6.QtWidgets import QApplication
 
-from akkord.domain.schema import LOOKS, Look
-from akkord.gui.timeline_model import DAY, Floats
-from akkord.services.timeline import TimelineKind
+from akkord.gui.timeline_axes import DateAxis
+from akkord.gui.timeline_colors import alpha
+from akkord.gui.timeline_model import DAY, Floats, Ints
+from akkord.gui.timeline_styles import MARKER_SIZE, RectStyle
 
 MAX_LINES = 4000  # target lines drawn only while at most this many are in view
-MARKER_SIZE = 11.0
-GREY = QColor("#9aa0a6")
-INK = QColor("#202124")
-STRIPE = QColor("#f1f3f4")
-PUBLICATION = QColor("#5f6368")
-
-
-# -- colours and looks --------------------------------------------------------------------
-
-def _mix(color: QColor, other: QColor, amount: float) -> QColor:
-    """``color`` moved ``amount`` (0…1) of the way towards ``other``."""
-    return QColor.fromRgbF(color.redF() + (other.redF() - color.redF()) * amount,
-                           color.greenF() + (other.greenF() - color.greenF()) * amount,
-                           color.blueF() + (other.blueF() - color.blueF()) * amount)
-
-
-def alpha(color: QColor, value: int) -> QColor:
-    """``color`` with opacity ``value`` (0…255)."""
-    out = QColor(color)
-    out.setAlpha(value)
-    return out
-
-
-@dataclass(frozen=True, slots=True)
-class RectStyle:
-    """How one group of rectangles is painted, in device pixels.
-
-    ``fill`` first, then ``pattern`` (hatching) over it, then ``inner`` inset by
-    ``inset`` pixels (leaving a coloured border: the *outline* look), then a ``strike``
-    line through the middle (the *void* look). Rectangles narrower than ``min_px`` are
-    widened so that nothing disappears when zoomed out.
-    """
-
-    fill: QBrush
-    pattern: QBrush | None = None
-    inner: QBrush | None = None
-    inset: float = 1.6
-    strike: QColor | None = None
-    min_px: float = 2.0
-
-
-def bar_style(color: QColor, look: Look, exact: bool) -> RectStyle:
-    """The style of bars (and bands) of one kind colour, look and precision class."""
-    white = QColor("white")
-    if look == "void":
-        fill = _mix(GREY, white, 0.35)
-        return RectStyle(QBrush(alpha(fill, 255 if exact else 90)),
-                         strike=alpha(QColor("#5f6368"), 230 if exact else 120))
-    if not exact:  # a faint band over the whole interval
-        pattern = (QBrush(alpha(color, 110), Qt.BrushStyle.BDiagPattern)
-                   if look == "tentative" else None)
-        if look == "outline":  # a faint border around a paler inside
-            return RectStyle(QBrush(alpha(color, 120)), inner=QBrush(alpha(white, 215)),
-                             inset=1.4, min_px=3.0)
-        return RectStyle(QBrush(alpha(color, 48)), pattern=pattern, min_px=3.0)
-    if look == "outline":
-        return RectStyle(QBrush(color), inner=QBrush(_mix(color, white, 0.85)))
-    if look == "tentative":
-        return RectStyle(QBrush(_mix(color, white, 0.8)),
-                         pattern=QBrush(color, Qt.BrushStyle.BDiagPattern))
-    return RectStyle(QBrush(color))
-
-
-def marker_style(color: QColor, look: Look, exact: bool) -> dict[str, Any]:
-    """ScatterPlotItem options for markers of one colour, look and precision class."""
-    white = QColor("white")
-    fade = 255 if exact else 170
-    dark = alpha(_mix(color, INK, 0.35), fade)
-    if look == "void":
-        return {"symbol": "x", "size": MARKER_SIZE, "pen": pg.mkPen(None),
-                "brush": pg.mkBrush(alpha(GREY, fade))}
-    if look == "outline":
-        return {"symbol": "d", "size": MARKER_SIZE, "pen": pg.mkPen(alpha(color, fade), width=2),
-                "brush": pg.mkBrush(alpha(white, fade))}
-    if look == "tentative":
-        return {"symbol": "d", "size": MARKER_SIZE - 2,
-                "pen": pg.mkPen(alpha(color, fade), width=1.2,
-                                style=Qt.PenStyle.DashLine),
-                "brush": pg.mkBrush(alpha(_mix(color, white, 0.75), fade))}
-    return {"symbol": "d", "size": MARKER_SIZE, "pen": pg.mkPen(dark, width=1),
-            "brush": pg.mkBrush(alpha(color, fade))}
 
 
 # -- batched graphics items ----------------------------------------------------------------
@@ -144,6 +66,40 @@ def _pixels(painter: QPainter) -> Iterator[tuple[float, float, float, float]]:
         painter.restore()
 
 
+@dataclass(frozen=True, slots=True)
+class DrawnRects:
+    """What one paint drew of one group of a :class:`RectLayer`: the glyphs (indices into
+    the layer's arrays) and their rectangles in device pixels, with the item → device
+    transform of that paint, so that what is on the screen can be mapped back to data."""
+
+    group: int
+    glyphs: npt.NDArray[np.int64]
+    left: Floats
+    top: Floats
+    width: Floats
+    height: Floats
+    transform: QTransform
+
+
+def clip_rects(px0: Floats, px1: Floats, py0: Floats, py1: Floats,
+               box: tuple[float, float, float, float], min_px: float
+               ) -> tuple[Floats, Floats, Floats, Floats]:
+    """Rectangles (device pixels, corners in any order) cut to ``box`` (left, right,
+    top, bottom): ``(left, top, width, height)``.
+
+    A rectangle narrower than ``min_px`` is first widened to it from its left end (so
+    that nothing vanishes when zoomed out); then both ends are cut at the box. The
+    right end never depends on where the left end was cut: a bar that starts left of
+    the view keeps its own last day.
+    """
+    lo, hi = np.minimum(px0, px1), np.maximum(px0, px1)
+    right = np.minimum(np.maximum(hi, lo + min_px), box[1])
+    left = np.maximum(lo, box[0])
+    top = np.maximum(np.minimum(py0, py1), box[2])
+    bottom = np.minimum(np.maximum(py0, py1), box[3])
+    return left, top, np.maximum(right - left, 0.0), np.maximum(bottom - top, 0.0)
+
+
 class RectLayer(pg.GraphicsObject):  # type: ignore[misc]
     """Many rectangles in a few groups, each group painted with one ``drawRects``.
 
@@ -158,11 +114,13 @@ class RectLayer(pg.GraphicsObject):  # type: ignore[misc]
         self.limit = limit  # draw nothing while more rectangles than this are in view
         self._rects = internals.PrimitiveArray(QRectF, 4)
         self._lines = internals.PrimitiveArray(pg.QtCore.QLineF, 4)
+        self.drawn: list[DrawnRects] = []  # what the last paint drew
         self.set_rects(np.empty(0), np.empty(0), np.empty(0), np.empty(0), [])
 
     def set_rects(self, x0: Floats, x1: Floats, y0: Floats, y1: Floats,
                   groups: Sequence[tuple[int, int, RectStyle]]) -> None:
         self.prepareGeometryChange()
+        self.drawn = []
         self.x0, self.x1, self.y0, self.y1 = x0, x1, y0, y1
         self.groups = list(groups)
         if x0.size:
@@ -183,10 +141,12 @@ class RectLayer(pg.GraphicsObject):  # type: ignore[misc]
         return self._bounds
 
     def paint(self, painter: QPainter, *_args: Any) -> None:
+        self.drawn = []
         view = self.getViewBox()
         if view is None or not self.x0.size:
             return
         (vx0, vx1), (vy0, vy1) = view.viewRange()
+        transform = painter.transform()
         with _pixels(painter) as (sx, dx, sy, dy):
             painter.setPen(Qt.PenStyle.NoPen)
             # Clamp to the view: Qt rasterises a huge rectangle slowly even where it is
@@ -196,13 +156,15 @@ class RectLayer(pg.GraphicsObject):  # type: ignore[misc]
             masks = [self._visible(start, stop, vx0, vx1, vy0, vy1)
                      for start, stop, _style in self.groups]
             if self.limit is None or sum(int(m.sum()) for m in masks) <= self.limit:
-                for (start, stop, style), visible in zip(self.groups, masks, strict=True):
+                for group, ((start, _stop, style), visible) in enumerate(
+                        zip(self.groups, masks, strict=True)):
                     if visible.any():
-                        self._paint_group(
-                            painter, style, self.x0[start:stop][visible] * sx + dx,
-                            self.x1[start:stop][visible] * sx + dx,
-                            self.y0[start:stop][visible] * sy + dy,
-                            self.y1[start:stop][visible] * sy + dy, box)
+                        glyphs = start + np.flatnonzero(visible)
+                        rects = self._paint_group(
+                            painter, style, self.x0[glyphs] * sx + dx,
+                            self.x1[glyphs] * sx + dx, self.y0[glyphs] * sy + dy,
+                            self.y1[glyphs] * sy + dy, box)
+                        self.drawn.append(DrawnRects(group, glyphs, *rects, transform))
 
     def _visible(self, start: int, stop: int, vx0: float, vx1: float, vy0: float,
                  vy1: float) -> npt.NDArray[np.bool_]:
@@ -213,16 +175,12 @@ class RectLayer(pg.GraphicsObject):  # type: ignore[misc]
         return (x1 >= vx0) & (x0 <= vx1) & (y1 >= vy0) & (y0 <= vy1)
 
     def _paint_group(self, painter: QPainter, style: RectStyle, px0: Floats, px1: Floats,
-                     py0: Floats, py1: Floats, box: tuple[float, float, float, float]) -> None:
-        left, right, view_top, view_bottom = box
+                     py0: Floats, py1: Floats, box: tuple[float, float, float, float]
+                     ) -> tuple[Floats, Floats, Floats, Floats]:
         if self.full_width:
-            px0, px1 = np.full_like(px0, left), np.full_like(px1, right)
-        top = np.maximum(np.minimum(py0, py1), view_top)
-        bottom = np.minimum(np.maximum(py0, py1), view_bottom)
-        width = np.maximum(px1 - px0, style.min_px)
-        px0 = np.maximum(px0, left)
-        width = np.minimum(px0 + width, right) - px0
-        height = bottom - top
+            px0, px1 = np.full_like(px0, box[0]), np.full_like(px1, box[1])
+        px0, top, width, height = clip_rects(px0, px1, py0, py1, box, style.min_px)
+        bottom = top + height
         self._draw(painter, style.fill, px0, top, width, height)
         if style.pattern is not None:
             self._draw(painter, style.pattern, px0, top, width, height)
@@ -240,6 +198,7 @@ class RectLayer(pg.GraphicsObject):  # type: ignore[misc]
             painter.setPen(QPen(style.strike, 1.5))
             painter.drawLines(*self._lines.drawargs())
             painter.setPen(Qt.PenStyle.NoPen)
+        return px0, top, width, height
 
     def _draw(self, painter: QPainter, brush: QBrush, x: Floats, y: Floats, w: Floats,
               h: Floats) -> None:
@@ -250,6 +209,21 @@ class RectLayer(pg.GraphicsObject):  # type: ignore[misc]
         rects[:, 0], rects[:, 1], rects[:, 2], rects[:, 3] = x, y, w, h
         painter.setBrush(brush)
         painter.drawRects(*self._rects.drawargs())
+
+
+@dataclass(frozen=True, slots=True)
+class DrawnLines:
+    """What one paint drew of one group of a :class:`LineLayer`, in device pixels: the
+    glyphs, each line's x and its two ends (cut to the view), whether its far end (the
+    target's lane) is in view and got its dot, and the paint's transform."""
+
+    group: int
+    glyphs: Ints
+    x: Floats
+    y0: Floats
+    y1: Floats
+    dots: npt.NDArray[np.bool_]
+    transform: QTransform
 
 
 class LineLayer(pg.GraphicsObject):  # type: ignore[misc]
@@ -265,11 +239,13 @@ class LineLayer(pg.GraphicsObject):  # type: ignore[misc]
         self.width = width
         self._lines = internals.PrimitiveArray(pg.QtCore.QLineF, 4)
         self._points = internals.PrimitiveArray(QPointF, 2)
+        self.drawn: list[DrawnLines] = []  # what the last paint drew
         self.set_lines(np.empty(0), np.empty(0), np.empty(0), [])
 
     def set_lines(self, x: Floats, y0: Floats, y1: Floats,
                   groups: Sequence[tuple[int, int, QColor]]) -> None:
         self.prepareGeometryChange()
+        self.drawn = []
         self.x, self.y0, self.y1 = x, y0, y1
         self.groups = list(groups)
         if x.size:
@@ -285,6 +261,7 @@ class LineLayer(pg.GraphicsObject):  # type: ignore[misc]
         return self._bounds
 
     def paint(self, painter: QPainter, *_args: Any) -> None:
+        self.drawn = []
         view = self.getViewBox()
         if view is None or not self.x.size:
             return
@@ -293,31 +270,39 @@ class LineLayer(pg.GraphicsObject):  # type: ignore[misc]
                    & (np.maximum(self.y0, self.y1) >= vy0) & (np.minimum(self.y0, self.y1) <= vy1))
         if self.limit is not None and int(visible.sum()) > self.limit:
             return
+        transform = painter.transform()
         with _pixels(painter) as (sx, dx, sy, dy):
             top, bottom = sorted((vy0 * sy + dy, vy1 * sy + dy))
-            for start, stop, color in self.groups:
-                keep = visible[start:stop]
-                if not keep.any():
+            for group, (start, stop, color) in enumerate(self.groups):
+                glyphs = start + np.flatnonzero(visible[start:stop])
+                if not glyphs.size:
                     continue
-                x = self.x[start:stop][keep] * sx + dx
-                y0 = np.clip(self.y0[start:stop][keep] * sy + dy, top, bottom)
-                y1 = self.y1[start:stop][keep] * sy + dy
-                self._lines.resize(x.size)
-                lines = self._lines.ndarray()
-                lines[:, 0], lines[:, 1] = x, y0
-                lines[:, 2], lines[:, 3] = x, np.clip(y1, top, bottom)
-                painter.setPen(QPen(color, self.width))
-                painter.drawLines(*self._lines.drawargs())
+                x = self.x[glyphs] * sx + dx
+                y0 = np.clip(self.y0[glyphs] * sy + dy, top, bottom)
+                y1 = self.y1[glyphs] * sy + dy
                 ends = (y1 >= top) & (y1 <= bottom)
-                self._points.resize(int(ends.sum()))
-                points = self._points.ndarray()
-                points[:, 0], points[:, 1] = x[ends], y1[ends]
-                pen = QPen(color, 3 + 2 * self.width)
-                pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-                painter.setPen(pen)
-                painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-                painter.drawPoints(*self._points.drawargs())
-                painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+                y1 = np.clip(y1, top, bottom)
+                self._paint_group(painter, color, x, y0, y1, ends)
+                self.drawn.append(DrawnLines(group, glyphs, x, y0, y1, ends, transform))
+
+    def _paint_group(self, painter: QPainter, color: QColor, x: Floats, y0: Floats,
+                     y1: Floats, ends: npt.NDArray[np.bool_]) -> None:
+        """Lines from (x, y0) to (x, y1), and a dot at the ends that are in view."""
+        self._lines.resize(x.size)
+        lines = self._lines.ndarray()
+        lines[:, 0], lines[:, 1] = x, y0
+        lines[:, 2], lines[:, 3] = x, y1
+        painter.setPen(QPen(color, self.width))
+        painter.drawLines(*self._lines.drawargs())
+        self._points.resize(int(ends.sum()))
+        points = self._points.ndarray()
+        points[:, 0], points[:, 1] = x[ends], y1[ends]
+        pen = QPen(color, 3 + 2 * self.width)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        painter.setPen(pen)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.drawPoints(*self._points.drawargs())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
 
 
 class HighlightLayer(pg.GraphicsObject):  # type: ignore[misc]
@@ -329,6 +314,7 @@ class HighlightLayer(pg.GraphicsObject):  # type: ignore[misc]
         self.points: list[tuple[float, float]] = []
         self.hover_rects: list[tuple[float, float, float, float]] = []
         self.hover_points: list[tuple[float, float]] = []
+        self.color = QColor("black")  # the palette's text colour, set by the plot
         self._bounds = QRectF()
 
     def set_glyphs(self, rects: list[tuple[float, float, float, float]],
@@ -350,18 +336,28 @@ class HighlightLayer(pg.GraphicsObject):  # type: ignore[misc]
         return self._bounds
 
     def paint(self, painter: QPainter, *_args: Any) -> None:
+        view = self.getViewBox()
+        if view is None:
+            return
+        (vx0, vx1), (vy0, vy1) = view.viewRange()
         with _pixels(painter) as (sx, dx, sy, dy):
+            # cut to the view with a margin: the cut side of the ring falls outside it
+            box = (vx0 * sx + dx - 4, vx1 * sx + dx + 4,
+                   min(vy0 * sy + dy, vy1 * sy + dy) - 4, max(vy0 * sy + dy, vy1 * sy + dy) + 4)
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
             painter.setBrush(Qt.BrushStyle.NoBrush)
             for rects, points, pen in (
-                    (self.hover_rects, self.hover_points, QPen(alpha(INK, 120), 1.5)),
-                    (self.rects, self.points, QPen(INK, 2.2))):
+                    (self.hover_rects, self.hover_points, QPen(alpha(self.color, 120), 1.5)),
+                    (self.rects, self.points, QPen(self.color, 2.2))):
                 painter.setPen(pen)
-                for x0, x1, y0, y1 in rects:
-                    left, right = x0 * sx + dx, x1 * sx + dx
-                    top, bottom = sorted((y0 * sy + dy, y1 * sy + dy))
-                    painter.drawRect(QRectF(left - 2, top - 2, max(right - left, 2) + 4,
-                                            bottom - top + 4))
+                if rects:
+                    x0, x1, y0, y1 = (np.array(column) for column in zip(*rects, strict=True))
+                    left, top, width, height = clip_rects(
+                        x0 * sx + dx - 2, x1 * sx + dx + 2, y0 * sy + dy - 2, y1 * sy + dy + 2,
+                        box, 6.0)
+                    for rect in zip(left.tolist(), top.tolist(), width.tolist(),
+                                    height.tolist(), strict=True):
+                        painter.drawRect(QRectF(*rect))
                 for x, y in points:
                     painter.drawEllipse(QPointF(x * sx + dx, y * sy + dy), 9, 9)
 
@@ -376,6 +372,7 @@ class GridLayer(pg.GraphicsObject):  # type: ignore[misc]
     def __init__(self, axis: DateAxis) -> None:
         super().__init__()
         self.axis = axis
+        self.color = QColor("grey")  # set by the plot from the palette
         self._lines = internals.PrimitiveArray(pg.QtCore.QLineF, 4)
 
     def boundingRect(self) -> QRectF:
@@ -403,7 +400,7 @@ class GridLayer(pg.GraphicsObject):  # type: ignore[misc]
                 lines = self._lines.ndarray()
                 lines[:, 0] = lines[:, 2] = np.round(values * sx + dx)
                 lines[:, 1], lines[:, 3] = top, bottom
-                painter.setPen(QPen(alpha(GREY, opacity), 1))
+                painter.setPen(QPen(alpha(self.color, opacity), 1))
                 painter.drawLines(*self._lines.drawargs())
 
 
@@ -419,11 +416,15 @@ class LabelLayer(pg.GraphicsObject):  # type: ignore[misc]
         self.limit = limit
         self.font = QFont(QApplication.font())
         self.font.setPointSizeF(self.font.pointSizeF() * 0.85)
+        self.color = QColor("black")  # the palette's text colour, set by the plot
+        self.transform = QTransform()  # of the last paint
+        self.drawn: list[tuple[int, QPointF, str]] = []  # label index, device point, text
         self.set_labels(np.empty(0), np.empty(0), np.empty(0), np.empty(0, dtype=np.bool_), [])
 
     def set_labels(self, x: Floats, y: Floats, limit: Floats, marker: npt.NDArray[np.bool_],
                    texts: list[str]) -> None:
         self.prepareGeometryChange()
+        self.drawn = []
         self.x, self.y, self.stop, self.marker, self.texts = x, y, limit, marker, texts
         self._bounds = (QRectF(float(x.min()), float(y.min()) - 1,
                                float(x.max() - x.min()) + 60 * DAY, float(y.max() - y.min()) + 2)
@@ -434,6 +435,7 @@ class LabelLayer(pg.GraphicsObject):  # type: ignore[misc]
         return self._bounds
 
     def paint(self, painter: QPainter, *_args: Any) -> None:
+        self.drawn = []
         view = self.getViewBox()
         if view is None or not self.x.size:
             return
@@ -443,213 +445,19 @@ class LabelLayer(pg.GraphicsObject):  # type: ignore[misc]
                                  & (self.y >= vy0) & (self.y <= vy1))
         if visible.size > self.limit:
             return
+        self.transform = painter.transform()
         with _pixels(painter) as (sx, dx, sy, dy):
             right_edge = vx1 * sx + dx
             painter.setFont(self.font)
-            painter.setPen(alpha(INK, 200))
+            painter.setPen(alpha(self.color, 210))
             metrics = QFontMetricsF(self.font)
             shift = metrics.ascent() / 2 - 1
-            for i in visible:
+            for i in visible.tolist():
                 start = self.x[i] * sx + dx + (MARKER_SIZE / 2 + 3 if self.marker[i] else 3)
                 room = min(self.stop[i] * sx + dx, right_edge) - start - 4
                 if room < 28:
                     continue
                 text = metrics.elidedText(self.texts[i], Qt.TextElideMode.ElideRight, room)
-                painter.drawText(QPointF(start, self.y[i] * sy + dy + shift), text)
-
-
-# -- legend --------------------------------------------------------------------------------
-
-Swatch = Callable[[QPainter, QRectF], None]
-
-
-class Legend(pg.GraphicsWidget):  # type: ignore[misc]
-    """Swatches and words below the plot, wrapped to the width (part of the exports,
-    unlike a widget would be)."""
-
-    LINE = 20.0
-    LEFT = 70.0
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: list[tuple[Swatch, str]] = []
-        self.font = QFont(QApplication.font())
-        self.font.setPointSizeF(self.font.pointSizeF() * 0.92)
-        self._lines = 1
-        self._fix_height()
-
-    def set_entries(self, entries: list[tuple[Swatch, str]]) -> None:
-        self.entries = entries
-        self._relayout()
-        self.update()
-
-    def _positions(self) -> list[tuple[float, int]]:
-        """(x, line) of each entry at the current width."""
-        metrics = QFontMetricsF(self.font)
-        width = max(self.size().width(), 200.0)
-        out, x, line = [], self.LEFT, 0
-        for _swatch, text in self.entries:
-            advance = 27 + metrics.horizontalAdvance(text) + 16
-            if x + advance > width and x > self.LEFT:
-                x, line = self.LEFT, line + 1
-            out.append((x, line))
-            x += advance
-        return out
-
-    def _relayout(self) -> None:
-        lines = max((line for _x, line in self._positions()), default=0) + 1
-        if lines != self._lines:
-            self._lines = lines
-            self._fix_height()
-
-    def _fix_height(self) -> None:
-        self.setMinimumHeight(self._lines * self.LINE + 2)
-        self.setMaximumHeight(self._lines * self.LINE + 2)
-
-    def resizeEvent(self, event: Any) -> None:
-        super().resizeEvent(event)
-        self._relayout()
-
-    def boundingRect(self) -> QRectF:
-        return QRectF(0, 0, self.size().width(), self.size().height())
-
-    def paint(self, painter: QPainter, *_args: Any) -> None:
-        painter.setFont(self.font)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        metrics = QFontMetricsF(self.font)
-        for (swatch, text), (x, line) in zip(self.entries, self._positions(), strict=True):
-            middle = line * self.LINE + self.LINE / 2 + 1
-            swatch(painter, QRectF(x, middle - 6, 22, 12))
-            painter.setPen(INK)
-            painter.drawText(QPointF(x + 27, middle + metrics.ascent() / 2 - 1), text)
-
-
-def _rect_swatch(style: RectStyle) -> Swatch:
-    def draw(painter: QPainter, rect: QRectF) -> None:
-        painter.setPen(Qt.PenStyle.NoPen)
-        for brush in (style.fill, style.pattern):
-            if brush is not None:
-                painter.setBrush(brush)
-                painter.drawRect(rect)
-        if style.inner is not None:
-            painter.setBrush(style.inner)
-            painter.drawRect(rect.adjusted(style.inset, style.inset, -style.inset,
-                                           -style.inset))
-        if style.strike is not None:
-            painter.setPen(QPen(style.strike, 1.5))
-            painter.drawLine(QPointF(rect.left(), rect.center().y()),
-                             QPointF(rect.right(), rect.center().y()))
-    return draw
-
-
-def _marker_swatch(options: dict[str, Any]) -> Swatch:
-    def draw(painter: QPainter, rect: QRectF) -> None:
-        center, r = rect.center(), options["size"] / 2
-        painter.setPen(options["pen"])
-        painter.setBrush(options["brush"])
-        if options["symbol"] == "x":
-            painter.setPen(QPen(options["brush"].color(), 2.5))
-            painter.drawLine(center + QPointF(-r + 1, -r + 1), center + QPointF(r - 1, r - 1))
-            painter.drawLine(center + QPointF(-r + 1, r - 1), center + QPointF(r - 1, -r + 1))
-            return
-        painter.drawPolygon(QPolygonF([center + QPointF(0, -r), center + QPointF(r, 0),
-                                       center + QPointF(0, r), center + QPointF(-r, 0)]))
-    return draw
-
-
-def _tick_swatch(painter: QPainter, rect: QRectF) -> None:
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(alpha(PUBLICATION, 200))
-    painter.drawRect(QRectF(rect.center().x() - 1, rect.top(), 2.5, rect.height()))
-
-
-def legend_entries(kinds: Sequence[TimelineKind]) -> list[tuple[Swatch, str]]:
-    """Kinds (colour and bar/marker), then each look with the status values drawn so,
-    precision and publication ticks."""
-    entries: list[tuple[Swatch, str]] = []
-    for kind in kinds:
-        color = QColor(kind.color)
-        swatch = (_marker_swatch(marker_style(color, "solid", True)) if kind.style == "marker"
-                  else _rect_swatch(bar_style(color, "solid", True)))
-        entries.append((swatch, kind.display))
-    for look in LOOKS:
-        values = [s for kind in kinds for s in kind.statuses if kind.look(s) == look]
-        if values:
-            entries.append((_rect_swatch(bar_style(QColor("#6b7280"), look, True)),
-                            ", ".join(dict.fromkeys(values))))
-    entries.append((_rect_swatch(bar_style(QColor("#6b7280"), "solid", False)),
-                    "week, month … (approximate)"))
-    entries.append((_tick_swatch, "published"))
-    return entries
-
-
-# -- the view box, the filter controls, the mentions list ------------------------------------
-
-class DateAxis(pg.DateAxisItem):  # type: ignore[misc]
-    """pyqtgraph's date axis (UTC) without finer ticks crowding a coarser one (no
-    "Feb02" where the month tick and a day tick meet)."""
-
-    def __init__(self) -> None:
-        super().__init__(orientation="bottom", utcOffset=0)
-        # set by pyqtgraph when it first paints; the grid may ask for ticks before that
-        self.fontMetrics = QFontMetrics(self.font())
-
-    def tickValues(self, low: float, high: float, size: float
-                   ) -> list[tuple[float, list[float]]]:
-        levels: list[tuple[float, list[float]]] = super().tickValues(low, high, size)
-        kept: list[tuple[float, list[float]]] = []
-        coarser = np.empty(0)
-        for spacing, values in levels:
-            ticks = np.asarray(values, dtype=np.float64)
-            gap = float(np.median(np.diff(np.sort(ticks)))) if ticks.size > 1 else spacing
-            if coarser.size and ticks.size:
-                distance = np.abs(ticks[:, None] - coarser[None, :]).min(axis=1)
-                ticks = ticks[(distance < 1e-6 * gap) | (distance >= 0.6 * gap)]
-            kept.append((spacing, ticks.tolist()))
-            coarser = np.concatenate([coarser, ticks])
-        return kept
-
-
-class LaneAxis(pg.AxisItem):  # type: ignore[misc]
-    """Lane names at the lanes' centres, thinned (top lanes first, as they are the most
-    active) so that labels never overlap, however many lanes share the height."""
-
-    def __init__(self) -> None:
-        super().__init__(orientation="left")
-        self.centers = np.empty(0)
-        self.labels: dict[float, str] = {}
-
-    def set_lanes(self, lanes: Sequence[tuple[float, str]]) -> None:
-        self.centers = np.array(sorted(y for y, _text in lanes))
-        self.labels = {round(y, 6): text for y, text in lanes}
-        self.picture = None
-        self.update()
-
-    def tickValues(self, low: float, high: float, size: float
-                   ) -> list[tuple[float, list[float]]]:
-        low, high = min(low, high), max(low, high)
-        visible = self.centers[(self.centers >= low) & (self.centers <= high)]
-        if not visible.size or size <= 0:
-            return [(1.0, [])]
-        gap = QFontMetricsF(self.font()).height() * (high - low) / size
-        kept, last = [], -np.inf
-        for y in visible.tolist():
-            if y - last >= gap:
-                kept.append(y)
-                last = y
-        return [(1.0, kept)]
-
-    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
-        return [self.labels.get(round(v, 6), "") for v in values]
-
-
-class TimelineViewBox(pg.ViewBox):  # type: ignore[misc]
-    """Wheel zooms time only (around the cursor); Shift+wheel scrolls the lanes."""
-
-    def wheelEvent(self, ev: Any, axis: int | None = None) -> None:
-        if ev.modifiers() & Qt.KeyboardModifier.ShiftModifier:
-            (_x0, _x1), (y0, y1) = self.viewRange()
-            self.translateBy(y=-ev.delta() / 120 * max((y1 - y0) / 10, 1))
-            ev.accept()
-            return
-        super().wheelEvent(ev, axis=0)
+                point = QPointF(start, self.y[i] * sy + dy + shift)
+                painter.drawText(point, text)  # plain text: names are data, never markup
+                self.drawn.append((i, point, text))

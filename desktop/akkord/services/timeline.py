@@ -22,6 +22,10 @@ Contract:
 Reading is a handful of queries whatever the number of entities (no query per entity);
 filtering is done in memory by :func:`filter_timeline`, so a view can filter the same
 loaded data again and again without going back to the database.
+
+The window reads through :func:`read_timeline` and :func:`read_mentions`, which take a
+:class:`TimelineSource` (anything with a ``schema`` and a ``read()`` session, such as an
+open project), so that the GUI never touches the storage layer itself.
 """
 
 from __future__ import annotations
@@ -30,10 +34,10 @@ import gc
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -183,6 +187,32 @@ class MentionRef:
     sentence_start: int  # offset of ``sentence`` in the document text
     label: str
     published: str | None  # the document's date value
+
+
+class TimelineSource(Protocol):
+    """Where the timeline reads from: an open project (``akkord.store.Project`` is one).
+
+    The GUI holds one and passes it back here; it never opens sessions itself.
+    """
+
+    @property
+    def schema(self) -> Schema: ...
+
+    def read(self) -> AbstractContextManager[Session]: ...
+
+
+def read_timeline(source: TimelineSource, filters: TimelineFilter | None = None
+                  ) -> TimelineData:
+    """:func:`load_timeline` in a read transaction of ``source``."""
+    schema = source.schema
+    with source.read() as session:
+        return load_timeline(session, schema, filters)
+
+
+def read_mentions(source: TimelineSource, entity_id: int) -> list[MentionRef]:
+    """:func:`mentions_of` in a read transaction of ``source``."""
+    with source.read() as session:
+        return mentions_of(session, entity_id)
 
 
 # -- reading ----------------------------------------------------------------------------
