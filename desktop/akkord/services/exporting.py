@@ -348,8 +348,9 @@ EXPORTERS: dict[str, Exporter] = {
                  ".conll", f"{_FORMATS}.conll:write_conll", ("spacy",)),
         Exporter("conllu", "CoNLL-U with NorNE's name= tags in MISC", "file", ".conllu",
                  f"{_FORMATS}.conll:write_conllu", ("spacy",)),
-        Exporter("spacy", "spaCy DocBin: doc.ents, doc.spans['akkord'], kb_id_", "file",
-                 ".spacy", f"{_FORMATS}.spacy_docbin:write_docbin", ("spacy",)),
+        Exporter("spacy", "spaCy DocBin files in train/dev/test folders: doc.ents, "
+                 "doc.spans['akkord'], kb_id_", "folder", "",
+                 f"{_FORMATS}.spacy_docbin:write_docbin", ("spacy",)),
         Exporter("hf", "Hugging Face datasets folder: JSON Lines and Parquet, IOB2 "
                  "ClassLabel tags, train/validation/test", "folder", "",
                  f"{_FORMATS}.hf:write_hf", ("spacy", "pyarrow", "datasets")),
