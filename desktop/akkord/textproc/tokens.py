@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import operator
 import re
 import sys
 import zlib
@@ -33,6 +34,10 @@ from array import array
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+RULES_VERSION = 2
+"""Raise when a change here changes the tokens or sentences of a text: stored tokens of
+another version are computed again (``akkord.services.tokens``)."""
 
 TOKEN_BREAKS = "token_breaks"
 """``meta`` key of a pre-tokenised document: the offsets inside whitespace-free runs of
@@ -123,10 +128,11 @@ def pack(base: BaseTokens) -> bytes:
     token boundaries (start, end, start, end …, from 0) and between successive sentence
     starts. News text takes about 1.5 bytes per token.
     """
-    bounds = [p for token in base.tokens for p in token]
-    values = array("I", [len(base.tokens), len(base.sentence_starts)])
-    values.extend(b - a for a, b in itertools.pairwise([0, *bounds]))
-    values.extend(b - a for a, b in itertools.pairwise([0, *base.sentence_starts]))
+    bounds = list(itertools.chain.from_iterable(base.tokens))
+    starts = base.sentence_starts
+    values = array("I", [len(base.tokens), len(starts)])
+    values.extend(map(operator.sub, bounds, [0, *bounds[:-1]]))
+    values.extend(map(operator.sub, starts, [0, *starts[:-1]]))
     if sys.byteorder == "big":
         values.byteswap()
     return zlib.compress(values.tobytes(), 6)
