@@ -51,14 +51,14 @@ def _one(name: str, project_path: Path, tmp: Path) -> None:
                 ids = list(session.scalars(select(Document.id).order_by(Document.id)))
             with Timer() as timer:
                 stored = store_tokens(project, ids)
-            assert stored == len(ids) > 10_000, stored
+            assert stored == len(ids) >= 10_000, stored
             report("store_tokens_10k_s", timer.seconds, "s")
             report("store_tokens_peak_mb", peak_rss_mb(), "MB")
             return
         out = tmp / f"export-{name}"
         with Timer() as timer:
             written = export(project, name, out)
-        assert written.documents > 10_000, (name, written.documents)
+        assert written.documents >= 10_000, (name, written.documents)
     report(f"export_{name}_10k_s", timer.seconds, "s")
     report(f"export_{name}_10k_mb", _size_mb(out), "MB")
     report(f"export_{name}_peak_mb", peak_rss_mb(), "MB")
@@ -78,7 +78,7 @@ def export_formats_10k() -> None:
         shutil.copy(source, copy)
         for name in names:
             result = subprocess.run([sys.executable, __file__, name, str(copy), tmp],
-                                    check=True, capture_output=True, text=True)
+                                    check=True, stdout=subprocess.PIPE, text=True)
             sys.stdout.write(result.stdout)
             sys.stdout.flush()
             peak = max([peak, *(float(line.split()[1]) for line in result.stdout.splitlines()
