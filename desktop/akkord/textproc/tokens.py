@@ -7,7 +7,11 @@ same tokens as the spaCy and CoNLL exports. The contract:
   (``spacy.blank("nb")``: no model, nothing downloaded; deterministic for a given spaCy
   version). It keeps abbreviations (``bl.a.``, ``f.eks.``), numbers (``10.000``) and
   hyphenated words (``Nato-sjefen``) whole. spaCy is an optional dependency (the
-  ``export`` extra) and is imported when the first :class:`Tokenizer` is made.
+  ``export`` extra), imported when a :class:`Tokenizer` first needs it.
+* **Computed once**: tokens and sentence starts depend on the text alone
+  (:class:`BaseTokens`, :meth:`Tokenizer.base`), so they are stored with the document
+  (:func:`pack`, ``akkord.services.tokens``) and passed back in; only the mentions are
+  applied per export (:meth:`Tokenizer.tokenize`).
 * **Pre-tokenised documents** keep their tokens: a document imported from CoNLL-U/CoNLL
   has ``meta["token_breaks"]`` (see :data:`TOKEN_BREAKS`). Its tokens are the
   whitespace-separated runs of its text, cut at those offsets, and its sentences are its
@@ -18,8 +22,9 @@ same tokens as the spaCy and CoNLL exports. The contract:
   lost to tokenisation. Whitespace at a mention's edges is not part of any token.
 * **Sentences**: a line break always ends one; ``.``, ``!``, ``?`` or ``…`` (possibly
   followed by closing quotes or brackets) end one when whitespace and a token starting
-  with a capital letter, a digit, an opening quote or a dash follow. A sentence boundary
-  never falls inside a mention: the sentences around it stay one.
+  with a capital letter, a digit, an opening quote or a dash follow (judged on the
+  tokens before mentions cut them). A sentence boundary never falls inside a mention:
+  the sentences around it stay one.
 """
 
 from __future__ import annotations
