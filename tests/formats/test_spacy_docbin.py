@@ -112,10 +112,12 @@ def test_too_few_documents_for_a_split_are_noted(tmp_path: Path) -> None:
     assert len(list((tmp_path / "out" / "train").glob("*.spacy"))) == 1
 
 
-def test_no_entry_point_scan_per_document(monkeypatch: pytest.MonkeyPatch,
-                                          tmp_path: Path) -> None:
-    """srsly looks up importlib entry points per msgpack call unless told not to."""
+def test_msgpack_encoders_are_looked_up_once_per_export(monkeypatch: pytest.MonkeyPatch,
+                                                        tmp_path: Path) -> None:
+    """srsly looks its encoders up (entry points and all) on every msgpack call, three
+    calls a document, unless the export says otherwise."""
     import catalogue
+    from srsly.msgpack import msgpack_encoders
 
     calls = 0
     real = catalogue.Registry.get_entry_points
@@ -128,4 +130,5 @@ def test_no_entry_point_scan_per_document(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setattr(catalogue.Registry, "get_entry_points", counting)
     with article_project(tmp_path) as project:
         export(project, "spacy", tmp_path / "out")
-    assert calls == 0
+    assert calls == 1
+    assert "get_all" not in vars(msgpack_encoders)  # srsly as it was after the export

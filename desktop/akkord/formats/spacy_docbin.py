@@ -88,22 +88,24 @@ def words_and_spaces(text: str, tokens: list[Span]) -> tuple[list[str], list[boo
 
 
 @contextmanager
-def _no_entry_point_scan() -> Iterator[None]:
-    """Keep srsly from rescanning every installed package's entry points per call.
+def _encoders_looked_up_once() -> Iterator[None]:
+    """Keep srsly from looking its msgpack encoders up again on every call.
 
     ``DocBin.add`` packs each document's user data and span groups with
-    ``srsly.msgpack_dumps``, whose encoder registry looks up ``importlib.metadata``
-    entry points on every call: 5–9 s of a 10,000-document export. What Akkord packs is
-    plain JSON-like data, for which the built-in encoders are all there is to use.
+    ``srsly.msgpack_dumps`` (three calls a document), and every call asks the encoder
+    registry for all its encoders: a rescan of every installed package's
+    ``importlib.metadata`` entry points and of catalogue's whole registry (5–9 s of a
+    10,000-document export, DESIGN.md). The encoders do not change during an export, so
+    they are looked up once here (entry points included) and handed back until the end.
     """
     from srsly.msgpack import msgpack_encoders
 
-    saved = msgpack_encoders.entry_points
-    msgpack_encoders.entry_points = False
+    encoders = msgpack_encoders.get_all()
+    msgpack_encoders.get_all = lambda: encoders  # shadows the method on this instance
     try:
         yield
     finally:
-        msgpack_encoders.entry_points = saved
+        del msgpack_encoders.get_all
 
 
 class _Shards:
@@ -144,7 +146,7 @@ def write_docbin(dataset: Dataset, out: Path, settings: WriteSettings) -> int:
     note_empty_splits(settings.notes, assignment, settings, names=("train", "dev", "test"))
     shards = {split: _Shards(out / FOLDERS[split]) for split in SPLITS}
     count = 0
-    with _no_entry_point_scan():
+    with _encoders_looked_up_once():
         for index, (record, content_hash) in enumerate(dataset.documents, start=1):
             split = assignment[index - 1] if index <= len(assignment) else "train"
             shards[split].add(make_doc(record, content_hash, document_name(record, index),
@@ -177,9 +179,9 @@ def make_doc(record: DocumentRecord, content_hash: str, name: str, tokenizer: To
         sent_starts[where[first]] = True
     if sent_starts:
         sent_starts[0] = True
-    doc = Doc(vocab, words=words, spaces=spaces, sent_starts=sent_starts)
-    if doc.text != record.text:
+    if "".join(w + " " if s else w for w, s in zip(words, spaces, strict=True)) != record.text:
         raise AkkordError(f"{name}: the spaCy document does not reproduce the text")
+    doc = Doc(vocab, words=words, spaces=spaces, sent_starts=sent_starts)
     group: list[Any] = []
     kept_ids: dict[str | None, int] = {}
     for span in written.spans:
