@@ -71,18 +71,22 @@ def words_and_spaces(text: str, tokens: list[Span]) -> tuple[list[str], list[boo
     spaces: list[bool] = []
     where: list[int] = []
     position = 0
-    for start, end in [*tokens, (len(text), len(text))]:
-        gap = text[position:start]
-        if gap and words and gap[0] == " " and not words[-1].isspace():
-            spaces[-1] = True
-            gap = gap[1:]
-        if gap:
-            words.append(gap)
-            spaces.append(False)
+    after_token = False  # whether words[-1] is a token (not whitespace)
+    for start, end in (*tokens, (len(text), len(text))):
+        if start != position:
+            gap = text[position:start]
+            if after_token and gap[0] == " ":
+                spaces[-1] = True
+                gap = gap[1:]
+            if gap:
+                words.append(gap)
+                spaces.append(False)
+                after_token = False
         if start < end:
             where.append(len(words))
             words.append(text[start:end])
             spaces.append(False)
+            after_token = True
         position = end
     return words, spaces, where
 
