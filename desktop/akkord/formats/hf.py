@@ -125,18 +125,16 @@ def write_hf(dataset: Dataset, out: Path, settings: WriteSettings) -> int:
         for position, (_doc, tagged) in enumerate(tag_documents(dataset, settings.notes)):
             split = assignment[position] if position < len(assignment) else "train"
             documents[split] += 1
-            tokens, text = tagged.tokens.tokens, tagged.text
+            text = tagged.text
+            words = [text[a:b] for a, b in tagged.tokens.tokens]
+            ids = [index.get(tag, -1) for tag in tagged.tags]
+            for k in (k for k, i in enumerate(ids) if i < 0):
+                settings.notes.add("tags of labels outside the label set written as O",
+                                   tagged.tags[k])
+                ids[k] = 0
             for n, (first, last) in enumerate(tagged.tokens.sentences, start=1):
-                tags = []
-                for tag in tagged.tags[first:last]:
-                    if tag not in index:
-                        settings.notes.add("tags of labels outside the label set written "
-                                           "as O", tag)
-                    tags.append(index.get(tag, 0))
-                writers[split].add({
-                    "id": f"{tagged.name}-{n}", "document": tagged.name,
-                    "tokens": [text[tokens[k][0]:tokens[k][1]] for k in range(first, last)],
-                    "ner_tags": tags})
+                writers[split].add({"id": f"{tagged.name}-{n}", "document": tagged.name,
+                                    "tokens": words[first:last], "ner_tags": ids[first:last]})
             count += 1
     finally:
         for writer in writers.values():
