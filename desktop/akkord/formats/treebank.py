@@ -180,10 +180,6 @@ class Treebank:
     file: str | None
     part: int | None
 
-    @property
-    def token_count(self) -> int:
-        return sum(len(s.tokens) for s in self.sentences)
-
     def has_marker(self) -> bool:
         """Whether the first sentence carries its own ``# newdoc``."""
         return bool(self.sentences) and any(

@@ -198,10 +198,6 @@ class Tokenizer:
         tokens = self.spacy_tokens(text)
         return BaseTokens(tokens, sentence_breaks(text, tokens))
 
-    def base_tokens(self, text: str, meta: Mapping[str, Any]) -> list[Span]:
-        """Tokens before cutting at mentions: stored ones, else spaCy's."""
-        return self.base(text, meta).tokens
-
     def spacy_tokens(self, text: str) -> list[Span]:
         """spaCy's non-whitespace tokens of ``text``, as character ranges."""
         cache = self._cache
