@@ -70,10 +70,13 @@ def test_import_norne_adding_labels_then_export_conll(tmp_path: Path) -> None:
     project = tmp_path / "n.akkord"
     run("init", str(project))
     code, _, err = run("import", str(project), str(norne))
-    assert code == 1 and "--add-labels" in err and err.count("Rejected:") == 8
+    assert code == 1 and "--add-labels" in err
+    labels = ("PER", "ORG", "LOC", "GPE_LOC", "GPE_ORG", "PROD", "EVT", "DRV")
+    assert all(f"label '{label}' is not in the project's schema" in err for label in labels)
     code, out, err = run("import", str(project), str(norne), "--map", "PER=ACTOR",
                          "--add-labels", "--annotator", "norne")
-    assert code == 0 and "Imported 1 new document(s)" in out and "1383 mention(s)" in out
+    # NorNE has no document markers: cut at paragraphs; 1383 B- tags and a TIME suggestion
+    assert code == 0 and "Imported 138 new document(s)" in out and "1384 mention(s)" in out
     assert "Added to the schema: PROD, GPE_LOC" in err and "PER" not in err.split(":")[-1]
     code, out, _ = run("export", str(project), "--format", "conll", "--out",
                        str(tmp_path / "n.conll"), "--annotator", "norne", "--label", "ACTOR")

@@ -17,8 +17,9 @@ from tests.formats.corpora import article_project
 os.environ["HF_DATASETS_OFFLINE"] = "1"  # nothing may be downloaded
 os.environ["HF_HUB_OFFLINE"] = "1"
 
+# labels sorted by name, not in schema order (ACTOR DEMAND MEETING TIME PLACE)
 TAGS = ["O", "B-ACTOR", "I-ACTOR", "B-DEMAND", "I-DEMAND", "B-MEETING", "I-MEETING",
-        "B-TIME", "I-TIME", "B-PLACE", "I-PLACE"]
+        "B-PLACE", "I-PLACE", "B-TIME", "I-TIME"]
 
 
 @pytest.fixture(scope="module")
@@ -104,3 +105,38 @@ def test_split_is_seeded_and_exact() -> None:
     assert first != assign_splits(100, 14, (0.8, 0.1, 0.1))
     assert (first.count("train"), first.count("validation"), first.count("test")) == (80, 10,
                                                                                       10)
+
+
+def _conll_project(tmp_path: Path, name: str, body: str) -> Path:
+    """A project whose schema gets its labels from a CoNLL file (in the file's order)."""
+    from akkord.services.importing import ImportOptions, import_paths
+
+    source = tmp_path / f"{name}.conll"
+    source.write_text(body, encoding="utf-8")
+    path = tmp_path / f"{name}.akkord"
+    with open_project(path, create=True) as project:
+        report = import_paths(project, [source], ImportOptions(add_labels=True))
+        assert not report.problems
+    return path
+
+
+def test_projects_with_the_same_labels_get_the_same_class_label_ids(tmp_path: Path) -> None:
+    """NorNE's dev and test files meet their labels in different orders, so --add-labels
+    gives their projects different schema orders; the ids must not follow them."""
+    import datasets
+
+    dev = _conll_project(tmp_path, "dev", "Nato B-ORG\nog O\nOslo B-GPE_LOC\n\n"
+                         "Jonas B-PER\nStøre I-PER\n")
+    test = _conll_project(tmp_path, "test", "Jonas B-PER\nmøtte O\nNato B-ORG\n\n"
+                          "i O\nOslo B-GPE_LOC\n")
+    names = []
+    for path in (dev, test):
+        with open_project(path) as project:
+            assert project.schema.label_names[-3:] in (("ORG", "GPE_LOC", "PER"),
+                                                       ("PER", "ORG", "GPE_LOC"))
+            export(project, "hf", tmp_path / f"hf-{path.stem}")
+        info = json.loads((tmp_path / f"hf-{path.stem}" / "dataset_info.json").read_text())
+        names.append(datasets.Features.from_dict(info["features"])["ner_tags"].feature.names)
+    assert names[0] == names[1] == ["O", *(f"{p}-{label}" for label in (
+        "ACTOR", "DEMAND", "GPE_LOC", "MEETING", "ORG", "PER", "PLACE", "TIME")
+        for p in "BI")]

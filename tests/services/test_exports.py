@@ -57,8 +57,10 @@ def _text_of(path: Path, data_only: bool = False) -> str:
         return "\n".join(f"{s['label']} {d['text']}" for d in lines if "spans" in d
                          for s in d["spans"]) + "\n".join(d["text"] for d in lines
                                                          if "text" in d)
-    if path.suffix == ".spacy":
-        docs = DocBin().from_disk(path).get_docs(spacy.blank("nb").vocab)
+    if path.is_dir() and any(path.glob("*/*.spacy")):  # a spaCy export: read by spaCy
+        vocab = spacy.blank("nb").vocab
+        docs = [d for f in sorted(path.glob("*/*.spacy"))
+                for d in DocBin().from_disk(f).get_docs(vocab)]
         return "\n".join(f"{s.label_}" for d in docs for s in d.spans["akkord"])
     files = sorted(path.rglob("*")) if path.is_dir() else [path]
     skipped = {".parquet", *((".conf", ".xml", ".md") if data_only else ())}
@@ -168,7 +170,8 @@ def test_jsonl_through_the_registry_is_the_native_export(article: Project,
 def test_exporters_describe_themselves() -> None:
     assert {e.output for e in EXPORTERS.values()} == {"file", "folder"}
     assert all(e.description and e.name for e in EXPORTERS.values())
-    assert EXPORTERS["brat"].output == "folder" and EXPORTERS["spacy"].suffix == ".spacy"
+    assert EXPORTERS["brat"].output == EXPORTERS["spacy"].output == "folder"
+    assert EXPORTERS["conllu"].suffix == ".conllu"
 
 
 def test_an_unknown_label_is_an_error(article: Project, tmp_path: Path) -> None:

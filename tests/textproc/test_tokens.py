@@ -12,9 +12,11 @@ from akkord.textproc.tokens import (
     TOKEN_BREAKS,
     Tokenizer,
     iob2,
+    pack,
     runs_with_breaks,
     sentence_ranges,
     spans_from_iob,
+    unpack,
 )
 
 TRICKY = ("Nato-sjefen sa bl.a. at kl. 12.00 f.eks. 10.000 «soldater» (😀) kom... Hva?! "
@@ -91,3 +93,16 @@ def test_iob2_and_back() -> None:
     assert spans_from_iob(["B-A", "I-B"]) == [(0, 1, "A"), (1, 2, "B")]
     with pytest.raises(ValueError, match="not an IOB tag"):
         spans_from_iob(["PER"])
+
+
+def test_stored_tokens_tokenize_as_the_text_does(tokenizer: Tokenizer) -> None:
+    """Tokens and sentence starts stored once (packed) give the same tokens, cuts and
+    sentences for any mentions as tokenising the text again."""
+    text = TRICKY + " Stoltenberg-møtet. Nato svarte."
+    stored = unpack(pack(tokenizer.base(text, {})))
+    assert stored == tokenizer.base(text, {})
+    for mentions in ([], [(0, 4)], [(text.index("Hva"), text.index("Hva") + 2)],
+                     [(text.index("kom..."), text.index("kom...") + 3), (2, 9)],
+                     [(text.index("-møtet"), text.index("-møtet") + 7)]):
+        assert tokenizer.tokenize(text, {}, mentions, stored) == tokenizer.tokenize(text, {},
+                                                                                    mentions)

@@ -179,9 +179,9 @@ def _ratios(value: str) -> tuple[float, float, float]:
 @click.option("--label", "labels", multiple=True, help="Only this label (repeatable).")
 @click.option("--done-only", is_flag=True, help="Only documents marked done.")
 @click.option("--seed", default=13, show_default=True,
-              help="hf: seed of the train/validation/test split of the documents.")
+              help="hf, spacy: seed of the train/validation/test split of the documents.")
 @click.option("--split", "split", default="80/10/10", show_default=True,
-              metavar="TRAIN/VALIDATION/TEST", help="hf: shares of the documents per split.")
+              metavar="TRAIN/VALIDATION/TEST", help="hf, spacy: shares of the documents per split.")
 @click.pass_context
 def export(ctx: click.Context, project: Path | None, fmt: str, out: Path,
            annotators: tuple[str, ...], labels: tuple[str, ...], done_only: bool, seed: int,

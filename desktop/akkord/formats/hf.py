@@ -11,12 +11,16 @@ The folder holds one row per sentence, with the tokens and IOB2 tags of
 
 A row is ``{"id": "<document>-<n>", "document": "<document>", "tokens": [...],
 "ner_tags": [...]}``; ``ner_tags`` are indices into ``O, B-<label>, I-<label>, …`` for
-the exported labels in schema order (the same numbers in every export of a schema).
+the exported labels **sorted by name** (:func:`class_labels`). The ids depend on the set
+of labels only: two projects with the same labels get the same ids, whatever order
+their schemas list them in (``--add-labels`` appends labels in the order an import first
+met them, so NorNE's dev and test files would otherwise number them differently), and a
+model trained on one export reads another.
 
 Documents, not sentences, are split into train/validation/test (80/10/10 by default),
-so no document's sentences are in two splits: the documents, in export order, are
-shuffled with ``random.Random(seed)`` and cut by the ratios. The same project, selection
-and seed give the same split.
+so no document's sentences are in two splits (see
+:func:`akkord.formats.writing.assign_splits`); the report notes a split that stays empty
+because there are too few documents.
 
 Load it with ``datasets.load_dataset(folder)`` (the card's configs), or explicitly with
 ``load_dataset("parquet", data_files={"train": f"{folder}/data/train.parquet", …})``
@@ -26,7 +30,6 @@ Load it with ``datasets.load_dataset(folder)`` (the card's configs), or explicit
 from __future__ import annotations
 
 import json
-import random
 from pathlib import Path
 from typing import Any
 
@@ -34,31 +37,23 @@ import orjson
 
 from akkord.formats.conll import tag_documents
 from akkord.formats.records import Dataset
-from akkord.formats.writing import WriteSettings, label_set
+from akkord.formats.writing import (
+    SPLITS,
+    WriteSettings,
+    assign_splits,
+    label_set,
+    note_empty_splits,
+)
 
-SPLITS = ("train", "validation", "test")
+__all__ = ["SPLITS", "assign_splits", "class_labels", "write_hf"]
 BATCH_ROWS = 2000
 
 
-def tag_names(labels: tuple[str, ...]) -> list[str]:
-    """The ClassLabel names: ``O`` then ``B-``/``I-`` of each label."""
-    return ["O", *(f"{prefix}-{label}" for label in labels for prefix in ("B", "I"))]
-
-
-def assign_splits(count: int, seed: int, ratios: tuple[float, float, float]) -> list[str]:
-    """The split of each of ``count`` documents (see the module docstring)."""
-    total = sum(ratios) or 1.0
-    order = list(range(count))
-    random.Random(seed).shuffle(order)
-    n_validation = round(count * ratios[1] / total)
-    n_test = round(count * ratios[2] / total)
-    out = ["train"] * count
-    for position, doc in enumerate(order):
-        if position < n_test:
-            out[doc] = "test"
-        elif position < n_test + n_validation:
-            out[doc] = "validation"
-    return out
+def class_labels(labels: tuple[str, ...]) -> list[str]:
+    """The ClassLabel names: ``O`` then ``B-``/``I-`` of each label, labels sorted by name
+    (see the module docstring for why not in schema order)."""
+    return ["O", *(f"{prefix}-{label}" for label in sorted(set(labels))
+                   for prefix in ("B", "I"))]
 
 
 def _features(names: list[str]) -> Any:
@@ -118,10 +113,11 @@ class _SplitWriter:
 
 def write_hf(dataset: Dataset, out: Path, settings: WriteSettings) -> int:
     """Write the folder described in the module docstring into ``out``."""
-    names = tag_names(label_set(dataset.header, settings))
+    names = class_labels(label_set(dataset.header, settings))
     index = {name: i for i, name in enumerate(names)}
     features = _features(names)
     assignment = assign_splits(dataset.document_count, settings.seed, settings.splits)
+    note_empty_splits(settings.notes, assignment, settings)
     writers = {split: _SplitWriter(out, split, features) for split in SPLITS}
     documents = dict.fromkeys(SPLITS, 0)
     count = 0
@@ -129,18 +125,16 @@ def write_hf(dataset: Dataset, out: Path, settings: WriteSettings) -> int:
         for position, (_doc, tagged) in enumerate(tag_documents(dataset, settings.notes)):
             split = assignment[position] if position < len(assignment) else "train"
             documents[split] += 1
-            tokens, text = tagged.tokens.tokens, tagged.text
+            text = tagged.text
+            words = [text[a:b] for a, b in tagged.tokens.tokens]
+            ids = [index.get(tag, -1) for tag in tagged.tags]
+            for k in (k for k, i in enumerate(ids) if i < 0):
+                settings.notes.add("tags of labels outside the label set written as O",
+                                   tagged.tags[k])
+                ids[k] = 0
             for n, (first, last) in enumerate(tagged.tokens.sentences, start=1):
-                tags = []
-                for tag in tagged.tags[first:last]:
-                    if tag not in index:
-                        settings.notes.add("tags of labels outside the label set written "
-                                           "as O", tag)
-                    tags.append(index.get(tag, 0))
-                writers[split].add({
-                    "id": f"{tagged.name}-{n}", "document": tagged.name,
-                    "tokens": [text[tokens[k][0]:tokens[k][1]] for k in range(first, last)],
-                    "ner_tags": tags})
+                writers[split].add({"id": f"{tagged.name}-{n}", "document": tagged.name,
+                                    "tokens": words[first:last], "ner_tags": ids[first:last]})
             count += 1
     finally:
         for writer in writers.values():

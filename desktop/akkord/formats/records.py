@@ -17,6 +17,7 @@ from typing import Any
 
 from akkord.domain.dates import PartialDate
 from akkord.domain.document import Part
+from akkord.textproc.tokens import BaseTokens
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +104,8 @@ class DocumentRecord:
     relations: list[RelationRecord] = field(default_factory=list)
     states: dict[str, str] = field(default_factory=dict)  # annotator → status
     line: int | None = None  # where the record starts in its file, for messages
+    # Exports only: the document's stored tokens and sentences (None: compute them).
+    tokens: BaseTokens | None = None
 
 
 @dataclass(slots=True)

@@ -15,6 +15,7 @@ The common rules, applied by :func:`written_spans`:
 
 from __future__ import annotations
 
+import random
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -23,7 +24,9 @@ from akkord.domain.schema import Schema, parse_schema
 from akkord.formats.records import DocumentRecord, HeaderRecord, RelationRecord, SpanRecord
 
 WRITTEN_STATUSES = ("manual", "accepted")
-INTERNAL_META = ("token_breaks",)  # bookkeeping kept in meta, never shown to other tools
+# bookkeeping kept in meta, never shown to other tools: the tokens and CoNLL-U lines of a
+# document imported from CoNLL(-U)
+INTERNAL_META = ("token_breaks", "conllu")
 
 
 @dataclass(slots=True)
@@ -62,6 +65,40 @@ class WriteSettings:
     seed: int = 13  # train/validation/test split
     splits: tuple[float, float, float] = (0.8, 0.1, 0.1)
     notes: Notes = field(default_factory=Notes)
+
+
+SPLITS = ("train", "validation", "test")
+
+
+def assign_splits(count: int, seed: int, ratios: tuple[float, float, float]) -> list[str]:
+    """The split (:data:`SPLITS`) of each of ``count`` documents, for the hf and spacy
+    exports: documents, not sentences, so no document is in two splits. The documents,
+    in export order, are shuffled with ``random.Random(seed)`` and cut by ``ratios``;
+    the same project, selection and seed give the same split."""
+    total = sum(ratios) or 1.0
+    order = list(range(count))
+    random.Random(seed).shuffle(order)
+    n_validation = round(count * ratios[1] / total)
+    n_test = round(count * ratios[2] / total)
+    out = ["train"] * count
+    for position, doc in enumerate(order):
+        if position < n_test:
+            out[doc] = "test"
+        elif position < n_test + n_validation:
+            out[doc] = "validation"
+    return out
+
+
+def note_empty_splits(notes: Notes, assignment: list[str], settings: WriteSettings,
+                      names: tuple[str, str, str] = SPLITS) -> None:
+    """Note the splits that were given a share but got no document."""
+    found = set(assignment)
+    empty = [name for name, split, share in zip(names, SPLITS, settings.splits, strict=True)
+             if share > 0 and split not in found]
+    if empty and assignment:
+        notes.add(f"empty splits: {', '.join(empty)} ({len(assignment)} document(s) are too "
+                  "few to split by documents; a CoNLL file without document markers is cut "
+                  "into documents when it is imported again)")
 
 
 def header_schema(header: HeaderRecord) -> Schema | None:

@@ -45,6 +45,7 @@ from akkord.formats.writing import WriteSettings
 from akkord.services.atomic import atomic_folder, atomic_path
 from akkord.services.gc_pause import no_gc_pauses
 from akkord.services.progress import SILENT, Progress
+from akkord.services.tokens import store_tokens, stored_tokens
 from akkord.store.bulk import fetch_rows
 from akkord.store.models import (
     Annotator,
@@ -151,9 +152,11 @@ def _break_ties(rows: list[Any]) -> list[Any]:
 # -- queries --------------------------------------------------------------------------------
 
 class _Reader:
-    def __init__(self, session: Session, options: ExportOptions) -> None:
+    def __init__(self, session: Session, options: ExportOptions, tokens: bool = False,
+                 ) -> None:
         self.session = session
         self.options = options
+        self.tokens = tokens  # attach the stored tokens to the records
         self.conn = session.connection()  # Core rows: no ORM loading cost on big exports
         self.annotator_names: dict[int, str] = dict(
             self.conn.execute(select(Annotator.id, Annotator.name)).all())
@@ -275,11 +278,16 @@ class _Reader:
             values = self.mention_values(chunk)
             states = self.states(chunk)
             marks = self.marks(chunk)
+            tokens = stored_tokens(self.conn, chunk) if self.tokens else {}
             for doc in docs:
                 progress.check("the export")
                 record, span_ids = _document_record(
                     doc, by_doc.get(doc.id, []), values, rels_by_doc.get(doc.id, []),
                     states.get(doc.id, {}), self.keys, marks)
+                found = tokens.get(doc.id)
+                if found is not None and (not found.tokens
+                                          or found.tokens[-1][1] <= len(record.text)):
+                    record.tokens = found
                 if evidence is not None:
                     evidence(doc.id, doc.content_hash, span_ids)
                 yield record, doc.content_hash
@@ -332,9 +340,10 @@ class _Reader:
 
 
 def read_export(session: Session, options: ExportOptions | None = None,
-                progress: Progress = SILENT) -> ExportData:
-    """The project as records, read in the caller's session (one consistent snapshot)."""
-    reader = _Reader(session, options or ExportOptions())
+                progress: Progress = SILENT, tokens: bool = False) -> ExportData:
+    """The project as records, read in the caller's session (one consistent snapshot);
+    with ``tokens``, each record carries its stored tokens (see ``services.tokens``)."""
+    reader = _Reader(session, options or ExportOptions(), tokens)
     doc_ids = reader.document_ids()
     return ExportData(header=reader.header(), entities=reader.entities(),
                       documents=reader.documents(doc_ids, progress),
@@ -355,6 +364,8 @@ class Exporter:
     load only for the export that needs them. ``output`` says whether ``out`` is a file
     or a folder; either way it appears whole or not at all. ``needs`` lists the optional
     modules (the ``export`` extra) the writer imports, checked before anything is read.
+    ``tokens``: the writer tokenises, so the documents' tokens are stored once first and
+    handed to it with the records.
     """
 
     name: str
@@ -366,6 +377,7 @@ class Exporter:
     # The writer makes no reference cycles, so the cycle collector is paused while it
     # runs (:mod:`akkord.services.gc_pause`: a quarter of the JSONL export's time).
     acyclic: bool = False
+    tokens: bool = False  # it writes tokens: store each document's tokens first
 
     def load(self) -> Writer:
         module, _, function = self.target.partition(":")
@@ -386,14 +398,15 @@ EXPORTERS: dict[str, Exporter] = {
         Exporter("jsonl", "Akkord's native, lossless format (JSON Lines)", "file", ".jsonl",
                  f"{_FORMATS}.jsonl:write_jsonl_file", acyclic=True),
         Exporter("conll", "CoNLL-2003-style IOB2 tags per token (seqeval, flair)", "file",
-                 ".conll", f"{_FORMATS}.conll:write_conll", ("spacy",)),
+                 ".conll", f"{_FORMATS}.conll:write_conll", ("spacy",), tokens=True),
         Exporter("conllu", "CoNLL-U with NorNE's name= tags in MISC", "file", ".conllu",
-                 f"{_FORMATS}.conll:write_conllu", ("spacy",)),
-        Exporter("spacy", "spaCy DocBin: doc.ents, doc.spans['akkord'], kb_id_", "file",
-                 ".spacy", f"{_FORMATS}.spacy_docbin:write_docbin", ("spacy",)),
+                 f"{_FORMATS}.conll:write_conllu", ("spacy",), tokens=True),
+        Exporter("spacy", "spaCy DocBin files in train/dev/test folders: doc.ents, "
+                 "doc.spans['akkord'], kb_id_", "folder", "",
+                 f"{_FORMATS}.spacy_docbin:write_docbin", ("spacy",), tokens=True),
         Exporter("hf", "Hugging Face datasets folder: JSON Lines and Parquet, IOB2 "
                  "ClassLabel tags, train/validation/test", "folder", "",
-                 f"{_FORMATS}.hf:write_hf", ("spacy", "pyarrow", "datasets")),
+                 f"{_FORMATS}.hf:write_hf", ("spacy", "pyarrow", "datasets"), tokens=True),
         Exporter("brat", "brat standoff: .txt + .ann per document, annotation.conf",
                  "folder", "", f"{_FORMATS}.brat:write_brat"),
         Exporter("doccano", "doccano JSONL: text, label [[start, end, label]], relations",
@@ -439,8 +452,16 @@ def export(project: Project, fmt: str, out: Path, options: ExportOptions | None 
     settings = WriteSettings(labels=tuple(options.labels) if options.labels else None,
                              seed=options.seed, splits=options.splits)
     report = ExportReport(out, fmt)
+    if chosen.tokens:
+        with project.read() as session:
+            doc_ids = _Reader(session, options).document_ids()
+        try:
+            store_tokens(project, doc_ids, progress)
+        except BaseException:
+            progress.finish()
+            raise
     with project.read() as session, no_gc_pauses() if chosen.acyclic else nullcontext():
-        data = read_export(session, options, progress)
+        data = read_export(session, options, progress, tokens=chosen.tokens)
         progress.start(data.document_count, f"Exporting {fmt}")
         try:
             if chosen.output == "folder":

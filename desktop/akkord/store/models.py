@@ -33,6 +33,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -104,6 +105,24 @@ class Document(Base):
 
     mentions: Mapped[list[Mention]] = relationship(back_populates="document",
                                                    passive_deletes=True)
+
+
+class DocumentTokens(Base):
+    """A document's tokens and sentence starts, computed once for the token-based exports.
+
+    Texts never change, so neither do their tokens: the CoNLL, CoNLL-U, spaCy and
+    Hugging Face exports read them here instead of tokenising every document again
+    (``akkord.services.tokens``). ``tokens`` is :func:`akkord.textproc.tokens.pack`'s
+    bytes; ``tokenizer`` names what made them, and a row made by another is recomputed.
+    Derived data: deleting every row loses nothing.
+    """
+
+    __tablename__ = "document_tokens"
+
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True)
+    tokenizer: Mapped[str] = mapped_column(String(64))
+    tokens: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class DocumentState(Base):

@@ -7,7 +7,11 @@ same tokens as the spaCy and CoNLL exports. The contract:
   (``spacy.blank("nb")``: no model, nothing downloaded; deterministic for a given spaCy
   version). It keeps abbreviations (``bl.a.``, ``f.eks.``), numbers (``10.000``) and
   hyphenated words (``Nato-sjefen``) whole. spaCy is an optional dependency (the
-  ``export`` extra) and is imported when the first :class:`Tokenizer` is made.
+  ``export`` extra), imported when a :class:`Tokenizer` first needs it.
+* **Computed once**: tokens and sentence starts depend on the text alone
+  (:class:`BaseTokens`, :meth:`Tokenizer.base`), so they are stored with the document
+  (:func:`pack`, ``akkord.services.tokens``) and passed back in; only the mentions are
+  applied per export (:meth:`Tokenizer.tokenize`).
 * **Pre-tokenised documents** keep their tokens: a document imported from CoNLL-U/CoNLL
   has ``meta["token_breaks"]`` (see :data:`TOKEN_BREAKS`). Its tokens are the
   whitespace-separated runs of its text, cut at those offsets, and its sentences are its
@@ -18,18 +22,27 @@ same tokens as the spaCy and CoNLL exports. The contract:
   lost to tokenisation. Whitespace at a mention's edges is not part of any token.
 * **Sentences**: a line break always ends one; ``.``, ``!``, ``?`` or ``…`` (possibly
   followed by closing quotes or brackets) end one when whitespace and a token starting
-  with a capital letter, a digit, an opening quote or a dash follow. A sentence boundary
-  never falls inside a mention: the sentences around it stay one.
+  with a capital letter, a digit, an opening quote or a dash follow (judged on the
+  tokens before mentions cut them). A sentence boundary never falls inside a mention:
+  the sentences around it stay one.
 """
 
 from __future__ import annotations
 
 import bisect
 import itertools
+import operator
 import re
+import sys
+import zlib
+from array import array
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+RULES_VERSION = 2
+"""Raise when a change here changes the tokens or sentences of a text: stored tokens of
+another version are computed again (``akkord.services.tokens``)."""
 
 TOKEN_BREAKS = "token_breaks"
 """``meta`` key of a pre-tokenised document: the offsets inside whitespace-free runs of
@@ -101,43 +114,103 @@ def _cut(tokens: list[Span], points: list[int]) -> tuple[list[Span], list[Span]]
     return out, cut
 
 
+@dataclass(slots=True)
+class BaseTokens:
+    """A document's tokens before mentions cut them, and the tokens that start a sentence.
+
+    This is what depends on the text alone, so it can be computed once and stored
+    (:func:`pack` / :func:`unpack`); :meth:`Tokenizer.tokenize` adds the mentions.
+    """
+
+    tokens: list[Span]
+    sentence_starts: list[int]  # indices into ``tokens``, ascending, without 0
+
+
+def pack(base: BaseTokens) -> bytes:
+    """``base`` as compact bytes: zlib of little-endian uint32 deltas.
+
+    Layout: token count, sentence-start count, then the differences between successive
+    token boundaries (start, end, start, end …, from 0) and between successive sentence
+    starts. News text takes about 1.5 bytes per token.
+    """
+    bounds = list(itertools.chain.from_iterable(base.tokens))
+    starts = base.sentence_starts
+    values = array("I", [len(base.tokens), len(starts)])
+    values.extend(map(operator.sub, bounds, [0, *bounds[:-1]]))
+    values.extend(map(operator.sub, starts, [0, *starts[:-1]]))
+    if sys.byteorder == "big":
+        values.byteswap()
+    return zlib.compress(values.tobytes(), 6)
+
+
+def unpack(blob: bytes) -> BaseTokens:
+    """What :func:`pack` packed; :class:`ValueError` when ``blob`` is not that."""
+    values = array("I")
+    try:
+        values.frombytes(zlib.decompress(blob))
+    except (zlib.error, ValueError) as exc:
+        raise ValueError(f"not packed tokens: {exc}") from exc
+    if sys.byteorder == "big":
+        values.byteswap()
+    if len(values) < 2 or len(values) != 2 + 2 * values[0] + values[1]:
+        raise ValueError("not packed tokens: wrong length")
+    count = values[0]
+    bounds = list(itertools.accumulate(values[2:2 + 2 * count]))
+    starts = list(itertools.accumulate(values[2 + 2 * count:]))
+    return BaseTokens(list(zip(bounds[0::2], bounds[1::2], strict=True)), starts)
+
+
 class Tokenizer:
     """Tokenises documents under the contract in the module docstring.
 
     spaCy's tokenizer splits text at whitespace and then tokenises each whitespace-free
     chunk on its own (that is what its cache relies on), so tokenising each distinct
     chunk once and reusing the result gives exactly spaCy's tokens, several times
-    faster on a corpus: news text repeats its words.
+    faster on a corpus: news text repeats its words. spaCy is loaded on first use, so
+    an export whose documents all have stored tokens never loads it.
     """
 
     CACHE_LIMIT = 500_000
 
     def __init__(self) -> None:
-        import spacy
-
-        self.nlp = spacy.blank("nb")
-        self._tokenizer = self.nlp.tokenizer
+        self._nlp: Any = None
         self._cache: dict[str, tuple[Span, ...]] = {}
 
-    def base_tokens(self, text: str, meta: Mapping[str, Any]) -> list[Span]:
-        """Tokens before cutting at mentions: stored ones, else spaCy's."""
+    @property
+    def nlp(self) -> Any:
+        """``spacy.blank("nb")``, loaded on first use."""
+        if self._nlp is None:
+            import spacy
+
+            self._nlp = spacy.blank("nb")
+        return self._nlp
+
+    def base(self, text: str, meta: Mapping[str, Any], stored: BaseTokens | None = None,
+             ) -> BaseTokens:
+        """The document's tokens and sentence starts before mentions: ``stored`` when
+        given, else its own (pre-tokenised) ones, else spaCy's."""
+        if stored is not None:
+            return stored
         breaks = pretokenised(meta)
         if breaks is not None:
-            return runs_with_breaks(text, breaks)
-        return self.spacy_tokens(text)
+            tokens = runs_with_breaks(text, breaks)
+            return BaseTokens(tokens, sentence_breaks(text, tokens, lines_only=True))
+        tokens = self.spacy_tokens(text)
+        return BaseTokens(tokens, sentence_breaks(text, tokens))
 
     def spacy_tokens(self, text: str) -> list[Span]:
         """spaCy's non-whitespace tokens of ``text``, as character ranges."""
         cache = self._cache
         if len(cache) > self.CACHE_LIMIT:
             cache.clear()
+        tokenizer = self.nlp.tokenizer
         out: list[Span] = []
         for match in _RUN.finditer(text):
             chunk = match.group()
             pieces = cache.get(chunk)
             if pieces is None:
                 pieces = cache[chunk] = tuple(
-                    (t.idx, t.idx + len(t.text)) for t in self._tokenizer(chunk)
+                    (t.idx, t.idx + len(t.text)) for t in tokenizer(chunk)
                     if not t.is_space)
             start = match.start()
             if len(pieces) == 1:
@@ -147,21 +220,26 @@ class Tokenizer:
         return out
 
     def tokenize(self, text: str, meta: Mapping[str, Any], mentions: Sequence[Span] = (),
-                 ) -> Tokenized:
+                 stored: BaseTokens | None = None) -> Tokenized:
         """Tokens and sentences of one document whose mentions are ``mentions``."""
+        base = self.base(text, meta, stored)
         points = sorted({p for span in mentions for p in span})
-        tokens, cuts = _cut(self.base_tokens(text, meta), points)
-        by_line = pretokenised(meta) is not None
-        return Tokenized(tokens, sentence_ranges(text, tokens, mentions, by_line), cuts)
+        tokens, cuts = _cut(base.tokens, points)
+        if cuts:  # token indices moved: find the sentence starts again by offset
+            starts = [t[0] for t in tokens]
+            breaks = [bisect.bisect_left(starts, base.tokens[j][0])
+                      for j in base.sentence_starts]
+        else:
+            breaks = base.sentence_starts
+        return Tokenized(tokens, _ranges(text, tokens, breaks, mentions), cuts)
 
 
 _LINE_BREAK = re.compile(r"\n")
 _SENTENCE_END = re.compile(r"[.!?…][\"'»”’)\]]*(?=\s)")
 
 
-def sentence_ranges(text: str, tokens: list[Span], mentions: Sequence[Span] = (),
-                    lines_only: bool = False) -> list[Span]:
-    """Sentences as token index ranges; see the module docstring for the rules.
+def sentence_breaks(text: str, tokens: list[Span], lines_only: bool = False) -> list[int]:
+    """The tokens that start a sentence (ascending, without 0), mentions aside.
 
     Only the places where a sentence may end are looked at (line breaks, and sentence
     punctuation before whitespace), so this costs little more than a regex scan.
@@ -175,13 +253,27 @@ def sentence_ranges(text: str, tokens: list[Span], mentions: Sequence[Span] = ()
             j = bisect.bisect_left(starts, match.end())
             if 1 <= j < len(tokens) and _ends_sentence(text, tokens, j):
                 breaks.add(j)
-    inside = bytearray(len(text) + 1)  # 1 where a break would fall inside a mention
-    for start, end in mentions:
-        if end - start > 1:
-            inside[start + 1:end] = b"\x01" * (end - start - 1)
-    breaks = {j for j in breaks if 1 <= j < len(tokens) and not inside[starts[j]]}
-    bounds = [0, *sorted(breaks), len(tokens)]
-    return list(itertools.pairwise(bounds))
+    return sorted(j for j in breaks if 1 <= j < len(tokens))
+
+
+def _ranges(text: str, tokens: list[Span], breaks: Sequence[int],
+            mentions: Sequence[Span]) -> list[Span]:
+    """Sentences as token ranges from their starts, never breaking inside a mention."""
+    if not tokens:
+        return []
+    if mentions:
+        inside = bytearray(len(text) + 1)  # 1 where a break would fall inside a mention
+        for start, end in mentions:
+            if end - start > 1:
+                inside[start + 1:end] = b"\x01" * (end - start - 1)
+        breaks = [j for j in breaks if not inside[tokens[j][0]]]
+    return list(itertools.pairwise([0, *breaks, len(tokens)]))
+
+
+def sentence_ranges(text: str, tokens: list[Span], mentions: Sequence[Span] = (),
+                    lines_only: bool = False) -> list[Span]:
+    """Sentences as token index ranges; see the module docstring for the rules."""
+    return _ranges(text, tokens, sentence_breaks(text, tokens, lines_only), mentions)
 
 
 def _ends_sentence(text: str, tokens: list[Span], j: int) -> bool:
