@@ -9,6 +9,7 @@ characters outside the Basic Multilingual Plane, such as emoji).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 
 from akkord.services.views import DocumentView, MentionView, RelationView
@@ -31,6 +32,10 @@ class DocumentModel:
         self.to_qt = utf16_offsets(self.text)
         self.from_qt = from_utf16_offsets(self.text)
         self._dirty: tuple[int, int] | None = None  # text changed since take_dirty()
+        # (label, status) → how many: the status bar and the list read counts from here,
+        # kept up to date by put/drop instead of walking every mention after each edit.
+        self.counts: Counter[tuple[str, str]] = Counter(
+            (m.label, m.status) for m in view.mentions)
 
     def _mark(self, start: int, end: int) -> tuple[int, int]:
         dirty = self._dirty
@@ -48,6 +53,9 @@ class DocumentModel:
         """Add or replace a mention; returns the text range to repaint."""
         old = self.mentions.get(mention.id)
         self.mentions[mention.id] = mention
+        if old is not None:
+            self.counts[(old.label, old.status)] -= 1
+        self.counts[(mention.label, mention.status)] += 1
         if old is None:
             self.index.add(mention.start, mention.end, mention.id)
             return self._mark(mention.start, mention.end)
@@ -59,6 +67,7 @@ class DocumentModel:
         mention = self.mentions.pop(mention_id, None)
         if mention is None:
             return None
+        self.counts[(mention.label, mention.status)] -= 1
         self.index.remove(mention_id)
         for rel_id in [r.id for r in self.relations.values()
                        if mention_id in (r.head, r.tail)]:

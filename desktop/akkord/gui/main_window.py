@@ -88,6 +88,7 @@ class MainWindow(QMainWindow):
         self.picker = EntityPicker(self)
         self.overlay = ShortcutOverlay(self)
         self.timeline_dock: QDockWidget | None = None
+        self._status_shown: tuple[int, str] | None = None  # what the progress label counted
         self.timeline: TimelineView | None = None
         self._docks()
         self._actions()
@@ -274,19 +275,21 @@ class MainWindow(QMainWindow):
         self.picker.create_new.connect(self._create_picked)
 
     def _changed(self, changes: ChangeSet) -> None:
-        """After any edit, undo or redo: every part of the window that shows it updates."""
+        """After any edit, undo or redo: every part of the window that shows it updates
+        (and only those: this runs on every key that edits)."""
         document = self.session.document
+        open_id = document.id if document is not None else None
         if document is not None and document.id in changes.documents:
             self.view.refresh(*document.take_dirty())
             self._update_counts()
-        if changes.documents:
-            self._update_progress()
-        if document is not None and document.id in changes.documents:
-            self.documents.model.update(document.id, date=document.date,
-                                        status=document.status)
-        others = changes.documents - {document.id if document else -1}
+            if (document.id, document.status) != self._status_shown:
+                self._update_progress()  # the open document's status changed
+        others = changes.documents - {open_id}
         if others:  # an undo elsewhere, a project-wide link: read those rows again
             self.documents.model.invalidate(sorted(others))
+            self._update_progress()
+        if not changes:  # a reload: anything may have changed
+            self._update_progress()
         if changes.entities or changes.documents:
             self._timeline_changed()
 
@@ -320,6 +323,7 @@ class MainWindow(QMainWindow):
         if document is not None:
             self.documents.select_document(document.id)
             self._update_counts()
+            self._status_shown = (document.id, document.status)
         self._update_title()
 
     def toggle_done(self) -> None:
@@ -510,6 +514,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{prefix}{self.project.name} — {who} — Akkord")
 
     def _update_progress(self) -> None:
+        document = self.session.document
+        self._status_shown = (document.id, document.status) if document else None
         progress = self.session.service.progress()
         self.progress_label.setText(f"  {progress.done} of {progress.total} done  ")
 
@@ -518,18 +524,20 @@ class MainWindow(QMainWindow):
         if document is None:
             self.counts_label.setText("")
             return
-        live = [m for m in document.mentions.values() if m.status != "rejected"]
-        suggested = sum(m.status == "suggested" for m in live)
-        text = f"{len(live)} mentions"
+        counts: dict[str, int] = {}
+        suggested = 0
+        for (label, status), n in document.counts.items():
+            if status == MentionStatus.SUGGESTED:
+                suggested += n
+            elif status != MentionStatus.REJECTED and n:
+                counts[label] = counts.get(label, 0) + n
+        made = sum(counts.values())
+        text = f"{made + suggested} mentions"
         if suggested:
             text += f" ({suggested} suggested)"
         self.counts_label.setText(text + "  ·  ")
-        counts: dict[str, int] = {}
-        for mention in live:
-            if mention.status != "suggested":
-                counts[mention.label] = counts.get(mention.label, 0) + 1
-        self.documents.model.update(document.id, mentions=len(live) - suggested,
-                                    label_counts=counts, status=document.status)
+        self.documents.model.update(document.id, mentions=made, label_counts=counts,
+                                    status=document.status)
 
     def _saved(self, _index: int) -> None:
         if not self.statusBar().currentMessage():  # a more specific message stays

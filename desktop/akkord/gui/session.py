@@ -121,15 +121,16 @@ class AnnotationSession(QObject):
 
     def _take_in(self, applied: Applied) -> None:
         changes = applied.changes
-        focus = applied.focus
-        if focus is not None and (self.document is None or focus not in self.document.mentions):
-            self._show_document_of(focus)
-        if self.document is not None and self.document.id in changes.documents:
+        document = self.document
+        if document is not None and document.id in changes.documents:
             self._refresh_model(changes)
-        if focus is not None and self.document is not None and focus in self.document.mentions:
+        elif applied.focus is not None:
+            self._show_document_of(applied.focus)  # an undo or redo in another document
+        document, focus = self.document, applied.focus
+        if focus is not None and document is not None and focus in document.mentions:
             self.select(focus)
-        elif self.selected is not None and self.document is not None \
-                and self.selected not in self.document.mentions:
+        elif self.selected is not None and document is not None \
+                and self.selected not in document.mentions:
             self.select(None)
         elif self.selected is not None:
             self.selection_changed.emit(self.selected)  # its links or entity may differ
@@ -138,29 +139,30 @@ class AnnotationSession(QObject):
             self.noted.emit(applied.note)
 
     def _show_document_of(self, mention_id: int) -> None:
-        """An undone or redone edit of another document: show that document."""
-        found = self.service.mentions([mention_id])
-        if found and (self.document is None or found[0].document_id != self.document.id):
-            self.open_document(found[0].document_id)
+        doc_id = self.service.document_of(mention_id)
+        if doc_id is not None and (self.document is None or doc_id != self.document.id):
+            self.open_document(doc_id)
 
     def _refresh_model(self, changes: ChangeSet) -> None:
+        """Bring the open document's picture up to date with one read of what changed."""
         document = self.document
         assert document is not None
-        fresh = {m.id: m for m in self.service.mentions(sorted(changes.mentions))}
+        now = self.service.changed(changes, document.id)
+        fresh = {m.id: m for m in now.mentions}
         for mention_id in changes.mentions:
             mention = fresh.get(mention_id)
-            if mention is not None and mention.document_id == document.id:
+            if mention is not None:
                 document.put_mention(mention)
             else:
                 document.drop_mention(mention_id)
-        relations = {r.id: r for r in self.service.relations(sorted(changes.relations))}
+        relations = {r.id: r for r in now.relations}
         for relation_id in changes.relations:
             relation = relations.get(relation_id)
             if relation is not None and relation.head in document.mentions:
                 document.put_relation(relation)
             else:
                 document.drop_relation(relation_id)
-        document.date, document.status = self.service.document_state(document.id)
+        document.date, document.status = now.date, now.status
 
     def report(self, error: AkkordError, action: str | None = None) -> None:
         message = f"{action} refused: {error}" if action else str(error)

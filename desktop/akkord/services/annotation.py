@@ -9,10 +9,12 @@ window, the command line and tests all change a project this way.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
 from akkord.domain.dates import PartialDate
 from akkord.domain.document import Part
@@ -20,7 +22,7 @@ from akkord.domain.entities import fold
 from akkord.domain.schema import Schema
 from akkord.domain.statuses import DocumentStatus
 from akkord.services import queries
-from akkord.services.edits import Applied, ConflictError, Edit, EditError, UnitOfWork
+from akkord.services.edits import Applied, ChangeSet, ConflictError, Edit, EditError, UnitOfWork
 from akkord.services.linking import rank_candidates
 from akkord.services.queries import Layer
 from akkord.services.views import (
@@ -35,6 +37,16 @@ from akkord.store.models import Annotator, Document, DocumentState, Entity, Ment
 from akkord.store.project import Project
 
 __all__ = ["Annotation", "ConflictError", "EditError"]
+
+
+@dataclass(frozen=True, slots=True)
+class Changed:
+    """An open document's part of a change set, as it is after the edit."""
+
+    mentions: tuple[MentionView, ...]
+    relations: tuple[RelationView, ...]
+    date: PartialDate | None
+    status: DocumentStatus
 
 
 class Annotation:
@@ -87,14 +99,37 @@ class Annotation:
                 mentions=tuple(mentions), relations=tuple(relations),
                 status=DocumentStatus(status), external_id=doc.external_id)
 
+    def changed(self, changes: ChangeSet, document_id: int) -> Changed:
+        """What an edit changed, read in one transaction for the open document: the
+        changed mentions of that document and the changed relations as they are now, its
+        date and this layer's status. Mentions in the change set that are missing here
+        are gone (or in another document); relations the caller places by their head."""
+        with self.project.read() as session:
+            mentions = queries.mentions_by_id(session, self.layer, sorted(changes.mentions))
+            relations = queries.relations_by_id(session, self.layer,
+                                                sorted(changes.relations))
+            date, status = self._document_state(session, document_id)
+        return Changed(tuple(m for m in mentions if m.document_id == document_id),
+                       tuple(relations), date, status)
+
+    def document_of(self, mention_id: int) -> int | None:
+        """The document a mention of this layer is in (None: it no longer exists)."""
+        with self.project.read() as session:
+            return session.scalar(select(Mention.document_id).where(
+                Mention.id == mention_id, Mention.annotator_id == self.annotator_id))
+
+    def _document_state(self, session: Session, doc_id: int
+                        ) -> tuple[PartialDate | None, DocumentStatus]:
+        date = session.scalar(select(Document.date_value).where(Document.id == doc_id))
+        status = session.scalar(select(DocumentState.status).where(
+            DocumentState.document_id == doc_id,
+            DocumentState.annotator_id == self.annotator_id)) or DocumentStatus.NEW
+        return (PartialDate.parse(date) if date else None), DocumentStatus(status)
+
     def document_state(self, doc_id: int) -> tuple[PartialDate | None, DocumentStatus]:
         """A document's publication date and this layer's status of it."""
         with self.project.read() as session:
-            date = session.scalar(select(Document.date_value).where(Document.id == doc_id))
-            status = session.scalar(select(DocumentState.status).where(
-                DocumentState.document_id == doc_id,
-                DocumentState.annotator_id == self.annotator_id)) or DocumentStatus.NEW
-        return (PartialDate.parse(date) if date else None), DocumentStatus(status)
+            return self._document_state(session, doc_id)
 
     def mention(self, mention_id: int) -> MentionView:
         with self.project.read() as session:
