@@ -24,6 +24,10 @@ class ReaderInfo:
     suffixes: tuple[str, ...]
     target: str  # "module:function"
     description: str
+    # Documents may arrive as raw text (articles to annotate): those without spans get
+    # the time tagger's suggestions on import. A format that carries annotations (NorNE,
+    # brat, …) comes as it is: a document without a name in it is annotated data too.
+    raw: bool = False
 
     def load(self) -> Reader:
         module, _, function = self.target.partition(":")
@@ -34,9 +38,10 @@ READERS: dict[str, ReaderInfo] = {
     info.name: info
     for info in (
         ReaderInfo("txt", (".txt",), "akkord.formats.article_txt:read_article_records",
-                   "news articles as text files (the seeds' layout, or plain text)"),
+                   "news articles as text files (the seeds' layout, or plain text)", raw=True),
         ReaderInfo("jsonl", (".jsonl", ".ndjson"), "akkord.formats.jsonl:read_jsonl",
-                   "JSON Lines: Akkord's native format or {\"text\", \"meta\"} per line"),
+                   "JSON Lines: Akkord's native format or {\"text\", \"meta\"} per line",
+                   raw=True),
         ReaderInfo("conllu", (".conllu",), "akkord.formats.conll:read_conll",
                    "CoNLL-U with name= tags (NorNE); one document per # newdoc or file"),
         ReaderInfo("conll", (".conll", ".iob", ".bio"), "akkord.formats.conll:read_conll",

@@ -395,7 +395,8 @@ class _FileImport:
         self.report.entities += 1
 
     def suggest_times(self, record: DocumentRecord) -> None:
-        if record.spans:
+        info = registry.READERS.get(self.report.format)
+        if record.spans or info is None or not info.raw:
             return
         for n, span in enumerate(time_suggestions(record.text, record.date, record.parts,
                                                   self.state.schema), start=1):
