@@ -419,7 +419,8 @@ def _looks(raw: object, path: str, problems: _Problems) -> tuple[tuple[str, Look
     out: list[tuple[str, Look]] = []
     for value, look in _table(raw.get("looks"), path, problems).items():
         if not isinstance(look, str) or look not in LOOKS:
-            problems.at(f"{path}.{value}", f"must be one of {', '.join(LOOKS)}")
+            shown = look[:20] if isinstance(look, str) else type(look).__name__
+            problems.at(f"{path}.{value}", f"{shown!r} is not one of {', '.join(LOOKS)}")
         else:
             out.append((value, look))
     return tuple(out)
@@ -541,7 +542,10 @@ def decode_schema(data: bytes, source: str = "schema") -> str:
         raise SchemaError([f"the file is {len(data):,} bytes; Akkord reads schemas of up "
                            f"to {MAX_SCHEMA_CHARS:,} characters"], source)
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise SchemaError([f"not UTF-8 text ({exc.reason} at byte {exc.start}): a schema is "
                            "a TOML text file"], source) from exc
+    if not text.strip():
+        raise SchemaError(["the file is empty"], source)
+    return text

@@ -201,6 +201,8 @@ _ALIAS_LIMIT = _limit(EntityAlias.folded)
 
 def _name_problem(name: str, what: str) -> str | None:
     """Why ``name`` cannot be stored as a ``what`` (see :data:`_NAME_LIMITS`)."""
+    if not name.strip():
+        return f"an empty {what}"
     problem = text_problem(name, f"the {what} {name[:40]!r}")
     if problem:
         return problem
@@ -353,7 +355,8 @@ class _Checker:
         problems = [p for p in (_name_problem(record.key, "entity key"),
                                 text_problem(record.name, f"{where}: the name")) if p]
         for alias in record.aliases:
-            problem = text_problem(alias, f"{where}: an alias")
+            problem = text_problem(alias, f"{where}: an alias") if alias.strip() else \
+                f"{where}: an empty alias"
             if problem is None and len(alias.casefold()) > _ALIAS_LIMIT:
                 problem = f"{where}: an alias is longer than {_ALIAS_LIMIT} characters"
             if problem:
