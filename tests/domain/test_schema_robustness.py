@@ -76,9 +76,9 @@ def test_wrong_types_at_the_top_are_problems(line: str) -> None:
 ])
 def test_wrong_types_at_any_key_are_problems_with_their_path(old: str, new: str,
                                                              where: str) -> None:
-    assert old in DEFAULT
+    assert "\n" + old in DEFAULT
     with pytest.raises(SchemaError) as caught:
-        parse_schema(DEFAULT.replace(old, new, 1))
+        parse_schema(DEFAULT.replace("\n" + old, "\n" + new, 1))
     assert any(where in p for p in caught.value.problems), caught.value.problems
 
 

@@ -35,6 +35,7 @@ class Figures:
     by_category: Counter[str] = field(default_factory=Counter)
     by_seed: Counter[str] = field(default_factory=Counter)
     examples: list[str] = field(default_factory=list)
+    failing: list[tuple[str, str, str]] = field(default_factory=list)  # seed, category, what
 
     def lines(self) -> list[str]:
         """The figures as ``name: value unit`` lines (benchmarks' convention)."""
@@ -172,6 +173,7 @@ class Runner:
         self.figures.by_seed[slot.seed or "?"] += 1
         detail = f"case {slot.index} ({slot.seed}: {slot.name}) ran more than {self.timeout} s"
         self.figures.examples.append(f"hang: {detail}")
+        self.figures.failing.append((slot.seed, "hang", detail))
         self._say(f"HANG {detail}")
 
     def _record(self, outcome: dict[str, Any]) -> None:
@@ -202,6 +204,9 @@ class Runner:
         self.figures.examples.append(
             f"{first[0]}: case {outcome['index']} ({outcome['seed']}: {outcome['name']}): "
             f"{first[1].strip().splitlines()[-1][:300] if first[1].strip() else ''}")
+        for category, _detail in outcome["findings"]:
+            self.figures.failing.append((outcome["seed"], category,
+                                         self.figures.examples[-1]))
         self._say(self.figures.examples[-1])
 
     def _say(self, text: str) -> None:
