@@ -96,6 +96,25 @@ class Oracle:
         self.writers_every = writers_every
         self.accepted = 0
 
+    def warm_up(self) -> None:
+        """Load what the first case would otherwise pay for (spaCy, pyarrow, compiled
+        statements), so that the 30 s watchdog measures cases, not imports."""
+        folder = self.work / "warm-up"
+        folder.mkdir(exist_ok=True)
+        source = folder / "warm.jsonl"
+        source.write_text(json.dumps({"text": "Nato møtes i Genève 10. januar.", "spans": [
+            {"start": 0, "end": 4, "label": "ACTOR"}]}) + "\n", encoding="utf-8")
+        self.main.reset()
+        import_paths(self.main.project, [source])
+        export(self.main.project, "jsonl", folder / "warm-out.jsonl")
+        if self.writers_every:
+            for fmt in OTHER_WRITERS:
+                export(self.main.project, fmt, folder / f"warm-{fmt}")
+        with open_project(folder / "init.akkord", create=True):
+            pass
+        shutil.rmtree(folder, ignore_errors=True)
+        self.main.reset()
+
     # -- the case on disk ------------------------------------------------------------------
     def materialise(self, case: Case) -> tuple[Path, Path]:
         root = self.work / f"case-{case.index}"

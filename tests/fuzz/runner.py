@@ -64,9 +64,13 @@ def _worker(conn: Connection, seeds_dir: str, work: str, run_seed: int, mega_eve
 
     seeds = seed_module.load(Path(seeds_dir))
     oracle = Oracle(Path(work), writers_every=writers_every)
+    oracle.warm_up()
     conn.send(("ready",))
     while True:
-        index = conn.recv()
+        try:
+            index = conn.recv()
+        except EOFError:  # the parent is gone
+            return
         if index is None:
             return
         start = time.monotonic()
@@ -124,7 +128,7 @@ class Runner:
             child, str(self.seeds_dir), str(work), self.run_seed, self.mega_every,
             self.writers_every))
         process.start()
-        if not parent.poll(120):
+        if not parent.poll(600):
             raise RuntimeError("a fuzz worker did not start")
         parent.recv()
         return _Slot(process, parent, work)
