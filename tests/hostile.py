@@ -145,7 +145,7 @@ def write_hostile_corpus(folder: Path, long_lines: bool = False) -> Path:
     ``hostile.conllu``. Returns ``folder``.
     """
     folder.mkdir(parents=True, exist_ok=True)
-    entities, documents = hostile_records(long_lines)
+    _entities, documents = hostile_records(long_lines)
     write_native(folder / "native.jsonl", long_lines)
     articles = folder / "articles"
     articles.mkdir(exist_ok=True)
@@ -178,9 +178,9 @@ def write_hostile_corpus(folder: Path, long_lines: bool = False) -> Path:
               "value": {"start": _utf16(d.text, s.start), "end": _utf16(d.text, s.end),
                         "labels": [s.label]}} for s in d.spans]}]}
         for n, d in enumerate(documents, start=1)], ensure_ascii=False), encoding="utf-8")
-    tokens = [(t, "O") for t in "Nato møtte".split()] + [
-        (HOSTILE_TEXTS["img"].replace(" ", "_"), "B-ACTOR"), ("😀", "O"),
-        ("\u202bمرحبا\u202c", "B-PLACE"), ("Ge\u0301ne\u0300ve", "I-PLACE"), (".", "O")]
+    tokens = [("Nato", "O"), ("møtte", "O"),
+              (HOSTILE_TEXTS["img"].replace(" ", "_"), "B-ACTOR"), ("😀", "O"),
+              ("\u202bمرحبا\u202c", "B-PLACE"), ("Ge\u0301ne\u0300ve", "I-PLACE"), (".", "O")]
     (folder / "hostile.conllu").write_text(
         "# newdoc id = hostile-conllu\n# text = (hostile)\n" + "".join(
             f"{i}\t{form}\t_\t_\t_\t_\t_\t_\t_\tname={tag}\n"

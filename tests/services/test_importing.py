@@ -257,8 +257,9 @@ TRACEBACKS_BEFORE = [
         *_task()["annotations"][0]["result"],  # type: ignore[index]
         {"type": "relation", "from_id": "a", "to_id": "b", "labels": 7}]}])]), None,
      "json:", "labels must be a list, not an integer"),
-    ("deep-data.json", "[" + json.dumps(_task())[:-1] + ', "data": {"text": "Nato og Russland", "x": '
-     + _deep(1000) + "}}]", None, "json:", "nests deeper than 32 levels"),
+    ("deep-data.json", "[" + json.dumps(_task())[:-1]
+     + ', "data": {"text": "Nato og Russland", "x": ' + _deep(1000) + "}}]", None, "json:",
+     "nests deeper than 32 levels"),
 ]
 
 
