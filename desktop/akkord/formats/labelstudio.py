@@ -28,6 +28,7 @@ come in as ``suggested`` mentions. ``labels`` results become mentions (one per l
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -259,11 +260,53 @@ def _document(raw: Any) -> DocumentRecord:
                           relations=results.relations)
 
 
+_JSON_TOKEN = re.compile(rb'"(?:[^"\\\n]|\\.)*"|[][{},\n]|[^\s,\[\]{}"]+')
+
+
+def element_lines(data: bytes) -> list[int]:
+    """The line on which each element of a top-level JSON list starts (1-based).
+
+    A linear scan that skips strings, so it needs no parser and no recursion; it runs
+    only for a file with a problem, to say where the task is.
+    """
+    lines, line, depth, expecting = [], 1, 0, False
+    for match in _JSON_TOKEN.finditer(data):
+        token = match[0]
+        if token == b"\n":
+            line += 1
+            continue
+        if depth == 1 and expecting and token not in (b"]", b","):
+            lines.append(line)
+            expecting = False
+        if token in (b"[", b"{"):
+            if depth == 0 and token == b"[":
+                expecting = True
+            depth += 1
+        elif token in (b"]", b"}"):
+            depth -= 1
+        elif token == b"," and depth == 1:
+            expecting = True
+        line += token.count(b"\n")
+    return lines
+
+
+def _document_lines(data: bytes, raw: Any, index: int) -> int | None:
+    if not isinstance(raw, list):
+        return 1
+    found = element_lines(data)
+    return found[index - 1] if index <= len(found) else None
+
+
 def read_labelstudio(path: Path) -> Iterator[Record]:
-    """Read the tasks of a Label Studio JSON export (see the module docstring)."""
+    """Read the tasks of a Label Studio JSON export (see the module docstring).
+
+    Problems found here name the task and its line; the import checker names a task by
+    its number (``task 3``) and external id.
+    """
     source = str(path)
+    data = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
     try:
-        raw = orjson.loads(path.read_bytes().removeprefix(b"\xef\xbb\xbf"))
+        raw = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
         yield Problem(source, exc.lineno, f"malformed JSON: {exc.msg} (column {exc.colno})")
         return
@@ -274,10 +317,13 @@ def read_labelstudio(path: Path) -> Iterator[Record]:
     problems = 0
     for index, item in enumerate(tasks, start=1):
         try:
-            yield _document(item)
+            record = _document(item)
         except _Bad as exc:
             problems += 1
-            yield Problem(source, None, f"task {index}: {exc}")
+            yield Problem(source, _document_lines(data, raw, index), f"task {index}: {exc}")
             if problems >= MAX_PROBLEMS:
                 yield Problem(source, None, f"stopped after {problems} problems")
                 return
+            continue
+        record.where = f"task {index}"
+        yield record

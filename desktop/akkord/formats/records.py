@@ -98,6 +98,7 @@ class DocumentRecord:
     relations: list[RelationRecord] = field(default_factory=list)
     states: dict[str, str] = field(default_factory=dict)  # annotator → status
     line: int | None = None  # where the record starts in its file, for messages
+    where: str | None = None  # how messages name it without a line ("task 3")
 
 
 @dataclass(slots=True)

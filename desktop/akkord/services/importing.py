@@ -287,8 +287,8 @@ class _Checker:
         return None
 
     def document(self, doc: DocumentRecord) -> list[str]:
-        name = (repr(doc.external_id[:60]) if doc.external_id
-                else f"line {doc.line}" if doc.line else "document")
+        name = ", ".join(n for n in (doc.where, doc.external_id and repr(doc.external_id[:60]))
+                         if n) or (f"line {doc.line}" if doc.line else "document")
         problems = [f"{name}: {p}" for p in self.fields(doc)]
         if problems:
             return problems
