@@ -270,7 +270,9 @@ class _Checker:
             problem = _check_value(value, attrs.get(value.attribute), "value", self.entities)
             if problem:
                 problems.append(problem)
-        return problems + _grouped_problems(span.values, attrs, "values")
+        if len(span.values) > 1:
+            problems += _grouped_problems(span.values, attrs, "values")
+        return problems
 
     def relation(self, rel: RelationRecord, labels: dict[str | None, str]) -> str | None:
         rtype = self.relations.get(rel.type)
@@ -362,7 +364,7 @@ class _Checker:
             if problem:
                 problems.append(problem)
         attrs = self.kinds.get(record.kind)
-        if attrs is not None:
+        if attrs is not None and len(record.values) > 1:
             problems += _grouped_problems(record.values, attrs, where)
         return problems
 
