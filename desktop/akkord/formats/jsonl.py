@@ -98,6 +98,28 @@ def _values(raw: dict[str, Any], where: str) -> list[ValueRecord]:
 
 
 def _span(raw: Any, index: int, length: int, remap: OffsetMap | None) -> SpanRecord:
+    """A span; the common, well-typed one on a fast path (a corpus has hundreds of
+    thousands), anything else through :func:`_checked_span` and its messages."""
+    if type(raw) is dict:
+        sid, start, end, label = raw.get("id"), raw.get("start"), raw.get("end"), raw.get("label")
+        annotator, status, entity = raw.get("annotator"), raw.get("status"), raw.get("entity")
+        values = raw.get("values")
+        if (type(start) is int and type(end) is int and type(label) is str and label
+                and 0 <= start < end <= length
+                and (sid is None or type(sid) is str or type(sid) is int)
+                and (annotator is None or type(annotator) is str)
+                and (status is None or type(status) is str)
+                and (entity is None or type(entity) is str)
+                and (values is None or type(values) is list)):
+            sid = str(index + 1) if sid is None else str(sid)
+            if remap is not None:
+                start, end = remap(start), remap(end)
+            return SpanRecord(start, end, label, sid, annotator, status or "manual", entity,
+                              _values(raw, f"span {sid}") if values else [])
+    return _checked_span(raw, index, length, remap)
+
+
+def _checked_span(raw: Any, index: int, length: int, remap: OffsetMap | None) -> SpanRecord:
     item = fields.obj(raw, f"span {index + 1}")
     sid = fields.opt_identifier(item, "id", f"span {index + 1}")
     sid = str(index + 1) if sid is None else sid
@@ -116,6 +138,17 @@ def _span(raw: Any, index: int, length: int, remap: OffsetMap | None) -> SpanRec
 
 
 def _relation(raw: Any, index: int, span_ids: set[str]) -> RelationRecord:
+    if type(raw) is dict:
+        head, tail, type_ = raw.get("from_id"), raw.get("to_id"), raw.get("type")
+        annotator = raw.get("annotator")
+        if (type(type_) is str and type_ and type(head) is str and type(tail) is str
+                and head in span_ids and tail in span_ids
+                and (annotator is None or type(annotator) is str)):
+            return RelationRecord(head, tail, type_, annotator)
+    return _checked_relation(raw, index, span_ids)
+
+
+def _checked_relation(raw: Any, index: int, span_ids: set[str]) -> RelationRecord:
     where = f"relation {index + 1}"
     item = fields.obj(raw, where)
     head = fields.opt_identifier(item, "from_id", where)
