@@ -279,6 +279,21 @@ def test_bad_json_types_and_nesting_are_messages_not_tracebacks(
     assert _count(sqlite_project, Document) == 0
 
 
+def test_a_date_with_thousands_of_slashes_is_a_message(sqlite_project: Project,
+                                                      tmp_path: Path) -> None:
+    """The date parser recursed once per "/": 3,000 of them raised RecursionError."""
+    slashes = "2022/" * 3000 + "2022"
+    path = _write(tmp_path / "dates.jsonl", _lines(
+        {"text": "Nato", "meta": {"date": slashes}},
+        {"text": "Nato 2", "meta": {"date": "2022-01/2022-02/2022-03"}}))
+    ann = _write(tmp_path / "time.ann", f"T1\tTIME 0 4\tNato\nA1\tdate T1 {slashes}\n")
+    _write(tmp_path / "time.txt", "Nato")
+    report = import_paths(sqlite_project, [path, ann])
+    messages = [str(p) for p in report.problems]
+    assert sum("an interval has two ends" in m for m in messages) == 2, messages
+    assert any("time.ann:1:" in m and "date needs a date" in m for m in messages), messages
+
+
 def test_doccano_line_with_disagreeing_entities_and_label_is_refused(
         sqlite_project: Project, tmp_path: Path) -> None:
     path = _write(tmp_path / "both.jsonl", _lines({

@@ -13,9 +13,10 @@ layers, statuses, canonical entities or attribute values: the spans and relation
 the exported layers are written, merged.
 
 Reading (:func:`read_doccano`) takes ``entities`` (with ``relations``) when a line has
-them, else ``label`` (or ``labels``) triples; ``id`` becomes the external id and
-``meta`` (or any other key) the document's metadata, with ``title``, ``date`` and
-``source`` taken as the document's own fields.
+them, else ``label`` (or ``labels``) triples; a line with both must say the same in both
+(as Akkord writes them), else it is refused rather than one of them silently dropped.
+``id`` becomes the external id and ``meta`` (or any other key) the document's metadata,
+with ``title``, ``date`` and ``source`` taken as the document's own fields.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from akkord.domain.dates import PartialDate, PartialDateError
 from akkord.formats import fields
 from akkord.formats.fields import BadRecord
 from akkord.formats.jsonl import read_json_lines
@@ -94,8 +94,8 @@ def _entities(raw: dict[str, Any]) -> tuple[list[SpanRecord], list[RelationRecor
         spans.append(SpanRecord(fields.integer(item.get("start_offset"), f"entity {sid} start"),
                                 fields.integer(item.get("end_offset"), f"entity {sid} end"),
                                 label, sid))
-    ids = [s.id for s in spans]
-    if len(set(ids)) != len(ids):
+    ids = {s.id for s in spans}
+    if len(ids) != len(spans):
         raise BadRecord("two entities have the same id")
     relations: list[RelationRecord] = []
     for n, entry in enumerate(fields.array(raw, "relations"), start=1):
@@ -161,10 +161,7 @@ def _document(raw: Any, line: int) -> DocumentRecord:
     date_text = fields.text(meta, "date", "meta")
     meta.pop("date", None)
     if date_text:
-        try:
-            date = PartialDate.parse(date_text)
-        except PartialDateError as exc:
-            raise BadRecord(f"meta.date: {exc}") from exc
+        date = fields.partial_date(date_text, "meta.date")
     title, source = fields.text(meta, "title", "meta"), fields.text(meta, "source", "meta")
     meta.pop("title", None)
     meta.pop("source", None)

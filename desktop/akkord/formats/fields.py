@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from akkord.domain.dates import PartialDate, PartialDateError
+
 _JSON_TYPES = {dict: "an object", list: "a list", str: "a string", bool: "true/false",
                int: "an integer", float: "a number", type(None): "null"}
 
@@ -149,3 +151,18 @@ def check_range(start: int, end: int, length: int, where: str) -> None:
     if not 0 <= start < end <= length:
         raise BadRecord(f"{where}: [{start}, {end}) is not a non-empty range inside the text "
                         f"(length {length})")
+
+
+def partial_date(value: str, where: str) -> PartialDate:
+    """A TIMEX value (``2022-01-12``, ``2022-W04``, ``2022-01-10/2022-01-12``) as a date.
+
+    An interval has two ends: a value with more slashes is refused here (the parser would
+    recurse once per slash, and ``2022/2022/…`` thousands long ran out of stack).
+    """
+    if value.count("/") > 1:
+        raise BadRecord(f"{where}: {value[:40]!r} is not a date value (an interval has two "
+                        "ends)")
+    try:
+        return PartialDate.parse(value)
+    except PartialDateError as exc:
+        raise BadRecord(f"{where}: {exc}") from exc

@@ -30,7 +30,7 @@ from typing import IO, Any
 
 import orjson
 
-from akkord.domain.dates import Certainty, PartialDate, PartialDateError
+from akkord.domain.dates import Certainty
 from akkord.domain.document import Part
 from akkord.formats import fields
 from akkord.formats.fields import BadRecord
@@ -70,12 +70,12 @@ def _value(raw: Any, where: str) -> ValueRecord:
     date_text = fields.text(item, "date", where)
     certainty = fields.text(item, "certainty", where)
     if date_text is not None:
-        try:
-            date = PartialDate.parse(date_text)
-            if certainty is not None:
+        date = fields.partial_date(date_text, where)
+        if certainty is not None:
+            try:
                 date = date.with_certainty(Certainty(certainty))
-        except (PartialDateError, ValueError) as exc:
-            raise BadRecord(f"{where}: {exc}") from exc
+            except ValueError as exc:
+                raise BadRecord(f"{where}: {exc}") from exc
         value.date = date
     elif certainty is not None:
         raise BadRecord(f"{where}: \"certainty\" belongs to a \"date\"")
@@ -188,10 +188,7 @@ def _document(raw: dict[str, Any], line: int) -> DocumentRecord:
     date = None
     date_text = fields.text(meta, "date", "meta")
     if date_text:
-        try:
-            date = PartialDate.parse(date_text)
-        except PartialDateError as exc:
-            raise BadRecord(f"meta.date: {exc}") from exc
+        date = fields.partial_date(date_text, "meta.date")
     title, source = fields.text(meta, "title", "meta"), fields.text(meta, "source", "meta")
     text, remap = normalise_with_map(original)
     length = len(original)

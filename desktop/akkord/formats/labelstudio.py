@@ -36,7 +36,6 @@ from xml.sax.saxutils import quoteattr
 
 import orjson
 
-from akkord.domain.dates import PartialDate, PartialDateError
 from akkord.domain.schema import Schema
 from akkord.formats import fields
 from akkord.formats.fields import BadRecord
@@ -245,10 +244,7 @@ def _document(raw: Any) -> DocumentRecord:
     date_text = fields.text(meta, "date", "data")
     meta.pop("date", None)
     if date_text:
-        try:
-            date = PartialDate.parse(date_text)
-        except PartialDateError as exc:
-            raise _Bad(f"data.date: {exc}") from exc
+        date = fields.partial_date(date_text, "data.date")
     external = fields.opt_identifier(meta, "external_id", "data")
     if external is None:
         external = fields.opt_identifier(task_, "id", "the task")

@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
-from akkord.domain.dates import PartialDate, PartialDateError
+from akkord.domain.dates import PartialDate
 from akkord.domain.document import content_hash
 from akkord.domain.schema import Attribute, Schema, parse_schema
 from akkord.domain.schema_edit import add_labels
@@ -37,6 +37,7 @@ from akkord.domain.validation import (
 )
 from akkord.errors import AkkordError
 from akkord.formats import registry
+from akkord.formats.fields import BadRecord, partial_date
 from akkord.formats.records import (
     DocumentRecord,
     EntityRecord,
@@ -357,8 +358,7 @@ class _Checker:
         problems = [p for p in (_name_problem(record.key, "entity key"),
                                 text_problem(record.name, f"{where}: the name")) if p]
         for alias in record.aliases:
-            problem = text_problem(alias, f"{where}: an alias") if alias.strip() else \
-                f"{where}: an empty alias"
+            problem = text_problem(alias, f"{where}: an alias")
             if problem is None and len(alias.casefold()) > _ALIAS_LIMIT:
                 problem = f"{where}: an alias is longer than {_ALIAS_LIMIT} characters"
             if problem:
@@ -390,8 +390,8 @@ def _coerce(value: ValueRecord, attr: Attribute) -> None:
     assert text is not None
     if attr.type == "date":
         # A text that is no date stays text: the checker then says a date is needed.
-        with contextlib.suppress(PartialDateError):
-            value.date, value.text = PartialDate.parse(text), None
+        with contextlib.suppress(BadRecord):
+            value.date, value.text = partial_date(text, attr.name), None
     elif attr.type == "bool" and text.lower() in ("true", "false"):
         value.flag, value.text = text.lower() == "true", None
     elif attr.type == "number":
