@@ -451,3 +451,12 @@ def test_a_link_or_fifo_given_directly_is_refused(sqlite_project: Project,
     assert [f.rejected for f in report.files] == [True, True]
     assert "symbolic link" in str(report.problems[0])
     assert "not a regular file" in str(report.problems[1])
+
+
+def test_the_layer_to_import_into_must_fit_its_column(project: Project, tmp_path: Path) -> None:
+    from akkord.errors import AkkordError
+
+    path = _write(tmp_path / "a.jsonl", _lines({"text": "Nato"}))
+    with pytest.raises(AkkordError, match="longer than 128"):
+        import_paths(project, [path], ImportOptions(annotator="a" * 129))
+    assert _count(project, Document) == 0

@@ -19,7 +19,12 @@ canonical entities::
 Values carry exactly one of ``text``, ``flag``, ``number``, ``date`` (a partial-date
 value such as ``2022-W04``) or ``ref`` (an entity key), and optionally ``role``,
 ``certainty``, ``"preferred": false`` and ``evidence: {"document": <hash>, "span": id}``.
-:func:`write_jsonl` is deterministic: the same records give the same bytes.
+:func:`write_jsonl` is deterministic: the same records give the same bytes; it writes
+any value the project holds, however deep (:func:`~akkord.formats.writing.json_bytes`).
+
+Reading is typed and total: every key is read with the type it must have
+(:mod:`akkord.formats.fields`), offsets are checked against the text as the file gives
+it (before normalisation moves them), and anything else is a problem with its line.
 """
 
 from __future__ import annotations

@@ -785,6 +785,9 @@ def import_paths(project: Project, paths: list[Path], options: ImportOptions | N
                  progress: Progress = SILENT) -> ImportReport:
     """Import files and folders; see the module docstring for the guarantees."""
     options = options or ImportOptions()
+    problem = _name_problem(options.annotator, "annotator name")
+    if problem:
+        raise AkkordError(f"the layer to import into: {problem}")
     files = registry.expand(paths, options.format)
     report = ImportReport()
     progress.start(_count_steps(files), "Importing")
