@@ -49,6 +49,9 @@ class Figures:
                f"rejected: {self.rejected} cases",
                f"duration: {self.seconds:.0f} s"]
         out += [f"cases_{seed}: {n} cases" for seed, n in sorted(self.by_seed.items())]
+        per_seed = Counter((seed, category) for seed, category, _ in self.failing)
+        out += [f"{category}_{seed}: {n} cases" for (seed, category), n in sorted(
+            per_seed.items())]
         return out
 
     @property
@@ -208,7 +211,7 @@ class Runner:
         self.figures.examples.append(
             f"{first[0]}: case {outcome['index']} ({outcome['seed']}: {outcome['name']}): "
             f"{first[1].strip().splitlines()[-1][:300] if first[1].strip() else ''}")
-        for category, _detail in outcome["findings"]:
+        for category in dict.fromkeys(c for c, _ in outcome["findings"]):
             self.figures.failing.append((outcome["seed"], category,
                                          self.figures.examples[-1]))
         self._say(self.figures.examples[-1])
