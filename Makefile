@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test test-offscreen test-x11 test-noqt lint check bench screenshots demo dist clean
+.PHONY: run test test-offscreen test-x11 test-noqt lint check bench fuzz screenshots demo dist clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,12 @@ check: lint test
 
 bench: $(STAMP)  ## the performance budget of DESIGN.md, as printed figures
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/run.py
+
+FUZZ_CASES ?= 10000
+FUZZ_JOBS ?= 2
+
+fuzz: $(STAMP)  ## the reader fuzzer: generated and mutated inputs through the real import
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.fuzz --cases $(FUZZ_CASES) --jobs $(FUZZ_JOBS)
 
 demo: $(STAMP)
 	$(BIN)/akkord demo

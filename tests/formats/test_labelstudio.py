@@ -154,3 +154,15 @@ def test_export_import_keeps_what_label_studio_holds(
         if view[3] is None:
             expected[text] = ((*view[:3], got[text][0][3]), spans, relations)
     assert got == expected
+
+
+def test_a_bad_task_is_reported_with_its_line(tmp_path: Path) -> None:
+    good = {"data": {"text": "Nato, og Russland ] {"}}
+    path = tmp_path / "tasks.json"
+    path.write_text(json.dumps([good, {"data": {"text": "x"}, "annotations": 5}, good],
+                               indent=2), encoding="utf-8")
+    starts = [n for n, line in enumerate(path.read_text("utf-8").splitlines(), start=1)
+              if line == "  {"]
+    problems = [r for r in read_labelstudio(path) if isinstance(r, Problem)]
+    assert [(p.line, p.message) for p in problems] == [
+        (starts[1], 'task 2: "annotations" must be a list, not an integer')]

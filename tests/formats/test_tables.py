@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from akkord.formats.records import DocumentRecord, SpanRecord
 from akkord.formats.tables import safe_cell
@@ -85,6 +88,31 @@ def test_formulas_are_made_safe_in_csv_only(tmp_path: Path) -> None:
     csv_text = (tmp_path / "t" / "mentions.csv").read_text("utf-8-sig")
     assert "'=HYPERLINK" in csv_text and "'=1+1" in csv_text
     assert pd.read_parquet(tmp_path / "t" / "mentions.parquet")["text"][0] == "=HYPERLINK"
+
+
+@pytest.mark.parametrize("cell", [
+    " =1+1", "\n=HYPERLINK(\"x\")", "\u00a0@SUM(A1)", "\uff1d1+1", "\u3000\uff20x",
+    "\u200b=1", "\ufeff+1", "\u2212 1", "\ufe66cmd", "\r\n-2", "\x00=1", "\t\t@x",
+])
+def test_a_formula_behind_blanks_or_look_alikes_is_prefixed_too(cell: str) -> None:
+    """Issue 9, item 14: only the very first character was looked at."""
+    assert safe_cell(cell) == "'" + cell
+
+
+@pytest.mark.parametrize("cell", ["Nato", "a=b", "x-y", "e-post@nato.int", "", " Nato = ja"])
+def test_ordinary_text_is_left_alone(cell: str) -> None:
+    assert safe_cell(cell) == cell
+
+
+@given(st.text(max_size=20))
+def test_no_cell_a_spreadsheet_could_run_gets_through(cell: str) -> None:
+    out = safe_cell(cell)
+    if out.startswith("'"):
+        return
+    first = next((c for c in out if not (c.isspace() or unicodedata.category(c) in
+                                         ("Cf", "Cc", "Zs"))), "")
+    assert unicodedata.normalize("NFKC", first)[:1] not in ("=", "+", "-", "@")
+    assert first != "\u2212"
 
 
 def test_options_choose_layer_label_and_done_documents(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -189,3 +190,273 @@ def test_unknown_paths_and_types_are_clear_errors(project: Project, tmp_path: Pa
     (tmp_path / "data.xyz").write_text("x", encoding="utf-8")
     with pytest.raises(AkkordError, match="unknown file type"):
         import_paths(project, [tmp_path / "data.xyz"])
+
+
+# -- issue 9: every bad input is a clear per-record message, never a traceback --------------
+
+NATIVE_HEADER = {"type": "akkord", "version": 1, "annotators": ["gold"]}
+SPAN = {"id": "T1", "start": 0, "end": 4, "label": "ACTOR"}
+
+
+def _write(path: Path, content: str | bytes) -> Path:
+    if isinstance(content, str):
+        content = content.encode("utf-8")
+    path.write_bytes(content)
+    return path
+
+
+def _lines(*records: object) -> str:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+
+
+def _task(**fields: object) -> dict[str, object]:
+    task: dict[str, object] = {"data": {"text": "Nato og Russland"}, "annotations": [
+        {"result": [{"id": "a", "type": "labels", "value": {"start": 0, "end": 4,
+                                                          "labels": ["ACTOR"]}},
+                    {"id": "b", "type": "labels", "value": {"start": 8, "end": 16,
+                                                          "labels": ["ACTOR"]}}]}]}
+    task.update(fields)
+    return task
+
+
+def _deep(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+# (file name, content, --format, where the message points, what it says)
+TRACEBACKS_BEFORE = [
+    ("offsets.ann", "T1\tACTOR 0 4²\tNato\n", None, ":1:", "is not 'start end' offsets"),
+    ("annotator-object.jsonl", _lines({"text": "Nato", "spans": [{**SPAN, "annotator": {}}]}),
+     None, ":1:", "span T1.annotator must be a string, not an object"),
+    ("annotator-list.jsonl", _lines({"text": "Nato", "spans": [{**SPAN, "annotator": []}]}),
+     None, ":1:", "span T1.annotator must be a string, not a list"),
+    ("entity-list.jsonl", _lines({"text": "Nato", "spans": [{**SPAN, "entity": []}]}),
+     None, ":1:", "span T1.entity must be a string, not a list"),
+    ("title-object.jsonl", _lines({"text": "Nato", "meta": {"title": {"a": 1}}}), None, ":1:",
+     "meta.title must be a string, not an object"),
+    ("title-list.jsonl", _lines({"text": "Nato", "meta": {"title": ["a"]}}), None, ":1:",
+     "meta.title must be a string, not a list"),
+    ("annotators.jsonl", _lines({**NATIVE_HEADER, "annotators": 5}), None, ":1:",
+     "header.annotators must be a list, not an integer"),
+    ("deep-schema.jsonl", _lines({**NATIVE_HEADER, "schema": "name = " + _deep(5000)},
+                                 {"text": "Nato"}), None, ":1:", "nested too deeply"),
+    ("date-object.jsonl", _lines({"type": "entity", "key": "meeting/x", "kind": "meeting",
+                                  "name": "X", "values": [{"attribute": "date", "date": {}}]}),
+     None, ":1:", "value 1.date must be a string, not an object"),
+    ("date-text-object.jsonl", _lines({"text": "12. januar", "spans": [
+        {"id": "T1", "start": 0, "end": 10, "label": "TIME",
+         "values": [{"attribute": "date", "text": {"v": 1}}]}]}),
+     None, ":1:", "value 1.text must be a string, not an object"),
+    ("relations.jsonl", _lines({"text": "Nato", "entities": [], "relations": 5}), "doccano",
+     ":1:", '"relations" must be a list, not an integer'),
+    ("annotations.json", json.dumps([_task(annotations=5)]), None, "json:",
+     'task 1: "annotations" must be a list, not an integer'),
+    ("predictions.json", json.dumps([_task(predictions=5)]), None, "json:",
+     'task 1: "predictions" must be a list, not an integer'),
+    ("relation-labels.json", json.dumps([_task(annotations=[{"result": [
+        *_task()["annotations"][0]["result"],  # type: ignore[index]
+        {"type": "relation", "from_id": "a", "to_id": "b", "labels": 7}]}])]), None,
+     "json:", "labels must be a list, not an integer"),
+    ("deep-data.json", "[" + json.dumps(_task())[:-1]
+     + ', "data": {"text": "Nato og Russland", "x": ' + _deep(1000) + "}}]", None, "json:",
+     "nests deeper than 32 levels"),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "fmt", "where", "message"), TRACEBACKS_BEFORE,
+                         ids=[c[0] for c in TRACEBACKS_BEFORE])
+def test_bad_json_types_and_nesting_are_messages_not_tracebacks(
+        sqlite_project: Project, tmp_path: Path, name: str, content: str, fmt: str | None,
+        where: str, message: str) -> None:
+    """Each of these raised a traceback before (issue 9, item 1)."""
+    path = _write(tmp_path / name, content)
+    if name.endswith(".ann"):
+        _write(tmp_path / "offsets.txt", "Nato og Russland\n")
+    report = import_paths(sqlite_project, [path], ImportOptions(format=fmt))
+    messages = [str(p) for p in report.problems]
+    assert report.rejected and any(str(path) in m and where in m and message in m
+                                   for m in messages), messages
+    assert _count(sqlite_project, Document) == 0
+
+
+def test_a_date_with_thousands_of_slashes_is_a_message(sqlite_project: Project,
+                                                      tmp_path: Path) -> None:
+    """The date parser recursed once per "/": 3,000 of them raised RecursionError."""
+    slashes = "2022/" * 3000 + "2022"
+    path = _write(tmp_path / "dates.jsonl", _lines(
+        {"text": "Nato", "meta": {"date": slashes}},
+        {"text": "Nato 2", "meta": {"date": "2022-01/2022-02/2022-03"}}))
+    ann = _write(tmp_path / "time.ann", f"T1\tTIME 0 4\tNato\nA1\tdate T1 {slashes}\n")
+    _write(tmp_path / "time.txt", "Nato")
+    report = import_paths(sqlite_project, [path, ann])
+    messages = [str(p) for p in report.problems]
+    assert sum("an interval has two ends" in m for m in messages) == 2, messages
+    assert any("time.ann:1:" in m and "date needs a date" in m for m in messages), messages
+
+
+def test_doccano_line_with_disagreeing_entities_and_label_is_refused(
+        sqlite_project: Project, tmp_path: Path) -> None:
+    path = _write(tmp_path / "both.jsonl", _lines({
+        "text": "Nato og Russland", "label": [[-5, 1000000000, "BOGUS"]],
+        "entities": [{"id": 1, "label": "ACTOR", "start_offset": 0, "end_offset": 4}]}))
+    report = import_paths(sqlite_project, [path], ImportOptions(format="doccano"))
+    assert [p.line for p in report.problems] == [1]
+    assert 'both "entities" and "label" and they disagree' in str(report.problems[0])
+    assert _count(sqlite_project, Document) == 0
+
+
+def test_a_role_the_schema_lacks_is_refused_by_the_shared_rules(
+        sqlite_project: Project, tmp_path: Path) -> None:
+    path = _write(tmp_path / "role.jsonl", _lines(
+        {"type": "entity", "key": "actor/putin", "kind": "actor", "name": "Putin"},
+        {"type": "entity", "key": "meeting/x", "kind": "meeting", "name": "Møte",
+         "values": [{"attribute": "participants", "ref": "actor/putin", "role": "dictator"}]}))
+    report = import_paths(sqlite_project, [path])
+    assert any(":2:" in str(p) and "'dictator' is not a role of participants" in str(p)
+               for p in report.problems), report.problems
+    assert _count(sqlite_project, Document) == 0
+
+
+NUL_FILES = [
+    ("nul.jsonl", _lines({"text": "Nato\u0000 møtes"}), None),
+    ("nul-title.jsonl", _lines({"text": "Nato", "meta": {"title": "a\u0000b"}}), None),
+    ("nul-meta.jsonl", _lines({"text": "Nato", "meta": {"x": [{"y": "\u0000"}]}}), None),
+    ("nul-doccano.jsonl", _lines({"text": "Nato\u0000", "label": []}), "doccano"),
+    ("nul-ls.json", json.dumps([{"data": {"text": "Nato\u0000 og Russland"}}]), None),
+    ("nul.conllu", "1\tNa\u0000to\t_\t_\t_\t_\t_\t_\t_\tname=B-ACTOR\n\n", None),
+    ("nul.txt", ("Nato møtes.\n" * 1000 + "\u0000 etter 8 KB\n").encode("utf-8"), None),
+    ("nul-utf16.txt", "\ufeffNato\u0000 møtes\n".encode("utf-16-le"), None),
+    ("nul-brat.ann", "T1\tACTOR 0 4\tNato\n", None),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "fmt"), NUL_FILES, ids=[n for n, _, _ in NUL_FILES])
+def test_nul_characters_are_refused_for_every_format_on_both_backends(
+        project: Project, tmp_path: Path, name: str, content: str | bytes,
+        fmt: str | None) -> None:
+    """SQLite's length() stops at NUL and PostgreSQL refuses it: one rule, at import."""
+    path = _write(tmp_path / name, content)
+    if name.endswith(".ann"):
+        _write(tmp_path / "nul-brat.txt", "Nato\u0000 og Russland\n")
+    report = import_paths(project, [path], ImportOptions(format=fmt))
+    assert report.rejected
+    assert any("NUL" in str(p) and str(path) in str(p) for p in report.problems), \
+        report.problems
+    assert _count(project, Document) == 0
+
+
+def test_names_that_do_not_fit_their_columns_are_refused_on_both_backends(
+        project: Project, tmp_path: Path) -> None:
+    path = _write(tmp_path / "long.jsonl", _lines(
+        {"id": "x" * 300, "text": "Nato"},
+        {"text": "Nato møtes", "spans": [{**SPAN, "annotator": "a" * 200}]},
+        {"text": "Russland", "states": {"": "done"}}))
+    report = import_paths(project, [path])
+    messages = [str(p) for p in report.problems]
+    assert any(":1:" in m and "longer than 256" in m for m in messages), messages
+    assert any(":2:" in m and "longer than 128" in m for m in messages), messages
+    assert any(":3:" in m and "names no annotator" in m for m in messages), messages
+
+
+def test_offsets_are_checked_before_normalisation_moves_them(
+        sqlite_project: Project, tmp_path: Path) -> None:
+    """A negative or past-the-end offset in text that NFC changes was clipped, not refused."""
+    text = "Ge\u0301ne\u0300ve og Nato"
+    path = _write(tmp_path / "clip.jsonl", _lines(
+        {"text": text, "spans": [{"id": "a", "start": -3, "end": 4, "label": "PLACE"}]},
+        {"text": text, "spans": [{"id": "b", "start": 10, "end": 99, "label": "ACTOR"}]},
+        {"text": text, "parts": [["title", 0, 500]]}))
+    report = import_paths(sqlite_project, [path])
+    assert sorted(p.line for p in report.problems) == [1, 2, 3]
+    ls = _write(tmp_path / "clip.json", json.dumps([{"data": {"text": "😀 Nato"}, "annotations": [
+        {"result": [{"id": "r", "type": "labels",
+                     "value": {"start": 1, "end": 7, "labels": ["ACTOR"]}}]}]}]))
+    report = import_paths(sqlite_project, [ls])
+    assert "splits a character outside the Basic Multilingual Plane" in str(report.problems[0])
+
+
+def test_metadata_is_bounded_in_depth_and_size(sqlite_project: Project, tmp_path: Path) -> None:
+    def nested(depth: int) -> object:
+        value: object = "bunn"
+        for _ in range(depth):
+            value = [value]
+        return value
+
+    path = _write(tmp_path / "meta.jsonl", _lines(
+        {"text": "Nato 1", "meta": {"ok": nested(30)}},
+        {"text": "Nato 2", "meta": {"deep": nested(300)}},
+        {"text": "Nato 3", "meta": {"big": "x" * 1_000_001}}))
+    report = import_paths(sqlite_project, [path])
+    messages = {p.line: str(p) for p in report.problems}
+    assert set(messages) == {2, 3}
+    assert "nests deeper than 32 levels" in messages[2]
+    assert "larger than 1,000,000 characters" in messages[3]
+    ok = _write(tmp_path / "ok.jsonl", _lines({"text": "Nato 1", "meta": {"ok": nested(30)}}))
+    assert not import_paths(sqlite_project, [ok]).problems
+
+
+def test_a_document_longer_than_the_bound_is_refused(sqlite_project: Project,
+                                                     tmp_path: Path) -> None:
+    from akkord.domain.validation import MAX_TEXT_CHARS
+
+    path = _write(tmp_path / "huge.jsonl", _lines({"text": "x" * (MAX_TEXT_CHARS + 1)}))
+    report = import_paths(sqlite_project, [path])
+    assert "Akkord takes documents of up to 10,000,000" in str(report.problems[0])
+
+
+# -- issue 9, item 3: links and files outside the folder given ---------------------------------
+
+def test_a_brat_text_that_is_a_link_is_refused_not_followed(
+        sqlite_project: Project, tmp_path: Path) -> None:
+    secret = _write(tmp_path / "secret.txt", "HEMMELIG innhold fra utsiden\n")
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    _write(folder / "doc.ann", "T1\tACTOR 0 8\tHEMMELIG\n")
+    (folder / "doc.txt").symlink_to(secret)
+    report = import_paths(sqlite_project, [folder])
+    assert report.rejected
+    assert "is a symbolic link" in str(report.problems[0])
+    assert str(folder / "doc.txt") in str(report.problems[0])
+    assert _count(sqlite_project, Document) == 0
+
+
+def test_links_in_a_folder_are_refused_and_the_rest_imports(
+        sqlite_project: Project, tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    _write(outside / "passwd.txt", "root:x:0:0:root:/root:/bin/bash\n")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    _write(folder / "good.txt", ARTICLE)
+    (folder / "stolen.txt").symlink_to(outside / "passwd.txt")
+    (folder / "stolen.ann").symlink_to(outside / "passwd.txt")
+    (folder / "elsewhere").symlink_to(outside, target_is_directory=True)
+    os.mkfifo(folder / "pipe.txt")  # not a regular file: skipped, never opened (no hang)
+    report = import_paths(sqlite_project, [folder])
+    refused = sorted(Path(p.source).name for p in report.problems)
+    assert refused == ["elsewhere", "stolen.ann"] or refused == ["elsewhere", "stolen.ann",
+                                                                 "stolen.txt"]
+    assert all("symbolic link" in p.message for p in report.problems)
+    assert report.total("documents") == 1
+    with sqlite_project.read() as session:
+        assert "root:x:0" not in (session.scalar(select(Document.text)) or "")
+
+
+def test_a_link_or_fifo_given_directly_is_refused(sqlite_project: Project,
+                                                  tmp_path: Path) -> None:
+    _write(tmp_path / "real.txt", ARTICLE)
+    (tmp_path / "link.txt").symlink_to(tmp_path / "real.txt")
+    os.mkfifo(tmp_path / "pipe.txt")
+    report = import_paths(sqlite_project, [tmp_path / "link.txt", tmp_path / "pipe.txt"])
+    assert [f.rejected for f in report.files] == [True, True]
+    assert "symbolic link" in str(report.problems[0])
+    assert "not a regular file" in str(report.problems[1])
+
+
+def test_the_layer_to_import_into_must_fit_its_column(project: Project, tmp_path: Path) -> None:
+    from akkord.errors import AkkordError
+
+    path = _write(tmp_path / "a.jsonl", _lines({"text": "Nato"}))
+    with pytest.raises(AkkordError, match="longer than 128"):
+        import_paths(project, [path], ImportOptions(annotator="a" * 129))
+    assert _count(project, Document) == 0

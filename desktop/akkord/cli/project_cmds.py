@@ -19,7 +19,10 @@ from akkord.errors import AkkordError
 @click.pass_context
 def init(ctx: click.Context, project: Path | None, schema_file: Path | None) -> None:
     """Create a new, empty project (PROJECT.akkord, or the --db database)."""
-    schema_text = schema_file.read_text(encoding="utf-8") if schema_file else None
+    from akkord.domain.schema import decode_schema
+
+    schema_text = decode_schema(schema_file.read_bytes(), str(schema_file)) if schema_file \
+        else None
     with open_target(ctx, project, create=True, schema_text=schema_text) as opened:
         click.echo(f"Created {opened.path or opened.name} "
                    f"(schema {opened.schema.name}: {', '.join(opened.schema.label_names)})")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, cast
@@ -212,8 +213,23 @@ class Schema:
 
 # -- parsing ---------------------------------------------------------------------------
 
+MAX_SCHEMA_CHARS = 1_000_000
+"""The largest schema accepted: the default is 5 KB, a long codebook with descriptions a
+few hundred KB. A larger file is refused before it is parsed (a 60 MB schema was
+accepted once, and every read of the project's schema then took its time)."""
+MAX_NAME = 64
+"""Label, entity kind, attribute, relation and role names fit the 64-character columns
+that store them, on SQLite and PostgreSQL alike."""
+MAX_PROBLEMS = 50
+_SHOWN_PATH = 80
+
+
 class _Problems(list[str]):
     def at(self, path: str, message: str) -> None:
+        if len(path) > _SHOWN_PATH:
+            path = path[:_SHOWN_PATH] + "…"
+        if len(message) > 4 * _SHOWN_PATH:
+            message = message[:4 * _SHOWN_PATH] + "…"
         self.append(f"{path}: {message}")
 
 
@@ -224,6 +240,34 @@ def _table(value: object, path: str, problems: _Problems) -> Mapping[str, Any]:
         problems.at(path, "must be a table")
         return {}
     return cast(Mapping[str, Any], value)
+
+
+def _text(table: Mapping[str, Any], key: str, path: str, problems: _Problems,
+          default: str = "") -> str:
+    """``table[key]`` as a string (``default`` when absent); any other type is a problem.
+    Descriptions and names are plain text, whatever markup they hold: nothing renders it."""
+    value = table.get(key)
+    if value is None:
+        return default
+    if not isinstance(value, str):
+        problems.at(f"{path}.{key}", f"must be a string, not {type(value).__name__}")
+        return default
+    return value
+
+
+def _name_or_none(table: Mapping[str, Any], key: str, path: str, problems: _Problems
+                  ) -> str | None:
+    """An optional reference by name to another part of the schema."""
+    value = _text(table, key, path, problems)
+    return value or None
+
+
+def _flag(table: Mapping[str, Any], key: str, path: str, problems: _Problems) -> bool:
+    value = table.get(key, False)
+    if not isinstance(value, bool):
+        problems.at(f"{path}.{key}", "must be true or false")
+        return False
+    return value
 
 
 def _strings(value: object, path: str, problems: _Problems) -> tuple[str, ...]:
@@ -237,6 +281,12 @@ def _strings(value: object, path: str, problems: _Problems) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _check_name(name: str, path: str, what: str, problems: _Problems) -> None:
+    if not _NAME.fullmatch(name) or len(name) > MAX_NAME:
+        problems.at(path, f"{what} names are letters, digits, _ and - (at most {MAX_NAME} "
+                    "characters, starting with a letter)")
+
+
 def _unknown(table: Mapping[str, Any], allowed: set[str], path: str, problems: _Problems) -> None:
     for key in table:
         if key not in allowed:
@@ -245,48 +295,70 @@ def _unknown(table: Mapping[str, Any], allowed: set[str], path: str, problems: _
 
 _ATTRIBUTE_KEYS = {"type", "description", "values", "kind", "many", "roles", "pattern",
                    "required", "dated"}
+_MAX_PATTERN = 1000
+
+
+def _pattern(table: Mapping[str, Any], path: str, problems: _Problems) -> str | None:
+    pattern = _name_or_none(table, "pattern", path, problems)
+    if pattern is None:
+        return None
+    if len(pattern) > _MAX_PATTERN:
+        problems.at(f"{path}.pattern", f"longer than {_MAX_PATTERN} characters")
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            re.compile(pattern)
+    except (re.error, OverflowError, RecursionError) as exc:
+        problems.at(f"{path}.pattern", f"not a regular expression: {exc}")
+        return None
+    return pattern
 
 
 def _attribute(name: str, raw: object, path: str, problems: _Problems) -> Attribute | None:
     table = _table(raw, path, problems)
     _unknown(table, _ATTRIBUTE_KEYS, path, problems)
     type_ = table.get("type")
-    if type_ not in ATTRIBUTE_TYPES:
-        problems.at(f"{path}.type", f"{type_!r} is not one of {', '.join(ATTRIBUTE_TYPES)}")
+    if not isinstance(type_, str) or type_ not in ATTRIBUTE_TYPES:
+        shown = type_ if isinstance(type_, str | int | float | bool) else type(type_).__name__
+        problems.at(f"{path}.type", f"{shown!r} is not one of {', '.join(ATTRIBUTE_TYPES)}")
         return None
     values = _strings(table.get("values"), f"{path}.values", problems)
     if type_ == "enum" and not values:
         problems.at(f"{path}.values", "an enum needs a non-empty list of values")
-    if type_ == "ref" and not isinstance(table.get("kind"), str):
+    kind = _name_or_none(table, "kind", path, problems)
+    if type_ == "ref" and kind is None:
         problems.at(f"{path}.kind", "a ref attribute needs the entity kind it refers to")
     if table.get("dated") and type_ != "ref":
         problems.at(f"{path}.dated", "only a ref attribute can be dated")
-    pattern = table.get("pattern")
-    if pattern is not None:
-        try:
-            re.compile(str(pattern))
-        except re.error as exc:
-            problems.at(f"{path}.pattern", f"not a regular expression: {exc}")
+    roles = _strings(table.get("roles"), f"{path}.roles", problems)
+    for role in roles:
+        if not role or len(role) > MAX_NAME or not role.isprintable():
+            problems.at(f"{path}.roles", f"a role is 1 to {MAX_NAME} printable characters")
+            break
     return Attribute(
-        name=name, type=cast(AttributeType, type_),
-        description=str(table.get("description", "")),
-        values=values, kind=table.get("kind"), many=bool(table.get("many", False)),
-        roles=_strings(table.get("roles"), f"{path}.roles", problems),
-        pattern=str(pattern) if pattern is not None else None,
-        required=bool(table.get("required", False)),
-        dated=bool(table.get("dated", False)),
+        name=name, type=type_,
+        description=_text(table, "description", path, problems),
+        values=values, kind=kind, many=_flag(table, "many", path, problems),
+        roles=roles, pattern=_pattern(table, path, problems),
+        required=_flag(table, "required", path, problems),
+        dated=_flag(table, "dated", path, problems),
     )
 
 
 def _attributes(raw: object, path: str, problems: _Problems) -> tuple[Attribute, ...]:
     out = []
     for name, spec in _table(raw, path, problems).items():
-        if not _NAME.match(name):
-            problems.at(f"{path}.{name}", "attribute names are letters, digits, _ and -")
+        _check_name(name, f"{path}.{name}", "attribute", problems)
         attr = _attribute(name, spec, f"{path}.{name}", problems)
         if attr:
             out.append(attr)
     return tuple(out)
+
+
+def _key(table: Mapping[str, Any]) -> str:
+    key = table.get("key", "")
+    return str(key) if isinstance(key, str | int) and not isinstance(key, bool) else ""
 
 
 def _labels(raw: object, problems: _Problems) -> tuple[Label, ...]:
@@ -296,11 +368,10 @@ def _labels(raw: object, problems: _Problems) -> tuple[Label, ...]:
         path = f"labels.{name}"
         table = _table(spec, path, problems)
         _unknown(table, {"key", "color", "entity", "attributes", "description"}, path, problems)
-        if not _NAME.match(name):
-            problems.at(path, "label names are letters, digits, _ and -")
-        key = str(table.get("key", ""))
+        _check_name(name, path, "label", problems)
+        key = _key(table)
         taken = reserved_keys().get(key)
-        if len(key) != 1 or key in _RESERVED_KEYS:
+        if len(key) != 1 or key in _RESERVED_KEYS or not key.isprintable():
             problems.at(f"{path}.key", f"{key!r} must be one character (not a space)")
         elif taken is not None:
             problems.at(f"{path}.key", f"{key!r} is already the key of the command "
@@ -308,13 +379,14 @@ def _labels(raw: object, problems: _Problems) -> tuple[Label, ...]:
         elif key in keys:
             problems.at(f"{path}.key", f"{key!r} is already the key of {keys[key]}")
         keys[key] = name
-        color = str(table.get("color", ""))
-        if not _COLOR.match(color):
-            problems.at(f"{path}.color", f"{color!r} is not a colour like #1f77b4")
-        labels.append(Label(name=name, key=key, color=color, entity=table.get("entity"),
+        color = _text(table, "color", path, problems)
+        if not _COLOR.fullmatch(color):
+            problems.at(f"{path}.color", f"{color[:20]!r} is not a colour like #1f77b4")
+        labels.append(Label(name=name, key=key, color=color,
+                            entity=_name_or_none(table, "entity", path, problems),
                             attributes=_attributes(table.get("attributes"),
                                                    f"{path}.attributes", problems),
-                            description=str(table.get("description", ""))))
+                            description=_text(table, "description", path, problems)))
     if not labels:
         problems.at("labels", "the schema needs at least one label")
     return tuple(labels)
@@ -327,17 +399,17 @@ def _kinds(raw: object, problems: _Problems) -> tuple[EntityKind, ...]:
         table = _table(spec, path, problems)
         _unknown(table, {"display", "attributes", "description", "timeline", "office"}, path,
                  problems)
-        if not _NAME.match(name):
-            problems.at(path, "entity kind names are letters, digits, _ and -")
-        kind = EntityKind(name=name, display=str(table.get("display", name.capitalize())),
+        _check_name(name, path, "entity kind", problems)
+        kind = EntityKind(name=name,
+                          display=_text(table, "display", path, problems, name.capitalize()),
                           attributes=_attributes(table.get("attributes"),
                                                  f"{path}.attributes", problems),
-                          description=str(table.get("description", "")),
+                          description=_text(table, "description", path, problems),
                           timeline_table=_timeline(table.get("timeline"), f"{path}.timeline",
                                                    problems),
                           timeline_looks=_looks(table.get("timeline"), f"{path}.timeline.looks",
                                                 problems),
-                          office=str(table["office"]) if "office" in table else None)
+                          office=_name_or_none(table, "office", path, problems))
         _check_timeline(kind, f"{path}.timeline", problems)
         _check_office(kind, f"{path}.office", problems)
         kinds.append(kind)
@@ -350,9 +422,9 @@ _TIMELINE_KEYS = {"date", "lanes", "targets", "style", "status"}
 def _timeline(raw: object, path: str, problems: _Problems) -> dict[str, str]:
     table = _table(raw, path, problems)
     _unknown(table, {*_TIMELINE_KEYS, "looks"}, path, problems)
-    out = {k: str(v) for k, v in table.items() if k in _TIMELINE_KEYS}
+    out = {k: _text(table, k, path, problems) for k in table if k in _TIMELINE_KEYS}
     if out.get("style", "bar") not in ("bar", "marker"):
-        problems.at(f"{path}.style", f"{out['style']!r} is not bar or marker")
+        problems.at(f"{path}.style", f"{out['style'][:20]!r} is not bar or marker")
     return out
 
 
@@ -362,10 +434,11 @@ def _looks(raw: object, path: str, problems: _Problems) -> tuple[tuple[str, Look
         return ()
     out: list[tuple[str, Look]] = []
     for value, look in _table(raw.get("looks"), path, problems).items():
-        if look not in LOOKS:
-            problems.at(f"{path}.{value}", f"{look!r} is not one of {', '.join(LOOKS)}")
+        if not isinstance(look, str) or look not in LOOKS:
+            shown = look[:20] if isinstance(look, str) else type(look).__name__
+            problems.at(f"{path}.{value}", f"{shown!r} is not one of {', '.join(LOOKS)}")
         else:
-            out.append((value, cast(Look, look)))
+            out.append((value, look))
     return tuple(out)
 
 
@@ -374,7 +447,8 @@ def _check_timeline(kind: EntityKind, path: str, problems: _Problems) -> None:
     wanted = {"date": "date", "lanes": "ref", "targets": "ref", "status": "enum"}
     for key, value in kind.timeline_table.items():
         if key in wanted and types.get(value) != wanted[key]:
-            problems.at(f"{path}.{key}", f"{kind.name} has no {wanted[key]} attribute {value!r}")
+            problems.at(f"{path}.{key}", f"{kind.name} has no {wanted[key]} attribute "
+                        f"{value[:40]!r}")
     spec = kind.timeline
     if not kind.timeline_looks or spec is None:
         return
@@ -383,7 +457,7 @@ def _check_timeline(kind: EntityKind, path: str, problems: _Problems) -> None:
     for value, _look in kind.timeline_looks:
         if status is None or value not in status.values:
             problems.at(f"{path}.looks.{value}",
-                        f"{value!r} is not a value of {kind.name}'s status attribute")
+                        f"{value[:40]!r} is not a value of {kind.name}'s status attribute")
 
 
 def _check_office(kind: EntityKind, path: str, problems: _Problems) -> None:
@@ -401,10 +475,12 @@ def _relations(raw: object, problems: _Problems) -> tuple[RelationType, ...]:
         path = f"relations.{name}"
         table = _table(spec, path, problems)
         _unknown(table, {"head", "tail", "fills", "description"}, path, problems)
+        _check_name(name, path, "relation", problems)
         out.append(RelationType(
             name=name, heads=_strings(table.get("head"), f"{path}.head", problems),
             tails=_strings(table.get("tail"), f"{path}.tail", problems),
-            fills=table.get("fills"), description=str(table.get("description", ""))))
+            fills=_name_or_none(table, "fills", path, problems),
+            description=_text(table, "description", path, problems)))
     return tuple(out)
 
 
@@ -442,23 +518,59 @@ def _fill_targets(schema: Schema, rel: RelationType) -> list[str]:
 
 
 def parse_schema(text: str, source: str = "schema") -> Schema:
-    """Parse and validate a schema TOML document; raise :class:`SchemaError` listing problems."""
+    """Parse and validate a schema TOML document; raise :class:`SchemaError` listing problems.
+
+    Total on any input: a schema larger than :data:`MAX_SCHEMA_CHARS`, nested deeper
+    than the TOML parser can follow, with a value of the wrong type at any key, or with
+    names that do not fit the database is a :class:`SchemaError`, never another exception.
+    """
+    if len(text) > MAX_SCHEMA_CHARS:
+        raise SchemaError([f"the schema is {len(text):,} characters long; Akkord reads "
+                           f"schemas of up to {MAX_SCHEMA_CHARS:,}"], source)
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SchemaError([f"not valid TOML: {exc}"], source) from exc
+    except RecursionError as exc:  # tomllib recurses once per level of [ and {
+        raise SchemaError(["arrays or inline tables are nested too deeply (a schema "
+                           "nests a few levels)"], source) from exc
     problems = _Problems()
     _unknown(raw, {"name", "description", "labels", "entities", "relations", "version"},
              "(top level)", problems)
+    name = _text(raw, "name", "(top level)", problems, "schema")
+    if len(name) > 128 or not name.isprintable():
+        problems.at("name", "must be at most 128 printable characters")
     schema = Schema(
-        name=str(raw.get("name", "schema")),
+        name=name,
         labels=_labels(raw.get("labels"), problems),
         kinds=_kinds(raw.get("entities"), problems),
         relations=_relations(raw.get("relations"), problems),
-        description=str(raw.get("description", "")),
+        description=_text(raw, "description", "(top level)", problems),
         source=text,
     )
     _cross_check(schema, problems)
     if problems:
-        raise SchemaError(list(problems), source)
+        shown = list(problems[:MAX_PROBLEMS])
+        if len(problems) > MAX_PROBLEMS:
+            shown.append(f"… and {len(problems) - MAX_PROBLEMS} more problems")
+        raise SchemaError(shown, source)
     return schema
+
+
+def decode_schema(data: bytes, source: str = "schema") -> str:
+    """A schema file's bytes as text: UTF-8 (with or without a BOM) and not too large.
+
+    What ``akkord init --schema FILE`` and the window read a schema file with, so that a
+    binary or huge file is a :class:`SchemaError`, not a ``UnicodeDecodeError``.
+    """
+    if len(data) > 4 * MAX_SCHEMA_CHARS:
+        raise SchemaError([f"the file is {len(data):,} bytes; Akkord reads schemas of up "
+                           f"to {MAX_SCHEMA_CHARS:,} characters"], source)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SchemaError([f"not UTF-8 text ({exc.reason} at byte {exc.start}): a schema is "
+                           "a TOML text file"], source) from exc
+    if not text.strip():
+        raise SchemaError(["the file is empty"], source)
+    return text

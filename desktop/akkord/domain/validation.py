@@ -8,6 +8,9 @@ the two paths cannot drift apart again (roles, dates, enums, patterns, types).
 
 from __future__ import annotations
 
+import math
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -15,6 +18,17 @@ from akkord.domain.dates import PartialDate
 from akkord.domain.schema import Attribute
 
 _MISSING = object()
+
+MAX_TEXT_CHARS = 10_000_000
+"""The longest document text accepted (10 million characters, ~50 times the longest
+article in the benchmark corpus): longer input is refused with a message, not stored."""
+MAX_META_DEPTH = 32
+"""How deeply metadata may nest (objects and lists). orjson refuses more than 255 levels,
+the standard library's encoder about 1,000: metadata a bibliographic record needs nests
+two or three levels."""
+MAX_META_SIZE = 1_000_000
+"""The most characters of metadata per document (keys and strings, 8 per other value)."""
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 class ValueLike(Protocol):
@@ -51,8 +65,74 @@ def value_problem(attr: Attribute, value: ValueLike, ref: object | None = None,
         return _ref_problem(attr, value, ref, target)
     if value.role is not None:
         return f"{attr.name}: only references carry a role"
-    problem = attr.check(value.plain())
+    plain = value.plain()
+    if isinstance(plain, float) and not math.isfinite(plain):
+        return f"{attr.name}: {plain} is not a finite number"
+    if isinstance(plain, str):
+        problem = text_problem(plain, attr.name)
+        if problem:
+            return problem
+    problem = attr.check(plain)
     return f"{attr.name}: {problem}" if problem else None
+
+
+def text_problem(text: str, what: str) -> str | None:
+    """Why ``text`` cannot be stored (``None`` when it can): the same rule for SQLite and
+    PostgreSQL. A NUL character is refused (PostgreSQL rejects it; SQLite's ``length()``
+    and its text functions stop at it, so nothing after it could be annotated), and so is
+    a lone surrogate (not encodable as UTF-8)."""
+    found = _UNSTORABLE.search(text)
+    if found is None:
+        return None
+    what_char = "a NUL character (U+0000)" if found[0] == "\x00" else \
+        f"a lone surrogate (U+{ord(found[0]):04X})"
+    return f"{what} holds {what_char} at position {found.start()}; remove it and import again"
+
+
+def json_problem(value: object, what: str, max_depth: int = MAX_META_DEPTH,
+                 max_size: int = MAX_META_SIZE) -> str | None:
+    """Why a JSON value (a document's metadata) cannot be stored, or ``None``.
+
+    Walks the value without recursion (so no input depth can raise ``RecursionError``):
+    nesting deeper than ``max_depth``, more than ``max_size`` characters, a non-string
+    key, a non-finite number or a string :func:`text_problem` refuses.
+    """
+    stack: list[tuple[object, int, str]] = [(value, 0, what)]
+    size = 0
+    while stack:
+        item, depth, where = stack.pop()
+        if isinstance(item, Mapping | list):
+            if depth >= max_depth:
+                return (f"{what} nests deeper than {max_depth} levels (at {where}); Akkord "
+                        "keeps metadata at most that deep")
+            size += 8
+            if isinstance(item, Mapping):
+                for key, child in item.items():
+                    if not isinstance(key, str):
+                        return f"{where}: the key {key!r} is not a string"
+                    problem = text_problem(key, f"{where}: a key")
+                    if problem:
+                        return problem
+                    size += len(key)
+                    stack.append((child, depth + 1, f"{where}.{key[:40]}"))
+            else:
+                stack.extend((child, depth + 1, f"{where}[{i}]")
+                             for i, child in enumerate(item))
+        elif isinstance(item, str):
+            size += len(item)
+            problem = text_problem(item, where)
+            if problem:
+                return problem
+        elif isinstance(item, float) and not math.isfinite(item):
+            return f"{where}: {item} is not a finite number"
+        elif item is not None and not isinstance(item, bool | int | float):
+            return f"{where}: {type(item).__name__} is not a JSON value"
+        else:
+            size += 8
+        if size > max_size:
+            return (f"{what} is larger than {max_size:,} characters; Akkord keeps metadata "
+                    "at most that large")
+    return None
 
 
 def _ref_problem(attr: Attribute, value: ValueLike, ref: object | None,

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from akkord.domain.dates import PartialDate, PartialDateError
 from akkord.domain.document import Part
+from akkord.domain.validation import MAX_TEXT_CHARS
 from akkord.errors import AkkordError
 from akkord.formats.records import DocumentRecord, Problem, Record
 from akkord.textproc.decode import decode_text_file
@@ -141,8 +142,15 @@ def parse_article(text: str, *, encoding: str = "utf-8", fallback_title: str | N
                    parts=tuple(parts), encoding=encoding)
 
 
+MAX_FILE_BYTES = 4 * MAX_TEXT_CHARS  # UTF-8 takes at most 4 bytes a character
+
+
 def read_article(path: Path) -> Article:
     """Read one article file; raises ``ArticleFormatError``/``NotTextError`` with the reason."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise ArticleFormatError(f"the file is {size:,} bytes; Akkord takes articles of up to "
+                                 f"{MAX_TEXT_CHARS:,} characters")
     decoded = decode_text_file(path.read_bytes())
     return parse_article(decoded.text, encoding=decoded.encoding, fallback_title=path.stem)
 

@@ -47,6 +47,7 @@ from akkord.formats.records import (
     SpanRecord,
     ValueRecord,
 )
+from akkord.formats.registry import refusal
 from akkord.formats.writing import (
     Notes,
     WriteSettings,
@@ -59,6 +60,7 @@ from akkord.formats.writing import (
 from akkord.textproc.offsets import normalise_with_map
 
 NORMALISATION_DB = "akkord"
+MAX_PROBLEMS = 50
 ACCEPTED = "Accepted"
 _BREAKS = "\n\t\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 _SPLIT = re.compile(f"[{re.escape(_BREAKS)}]+")
@@ -220,13 +222,22 @@ def _pair(path: Path) -> tuple[Path, Path]:
     return base.with_suffix(".txt"), base.with_suffix(".ann")
 
 
+_OFFSETS = re.compile(r"^(\d+) (\d+)$", re.ASCII)
+
+
 def _offsets(field: str) -> tuple[int, int]:
-    pieces = []
+    """The span of ``START END[;START END…]``: the first fragment's start to the last
+    fragment's end. Offsets are ASCII digits (``4²`` or ``٣`` are not offsets), and the
+    fragments must follow each other."""
+    pieces: list[tuple[int, int]] = []
     for piece in field.split(";"):
-        start, _, end = piece.strip().partition(" ")
-        if not start.isdigit() or not end.isdigit():
-            raise _Bad(f"{field!r} is not 'start end' offsets")
-        pieces.append((int(start), int(end)))
+        match = _OFFSETS.match(piece.strip())
+        if match is None:
+            raise _Bad(f"{field[:40]!r} is not 'start end' offsets")
+        start, end = int(match[1]), int(match[2])
+        if start > end or (pieces and start < pieces[-1][1]):
+            raise _Bad(f"{field[:40]!r}: the fragments are reversed or overlap")
+        pieces.append((start, end))
     return pieces[0][0], pieces[-1][1]
 
 
@@ -258,6 +269,8 @@ class _AnnReader:
         if not label or not 0 <= start < end <= len(self.text):
             raise _Bad(f"{parts[0]}: [{start}, {end}) is not inside the text "
                        f"(length {len(self.text)})")
+        if parts[0] in self.spans:
+            raise _Bad(f"{parts[0]}: a second annotation with this id")
         self.spans[parts[0]] = SpanRecord(start, end, label, parts[0])
 
     def relation(self, line: str) -> None:
@@ -299,7 +312,11 @@ class _AnnReader:
 
 
 def read_brat(path: Path) -> Iterator[Record]:
-    """Read one brat document (the ``.ann`` and its ``.txt``) as a document record."""
+    """Read one brat document (the ``.ann`` and its ``.txt``) as a document record.
+
+    The ``.txt`` must be a regular file in the ``.ann``'s own folder: a symbolic link
+    (to ``/etc/passwd``, say) in a shared archive is refused, never followed.
+    """
     txt, ann = _pair(path)
     source = str(ann)
     if not txt.exists() or not ann.exists():
@@ -307,6 +324,11 @@ def read_brat(path: Path) -> Iterator[Record]:
         yield Problem(source, None, f"a brat document needs {txt.name} and {ann.name}; "
                       f"{missing.name} is missing")
         return
+    for part in (txt, ann):
+        refused = refusal(part)
+        if refused is not None:
+            yield Problem(str(part), None, refused)
+            return
     try:
         # brat reads with universal newlines: offsets count a CRLF as one character.
         raw = txt.read_text(encoding="utf-8-sig")
@@ -314,6 +336,9 @@ def read_brat(path: Path) -> Iterator[Record]:
             lines = [line.rstrip("\r") for line in handle.read().split("\n")]
     except UnicodeDecodeError as exc:
         yield Problem(source, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+        return
+    except OSError as exc:
+        yield Problem(source, None, f"cannot be read: {exc.strerror or exc}")
         return
     reader = _AnnReader(raw)
     problems = 0
@@ -325,6 +350,10 @@ def read_brat(path: Path) -> Iterator[Record]:
         except _Bad as exc:
             problems += 1
             yield Problem(source, number, str(exc))
+            if problems >= MAX_PROBLEMS:
+                yield Problem(source, None, f"stopped after {problems} problems; is this "
+                              "really a brat .ann file?")
+                return
     if problems:
         return
     text, remap = normalise_with_map(raw)

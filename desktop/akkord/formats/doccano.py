@@ -13,9 +13,10 @@ layers, statuses, canonical entities or attribute values: the spans and relation
 the exported layers are written, merged.
 
 Reading (:func:`read_doccano`) takes ``entities`` (with ``relations``) when a line has
-them, else ``label`` (or ``labels``) triples; ``id`` becomes the external id and
-``meta`` (or any other key) the document's metadata, with ``title``, ``date`` and
-``source`` taken as the document's own fields.
+them, else ``label`` (or ``labels``) triples; a line with both must say the same in both
+(as Akkord writes them), else it is refused rather than one of them silently dropped.
+``id`` becomes the external id and ``meta`` (or any other key) the document's metadata,
+with ``title``, ``date`` and ``source`` taken as the document's own fields.
 """
 
 from __future__ import annotations
@@ -24,10 +25,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import orjson
-
-from akkord.domain.dates import PartialDate, PartialDateError
-from akkord.formats.jsonl import BadRecord, read_json_lines
+from akkord.formats import fields
+from akkord.formats.fields import BadRecord
+from akkord.formats.jsonl import read_json_lines
 from akkord.formats.records import (
     Dataset,
     DocumentRecord,
@@ -35,7 +35,13 @@ from akkord.formats.records import (
     RelationRecord,
     SpanRecord,
 )
-from akkord.formats.writing import WriteSettings, document_name, public_meta, written_spans
+from akkord.formats.writing import (
+    WriteSettings,
+    document_name,
+    json_line,
+    public_meta,
+    written_spans,
+)
 from akkord.textproc.offsets import normalise_with_map
 
 _OWN_KEYS = {"id", "text", "label", "labels", "entities", "relations", "meta", "Comments"}
@@ -69,83 +75,99 @@ def write_doccano(dataset: Dataset, out: Path, settings: WriteSettings) -> int:
         for index, (doc, _hash) in enumerate(dataset.documents, start=1):
             written = written_spans(doc, settings.notes, document_name(doc, index))
             line = document_line(doc, written.spans, written.relations)
-            handle.write(orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE))
+            handle.write(json_line(line))
             count += 1
     return count
 
 
 # -- reading ------------------------------------------------------------------------------
 
-def _int(value: Any, what: str) -> int:
-    if type(value) is not int:
-        raise BadRecord(f"{what} must be an integer, not {value!r}")
-    return value
+def _entities(raw: dict[str, Any]) -> tuple[list[SpanRecord], list[RelationRecord]]:
+    """The ``entities`` (and ``relations``) shape."""
+    spans: list[SpanRecord] = []
+    for n, entry in enumerate(fields.array(raw, "entities"), start=1):
+        item = fields.obj(entry, f"entity {n}")
+        label = fields.text(item, "label", f"entity {n}")
+        if not label:
+            raise BadRecord(f"entity {n} needs \"label\", \"start_offset\", \"end_offset\"")
+        sid = fields.opt_identifier(item, "id", f"entity {n}") or str(n)
+        spans.append(SpanRecord(fields.integer(item.get("start_offset"), f"entity {sid} start"),
+                                fields.integer(item.get("end_offset"), f"entity {sid} end"),
+                                label, sid))
+    ids = {s.id for s in spans}
+    if len(ids) != len(spans):
+        raise BadRecord("two entities have the same id")
+    relations: list[RelationRecord] = []
+    for n, entry in enumerate(fields.array(raw, "relations"), start=1):
+        item = fields.obj(entry, f"relation {n}")
+        type_ = fields.text(item, "type", f"relation {n}")
+        head = fields.opt_identifier(item, "from_id", f"relation {n}")
+        tail = fields.opt_identifier(item, "to_id", f"relation {n}")
+        if not type_ or head is None or tail is None:
+            raise BadRecord(f"relation {n} needs \"from_id\", \"to_id\" and \"type\"")
+        if head not in ids or tail not in ids:
+            raise BadRecord(f"relation {n} refers to an entity that is not in the line")
+        relations.append(RelationRecord(head, tail, type_))
+    return spans, relations
+
+
+def _triples(raw: dict[str, Any], key: str) -> list[SpanRecord]:
+    """The ``label`` shape: ``[[start, end, label], …]``."""
+    spans = []
+    for n, item in enumerate(fields.array(raw, key), start=1):
+        if not isinstance(item, list) or len(item) != 3 or not isinstance(item[2], str):
+            raise BadRecord(f"{key} {n} is not [start, end, label]")
+        spans.append(SpanRecord(fields.integer(item[0], f"{key} {n} start"),
+                                fields.integer(item[1], f"{key} {n} end"), item[2], f"T{n}"))
+    return spans
 
 
 def _spans(raw: dict[str, Any]) -> tuple[list[SpanRecord], list[RelationRecord]]:
-    spans: list[SpanRecord] = []
-    relations: list[RelationRecord] = []
-    entities = raw.get("entities")
-    if entities is not None:
-        if not isinstance(entities, list):
-            raise BadRecord("\"entities\" must be a list")
-        for n, item in enumerate(entities, start=1):
-            if not isinstance(item, dict) or not isinstance(item.get("label"), str):
-                raise BadRecord(f"entity {n} needs \"label\", \"start_offset\", \"end_offset\"")
-            sid = str(item.get("id", n))
-            spans.append(SpanRecord(_int(item.get("start_offset"), f"entity {sid} start"),
-                                    _int(item.get("end_offset"), f"entity {sid} end"),
-                                    item["label"], sid))
-        ids = {s.id for s in spans}
-        for n, item in enumerate(raw.get("relations") or [], start=1):
-            if not isinstance(item, dict) or not isinstance(item.get("type"), str):
-                raise BadRecord(f"relation {n} needs \"from_id\", \"to_id\" and \"type\"")
-            head, tail = str(item.get("from_id")), str(item.get("to_id"))
-            if head not in ids or tail not in ids:
-                raise BadRecord(f"relation {n} refers to an entity that is not in the line")
-            relations.append(RelationRecord(head, tail, item["type"]))
-        return spans, relations
-    triples = raw.get("label", raw.get("labels")) or []
-    if not isinstance(triples, list):
-        raise BadRecord("\"label\" must be a list of [start, end, label]")
-    for n, item in enumerate(triples, start=1):
-        if (not isinstance(item, list) or len(item) != 3 or not isinstance(item[2], str)):
-            raise BadRecord(f"label {n} is not [start, end, label]")
-        spans.append(SpanRecord(_int(item[0], f"label {n} start"),
-                                _int(item[1], f"label {n} end"), item[2], f"T{n}"))
+    """Spans and relations from ``entities`` or ``label``; a line with both must say the
+    same in both (Akkord writes both), else one of them would be dropped unread."""
+    key = "label" if "label" in raw else "labels"
+    triples = _triples(raw, key)
+    if raw.get("entities") is None:
+        if fields.array(raw, "relations"):
+            raise BadRecord("\"relations\" need \"entities\" to refer to")
+        return triples, []
+    spans, relations = _entities(raw)
+    if triples:
+        def signature(found: list[SpanRecord]) -> list[tuple[int, int, str]]:
+            return sorted((s.start, s.end, s.label) for s in found)
+
+        if signature(triples) != signature(spans):
+            raise BadRecord(f"the line has both \"entities\" and \"{key}\" and they "
+                            "disagree; keep one of them")
     return spans, relations
 
 
 def _document(raw: Any, line: int) -> DocumentRecord:
     if not isinstance(raw, dict):
         raise BadRecord("each line must be a JSON object")
-    text = raw.get("text")
-    if not isinstance(text, str) or not text:
+    original = fields.text(raw, "text")
+    if not original:
         raise BadRecord("a line needs a non-empty \"text\"")
     spans, relations = _spans(raw)
     for span in spans:
-        if not 0 <= span.start < span.end <= len(text):
-            raise BadRecord(f"span {span.id}: [{span.start}, {span.end}) is not a non-empty range "
-                       f"inside the text (length {len(text)})")
-    text, remap = normalise_with_map(text)
+        fields.check_range(span.start, span.end, len(original), f"span {span.id}")
+    text, remap = normalise_with_map(original)
     if remap is not None:
         for span in spans:
             span.start, span.end = remap(span.start), remap(span.end)
-    meta = raw.get("meta")
-    meta = dict(meta) if isinstance(meta, dict) else {}
+    meta = dict(fields.opt_obj(raw, "meta"))
     meta.update((k, v) for k, v in raw.items() if k not in _OWN_KEYS)
     date = None
-    if meta.get("date"):
-        try:
-            date = PartialDate.parse(str(meta.pop("date")))
-        except PartialDateError as exc:
-            raise BadRecord(f"meta.date: {exc}") from exc
-    title, source = meta.pop("title", None), meta.pop("source", None)
-    external = raw.get("id")
-    return DocumentRecord(text=text, external_id=None if external is None else str(external),
-                          title=None if title is None else str(title),
-                          source=None if source is None else str(source), date=date,
-                          meta=meta, spans=spans, relations=relations, line=line)
+    date_text = fields.text(meta, "date", "meta")
+    meta.pop("date", None)
+    if date_text:
+        date = fields.partial_date(date_text, "meta.date")
+    title, source = fields.text(meta, "title", "meta"), fields.text(meta, "source", "meta")
+    meta.pop("title", None)
+    meta.pop("source", None)
+    return DocumentRecord(text=text, external_id=fields.opt_identifier(raw, "id"),
+                          title=title, source=source, date=date, meta=meta, spans=spans,
+                          relations=relations, line=line)
 
 
 def read_doccano(path: Path) -> Iterator[Record]:

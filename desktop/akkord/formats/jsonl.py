@@ -19,7 +19,12 @@ canonical entities::
 Values carry exactly one of ``text``, ``flag``, ``number``, ``date`` (a partial-date
 value such as ``2022-W04``) or ``ref`` (an entity key), and optionally ``role``,
 ``certainty``, ``"preferred": false`` and ``evidence: {"document": <hash>, "span": id}``.
-:func:`write_jsonl` is deterministic: the same records give the same bytes.
+:func:`write_jsonl` is deterministic: the same records give the same bytes; it writes
+any value the project holds, however deep (:func:`~akkord.formats.writing.json_bytes`).
+
+Reading is typed and total: every key is read with the type it must have
+(:mod:`akkord.formats.fields`), offsets are checked against the text as the file gives
+it (before normalisation moves them), and anything else is a problem with its line.
 """
 
 from __future__ import annotations
@@ -30,8 +35,10 @@ from typing import IO, Any
 
 import orjson
 
-from akkord.domain.dates import Certainty, PartialDate, PartialDateError
+from akkord.domain.dates import Certainty
 from akkord.domain.document import Part
+from akkord.formats import fields
+from akkord.formats.fields import BadRecord
 from akkord.formats.records import (
     Dataset,
     DocumentRecord,
@@ -44,8 +51,8 @@ from akkord.formats.records import (
     SpanRecord,
     ValueRecord,
 )
-from akkord.formats.writing import WriteSettings
-from akkord.textproc.offsets import normalise_with_map
+from akkord.formats.writing import WriteSettings, json_line
+from akkord.textproc.offsets import OffsetMap, normalise_with_map
 
 NATIVE_TYPE = "akkord"
 NATIVE_VERSION = 1
@@ -56,143 +63,174 @@ _DOC_FIELDS = ("date", "title", "source")
 # -- reading ------------------------------------------------------------------------------
 
 def _value(raw: Any, where: str) -> ValueRecord:
-    if not isinstance(raw, dict) or not isinstance(raw.get("attribute"), str):
+    item = fields.obj(raw, where)
+    attribute = fields.text(item, "attribute", where)
+    if not attribute:
         raise BadRecord(f"{where}: a value needs an \"attribute\" name")
-    value = ValueRecord(attribute=raw["attribute"], role=raw.get("role"),
-                        preferred=bool(raw.get("preferred", True)), ref=raw.get("ref"),
-                        text=raw.get("text"), flag=raw.get("flag"), number=raw.get("number"))
-    if "date" in raw:
-        try:
-            date = PartialDate.parse(str(raw["date"]))
-            if "certainty" in raw:
-                date = date.with_certainty(Certainty(raw["certainty"]))
-        except (PartialDateError, ValueError) as exc:
-            raise BadRecord(f"{where}: {exc}") from exc
+    value = ValueRecord(attribute=attribute, role=fields.text(item, "role", where),
+                        preferred=bool(fields.flag(item, "preferred", where, True)),
+                        ref=fields.text(item, "ref", where), text=fields.text(item, "text", where),
+                        flag=fields.flag(item, "flag", where),
+                        number=fields.number(item, "number", where))
+    date_text = fields.text(item, "date", where)
+    certainty = fields.text(item, "certainty", where)
+    if date_text is not None:
+        date = fields.partial_date(date_text, where)
+        if certainty is not None:
+            try:
+                date = date.with_certainty(Certainty(certainty))
+            except ValueError as exc:
+                raise BadRecord(f"{where}: {exc}") from exc
         value.date = date
-    set_fields = [f for f in ("text", "flag", "number", "date", "ref") if raw.get(f) is not None]
+    elif certainty is not None:
+        raise BadRecord(f"{where}: \"certainty\" belongs to a \"date\"")
+    set_fields = [f for f in ("text", "flag", "number", "date", "ref") if item.get(f) is not None]
     if len(set_fields) != 1 and set(set_fields) != {"date", "ref"}:  # a dated reference
         raise BadRecord(f"{where}: a value needs exactly one of text, flag, number, date, ref "
                         "(or a ref with its date)")
-    evidence = raw.get("evidence")
-    if evidence is not None:
-        if not isinstance(evidence, dict) or not {"document", "span"} <= evidence.keys():
+    if "evidence" in item and item["evidence"] is not None:
+        evidence = fields.obj(item["evidence"], f"{where}.evidence")
+        document = fields.text(evidence, "document", f"{where}.evidence")
+        span = fields.opt_identifier(evidence, "span", f"{where}.evidence")
+        if not document or span is None:
             raise BadRecord(f"{where}: evidence needs \"document\" and \"span\"")
-        value.evidence = EvidenceRef(str(evidence["document"]), str(evidence["span"]))
+        value.evidence = EvidenceRef(document, span)
     return value
 
 
-def _values(raw: Any, where: str) -> list[ValueRecord]:
-    if raw is None:
-        return []
-    if not isinstance(raw, list):
-        raise BadRecord(f"{where}: \"values\" must be a list")
-    return [_value(item, f"{where} value {i + 1}") for i, item in enumerate(raw)]
+def _values(raw: dict[str, Any], where: str) -> list[ValueRecord]:
+    items = fields.array(raw, "values", where)
+    return [_value(item, f"{where} value {i + 1}") for i, item in enumerate(items)]
 
 
-def _span(raw: Any, index: int, length: int, remap: Any) -> SpanRecord:
-    if not isinstance(raw, dict):
-        raise BadRecord(f"span {index + 1} is not an object")
-    sid = raw.get("id")
-    sid = str(index + 1) if sid is None else str(sid)
-    start, end, label = raw.get("start"), raw.get("end"), raw.get("label")
-    if type(start) is not int or type(end) is not int:
-        raise BadRecord(f"span {sid}: start and end must be integers")
-    if not label or not isinstance(label, str):
-        raise BadRecord(f"span {sid}: needs a \"label\"")
+def _span(raw: Any, index: int, length: int, remap: OffsetMap | None) -> SpanRecord:
+    """A span; the common, well-typed one on a fast path (a corpus has hundreds of
+    thousands), anything else through :func:`_checked_span` and its messages."""
+    if type(raw) is dict:
+        sid, start, end, label = raw.get("id"), raw.get("start"), raw.get("end"), raw.get("label")
+        annotator, status, entity = raw.get("annotator"), raw.get("status"), raw.get("entity")
+        values = raw.get("values")
+        if (type(start) is int and type(end) is int and type(label) is str and label
+                and 0 <= start < end <= length
+                and (sid is None or type(sid) is str or type(sid) is int)
+                and (annotator is None or type(annotator) is str)
+                and (status is None or type(status) is str)
+                and (entity is None or type(entity) is str)
+                and (values is None or type(values) is list)
+                and "curation" not in raw and "curation_note" not in raw):
+            sid = str(index + 1) if sid is None else str(sid)
+            if remap is not None:
+                start, end = remap(start), remap(end)
+            return SpanRecord(start, end, label, sid, annotator, status or "manual", entity,
+                              _values(raw, f"span {sid}") if values else [])
+    return _checked_span(raw, index, length, remap)
+
+
+def _checked_span(raw: Any, index: int, length: int, remap: OffsetMap | None) -> SpanRecord:
+    item = fields.obj(raw, f"span {index + 1}")
+    sid = fields.opt_identifier(item, "id", f"span {index + 1}")
+    sid = str(index + 1) if sid is None else sid
+    where = f"span {sid}"
+    start = fields.integer(item.get("start"), f"{where}: start")
+    end = fields.integer(item.get("end"), f"{where}: end")
+    label = fields.text(item, "label", where)
+    if not label:
+        raise BadRecord(f"{where}: needs a \"label\"")
+    fields.check_range(start, end, length, where)
     if remap is not None:
         start, end = remap(start), remap(end)
-    if not 0 <= start < end <= length:
-        raise BadRecord(f"span {sid}: [{start}, {end}) is not a non-empty range inside the text "
-                   f"(length {length})")
-    values = raw.get("values")
-    mark, note = _read_curation(raw, f"span {sid}")
-    return SpanRecord(start, end, label, sid, raw.get("annotator"), raw.get("status", "manual"),
-                      raw.get("entity"), _values(values, f"span {sid}") if values else [],
-                      curation=mark, curation_note=note)
+    return SpanRecord(start, end, label, sid, fields.text(item, "annotator", where),
+                      fields.text(item, "status", where) or "manual",
+                      fields.text(item, "entity", where), _values(item, where),
+                      curation=fields.text(item, "curation", where),
+                      curation_note=fields.text(item, "curation_note", where))
 
 
 def _relation(raw: Any, index: int, span_ids: set[str]) -> RelationRecord:
-    if not isinstance(raw, dict):
-        raise BadRecord(f"relation {index + 1} is not an object")
-    head, tail, type_ = raw.get("from_id"), raw.get("to_id"), raw.get("type")
-    if head is None or tail is None or not isinstance(type_, str):
-        raise BadRecord(f"relation {index + 1}: needs \"from_id\", \"to_id\" and \"type\"")
+    if type(raw) is dict:
+        head, tail, type_ = raw.get("from_id"), raw.get("to_id"), raw.get("type")
+        annotator = raw.get("annotator")
+        if (type(type_) is str and type_ and type(head) is str and type(tail) is str
+                and head in span_ids and tail in span_ids
+                and (annotator is None or type(annotator) is str)
+                and "curation" not in raw and "curation_note" not in raw):
+            return RelationRecord(head, tail, type_, annotator)
+    return _checked_relation(raw, index, span_ids)
+
+
+def _checked_relation(raw: Any, index: int, span_ids: set[str]) -> RelationRecord:
+    where = f"relation {index + 1}"
+    item = fields.obj(raw, where)
+    head = fields.opt_identifier(item, "from_id", where)
+    tail = fields.opt_identifier(item, "to_id", where)
+    type_ = fields.text(item, "type", where)
+    if head is None or tail is None or not type_:
+        raise BadRecord(f"{where}: needs \"from_id\", \"to_id\" and \"type\"")
     for end in (head, tail):
-        if str(end) not in span_ids:
-            raise BadRecord(f"relation {index + 1}: no span with id {end!r}")
-    mark, note = _read_curation(raw, f"relation {index + 1}")
-    return RelationRecord(str(head), str(tail), type_, raw.get("annotator"), mark, note)
+        if end not in span_ids:
+            raise BadRecord(f"{where}: no span with id {end!r}")
+    return RelationRecord(head, tail, type_, fields.text(item, "annotator", where),
+                          fields.text(item, "curation", where),
+                          fields.text(item, "curation_note", where))
 
 
-def _read_curation(raw: dict[str, Any], where: str) -> tuple[str | None, str | None]:
-    mark, note = raw.get("curation"), raw.get("curation_note")
-    if mark is not None and not isinstance(mark, str):
-        raise BadRecord(f"{where}: \"curation\" must be a string")
-    if note is not None and not isinstance(note, str):
-        raise BadRecord(f"{where}: \"curation_note\" must be a string")
-    return mark, note
+def _parts(raw: dict[str, Any], length: int, remap: OffsetMap | None) -> list[Part]:
+    parts = []
+    for i, item in enumerate(fields.array(raw, "parts"), start=1):
+        if (not isinstance(item, list) or len(item) != 3 or not isinstance(item[0], str)
+                or type(item[1]) is not int or type(item[2]) is not int):
+            raise BadRecord(f"parts item {i} is not [kind, start, end]")
+        kind, start, end = item
+        if not 0 <= start <= end <= length:
+            raise BadRecord(f"parts item {i}: [{start}, {end}) is not inside the text "
+                            f"(length {length})")
+        try:
+            part = Part.from_list([kind, start, end])
+        except ValueError as exc:
+            raise BadRecord(f"parts item {i}: {exc}") from exc
+        parts.append(part if remap is None else Part(part.kind, remap(start), remap(end)))
+    return parts
 
 
 def _document(raw: dict[str, Any], line: int) -> DocumentRecord:
-    text = raw.get("text")
-    if not isinstance(text, str) or not text:
+    original = fields.text(raw, "text")
+    if not original:
         raise BadRecord("a document needs a non-empty \"text\"")
-    meta = raw.get("meta") or {}
-    if not isinstance(meta, dict):
-        raise BadRecord("\"meta\" must be an object")
-    text, remap = normalise_with_map(text)
+    meta = fields.opt_obj(raw, "meta")
     date = None
-    if meta.get("date"):
-        try:
-            date = PartialDate.parse(str(meta["date"]))
-        except PartialDateError as exc:
-            raise BadRecord(f"meta.date: {exc}") from exc
-    spans_raw = raw.get("spans") or []
-    if not isinstance(spans_raw, list):
-        raise BadRecord("\"spans\" must be a list")
-    spans = [_span(s, i, len(text), remap) for i, s in enumerate(spans_raw)]
+    date_text = fields.text(meta, "date", "meta")
+    if date_text:
+        date = fields.partial_date(date_text, "meta.date")
+    title, source = fields.text(meta, "title", "meta"), fields.text(meta, "source", "meta")
+    text, remap = normalise_with_map(original)
+    length = len(original)
+    spans = [_span(s, i, length, remap) for i, s in enumerate(fields.array(raw, "spans"))]
     ids = [s.id for s in spans if s.id is not None]
     if len(set(ids)) != len(ids):
         raise BadRecord("two spans have the same id")
-    rel_raw = raw.get("relations") or []
-    if not isinstance(rel_raw, list):
-        raise BadRecord("\"relations\" must be a list")
-    relations = [_relation(r, i, set(ids)) for i, r in enumerate(rel_raw)]
-    try:
-        parts = [Part.from_list(p) for p in raw.get("parts") or []]
-    except (ValueError, TypeError) as exc:
-        raise BadRecord(f"parts: {exc}") from exc
-    states = raw.get("states") or {}
-    if not isinstance(states, dict):
-        raise BadRecord("\"states\" must be an object")
-    external = raw.get("id")
+    relations = [_relation(r, i, set(ids)) for i, r in enumerate(fields.array(raw, "relations"))]
+    parts = _parts(raw, length, remap)
+    states = fields.string_map(raw, "states")
     return DocumentRecord(
-        text=text, external_id=str(external) if external is not None else None,
-        title=meta.get("title"), source=meta.get("source"), date=date,
-        meta={k: v for k, v in meta.items() if k not in _DOC_FIELDS},
-        parts=parts, spans=spans, relations=relations,
-        states={str(k): str(v) for k, v in states.items()}, line=line)
+        text=text, external_id=fields.opt_identifier(raw, "id"), title=title, source=source,
+        date=date, meta={k: v for k, v in meta.items() if k not in _DOC_FIELDS},
+        parts=parts, spans=spans, relations=relations, states=dict(states), line=line)
 
 
 def _entity(raw: dict[str, Any], line: int) -> EntityRecord:
-    key, kind, name = raw.get("key"), raw.get("kind"), raw.get("name")
-    if not all(isinstance(v, str) and v for v in (key, kind, name)):
+    key, kind, name = (fields.text(raw, k, "entity") for k in ("key", "kind", "name"))
+    if not key or not kind or not name:
         raise BadRecord("an entity needs \"key\", \"kind\" and \"name\"")
-    aliases = raw.get("aliases") or []
-    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-        raise BadRecord("\"aliases\" must be a list of strings")
-    return EntityRecord(key=str(key), kind=str(kind), name=str(name), aliases=list(aliases),
-                        values=_values(raw.get("values"), f"entity {key}"), line=line)
+    return EntityRecord(key=key, kind=kind, name=name, aliases=fields.strings(raw, "aliases"),
+                        values=_values(raw, f"entity {key}"), line=line)
 
 
 def _header(raw: dict[str, Any], line: int) -> HeaderRecord:
-    if raw.get("version") != NATIVE_VERSION:
+    if raw.get("version") != NATIVE_VERSION or type(raw.get("version")) is not int:
         raise BadRecord(f"native format version {raw.get('version')!r} is not supported "
-                   f"(this Akkord reads version {NATIVE_VERSION})")
-    schema = raw.get("schema")
-    annotators = raw.get("annotators") or []
-    return HeaderRecord(schema=schema if isinstance(schema, str) else None,
-                        annotators=[str(a) for a in annotators], line=line)
+                        f"(this Akkord reads version {NATIVE_VERSION})")
+    return HeaderRecord(schema=fields.text(raw, "schema", "header"),
+                        annotators=fields.strings(raw, "annotators", "header"), line=line)
 
 
 def _record(raw: Any, line: int) -> Record:
@@ -205,11 +243,8 @@ def _record(raw: Any, line: int) -> Record:
         return _entity(raw, line)
     if kind == NATIVE_TYPE:
         return _header(raw, line)
-    raise BadRecord(f"unknown record type {kind!r}")
-
-
-class BadRecord(ValueError):
-    """A structural problem in one JSON record (the message says which and why)."""
+    raise BadRecord(f"unknown record type {kind!r}" if isinstance(kind, str | int | float)
+                    else f"\"type\" must be a string, not {fields.kind_of(kind)}")
 
 
 def read_json_lines(path: Path, parse: Callable[[Any, int], Record]) -> Iterator[Record]:
@@ -261,9 +296,8 @@ def _json_problem(raw_line: bytes, exc: orjson.JSONDecodeError) -> str:
 # -- writing ------------------------------------------------------------------------------
 
 def _dump(obj: dict[str, Any]) -> bytes:
-    """One compact UTF-8 JSON line (orjson: the same bytes as ``json.dumps`` with
-    ``ensure_ascii=False`` and compact separators, several times faster)."""
-    return orjson.dumps(obj, option=orjson.OPT_APPEND_NEWLINE)
+    """One compact UTF-8 JSON line (see :func:`~akkord.formats.writing.json_bytes`)."""
+    return json_line(obj)
 
 
 def value_dict(value: ValueRecord) -> dict[str, Any]:

@@ -28,6 +28,7 @@ come in as ``suggested`` mentions. ``labels`` results become mentions (one per l
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -35,8 +36,9 @@ from xml.sax.saxutils import quoteattr
 
 import orjson
 
-from akkord.domain.dates import PartialDate, PartialDateError
 from akkord.domain.schema import Schema
+from akkord.formats import fields
+from akkord.formats.fields import BadRecord
 from akkord.formats.records import (
     Dataset,
     DocumentRecord,
@@ -49,6 +51,7 @@ from akkord.formats.writing import (
     WriteSettings,
     document_name,
     header_schema,
+    json_bytes,
     public_meta,
     written_spans,
 )
@@ -108,7 +111,7 @@ def write_labelstudio(dataset: Dataset, out: Path, settings: WriteSettings) -> i
             written = written_spans(doc, settings.notes, document_name(doc, index))
             if count:
                 handle.write(b",\n")
-            handle.write(orjson.dumps(task(doc, index, written.spans, written.relations)))
+            handle.write(json_bytes(task(doc, index, written.spans, written.relations)))
             count += 1
         handle.write(b"\n]\n")
     config = labelling_config(header_schema(dataset.header), settings.labels)
@@ -118,30 +121,32 @@ def write_labelstudio(dataset: Dataset, out: Path, settings: WriteSettings) -> i
 
 # -- reading ------------------------------------------------------------------------------
 
-class _Bad(ValueError):
-    pass
+_Bad = BadRecord
 
 
-def _text(data: Any) -> str:
-    if not isinstance(data, dict):
-        raise _Bad("a task needs \"data\" with the text")
-    text = data.get("text")
+def _text(data: dict[str, Any]) -> str:
+    text = fields.text(data, "text", "data")
     if text is None:
         strings = [v for v in data.values() if isinstance(v, str)]
         text = strings[0] if len(strings) == 1 else None
-    if not isinstance(text, str) or not text:
+    if not text:
         raise _Bad("the task's data has no \"text\"")
     return text
 
 
-def _annotator(annotation: dict[str, Any], several: bool) -> str | None:
+def _annotator(annotation: dict[str, Any], several: bool, where: str) -> str | None:
     if not several:
         return None
     who = annotation.get("completed_by")
+    if who is None:
+        return None
     if isinstance(who, dict):
-        name = who.get("email") or who.get("username") or who.get("id")
-        return str(name).partition("@")[0] if name is not None else None
-    return f"labelstudio-{who}" if who is not None else None
+        for key in ("email", "username", "id"):
+            name = fields.opt_identifier(who, key, f"{where}.completed_by")
+            if name:
+                return name.partition("@")[0] or name
+        return None
+    return f"labelstudio-{fields.identifier(who, f'{where}.completed_by')}"
 
 
 class _Results:
@@ -150,102 +155,154 @@ class _Results:
     def __init__(self, text: str) -> None:
         self.text = text
         self.to_points = from_utf16_offsets(text)
+        self.to_units = utf16_offsets(text)
+        self.units = self.to_units(len(text))
         self.spans: list[SpanRecord] = []
         self.relations: list[RelationRecord] = []
+        self.used: set[str] = set()
 
-    def read(self, results: Any, prefix: str, annotator: str | None, status: str) -> None:
-        if not isinstance(results, list):
-            raise _Bad("\"result\" must be a list")
+    def read(self, raw: dict[str, Any], where: str, annotator: str | None,
+             status: str) -> None:
         ids: dict[str, list[str]] = {}
         links = []
-        for item in results:
-            if not isinstance(item, dict):
-                raise _Bad("each result must be an object")
-            if item.get("type") == "relation":
+        for n, entry in enumerate(fields.array(raw, "result", where), start=1):
+            item = fields.obj(entry, f"{where} result {n}")
+            kind = item.get("type")
+            if kind == "relation":
                 links.append(item)
-            elif item.get("type") == "labels":
-                self.region(item, prefix, annotator, status, ids)
+            elif kind == "labels":
+                self.region(item, f"{where}:", annotator, status, ids, n)
         for link in links:
             self.relation(link, ids, annotator)
 
     def region(self, item: dict[str, Any], prefix: str, annotator: str | None, status: str,
-               ids: dict[str, list[str]]) -> None:
-        value = item.get("value")
-        if not isinstance(value, dict):
-            raise _Bad(f"result {item.get('id')}: needs a \"value\"")
-        start, end = value.get("start"), value.get("end")
-        labels = value.get("labels") or []
-        if type(start) is not int or type(end) is not int or not isinstance(labels, list):
-            raise _Bad(f"result {item.get('id')}: value needs integer start, end and labels")
-        start, end = self.to_points(start), self.to_points(end)
-        if not 0 <= start < end <= len(self.text):
-            raise _Bad(f"result {item.get('id')}: [{start}, {end}) is not inside the text")
+               ids: dict[str, list[str]], n: int) -> None:
+        rid = fields.opt_identifier(item, "id", f"result {n}") or str(len(self.spans) + 1)
+        where = f"result {rid}"
+        value = fields.obj(item.get("value"), f"{where}: \"value\"")
+        start = fields.integer(value.get("start"), f"{where}: value.start")
+        end = fields.integer(value.get("end"), f"{where}: value.end")
+        labels = fields.strings(value, "labels", f"{where}: value")
+        fields.check_range(start, end, self.units, f"{where} (UTF-16 units)")
+        first, last = self.to_points(start), self.to_points(end)
+        if self.to_units(first) != start or self.to_units(last) != end:
+            raise _Bad(f"{where}: [{start}, {end}) splits a character outside the Basic "
+                       "Multilingual Plane (its two UTF-16 units)")
         quoted = value.get("text")
-        if isinstance(quoted, str) and quoted != self.text[start:end]:
-            raise _Bad(f"result {item.get('id')}: its text {quoted!r} is not the text at "
-                       f"its offsets ({self.text[start:end]!r}); are they UTF-16 units?")
-        rid = str(item.get("id", len(self.spans) + 1))
+        if isinstance(quoted, str) and quoted != self.text[first:last]:
+            raise _Bad(f"{where}: its text {quoted!r} is not the text at its offsets "
+                       f"({self.text[first:last]!r}); are they UTF-16 units?")
         for label in labels:
             span_id = f"{prefix}{rid}" + (f"/{label}" if len(labels) > 1 else "")
-            self.spans.append(SpanRecord(start, end, str(label), span_id, annotator, status))
+            if span_id in self.used:  # one region labelled by two controls
+                span_id += f"#{len(self.spans) + 1}"
+            self.used.add(span_id)
+            self.spans.append(SpanRecord(first, last, label, span_id, annotator, status))
             ids.setdefault(rid, []).append(span_id)
 
     def relation(self, item: dict[str, Any], ids: dict[str, list[str]],
                  annotator: str | None) -> None:
-        head, tail = str(item.get("from_id")), str(item.get("to_id"))
-        if head not in ids or tail not in ids:
+        head = fields.opt_identifier(item, "from_id", "a relation")
+        tail = fields.opt_identifier(item, "to_id", "a relation")
+        if head is None or tail is None or head not in ids or tail not in ids:
             raise _Bad(f"a relation links {head} and {tail}, which are not both regions")
-        if item.get("direction") == "left":
+        if fields.text(item, "direction", "a relation") == "left":
             head, tail = tail, head
-        labels = item.get("labels") or []
+        labels = fields.strings(item, "labels", f"the relation from {head} to {tail}")
         if not labels:
             raise _Bad(f"the relation from {head} to {tail} has no label (Akkord's relations "
                        "have a type)")
         for label in labels:
-            self.relations.append(RelationRecord(ids[head][0], ids[tail][0], str(label),
-                                                 annotator))
+            self.relations.append(RelationRecord(ids[head][0], ids[tail][0], label, annotator))
+
+
+def _objects(raw: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    return [fields.obj(item, f"{key} {n}")
+            for n, item in enumerate(fields.array(raw, key), start=1)]
 
 
 def _document(raw: Any) -> DocumentRecord:
-    if not isinstance(raw, dict):
-        raise _Bad("a task must be a JSON object")
-    raw_text = _text(raw.get("data"))
+    task_ = fields.obj(raw, "a task")
+    data = fields.obj(task_.get("data"), "the task's \"data\"")
+    raw_text = _text(data)
     results = _Results(raw_text)
-    annotations = [a for a in raw.get("annotations") or []
-                   if isinstance(a, dict) and not a.get("was_cancelled")]
+    annotations = [a for a in _objects(task_, "annotations")
+                   if not fields.flag(a, "was_cancelled", "annotation")]
     for n, annotation in enumerate(annotations, start=1):
-        results.read(annotation.get("result", []), f"a{n}:",
-                     _annotator(annotation, len(annotations) > 1), "manual")
-    for n, prediction in enumerate(raw.get("predictions") or [], start=1):
-        if isinstance(prediction, dict):
-            results.read(prediction.get("result", []), f"p{n}:", None, "suggested")
+        results.read(annotation, f"a{n}",
+                     _annotator(annotation, len(annotations) > 1, f"annotation {n}"),
+                     "manual")
+    for n, prediction in enumerate(_objects(task_, "predictions"), start=1):
+        results.read(prediction, f"p{n}", None, "suggested")
     text, remap = normalise_with_map(raw_text)
     if remap is not None:
         for span in results.spans:
             span.start, span.end = remap(span.start), remap(span.end)
-    data = dict(raw["data"])
-    data.pop("text", None)
+    meta = dict(data)
+    meta.pop("text", None)
     date = None
-    if data.get("date"):
-        try:
-            date = PartialDate.parse(str(data.pop("date")))
-        except PartialDateError as exc:
-            raise _Bad(f"data.date: {exc}") from exc
-    external = data.pop("external_id", None)
+    date_text = fields.text(meta, "date", "data")
+    meta.pop("date", None)
+    if date_text:
+        date = fields.partial_date(date_text, "data.date")
+    external = fields.opt_identifier(meta, "external_id", "data")
     if external is None:
-        external = raw.get("id")
-    title, source = data.pop("title", None), data.pop("source", None)
-    return DocumentRecord(text=text, external_id=None if external is None else str(external),
-                          title=None if title is None else str(title),
-                          source=None if source is None else str(source), date=date,
-                          meta=data, spans=results.spans, relations=results.relations)
+        external = fields.opt_identifier(task_, "id", "the task")
+    title, source = fields.text(meta, "title", "data"), fields.text(meta, "source", "data")
+    for key in ("external_id", "title", "source"):
+        meta.pop(key, None)
+    return DocumentRecord(text=text, external_id=external, title=title, source=source,
+                          date=date, meta=meta, spans=results.spans,
+                          relations=results.relations)
+
+
+_JSON_TOKEN = re.compile(rb'"(?:[^"\\\n]|\\.)*"|[][{},\n]|[^\s,\[\]{}"]+')
+
+
+def element_lines(data: bytes) -> list[int]:
+    """The line on which each element of a top-level JSON list starts (1-based).
+
+    A linear scan that skips strings, so it needs no parser and no recursion; it runs
+    only for a file with a problem, to say where the task is.
+    """
+    lines, line, depth, expecting = [], 1, 0, False
+    for match in _JSON_TOKEN.finditer(data):
+        token = match[0]
+        if token == b"\n":
+            line += 1
+            continue
+        if depth == 1 and expecting and token not in (b"]", b","):
+            lines.append(line)
+            expecting = False
+        if token in (b"[", b"{"):
+            if depth == 0 and token == b"[":
+                expecting = True
+            depth += 1
+        elif token in (b"]", b"}"):
+            depth -= 1
+        elif token == b"," and depth == 1:
+            expecting = True
+        line += token.count(b"\n")
+    return lines
+
+
+def _document_lines(data: bytes, raw: Any, index: int) -> int | None:
+    if not isinstance(raw, list):
+        return 1
+    found = element_lines(data)
+    return found[index - 1] if index <= len(found) else None
 
 
 def read_labelstudio(path: Path) -> Iterator[Record]:
-    """Read the tasks of a Label Studio JSON export (see the module docstring)."""
+    """Read the tasks of a Label Studio JSON export (see the module docstring).
+
+    Problems found here name the task and its line; the import checker names a task by
+    its number (``task 3``) and external id.
+    """
     source = str(path)
+    data = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
     try:
-        raw = orjson.loads(path.read_bytes().removeprefix(b"\xef\xbb\xbf"))
+        raw = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
         yield Problem(source, exc.lineno, f"malformed JSON: {exc.msg} (column {exc.colno})")
         return
@@ -256,10 +313,13 @@ def read_labelstudio(path: Path) -> Iterator[Record]:
     problems = 0
     for index, item in enumerate(tasks, start=1):
         try:
-            yield _document(item)
+            record = _document(item)
         except _Bad as exc:
             problems += 1
-            yield Problem(source, None, f"task {index}: {exc}")
+            yield Problem(source, _document_lines(data, raw, index), f"task {index}: {exc}")
             if problems >= MAX_PROBLEMS:
                 yield Problem(source, None, f"stopped after {problems} problems")
                 return
+            continue
+        record.where = f"task {index}"
+        yield record

@@ -106,6 +106,7 @@ class DocumentRecord:
     line: int | None = None  # where the record starts in its file, for messages
     # Exports only: the document's stored tokens and sentences (None: compute them).
     tokens: BaseTokens | None = None
+    where: str | None = None  # how messages name it without a line ("task 3")
 
 
 @dataclass(slots=True)

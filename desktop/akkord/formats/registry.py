@@ -2,20 +2,51 @@
 
 Readers are named by ``module:function`` and imported on first use, so the formats a
 session does not touch cost no start-up time (spaCy, pyarrow, … stay unloaded).
+
+Only regular files are read, and only where they are: a symbolic link (to
+``/etc/passwd``, or to a folder elsewhere), a FIFO or a device is refused with a
+message, never followed or opened, so a shared archive cannot pull local files into a
+project. Folders are searched without following links; :func:`refusal` is the one rule
+and :meth:`ReaderInfo.load` applies it before any reader opens its file.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
+import os
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
 from akkord.errors import AkkordError
-from akkord.formats.records import Record
+from akkord.formats.records import Problem, Record
 
 Reader = Callable[[Path], Iterator[Record]]
+
+
+def refusal(path: Path) -> str | None:
+    """Why the file at ``path`` must not be read (a link, not a regular file), or ``None``."""
+    try:
+        info = path.lstat()
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror or exc}"
+    if stat.S_ISLNK(info.st_mode):
+        return ("is a symbolic link; Akkord does not follow links when importing (import "
+                "the file it points to instead)")
+    if not stat.S_ISREG(info.st_mode):
+        return "is not a regular file (a folder, FIFO or device); nothing was read"
+    return None
+
+
+def _guarded(read: Reader, path: Path) -> Iterator[Record]:
+    refused = refusal(path)
+    if refused is not None:
+        yield Problem(str(path), None, refused)
+        return
+    yield from read(path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,8 +61,10 @@ class ReaderInfo:
     raw: bool = False
 
     def load(self) -> Reader:
+        """The reader, behind :func:`refusal`: a link or special file gives a problem."""
         module, _, function = self.target.partition(":")
-        return cast(Reader, getattr(importlib.import_module(module), function))
+        read = cast(Reader, getattr(importlib.import_module(module), function))
+        return functools.partial(_guarded, read)
 
 
 READERS: dict[str, ReaderInfo] = {
@@ -70,14 +103,28 @@ def _reads(path: Path, fmt: str | None) -> bool:
     return path.suffix.lower() in READERS[fmt].suffixes
 
 
+def _walk(folder: Path) -> Iterator[Path]:
+    """Every entry under ``folder``, links not followed: a linked folder is an entry (to be
+    refused), not a place to look in."""
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        base = Path(root)
+        for name in dirs:
+            if (base / name).is_symlink():
+                yield base / name
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            yield base / name
+
+
 def _folder_files(folder: Path, fmt: str | None) -> list[Path]:
     """The files to import from a folder, sorted.
 
     A brat document is a ``.ann`` file with its ``.txt``: the ``.ann`` stands for both,
     so a ``.txt`` beside a ``.ann`` of the same name is not read again as an article.
+    Links (to files or folders) are listed, to be refused with a message when read.
     """
-    found = sorted(p for p in folder.rglob("*") if p.is_file()
-                   and not p.name.startswith(".") and _reads(p, fmt))
+    found = sorted(p for p in _walk(folder) if not p.name.startswith(".")
+                   and (p.is_symlink() or p.is_file()) and (_reads(p, fmt) or p.is_dir()))
     standoff = {p.with_suffix("") for p in found if p.suffix.lower() == ".ann"}
     return [p for p in found if not (p.suffix.lower() == ".txt"
                                      and p.with_suffix("") in standoff)]
@@ -95,7 +142,7 @@ def expand(paths: list[Path], fmt: str | None) -> list[tuple[Path, str]]:
             found = _folder_files(path, fmt)
             if not found:
                 raise AkkordError(f"{path}: no files to import in this folder")
-            out.extend((p, fmt or cast(str, format_for(p))) for p in found)
+            out.extend((p, fmt or format_for(p) or "txt") for p in found)
             continue
         name = fmt or format_for(path)
         if name is None:

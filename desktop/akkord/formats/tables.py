@@ -28,9 +28,12 @@ n-th role is the n-th participant's). Columns keep a stable order; an empty cell
 an empty value.
 
 CSV files are UTF-8 with a byte-order mark (Excel then shows æøå), comma-separated with
-CRLF line ends (RFC 4180). A text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab
-or a carriage return gets a leading ``'`` so a spreadsheet shows it instead of running
-it as a formula; Parquet keeps the values as they are, typed (counts as integers, days as
+CRLF line ends (RFC 4180). A text cell that a spreadsheet could run as a formula gets a
+leading ``'`` so it is shown instead (OWASP's CSV-injection rule, made stricter): one
+that starts with ``=``, ``+``, ``-``, ``@``, a tab, a line break or NUL, and one whose first
+character after blanks (spaces, line feeds, no-break spaces, zero-width characters) is
+``=``, ``+``, ``-``, ``@`` or a look-alike (fullwidth ``＝``, ``＋``, ``－``, ``＠``, the minus
+sign ``−``). Parquet keeps the values as they are, typed (counts as integers, days as
 dates).
 """
 
@@ -38,6 +41,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,13 +64,25 @@ from akkord.formats.writing import (
 )
 
 JOIN = "; "
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\x00")
+_FORMULA_SIGNS = frozenset("=+-@\u2212")
 BATCH_ROWS = 5000
+
+
+def _blank(char: str) -> bool:
+    """Skipped by a spreadsheet before it looks for a formula sign, or invisible."""
+    return char.isspace() or unicodedata.category(char) in ("Cf", "Cc", "Zs")
 
 
 def safe_cell(value: Any) -> Any:
     """A CSV cell a spreadsheet will not run as a formula (see the module docstring)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if not isinstance(value, str) or not value:
+        return value
+    if value.startswith(FORMULA_STARTS):
+        return "'" + value
+    first = next((c for c in value if not _blank(c)), "")
+    if first and (first in _FORMULA_SIGNS
+                  or unicodedata.normalize("NFKC", first)[:1] in _FORMULA_SIGNS):
         return "'" + value
     return value
 

@@ -15,10 +15,14 @@ The common rules, applied by :func:`written_spans`:
 
 from __future__ import annotations
 
+import json
 import random
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
 
 from akkord.domain.schema import Schema, parse_schema
 from akkord.formats.records import DocumentRecord, HeaderRecord, RelationRecord, SpanRecord
@@ -220,3 +224,59 @@ def public_meta(doc: DocumentRecord) -> dict[str, object]:
         out["source"] = doc.source
     out.update((k, v) for k, v in sorted(doc.meta.items()) if k not in INTERNAL_META)
     return out
+
+
+# -- JSON that any stored value can be written as --------------------------------------------
+
+def json_bytes(obj: Any, *, newline: bool = False) -> bytes:
+    """``obj`` as compact UTF-8 JSON (orjson's bytes: ``json.dumps`` with
+    ``ensure_ascii=False`` and compact separators, several times faster).
+
+    orjson refuses nesting deeper than 255 levels ("Recursion limit reached"). Import
+    bounds the nesting of metadata far below that, but a project written before that
+    bound (or by another program) may hold deeper values, and an export must never fail
+    on what the project holds: such a record is written by :func:`_encode_deep`, which
+    has no depth limit at all.
+    """
+    try:
+        data = orjson.dumps(obj)
+    except TypeError:
+        data = "".join(_encode_deep(obj)).encode("utf-8")
+    return data + b"\n" if newline else data
+
+
+def json_line(obj: Any) -> bytes:
+    """One JSON Lines record: :func:`json_bytes` and a line feed."""
+    return json_bytes(obj, newline=True)
+
+
+def _encode_deep(obj: Any) -> Iterable[str]:
+    """Compact JSON text of ``obj`` without recursion (an explicit stack), for any depth."""
+    leaf = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    stack: list[Any] = [obj]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, _Token):
+            yield item.text
+        elif isinstance(item, dict):
+            yield "{"
+            entries = list(item.items())
+            pending: list[Any] = []
+            for i, (key, value) in enumerate(entries):
+                pending += [_Token(("," if i else "") + leaf.encode(str(key)) + ":"), value]
+            stack += [_Token("}"), *reversed(pending)]
+        elif isinstance(item, list | tuple):
+            yield "["
+            pending = []
+            for i, value in enumerate(item):
+                if i:
+                    pending.append(_Token(","))
+                pending.append(value)
+            stack += [_Token("]"), *reversed(pending)]
+        else:
+            yield leaf.encode(item)
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    text: str

@@ -1,15 +1,68 @@
-"""Write a file so that it either appears whole or not at all."""
+"""Write a file so that it either appears whole or not at all.
+
+The output is written under a hidden temporary name beside the target and renamed into
+place when complete. A process killed mid-export (SIGKILL, power loss) cannot delete its
+temporary file, so the name says whose it is: ``.TARGET.akkord-HOST-PID-XXXX.part`` (and
+``….old`` for the previous folder export while it is being replaced). The next export to
+the same target removes such leftovers of processes on this host that no longer run;
+nothing else is ever deleted.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
+import socket
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 from akkord.errors import AkkordError
+
+_HOST = re.sub(r"[^A-Za-z0-9]+", "", socket.gethostname())[:32] or "host"
+
+
+def _prefix(target: Path) -> str:
+    """The start of every temporary name this process uses for ``target``."""
+    return f".{target.name}.akkord-{_HOST}-{os.getpid()}-"
+
+
+def _running(pid: int) -> bool:
+    if os.name != "posix":  # os.kill(pid, 0) would end the process there: keep its files
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists but is not ours (EPERM): it runs
+        return True
+    return True
+
+
+def remove_stale(target: Path) -> list[Path]:
+    """Delete the temporary files and folders that killed exports to ``target`` left.
+
+    Only names this module makes (``.TARGET.akkord-HOST-PID-….part`` / ``.old``) of this
+    host whose process is gone are removed; returns what was removed.
+    """
+    parent = target.parent if str(target.parent) else Path()
+    pattern = re.compile(rf"\.{re.escape(target.name)}\.akkord-{_HOST}-(\d+)-[A-Za-z0-9_]+"
+                         r"\.(?:part|old)")
+    removed = []
+    with contextlib.suppress(OSError):
+        for entry in parent.iterdir():
+            found = pattern.fullmatch(entry.name)
+            if found is None or _running(int(found[1])):
+                continue
+            with contextlib.suppress(OSError):
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.rmtree(entry)
+                else:
+                    entry.unlink()
+                removed.append(entry)
+    return removed
 
 
 @contextlib.contextmanager
@@ -24,7 +77,8 @@ def atomic_path(target: Path) -> Iterator[Path]:
         raise AkkordError(f"cannot write {target}: the folder {parent} does not exist")
     if target.is_dir():
         raise AkkordError(f"cannot write {target}: it is a folder")
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=parent)
+    remove_stale(target)
+    handle, name = tempfile.mkstemp(prefix=_prefix(target), suffix=".part", dir=parent)
     os.close(handle)
     temp = Path(name)
     try:
@@ -58,7 +112,8 @@ def atomic_folder(target: Path) -> Iterator[Path]:
     if target.is_dir() and any(target.iterdir()) and not (target / EXPORT_MARKER).exists():
         raise AkkordError(f"{target} is a folder that holds other files; choose a new or "
                           "empty folder (an earlier Akkord export there is replaced)")
-    temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=parent))
+    remove_stale(target)
+    temp = Path(tempfile.mkdtemp(prefix=_prefix(target), suffix=".part", dir=parent))
     try:
         yield temp
         (temp / EXPORT_MARKER).write_text("written by Akkord; this folder is replaced by the "
@@ -70,7 +125,7 @@ def atomic_folder(target: Path) -> Iterator[Path]:
         raise
     old = None
     if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=parent))
+        old = Path(tempfile.mkdtemp(prefix=_prefix(target), suffix=".old", dir=parent))
         old.rmdir()
         target.rename(old)
     temp.rename(target)

@@ -23,14 +23,22 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
-from akkord.domain.dates import PartialDate, PartialDateError
+from akkord.domain.dates import PartialDate
 from akkord.domain.document import content_hash
 from akkord.domain.schema import Attribute, Schema, parse_schema
 from akkord.domain.schema_edit import add_labels
 from akkord.domain.statuses import CURATION_MARKS, DOCUMENT_STATUSES, GOLD, MENTION_STATUSES
-from akkord.domain.validation import RefTarget, value_problem
+from akkord.domain.validation import (
+    MAX_TEXT_CHARS,
+    RefTarget,
+    json_problem,
+    text_problem,
+    value_problem,
+    values_problem,
+)
 from akkord.errors import AkkordError
 from akkord.formats import registry
+from akkord.formats.fields import BadRecord, partial_date
 from akkord.formats.records import (
     DocumentRecord,
     EntityRecord,
@@ -58,6 +66,7 @@ from akkord.store.models import (
     SchemaVersion,
 )
 from akkord.store.project import Project
+from akkord.textproc.tokens import TOKEN_BREAKS
 
 BATCH_DOCUMENTS = 500
 _LOOKUP_CHUNK = 500
@@ -181,8 +190,50 @@ def _check_value(value: ValueRecord, attr: Attribute | None, where: str,
     return f"{where}: {problem}" if problem else None
 
 
+def _limit(column: Any) -> int:
+    """The length of a ``String(n)`` column: what both backends can store in it."""
+    return int(column.type.length)
+
+
+_NAME_LIMITS = {"annotator name": _limit(Annotator.name),
+                "external id": _limit(Document.external_id),
+                "entity key": _limit(Entity.key)}
+_ALIAS_LIMIT = _limit(EntityAlias.folded)
+
+
+def _name_problem(name: str, what: str) -> str | None:
+    """Why ``name`` cannot be stored as a ``what`` (see :data:`_NAME_LIMITS`)."""
+    if not name.strip():
+        return f"an empty {what}"
+    problem = text_problem(name, f"the {what} {name[:40]!r}")
+    if problem:
+        return problem
+    if len(name) > _NAME_LIMITS[what]:
+        return f"the {what} {name[:40]!r}… is longer than {_NAME_LIMITS[what]} characters"
+    return None
+
+
+def _grouped_problems(values: list[ValueRecord], attrs: dict[str, Attribute],
+                      where: str) -> list[str]:
+    """Rules over all values of one attribute (one preferred value of a single one)."""
+    problems = []
+    for name, attr in attrs.items():
+        chosen = [v for v in values if v.attribute == name]
+        problem = values_problem(attr, len(chosen), sum(v.preferred for v in chosen))
+        if problem:
+            problems.append(f"{where}: {problem}")
+    return problems
+
+
 class _Checker:
-    """Checks records against one schema; lookups are prepared once per schema."""
+    """Checks records against one schema; lookups are prepared once per schema.
+
+    This is the one place every format's records pass before anything is written, so the
+    rules that hold whatever the format live here: no NUL character (or lone surrogate)
+    in any text, names that fit their columns, metadata of bounded depth and size,
+    offsets and parts inside the text, values that fit the schema
+    (:mod:`akkord.domain.validation`, the rules the window uses too).
+    """
 
     def __init__(self, schema: Schema, entities: dict[str, tuple[int, str]]) -> None:
         self.schema = schema
@@ -191,6 +242,7 @@ class _Checker:
         self.label_attrs = {label.name: {a.name: a for a in label.attributes}
                             for label in schema.labels}
         self.relations = {r.name: r for r in schema.relations}
+        self.kinds = {k.name: {a.name: a for a in k.attributes} for k in schema.kinds}
 
     def span(self, span: SpanRecord) -> list[str]:
         label = self.labels.get(span.label)
@@ -202,6 +254,10 @@ class _Checker:
         if span.status not in MENTION_STATUSES:
             problems.append(f"status {span.status!r} is not one of "
                             f"{', '.join(MENTION_STATUSES)}")
+        if span.annotator is not None:
+            problem = _name_problem(span.annotator, "annotator name")
+            if problem:
+                problems.append(problem)
         if span.entity is not None:
             known = self.entities.get(span.entity)
             if label.entity is None:
@@ -219,6 +275,8 @@ class _Checker:
             problem = _check_value(value, attrs.get(value.attribute), "value", self.entities)
             if problem:
                 problems.append(problem)
+        if len(span.values) > 1:
+            problems += _grouped_problems(span.values, attrs, "values")
         return problems
 
     def relation(self, rel: RelationRecord, labels: dict[str | None, str]) -> str | None:
@@ -226,6 +284,10 @@ class _Checker:
         if rtype is None:
             return (f"relation type {rel.type!r} is not in the schema "
                     f"({', '.join(self.relations)})")
+        if rel.annotator is not None:
+            problem = _name_problem(rel.annotator, "annotator name")
+            if problem:
+                return problem
         head, tail = labels[rel.head], labels[rel.tail]
         if not rtype.allows(head, tail):
             return f"a {rel.type} relation cannot go from {head} to {tail}"
@@ -234,8 +296,11 @@ class _Checker:
         return None
 
     def document(self, doc: DocumentRecord) -> list[str]:
-        name = doc.external_id or (f"line {doc.line}" if doc.line else "document")
-        problems: list[str] = []
+        name = ", ".join(n for n in (doc.where, doc.external_id and repr(doc.external_id[:60]))
+                         if n) or (f"line {doc.line}" if doc.line else "document")
+        problems = [f"{name}: {p}" for p in self.fields(doc)]
+        if problems:
+            return problems
         unknown: dict[str, list[str | None]] = {}
         for span in doc.spans:
             if span.label not in self.labels:
@@ -252,10 +317,66 @@ class _Checker:
                 if problem:
                     problems.append(f"{name}, relation {i}: {problem}")
         for annotator, status in doc.states.items():
-            if status not in DOCUMENT_STATUSES:
+            problem = _name_problem(annotator, "annotator name") if annotator else \
+                "a status names no annotator"
+            if problem:
+                problems.append(f"{name}: {problem}")
+            elif status not in DOCUMENT_STATUSES:
                 problems.append(f"{name}: status {status!r} of {annotator} is not one of "
                                 f"{', '.join(DOCUMENT_STATUSES)}")
         return problems
+
+    def fields(self, doc: DocumentRecord) -> list[str]:
+        """The document's own fields: text, names, metadata, parts and span offsets."""
+        if len(doc.text) > MAX_TEXT_CHARS:
+            return [f"the text is {len(doc.text):,} characters long; Akkord takes documents "
+                    f"of up to {MAX_TEXT_CHARS:,} (split it into several)"]
+        problems = [p for p in (
+            text_problem(doc.text, "the text"),
+            doc.title and text_problem(doc.title, "the title"),
+            doc.source and text_problem(doc.source, "the source"),
+            doc.external_id and _name_problem(doc.external_id, "external id"),
+        ) if p]
+        meta = {k: v for k, v in doc.meta.items() if k != TOKEN_BREAKS}
+        problem = json_problem(meta, "the metadata")
+        if problem:
+            problems.append(problem)
+        length = len(doc.text)
+        if TOKEN_BREAKS in doc.meta:
+            breaks = doc.meta[TOKEN_BREAKS]
+            if not isinstance(breaks, list) or not all(
+                    type(b) is int and 0 <= b <= length for b in breaks):
+                problems.append(f"meta.{TOKEN_BREAKS} must be a list of offsets into the text")
+        for part in doc.parts:
+            if not 0 <= part.start <= part.end <= length:
+                problems.append(f"the part {part.kind} [{part.start}, {part.end}) is not "
+                                f"inside the text (length {length})")
+        for span in doc.spans:
+            if not 0 <= span.start < span.end <= length:
+                problems.append(f"span {span.id}: [{span.start}, {span.end}) is not a "
+                                f"non-empty range inside the text (length {length})")
+        return problems
+
+    def entity(self, record: EntityRecord) -> list[str]:
+        """An entity's own fields (its values are checked when the file's entities are
+        all known: :meth:`_FileImport.finish`)."""
+        where = f"entity {record.key[:60]}"
+        problems = [p for p in (_name_problem(record.key, "entity key"),
+                                text_problem(record.name, f"{where}: the name")) if p]
+        for alias in record.aliases:
+            problem = text_problem(alias, f"{where}: an alias")
+            if problem is None and len(alias.casefold()) > _ALIAS_LIMIT:
+                problem = f"{where}: an alias is longer than {_ALIAS_LIMIT} characters"
+            if problem:
+                problems.append(problem)
+        attrs = self.kinds.get(record.kind)
+        if attrs is not None and len(record.values) > 1:
+            problems += _grouped_problems(record.values, attrs, where)
+        return problems
+
+    def header(self, record: HeaderRecord) -> list[str]:
+        return [p for p in (_name_problem(n, "annotator name") for n in record.annotators)
+                if p]
 
 
 def _type_values(record: DocumentRecord, schema: Schema) -> None:
@@ -275,8 +396,8 @@ def _coerce(value: ValueRecord, attr: Attribute) -> None:
     assert text is not None
     if attr.type == "date":
         # A text that is no date stays text: the checker then says a date is needed.
-        with contextlib.suppress(PartialDateError):
-            value.date, value.text = PartialDate.parse(text), None
+        with contextlib.suppress(BadRecord):
+            value.date, value.text = partial_date(text, attr.name), None
     elif attr.type == "bool" and text.lower() in ("true", "false"):
         value.flag, value.text = text.lower() == "true", None
     elif attr.type == "number":
@@ -349,7 +470,17 @@ class _FileImport:
         self.report.problems.append(Problem(str(self.report.path), line, message))
 
     # records
+    def checker_now(self) -> _Checker:
+        """The checker for the schema as it is now (a header or --add-labels changes it)."""
+        if self.checker is None or self.checker.schema is not self.state.schema:
+            self.checker = _Checker(self.state.schema, self.state.entities)
+        return self.checker
+
     def header(self, record: HeaderRecord) -> None:
+        for message in self.checker_now().header(record):
+            self.problem(record.line, message)
+        if self.failed:
+            return
         if record.schema and record.schema != self.project_schema_text():
             if self.state.documents_in_project:
                 self.batch.notes.append(
@@ -376,6 +507,8 @@ class _FileImport:
             self.problem(record.line, f"entity {record.key}: kind {record.kind!r} is not in "
                          "the project's schema")
             return
+        for message in self.checker_now().entity(record):
+            self.problem(record.line, message)
         if record.key in self.state.entities or self.failed:
             return
         entity_id = self.conn.execute(insert(Entity).values(
@@ -411,9 +544,7 @@ class _FileImport:
             self.add_labels(record)
         self.link_stub_entities(record)
         _type_values(record, self.state.schema)
-        if self.checker is None or self.checker.schema is not self.state.schema:
-            self.checker = _Checker(self.state.schema, self.state.entities)
-        for message in self.checker.document(record):
+        for message in self.checker_now().document(record):
             self.problem(record.line, message)
         if not self.failed:
             if self.batch.options.suggest_times:
@@ -703,6 +834,9 @@ def import_paths(project: Project, paths: list[Path], options: ImportOptions | N
                  progress: Progress = SILENT) -> ImportReport:
     """Import files and folders; see the module docstring for the guarantees."""
     options = options or ImportOptions()
+    problem = _name_problem(options.annotator, "annotator name")
+    if problem:
+        raise AkkordError(f"the layer to import into: {problem}")
     files = registry.expand(paths, options.format)
     report = ImportReport()
     progress.start(_count_steps(files), "Importing")
