@@ -38,10 +38,6 @@ def test_no_traceback_hang_partial_import_or_wrong_acceptance(figures: Figures) 
     assert not failing, "\n".join(f"{category}: {what}" for _, category, what in failing)
 
 
-@pytest.mark.xfail(reason="formats/conll.py (another engineer's) still takes a CoNLL-U id "
-                   "of non-ASCII digits to int() and skips every token after a multiword "
-                   "range like 1-99999999999999999999; remove this mark when it is fixed",
-                   strict=False)
 def test_no_failures_in_the_conll_readers(figures: Figures) -> None:
     failing = [f for f in figures.failing if f[0] in CONLL_OWNED]
     assert not failing, "\n".join(f"{category}: {what}" for _, category, what in failing)

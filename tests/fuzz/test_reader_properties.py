@@ -12,7 +12,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -184,9 +183,6 @@ def test_brat_any_annotation_lines(tmp_path: Path, ann: list[str], text: str) ->
     _typed(list(read_brat(tmp_path / "x.ann")))
 
 
-@pytest.mark.xfail(reason="formats/conll.py (another engineer's) raises ValueError on a "
-                   "CoNLL-U id of non-ASCII digits; remove this mark when it is fixed",
-                   strict=False)
 @SETTINGS
 @given(lines=st.lists(
     st.lists(st.text(alphabet=st.sampled_from("1²٣-_Nato"), max_size=4), min_size=10,

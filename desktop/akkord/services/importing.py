@@ -461,6 +461,7 @@ class _FileImport:
         self.evidence_ids: dict[tuple[str, str], int] = {}
         self.seen_hashes: dict[str, int] = {}
         self.checker: _Checker | None = None
+        self.native = False  # a native file (it has a header): it comes as it is
 
     @property
     def failed(self) -> bool:
@@ -477,6 +478,7 @@ class _FileImport:
         return self.checker
 
     def header(self, record: HeaderRecord) -> None:
+        self.native = True
         for message in self.checker_now().header(record):
             self.problem(record.line, message)
         if self.failed:
@@ -529,7 +531,7 @@ class _FileImport:
 
     def suggest_times(self, record: DocumentRecord) -> None:
         info = registry.READERS.get(self.report.format)
-        if record.spans or info is None or not info.raw:
+        if record.spans or self.native or info is None or not info.raw:
             return
         for n, span in enumerate(time_suggestions(record.text, record.date, record.parts,
                                                   self.state.schema), start=1):
