@@ -23,7 +23,8 @@ HERE = Path(__file__).resolve().parent
 if __name__ == "__main__":
     sys.path[:0] = [str(HERE), str(HERE.parent / "desktop")]
 
-from akkord.services.exporting import EXPORTERS, export  # noqa: E402
+from akkord.formats.registry import WRITERS  # noqa: E402
+from akkord.services.exporting import export  # noqa: E402
 from akkord.store import open_project  # noqa: E402
 from bench_store import imported_project  # noqa: E402
 from common import CACHE, Timer, benchmark, peak_rss_mb, report  # noqa: E402
@@ -68,8 +69,8 @@ def _one(name: str, project_path: Path, tmp: Path) -> None:
 @benchmark("formats")
 def export_formats_10k() -> None:
     chosen = os.environ.get("AKKORD_BENCH_FORMATS")
-    names = chosen.split(",") if chosen else list(EXPORTERS)
-    if any(EXPORTERS[n].tokens for n in names):
+    names = chosen.split(",") if chosen else list(WRITERS)
+    if any(WRITERS[n].tokens for n in names):
         names = [TOKENS, *names]
     peak = 0.0
     source = imported_project()  # creates the cache folder too

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from akkord.cli import main
-from akkord.services.exporting import EXPORTERS
+from akkord.formats.registry import WRITERS
 from tests.conftest import NORNE, needs_shared
 from tests.formats.corpora import article_records, write_native
 
@@ -29,9 +29,9 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.mark.parametrize("fmt", list(EXPORTERS))
+@pytest.mark.parametrize("fmt", list(WRITERS))
 def test_export_every_format(project: Path, tmp_path: Path, fmt: str) -> None:
-    out = tmp_path / f"out{EXPORTERS[fmt].suffix}"
+    out = tmp_path / f"out{WRITERS[fmt].suffix}"
     code, stdout, stderr = run("export", str(project), "--format", fmt, "--out", str(out),
                                "--annotator", "gold", "--seed", "3", "--split", "1/1/0")
     assert code == 0, stderr
@@ -43,7 +43,7 @@ def test_export_every_format(project: Path, tmp_path: Path, fmt: str) -> None:
 def test_help_lists_the_formats() -> None:
     code, out, _ = run("export", "--help")
     assert code == 0
-    for fmt in EXPORTERS:
+    for fmt in WRITERS:
         assert f"  {fmt} " in out
     code, out, _ = run("import", "--help")
     assert "--add-labels" in out and "conllu" in out

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from akkord.services.exporting import EXPORTERS, export
+from akkord.formats.registry import WRITERS
+from akkord.services.exporting import export
 from akkord.services.importing import ImportOptions, import_paths
 from akkord.store import open_project
 from akkord.store.models import Document, Entity, EntityAlias, Mention, Relation
@@ -69,7 +70,7 @@ def test_the_hostile_project_holds_markup_as_data(project_file: Path) -> None:
         assert longest > 2_000_000  # the two 1 MB lines
 
 
-@pytest.mark.parametrize("fmt", sorted(EXPORTERS))
+@pytest.mark.parametrize("fmt", sorted(WRITERS))
 def test_every_writer_exports_the_hostile_project(project_file: Path, tmp_path: Path,
                                                   fmt: str) -> None:
     with open_project(project_file) as project:

@@ -11,13 +11,14 @@ import spacy
 from spacy.tokens import DocBin
 
 from akkord.errors import AkkordError
+from akkord.formats.registry import WRITERS
 from akkord.services.atomic import EXPORT_MARKER, atomic_folder
-from akkord.services.exporting import EXPORTERS, ExportOptions, export, export_jsonl
+from akkord.services.exporting import ExportOptions, export, export_jsonl
 from akkord.services.progress import Cancelled, Progress
 from akkord.store import Project
 from tests.formats.corpora import article_project
 
-FORMATS = list(EXPORTERS)
+FORMATS = list(WRITERS)
 
 
 class CancelAfter(Progress):
@@ -69,7 +70,7 @@ def _text_of(path: Path, data_only: bool = False) -> str:
 
 
 def _out(tmp_path: Path, fmt: str) -> Path:
-    suffix = EXPORTERS[fmt].suffix
+    suffix = WRITERS[fmt].suffix
     return tmp_path / f"export-{fmt}{suffix}"
 
 
@@ -78,7 +79,7 @@ def test_done_only_and_label_subset(article: Project, tmp_path: Path, fmt: str) 
     everything = export(article, fmt, _out(tmp_path, fmt))
     assert everything.documents == 2
     assert "DEMAND" in _text_of(everything.path)
-    chosen = export(article, fmt, tmp_path / f"actors{EXPORTERS[fmt].suffix}",
+    chosen = export(article, fmt, tmp_path / f"actors{WRITERS[fmt].suffix}",
                     ExportOptions(labels=["ACTOR"], done_only=True))
     assert chosen.documents == 1  # only art-1 is marked done
     written = _text_of(chosen.path)
@@ -160,18 +161,18 @@ def test_a_missing_optional_library_is_a_clear_error(article: Project, tmp_path:
 def test_jsonl_through_the_registry_is_the_native_export(article: Project,
                                                          tmp_path: Path) -> None:
     export_jsonl(article, tmp_path / "a.jsonl")
-    EXPORTERS["jsonl"](article, tmp_path / "b.jsonl")
-    export(article, "jsonl", tmp_path / "c.jsonl")
+    export(article, "jsonl", tmp_path / "b.jsonl")
+    export(article, WRITERS["jsonl"].name, tmp_path / "c.jsonl")
     first = (tmp_path / "a.jsonl").read_bytes()
     assert first == (tmp_path / "b.jsonl").read_bytes() == (tmp_path / "c.jsonl").read_bytes()
     assert first.count(b"\n") == 1 + 6 + 2  # header, entities, documents
 
 
 def test_exporters_describe_themselves() -> None:
-    assert {e.output for e in EXPORTERS.values()} == {"file", "folder"}
-    assert all(e.description and e.name for e in EXPORTERS.values())
-    assert EXPORTERS["brat"].output == EXPORTERS["spacy"].output == "folder"
-    assert EXPORTERS["conllu"].suffix == ".conllu"
+    assert {e.output for e in WRITERS.values()} == {"file", "folder"}
+    assert all(e.description and e.name for e in WRITERS.values())
+    assert WRITERS["brat"].output == WRITERS["spacy"].output == "folder"
+    assert WRITERS["conllu"].suffix == ".conllu"
 
 
 def test_an_unknown_label_is_an_error(article: Project, tmp_path: Path) -> None:

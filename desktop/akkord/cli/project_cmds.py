@@ -150,11 +150,11 @@ class _ExportFormats(click.Command):
     """Lists the export formats in ``--help`` (from the registry, so it stays true)."""
 
     def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        from akkord.services.exporting import EXPORTERS
+        from akkord.formats.registry import WRITERS
 
         with formatter.section("Formats"):
             formatter.write_dl([(e.name, f"{e.description} ({e.output})")
-                                for e in EXPORTERS.values()])
+                                for e in WRITERS.values()])
 
 
 def _ratios(value: str) -> tuple[float, float, float]:
@@ -193,10 +193,11 @@ def export(ctx: click.Context, project: Path | None, fmt: str, out: Path,
 
     OUT appears whole or not at all: a failed or interrupted export leaves nothing behind.
     """
+    from akkord.formats.registry import WRITERS
     from akkord.services import exporting
 
-    if fmt not in exporting.EXPORTERS:
-        raise click.BadParameter(f"{fmt!r} is not one of {', '.join(exporting.EXPORTERS)}",
+    if fmt not in WRITERS:
+        raise click.BadParameter(f"{fmt!r} is not one of {', '.join(WRITERS)}",
                                  param_hint="--format")
     options = exporting.ExportOptions(annotators=list(annotators) or None,
                                       labels=list(labels) or None, done_only=done_only,

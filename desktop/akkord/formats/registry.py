@@ -14,15 +14,17 @@ from __future__ import annotations
 
 import functools
 import importlib
+import importlib.util
 import os
 import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import Literal, cast
 
 from akkord.errors import AkkordError
-from akkord.formats.records import Problem, Record
+from akkord.formats.records import Dataset, Problem, Record
+from akkord.formats.writing import WriteSettings
 
 Reader = Callable[[Path], Iterator[Record]]
 
@@ -150,3 +152,69 @@ def expand(paths: list[Path], fmt: str | None) -> list[tuple[Path, str]]:
                               f"choose one with --format ({', '.join(READERS)})")
         out.append((path, name))
     return out
+
+
+# -- writers --------------------------------------------------------------------------------
+
+Writer = Callable[[Dataset, Path, WriteSettings], int]
+
+
+@dataclass(frozen=True, slots=True)
+class WriterInfo:
+    """One export format: what it writes and the writer that does it.
+
+    ``target`` names the writer as ``module:function`` (``write(dataset, out, settings)
+    -> documents written``); it is imported on first use, so spaCy, datasets or pyarrow
+    load only for the export that needs them. ``output`` says whether ``out`` is a file
+    or a folder; either way it appears whole or not at all. ``needs`` lists the optional
+    modules (the ``export`` extra) the writer imports, checked before anything is read.
+    ``tokens``: the writer tokenises, so the documents' tokens are stored once first and
+    handed to it with the records.
+    """
+
+    name: str
+    description: str
+    output: Literal["file", "folder"]
+    suffix: str  # of the file, for file dialogs ("" for folders)
+    target: str
+    needs: tuple[str, ...] = ()
+    # The writer makes no reference cycles, so the cycle collector may be paused while it
+    # runs (a quarter of the JSONL export's time).
+    acyclic: bool = False
+    tokens: bool = False  # it writes tokens: store each document's tokens first
+
+    def load(self) -> Writer:
+        module, _, function = self.target.partition(":")
+        return cast(Writer, getattr(importlib.import_module(module), function))
+
+    def missing(self) -> list[str]:
+        """The optional modules this format needs that are not installed."""
+        return [m for m in self.needs if importlib.util.find_spec(m) is None]
+
+
+_FORMATS = "akkord.formats"
+WRITERS: dict[str, WriterInfo] = {
+    w.name: w for w in (
+        WriterInfo("jsonl", "Akkord's native, lossless format (JSON Lines)", "file", ".jsonl",
+                   f"{_FORMATS}.jsonl:write_jsonl_file", acyclic=True),
+        WriterInfo("conll", "CoNLL-2003-style IOB2 tags per token (seqeval, flair)", "file",
+                   ".conll", f"{_FORMATS}.conll:write_conll", ("spacy",), tokens=True),
+        WriterInfo("conllu", "CoNLL-U with NorNE's name= tags in MISC", "file", ".conllu",
+                   f"{_FORMATS}.conll:write_conllu", ("spacy",), tokens=True),
+        WriterInfo("spacy", "spaCy DocBin files in train/dev/test folders: doc.ents, "
+                   "doc.spans['akkord'], kb_id_", "folder", "",
+                   f"{_FORMATS}.spacy_docbin:write_docbin", ("spacy",), tokens=True),
+        WriterInfo("hf", "Hugging Face datasets folder: JSON Lines and Parquet, IOB2 "
+                   "ClassLabel tags, train/validation/test", "folder", "",
+                   f"{_FORMATS}.hf:write_hf", ("spacy", "pyarrow", "datasets"), tokens=True),
+        WriterInfo("brat", "brat standoff: .txt + .ann per document, annotation.conf",
+                   "folder", "", f"{_FORMATS}.brat:write_brat"),
+        WriterInfo("doccano", "doccano JSONL: text, label [[start, end, label]], relations",
+                   "file", ".jsonl", f"{_FORMATS}.doccano:write_doccano"),
+        WriterInfo("labelstudio", "Label Studio tasks (JSON) and labelling config (XML)",
+                   "folder", "", f"{_FORMATS}.labelstudio:write_labelstudio"),
+        WriterInfo("tables", "analysis tables (actors, demands, meetings, mentions …) as "
+                   "CSV and Parquet", "folder", "", f"{_FORMATS}.tables:write_tables",
+                   ("pyarrow",)),
+    )
+}

@@ -29,9 +29,10 @@ from PySide6.QtWidgets import (
 )
 
 from akkord.errors import AkkordError
+from akkord.formats.registry import WRITERS
 from akkord.gui import plain_text
 from akkord.gui.progress import QtProgress
-from akkord.services.exporting import EXPORTERS, ExportOptions, ExportReport, export
+from akkord.services.exporting import ExportOptions, ExportReport, export
 from akkord.services.progress import Cancelled
 from akkord.services.projects import Project, annotator_names
 
@@ -72,7 +73,7 @@ class ExportDialog(QDialog):
         self.progress_factory = QtProgress
         self.setWindowTitle("Export")
         self.format = QComboBox(self)
-        for exporter in EXPORTERS.values():
+        for exporter in WRITERS.values():
             self.format.addItem(f"{exporter.name} — {exporter.description}", exporter.name)
         self.path = QLineEdit(self)
         choose = QPushButton("Choose…", self)
@@ -113,18 +114,18 @@ class ExportDialog(QDialog):
         self.format.setCurrentIndex(self.format.findData(name))
 
     def format_changed(self) -> None:
-        exporter = EXPORTERS[self.chosen_format]
+        exporter = WRITERS[self.chosen_format]
         self.seed.setEnabled(exporter.name == "hf")
         kind = "a folder to create" if exporter.output == "folder" else f"a {exporter.suffix} file"
         self.path.setPlaceholderText(f"{kind}, e.g. {self.suggested_path()}")
 
     def suggested_path(self) -> str:
-        exporter = EXPORTERS[self.chosen_format]
+        exporter = WRITERS[self.chosen_format]
         base = self.project.path.parent if self.project.path else Path.home()
         return str(base / f"{self.project.name}-{exporter.name}{exporter.suffix}")
 
     def choose_path(self) -> None:
-        exporter = EXPORTERS[self.chosen_format]
+        exporter = WRITERS[self.chosen_format]
         caption = ("Folder to create for the export" if exporter.output == "folder"
                    else "File to write")
         filter_ = f"{exporter.name} (*{exporter.suffix})" if exporter.suffix else ""

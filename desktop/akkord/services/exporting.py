@@ -2,8 +2,8 @@
 
 :func:`read_export` turns the project (or the part selected by :class:`ExportOptions`)
 into a header, the canonical entities and a stream of documents with their spans and
-relations. Writers in ``akkord.formats`` turn those records into files; :data:`EXPORTERS`
-names them (one :class:`Exporter` per format: file or folder, loaded lazily), and
+relations. Writers in ``akkord.formats`` turn those records into files; the format
+registry (:data:`akkord.formats.registry.WRITERS`, beside the readers) names them, and
 :func:`export` picks one and writes atomically (a failed or cancelled export leaves no
 file or folder). The CLI's ``akkord export`` and the GUI's export dialog both call it.
 
@@ -14,8 +14,6 @@ spans by (start, end, label, annotator, status, entity), relations by their span
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import nullcontext
@@ -23,7 +21,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -41,6 +39,7 @@ from akkord.formats.records import (
     SpanRecord,
     ValueRecord,
 )
+from akkord.formats.registry import WRITERS, WriterInfo
 from akkord.formats.writing import WriteSettings
 from akkord.services.atomic import atomic_folder, atomic_path
 from akkord.services.gc_pause import no_gc_pauses
@@ -352,79 +351,11 @@ def read_export(session: Session, options: ExportOptions | None = None,
 
 # -- writing ----------------------------------------------------------------------------------
 
-Writer = Callable[[Dataset, Path, WriteSettings], int]
-
-
-@dataclass(frozen=True, slots=True)
-class Exporter:
-    """One export format: what it writes and the writer that does it.
-
-    ``target`` names the writer as ``module:function`` (``write(dataset, out, settings)
-    -> documents written``); it is imported on first use, so spaCy, datasets or pyarrow
-    load only for the export that needs them. ``output`` says whether ``out`` is a file
-    or a folder; either way it appears whole or not at all. ``needs`` lists the optional
-    modules (the ``export`` extra) the writer imports, checked before anything is read.
-    ``tokens``: the writer tokenises, so the documents' tokens are stored once first and
-    handed to it with the records.
-    """
-
-    name: str
-    description: str
-    output: Literal["file", "folder"]
-    suffix: str  # of the file, for file dialogs ("" for folders)
-    target: str
-    needs: tuple[str, ...] = ()
-    # The writer makes no reference cycles, so the cycle collector is paused while it
-    # runs (:mod:`akkord.services.gc_pause`: a quarter of the JSONL export's time).
-    acyclic: bool = False
-    tokens: bool = False  # it writes tokens: store each document's tokens first
-
-    def load(self) -> Writer:
-        module, _, function = self.target.partition(":")
-        return cast(Writer, getattr(importlib.import_module(module), function))
-
-    def missing(self) -> list[str]:
-        """The optional modules this format needs that are not installed."""
-        return [m for m in self.needs if importlib.util.find_spec(m) is None]
-
-    def __call__(self, project: Project, out: Path, options: ExportOptions | None = None,
-                 progress: Progress = SILENT) -> ExportReport:
-        return export(project, self.name, out, options, progress)
-
-
-_FORMATS = "akkord.formats"
-EXPORTERS: dict[str, Exporter] = {
-    e.name: e for e in (
-        Exporter("jsonl", "Akkord's native, lossless format (JSON Lines)", "file", ".jsonl",
-                 f"{_FORMATS}.jsonl:write_jsonl_file", acyclic=True),
-        Exporter("conll", "CoNLL-2003-style IOB2 tags per token (seqeval, flair)", "file",
-                 ".conll", f"{_FORMATS}.conll:write_conll", ("spacy",), tokens=True),
-        Exporter("conllu", "CoNLL-U with NorNE's name= tags in MISC", "file", ".conllu",
-                 f"{_FORMATS}.conll:write_conllu", ("spacy",), tokens=True),
-        Exporter("spacy", "spaCy DocBin files in train/dev/test folders: doc.ents, "
-                 "doc.spans['akkord'], kb_id_", "folder", "",
-                 f"{_FORMATS}.spacy_docbin:write_docbin", ("spacy",), tokens=True),
-        Exporter("hf", "Hugging Face datasets folder: JSON Lines and Parquet, IOB2 "
-                 "ClassLabel tags, train/validation/test", "folder", "",
-                 f"{_FORMATS}.hf:write_hf", ("spacy", "pyarrow", "datasets"), tokens=True),
-        Exporter("brat", "brat standoff: .txt + .ann per document, annotation.conf",
-                 "folder", "", f"{_FORMATS}.brat:write_brat"),
-        Exporter("doccano", "doccano JSONL: text, label [[start, end, label]], relations",
-                 "file", ".jsonl", f"{_FORMATS}.doccano:write_doccano"),
-        Exporter("labelstudio", "Label Studio tasks (JSON) and labelling config (XML)",
-                 "folder", "", f"{_FORMATS}.labelstudio:write_labelstudio"),
-        Exporter("tables", "analysis tables (actors, demands, meetings, mentions …) as "
-                 "CSV and Parquet", "folder", "", f"{_FORMATS}.tables:write_tables",
-                 ("pyarrow",)),
-    )
-}
-
-
-def exporter(fmt: str) -> Exporter:
+def exporter(fmt: str) -> WriterInfo:
     """The exporter called ``fmt``; a clear error when there is none or it cannot run."""
-    found = EXPORTERS.get(fmt)
+    found = WRITERS.get(fmt)
     if found is None:
-        raise AkkordError(f"unknown export format {fmt!r} (known: {', '.join(EXPORTERS)})")
+        raise AkkordError(f"unknown export format {fmt!r} (known: {', '.join(WRITERS)})")
     missing = found.missing()
     if missing:
         raise AkkordError(f"the {fmt} export needs {', '.join(missing)}, which is not "
