@@ -88,19 +88,30 @@ def mention(session: Session, layer: Layer, mention_id: int) -> MentionView | No
     return found[0] if found else None
 
 
+_VALUE_COLUMNS = ("attribute", "text", "flag", "number", "date_value", "ref_id", "role",
+                  "preferred")
+
+
 def mention_values(session: Session, ids: Sequence[int]
                    ) -> dict[int, dict[str, tuple[Value, ...]]]:
-    rows: list[MentionValue] = []
+    rows: list[Any] = []
+    columns = [MentionValue.mention_id, *(getattr(MentionValue, c) for c in _VALUE_COLUMNS)]
     for chunk in chunks(list(ids)):
-        rows += session.scalars(select(MentionValue).where(MentionValue.mention_id.in_(chunk))
+        rows += session.execute(select(*columns).where(MentionValue.mention_id.in_(chunk))
                                 .order_by(MentionValue.attribute, MentionValue.position)).all()
     return group_values(rows, "mention_id")
 
 
 # -- relations ------------------------------------------------------------------------------
 
-def _relation_view(row: Relation, layer: Layer) -> RelationView:
-    return RelationView(row.id, row.type, row.head_id, row.tail_id, layer.name)
+_RELATION = (Relation.id, Relation.type, Relation.head_id, Relation.tail_id)
+
+
+def _relations(session: Session, layer: Layer, *where: Any) -> list[RelationView]:
+    """Plain rows, not ORM objects: the long document has thousands of relations."""
+    return [RelationView(r.id, r.type, r.head_id, r.tail_id, layer.name)
+            for r in session.execute(select(*_RELATION).where(
+                Relation.annotator_id == layer.id, *where))]
 
 
 def relations_from(session: Session, layer: Layer, head_ids: Sequence[int]
@@ -108,24 +119,20 @@ def relations_from(session: Session, layer: Layer, head_ids: Sequence[int]
     """The layer's relations whose head is one of ``head_ids``, by id."""
     out: list[RelationView] = []
     for chunk in chunks(list(head_ids)):
-        out += [_relation_view(r, layer) for r in session.scalars(select(Relation).where(
-            Relation.annotator_id == layer.id, Relation.head_id.in_(chunk)))]
+        out += _relations(session, layer, Relation.head_id.in_(chunk))
     return sorted(out, key=lambda r: r.id)
 
 
 def relations_touching(session: Session, layer: Layer, mention_id: int) -> list[RelationView]:
     """Relations with the mention at either end."""
-    return [_relation_view(r, layer) for r in session.scalars(select(Relation).where(
-        Relation.annotator_id == layer.id,
-        (Relation.head_id == mention_id) | (Relation.tail_id == mention_id))
-        .order_by(Relation.id))]
+    return sorted(_relations(session, layer, (Relation.head_id == mention_id)
+                             | (Relation.tail_id == mention_id)), key=lambda r: r.id)
 
 
 def relations_by_id(session: Session, layer: Layer, ids: Sequence[int]) -> list[RelationView]:
     out: list[RelationView] = []
     for chunk in chunks(list(ids)):
-        out += [_relation_view(r, layer) for r in session.scalars(select(Relation).where(
-            Relation.annotator_id == layer.id, Relation.id.in_(chunk)))]
+        out += _relations(session, layer, Relation.id.in_(chunk))
     return sorted(out, key=lambda r: r.id)
 
 
@@ -133,7 +140,8 @@ def relations_by_id(session: Session, layer: Layer, ids: Sequence[int]) -> list[
 
 def entities(session: Session, layer: Layer, *where: Any) -> list[EntityView]:
     """Entities matching ``where`` with aliases, values and their use in the layer."""
-    rows = session.execute(select(Entity).where(*where).order_by(Entity.name)).scalars().all()
+    rows = session.execute(select(Entity.id, Entity.key, Entity.kind, Entity.name,
+                                  Entity.version).where(*where).order_by(Entity.name)).all()
     ids = [e.id for e in rows]
     aliases: dict[int, list[str]] = defaultdict(list)
     values: dict[int, dict[str, tuple[Value, ...]]] = {}
@@ -143,8 +151,10 @@ def entities(session: Session, layer: Layer, *where: Any) -> list[EntityView]:
                 select(EntityAlias.entity_id, EntityAlias.alias)
                 .where(EntityAlias.entity_id.in_(chunk)).order_by(EntityAlias.id)):
             aliases[entity_id].append(alias)
-        values.update(group_values(session.scalars(
-            select(EntityValue).where(EntityValue.entity_id.in_(chunk))
+        values.update(group_values(session.execute(
+            select(EntityValue.entity_id, EntityValue.evidence_id,
+                   *(getattr(EntityValue, c) for c in _VALUE_COLUMNS))
+            .where(EntityValue.entity_id.in_(chunk))
             .order_by(EntityValue.attribute, EntityValue.position)), "entity_id"))
         for linked, count, documents in session.execute(
                 select(Mention.entity_id, func.count(),

@@ -8,6 +8,7 @@ Spans that arrive with text that was *not* normalised, or counted in UTF-16 unit
 from __future__ import annotations
 
 import bisect
+import re
 import unicodedata
 from collections.abc import Callable
 
@@ -61,9 +62,18 @@ def normalise_with_map(text: str) -> tuple[str, OffsetMap | None]:
     return normal, remap
 
 
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+def only_bmp(text: str) -> bool:
+    """No character outside the Basic Multilingual Plane: code points = UTF-16 units (one
+    regex scan in C; a Python loop over a 180 KB article cost 100 ms per opening)."""
+    return _ASTRAL.search(text) is None
+
+
 def utf16_offsets(text: str) -> Callable[[int], int]:
     """Map a code-point offset in ``text`` to the UTF-16 unit offset (Label Studio's)."""
-    if text.isascii() or all(ord(c) < 0x10000 for c in text):
+    if text.isascii() or only_bmp(text):
         return lambda offset: offset
     cumulative = [0]
     for char in text:
@@ -73,7 +83,7 @@ def utf16_offsets(text: str) -> Callable[[int], int]:
 
 def from_utf16_offsets(text: str) -> Callable[[int], int]:
     """Map a UTF-16 unit offset into ``text`` back to a code-point offset."""
-    if all(ord(c) < 0x10000 for c in text):
+    if text.isascii() or only_bmp(text):
         return lambda offset: offset
     units = [0]
     for char in text:
