@@ -42,6 +42,7 @@ from akkord.formats.records import (
 from akkord.services.dating import time_suggestions
 from akkord.services.progress import SILENT, Progress
 from akkord.store.bulk import allocate_ids, insert_rows
+from akkord.store.journal import ImportWriter
 from akkord.store.models import (
     DOCUMENT_STATUSES,
     GOLD,
@@ -144,10 +145,12 @@ class _State:
 
 
 class _Batch:
-    def __init__(self, conn: Connection, project: Project, options: ImportOptions) -> None:
+    def __init__(self, conn: Connection, project: Project, options: ImportOptions,
+                 writer: ImportWriter) -> None:
         self.conn = conn
         self.project = project
         self.options = options
+        self.writer = writer  # commits between batches of documents (SQLite)
         self.state = _State(
             schema=project.schema,
             annotators=dict(conn.execute(select(Annotator.name, Annotator.id)).all()),
@@ -160,10 +163,23 @@ class _Batch:
     def annotator_id(self, name: str) -> int:
         found = self.state.annotators.get(name)
         if found is None:
+            # Another window may create the same annotator between two batches.
             found = self.conn.execute(
-                insert(Annotator).values(name=name).returning(Annotator.id)).scalar_one()
+                _insert_ignoring_conflicts(self.conn, Annotator, ["name"]).values(name=name)
+                .returning(Annotator.id)).scalar()
+            if found is None:
+                found = self.conn.execute(select(Annotator.id)
+                                          .where(Annotator.name == name)).scalar_one()
             self.state.annotators[name] = found
         return found
+
+
+def _insert_ignoring_conflicts(conn: Connection, model: type[Any], keys: list[str]) -> Any:
+    """``INSERT … ON CONFLICT (keys) DO NOTHING`` in the connection's dialect."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    return dialect.insert(model).on_conflict_do_nothing(index_elements=keys)
 
 
 # -- validation --------------------------------------------------------------------------
@@ -372,9 +388,18 @@ class _FileImport:
             return
         if record.key in self.state.entities or self.failed:
             return
-        entity_id = self.conn.execute(insert(Entity).values(
-            key=record.key, kind=record.kind, name=record.name, version=1,
-        ).returning(Entity.id)).scalar_one()
+        entity_id = self.conn.execute(
+            _insert_ignoring_conflicts(self.conn, Entity, ["key"]).values(
+                key=record.key, kind=record.kind, name=record.name, version=1,
+            ).returning(Entity.id)).scalar()
+        if entity_id is None:  # someone else created it since the import began
+            found = self.conn.execute(select(Entity.id, Entity.kind)
+                                      .where(Entity.key == record.key)).one()
+            self.state.entities[record.key] = (found.id, found.kind)
+            if found.kind != record.kind:
+                self.problem(record.line, f"entity {record.key}: the project already has "
+                             f"it as a {found.kind}, not a {record.kind}")
+            return
         self.state.entities[record.key] = (entity_id, record.kind)
         folded: dict[str, str] = {}
         for alias in record.aliases:
@@ -453,6 +478,7 @@ class _FileImport:
         doc_ids = self._insert_documents(docs, hashes, existing)
         self._insert_annotations(docs, hashes, doc_ids, existing)
         self.state.documents_in_project = True
+        self.batch.writer.commit_point()
 
     def _existing_documents(self, hashes: list[str]) -> dict[str, int]:
         wanted = set(hashes)
@@ -658,23 +684,31 @@ def import_paths(project: Project, paths: list[Path], options: ImportOptions | N
     report = ImportReport()
     progress.start(_count_steps(files), "Importing")
     try:
-        with project.db.connect_write() as conn:
-            batch = _Batch(conn, project, options)
-            report.notes = batch.notes
-            for path, fmt in files:
-                saved = batch.state.copy()
-                savepoint = conn.begin_nested()
-                file_report = _import_file(batch, path, fmt, progress)
-                report.files.append(file_report)
-                if file_report.rejected:
-                    savepoint.rollback()
-                    batch.state = saved
-                else:
-                    savepoint.commit()
-            if options.all_or_nothing and report.rejected:
-                raise _RollBackError
-    except _RollBackError:
-        report.rolled_back = True
+        with project.db.writer_connection() as conn:
+            writer = ImportWriter(conn, batched=project.db.is_sqlite,
+                                  all_or_nothing=options.all_or_nothing)
+            try:
+                _import_files(conn, writer, project, options, files, report, progress)
+            except BaseException:
+                writer.abort()
+                raise
     finally:
         progress.finish()
     return report
+
+
+def _import_files(conn: Connection, writer: ImportWriter, project: Project,
+                  options: ImportOptions, files: list[tuple[Path, str]],
+                  report: ImportReport, progress: Progress) -> None:
+    batch = _Batch(conn, project, options, writer)
+    report.notes = batch.notes
+    for path, fmt in files:
+        saved = batch.state.copy()
+        writer.begin_file(str(path))
+        file_report = _import_file(batch, path, fmt, progress)
+        report.files.append(file_report)
+        writer.end_file(keep=not file_report.rejected)
+        if file_report.rejected:
+            batch.state = saved
+    report.rolled_back = options.all_or_nothing and bool(report.rejected)
+    writer.finish(keep=not report.rolled_back)
