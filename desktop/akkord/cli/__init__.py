@@ -8,17 +8,25 @@ mistakes exit with 2 (click's convention).
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from typing import Any
 
 import click
+from sqlalchemy.exc import SQLAlchemyError
 
 from akkord import __version__
 from akkord.errors import AkkordError
+from akkord.store.faults import Where, translate
 
 
 class _Group(click.Group):
-    """A click group that reports :class:`AkkordError` as a clean message, not a traceback."""
+    """A click group that reports :class:`AkkordError` as a clean message, not a traceback.
+
+    Database and disk failures that reach it without having been translated by the store
+    (it translates at its boundary) are translated here as a last resort, so a full disk
+    or a damaged file never ends in a traceback.
+    """
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -28,6 +36,14 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             click.echo("Interrupted; nothing half-written was kept.", err=True)
             sys.exit(130)
+        except (OSError, SQLAlchemyError, sqlite3.Error) as exc:
+            error = translate(exc, Where("the project"))
+            if error is not None:
+                raise click.ClickException(str(error)) from exc
+            if isinstance(exc, OSError) and exc.strerror:
+                where = f" {exc.filename}" if exc.filename else ""
+                raise click.ClickException(f"cannot use{where}: {exc.strerror}") from exc
+            raise
 
 
 @click.group(cls=_Group, invoke_without_command=True,
@@ -52,9 +68,9 @@ def main(ctx: click.Context, db_url: str | None) -> None:
 
 
 def _register() -> None:
-    from akkord.cli import gui_cmd, project_cmds, screenshot_cmd, timex_cmd
+    from akkord.cli import gui_cmd, project_cmds, recover_cmd, screenshot_cmd, timex_cmd
 
-    for module in (project_cmds, gui_cmd, timex_cmd, screenshot_cmd):
+    for module in (project_cmds, recover_cmd, gui_cmd, timex_cmd, screenshot_cmd):
         for command in module.COMMANDS:
             main.add_command(command)
 

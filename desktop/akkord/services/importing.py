@@ -41,7 +41,7 @@ from akkord.formats.records import (
 )
 from akkord.services.dating import time_suggestions
 from akkord.services.progress import SILENT, Progress
-from akkord.store.bulk import allocate_ids, insert_rows
+from akkord.store.bulk import allocate_ids, insert_ignoring_conflicts, insert_rows
 from akkord.store.journal import ImportWriter
 from akkord.store.models import (
     DOCUMENT_STATUSES,
@@ -164,22 +164,15 @@ class _Batch:
         found = self.state.annotators.get(name)
         if found is None:
             # Another window may create the same annotator between two batches.
+            statement = insert_ignoring_conflicts(self.conn.dialect.name, Annotator, ["name"])
             found = self.conn.execute(
-                _insert_ignoring_conflicts(self.conn, Annotator, ["name"]).values(name=name)
-                .returning(Annotator.id)).scalar()
+                statement.values(name=name).returning(Annotator.id)).scalar()
             if found is None:
                 found = self.conn.execute(select(Annotator.id)
                                           .where(Annotator.name == name)).scalar_one()
             self.state.annotators[name] = found
         return found
 
-
-def _insert_ignoring_conflicts(conn: Connection, model: type[Any], keys: list[str]) -> Any:
-    """``INSERT … ON CONFLICT (keys) DO NOTHING`` in the connection's dialect."""
-    from sqlalchemy.dialects import postgresql, sqlite
-
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    return dialect.insert(model).on_conflict_do_nothing(index_elements=keys)
 
 
 # -- validation --------------------------------------------------------------------------
@@ -389,7 +382,7 @@ class _FileImport:
         if record.key in self.state.entities or self.failed:
             return
         entity_id = self.conn.execute(
-            _insert_ignoring_conflicts(self.conn, Entity, ["key"]).values(
+            insert_ignoring_conflicts(self.conn.dialect.name, Entity, ["key"]).values(
                 key=record.key, kind=record.kind, name=record.name, version=1,
             ).returning(Entity.id)).scalar()
         if entity_id is None:  # someone else created it since the import began

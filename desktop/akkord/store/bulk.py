@@ -39,6 +39,19 @@ def allocate_ids(conn: Connection, model: type[Base], count: int) -> list[int]:
     return list(range(start, start + count))
 
 
+def insert_ignoring_conflicts(dialect: str, model: type[Base], keys: list[str]) -> Any:
+    """``INSERT … ON CONFLICT (keys) DO NOTHING`` for ``model`` in the given dialect
+    ("sqlite" or "postgresql"): for rows two writers may create at the same moment
+    (annotators by name, entities by key); select the row afterwards."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert(model).on_conflict_do_nothing(index_elements=keys)
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite.insert(model).on_conflict_do_nothing(index_elements=keys)
+
+
 def _placeholders(conn: Connection, count: int) -> str:
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     return ", ".join([mark] * count)

@@ -14,6 +14,7 @@ bug, with its traceback, rather than being dressed up as a disk problem).
 from __future__ import annotations
 
 import errno
+import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -128,11 +129,20 @@ def translate(exc: BaseException, where: Where, *, writing: bool = True
     return None
 
 
+def _detail(err: BaseException) -> str:
+    """The driver's message, without quoting (possibly damaged) data at length."""
+    text = " ".join(str(err).split())
+    match = re.match(r"Could not decode to UTF-8 column '([^']*)'", text)
+    if match:
+        return f"the column {match.group(1)!r} holds text that is not UTF-8"
+    return text if len(text) <= 160 else text[:157] + "…"
+
+
 def _from_sqlite(err: sqlite3.Error, where: Where, writing: bool) -> ProjectError:
     code = getattr(err, "sqlite_errorcode", None) or 0
     primary = code & 0xFF
-    text = str(err)
-    lowered = text.lower()
+    text = _detail(err)
+    lowered = str(err).lower()
     if primary in (SQLITE_CORRUPT, SQLITE_NOTADB) or any(w in lowered for w in _DAMAGE_WORDS):
         return ProjectDamagedError(damaged_message(where, text))
     if primary == SQLITE_FULL or "disk is full" in lowered:

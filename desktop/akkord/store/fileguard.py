@@ -110,17 +110,19 @@ class _SharedDescriptors:
 _DESCRIPTORS = _SharedDescriptors()
 
 
-def read_header(path: Path) -> bytes:
-    """The first 100 bytes of ``path`` (empty when unreadable), read without endangering
-    SQLite's locks: through a guard's descriptor when this process has the file open,
-    else by opening and closing it (safe: then no connection of this process has it)."""
+def read_header(path: Path, size: int = HEADER_SIZE, offset: int = 0) -> bytes:
+    """``size`` bytes of ``path`` from ``offset`` (the 100-byte header by default; empty
+    when unreadable), read without endangering SQLite's locks: through a guard's
+    descriptor when this process has the file open, else by opening and closing it
+    (safe: then no connection of this process has it)."""
     with _DESCRIPTORS.lock:
         fd = _DESCRIPTORS.descriptor(path)
         if fd is not None:
-            return os.pread(fd, HEADER_SIZE, 0)
+            return os.pread(fd, size, offset)
         try:
             with path.open("rb") as handle:
-                return handle.read(HEADER_SIZE)
+                handle.seek(offset)
+                return handle.read(size)
         except OSError:
             return b""
 

@@ -29,8 +29,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Connection, func, inspect, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -39,6 +37,7 @@ from akkord.domain.schema import Schema, parse_schema
 from akkord.errors import AkkordError, ProjectDamagedError, ProjectError
 from akkord.resources import default_schema_text
 from akkord.store import journal, migrate
+from akkord.store.bulk import insert_ignoring_conflicts
 from akkord.store.database import Access, Database, database_url, sqlite_path
 from akkord.store.faults import Where, damaged_message, translate
 from akkord.store.fileguard import APPLICATION_ID, SQLITE_MAGIC, Header, read_header
@@ -178,10 +177,9 @@ class Project:
         found = session.scalar(select(Annotator.id).where(Annotator.name == name))
         if found is not None:
             return found
-        dialect = session.get_bind().dialect.name
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        session.execute(insert(Annotator).values(name=name)
-                        .on_conflict_do_nothing(index_elements=["name"]))
+        insert = insert_ignoring_conflicts(session.get_bind().dialect.name, Annotator,
+                                           ["name"])
+        session.execute(insert.values(name=name))
         created = session.scalar(select(Annotator.id).where(Annotator.name == name))
         if created is None:  # pragma: no cover - the row exists after the insert
             raise ProjectError(f"the annotator {name!r} could not be created")
@@ -239,6 +237,15 @@ def _damaged_sqlite_header(data: bytes) -> bool:
     return len(data) >= 16 and (near_magic or fixed_fields)
 
 
+def _pages_follow(path: Path, size: int) -> bool:
+    """Whether SQLite b-tree pages follow a header that is not SQLite's (the header was
+    overwritten; the rest of the project may still be salvaged)."""
+    page = 4096  # Akkord's page size
+    if size < 2 * page or size % page:
+        return False
+    return read_header(path, 1, page)[:1] in (b"\x02", b"\x05", b"\x0a", b"\x0d")
+
+
 def _check_sqlite_file(path: Path) -> None:
     """Refuse what is not a SQLite file, and say a cut or overwritten one is damaged."""
     if path.is_dir():
@@ -250,7 +257,7 @@ def _check_sqlite_file(path: Path) -> None:
     where = Where(path.stem, path)
     prefix = data[:len(SQLITE_MAGIC)]
     if not SQLITE_MAGIC.startswith(prefix):
-        if _damaged_sqlite_header(data):
+        if _damaged_sqlite_header(data) or _pages_follow(path, size):
             raise ProjectDamagedError(damaged_message(
                 where, "its first bytes are not a SQLite database's"))
         raise ProjectError(f"{path} is not an Akkord project (not a SQLite database)")
