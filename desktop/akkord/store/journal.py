@@ -142,6 +142,8 @@ def recover(db: Database) -> list[str]:
                 _merge(ranges, file_ranges)
             deleted = undo_ranges(conn, ranges)
             conn.execute(text("DELETE FROM settings WHERE key = :k"), {"k": key})
+        if not deleted:
+            continue  # its files were complete: only the journal row was left
         files = ", ".join(entry.get("files", {})) or "unknown files"
         done.append(f"an import of {files} was interrupted; its {deleted} row(s) were "
                     "removed, so no file is half-imported")

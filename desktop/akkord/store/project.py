@@ -509,11 +509,13 @@ def _fsync(path: Path) -> None:
 
 
 def _remove_stale_temporaries(path: Path) -> None:
-    """Remove ``.NAME.<pid>.creating`` files left by a killed ``akkord init``."""
-    for stale in path.parent.glob(f".{path.name}.*.creating"):
-        pid = stale.name[len(path.name) + 2:-len(".creating")]
-        if pid.isdigit() and not _alive(int(pid)):
-            _remove_with_sidecars(stale)
+    """Remove the ``.NAME.<pid>.creating`` / ``.recovering`` files that a killed ``akkord
+    init`` or ``akkord recover`` left in this folder (their process is gone)."""
+    for suffix in (".creating", ".recovering"):
+        for stale in path.parent.glob(f".*{suffix}"):
+            pid = stale.name[:-len(suffix)].rsplit(".", 1)[-1]
+            if pid.isdigit() and not _alive(int(pid)):
+                _remove_with_sidecars(stale)
 
 
 def _alive(pid: int) -> bool:
