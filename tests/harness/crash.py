@@ -33,8 +33,13 @@ from typing import Any
 
 from akkord.errors import AkkordError
 from akkord.store import open_project
-from tests.harness.workload import WEIGHTS, Context, ImportOperation, operations, \
-    project_problems
+from tests.harness.workload import (
+    WEIGHTS,
+    Context,
+    ImportOperation,
+    operations,
+    project_problems,
+)
 
 
 @dataclass
