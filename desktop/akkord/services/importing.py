@@ -43,6 +43,7 @@ from akkord.services.dating import time_suggestions
 from akkord.services.progress import SILENT, Progress
 from akkord.store.bulk import allocate_ids, insert_ignoring_conflicts, insert_rows
 from akkord.store.journal import ImportWriter
+from akkord.store.journal import recover as recover_interrupted_imports
 from akkord.store.models import (
     DOCUMENT_STATUSES,
     GOLD,
@@ -675,6 +676,7 @@ def import_paths(project: Project, paths: list[Path], options: ImportOptions | N
     options = options or ImportOptions()
     files = registry.expand(paths, options.format)
     report = ImportReport()
+    report.notes.extend(recover_interrupted_imports(project.db))  # e.g. after a full disk
     progress.start(_count_steps(files), "Importing")
     try:
         with project.db.writer_connection() as conn:
@@ -694,6 +696,7 @@ def _import_files(conn: Connection, writer: ImportWriter, project: Project,
                   options: ImportOptions, files: list[tuple[Path, str]],
                   report: ImportReport, progress: Progress) -> None:
     batch = _Batch(conn, project, options, writer)
+    batch.notes.extend(report.notes)
     report.notes = batch.notes
     for path, fmt in files:
         saved = batch.state.copy()

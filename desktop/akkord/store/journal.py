@@ -72,12 +72,17 @@ def _process_start(pid: int) -> str | None:
     return stat.rsplit(")", 1)[-1].split()[19]
 
 
-def _alive(owner: dict[str, Any]) -> bool:
+_RUNNING: set[str] = set()  # journal keys of the imports running in this process
+
+
+def _alive(key: str, owner: dict[str, Any]) -> bool:
     if owner.get("host") != socket.gethostname():
         return True  # another machine's import (a shared folder): not ours to judge
     pid = int(owner.get("pid", 0))
     if pid <= 0:
         return False
+    if pid == os.getpid():
+        return key in _RUNNING
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -130,7 +135,7 @@ def recover(db: Database) -> list[str]:
             entry = json.loads(value)
         except ValueError:
             entry = {}
-        if entry and _alive(entry.get("owner", {})):
+        if entry and _alive(key, entry.get("owner", {})):
             continue
         with db.connect_write() as conn:
             still = conn.execute(text("SELECT value FROM settings WHERE key = :k"),
@@ -170,6 +175,9 @@ class ImportWriter:
     _marks: dict[str, int] | None = None
     _savepoint: Any = None
     _journal_written: bool = False
+
+    def __post_init__(self) -> None:
+        _RUNNING.add(self.key)
 
     # -- files ----------------------------------------------------------------------
     def begin_file(self, name: str) -> None:
@@ -220,12 +228,13 @@ class ImportWriter:
         """Keep (commit) or undo everything that is still pending, and drop the
         journal."""
         if not self.batched:
+            _RUNNING.discard(self.key)
             if keep:
                 self.conn.commit()
             else:
                 self.conn.rollback()
             return
-        if self.conn.in_transaction():
+        if not keep or self.conn.in_transaction():
             self.conn.rollback()
         if not keep:
             ranges: Ranges = {}
@@ -237,18 +246,20 @@ class ImportWriter:
         if self._journal_written:
             self.conn.execute(text("DELETE FROM settings WHERE key = :k"), {"k": self.key})
         self.conn.commit()
+        _RUNNING.discard(self.key)
 
     def abort(self) -> None:
         """After an exception: drop the open transaction and undo what was committed.
         If even that fails (a full disk), the journal stays for :func:`recover`."""
         try:
-            if self.conn.in_transaction():
-                self.conn.rollback()
+            self.conn.rollback()  # also clears a transaction a failed COMMIT left invalid
             if self.batched:
                 self.finish(keep=False)
-        except Exception:  # the original exception matters more; recovery comes later
-            log.exception("could not undo an interrupted import; it is undone when the "
-                          "project is opened next")
+        except Exception as exc:  # the original exception matters more; recovery comes later
+            log.warning("could not undo an interrupted import yet (%s); it is undone when "
+                        "the project is opened or imported into next", exc)
+        finally:
+            _RUNNING.discard(self.key)
 
     # -- bookkeeping ------------------------------------------------------------------
     def _mark(self) -> None:
