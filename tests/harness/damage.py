@@ -127,6 +127,7 @@ def _bad_utf8(path: Path, rng: random.Random) -> str:
         rowid = conn.execute(f"SELECT rowid FROM {table} ORDER BY random() LIMIT 1"
                              ).fetchone()
         if rowid is not None:
+            conn.execute("PRAGMA ignore_check_constraints = ON")
             conn.execute(f'UPDATE {table} SET "{column}" = CAST(X\'C328FFFE41\' AS TEXT) '
                          "WHERE rowid = ?", rowid)
     conn.close()

@@ -94,8 +94,9 @@ class Database:
         self.path = sqlite_path(url)
         self.access: Access = access if self.path is not None else "rw"
         self.read_only_reason = read_only_reason if self.access != "rw" else None
-        self.where = Where(name or (self.path.stem if self.path else url), self.path,
-                           None if self.path else url)
+        if name is None:
+            name = self.path.stem if self.path else (make_url(url).database or "the database")
+        self.where = Where(name, self.path, None if self.path else url)
         self.on_wait: Callable[[float], None] | None = None
         self.patience = BUSY_TIMEOUT_S
         self.stopped: ProjectError | None = None
@@ -213,8 +214,8 @@ class Database:
 
     def _failed(self, exc: BaseException, writing: bool) -> ProjectError | None:
         error = translate(exc, self.where, writing=writing)
-        if error is not None and error.stop and writing:
-            self.stopped = error
+        if error is not None and error.stop:
+            self.stopped = error  # damaged or replaced: no more writes (reads: see check)
         return error
 
     # -- transactions -------------------------------------------------------------------

@@ -434,7 +434,9 @@ def _open(db: Database, path: Path | None, create: bool, schema_text: str | None
                 f"read-only ({db.read_only_reason}); copy it to a writable folder to open it")
         project.migration = _migrate(db, path, revision)
     if db.is_sqlite and db.guard is not None:
-        stamp = _read_stamp(db) if db.read_only else _stamp(db)
+        stamp = _read_stamp(db)  # opening takes no write lock unless there is work to do
+        if (stamp[0] != APPLICATION_ID or not stamp[1]) and not db.read_only:
+            stamp = _stamp(db)
         if stamp[0] == APPLICATION_ID and stamp[1]:
             db.guard.expect_stamp(*stamp)
     if not db.read_only:
