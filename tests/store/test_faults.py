@@ -63,7 +63,7 @@ def test_text_that_is_not_utf8_is_reported_as_damage_when_read(tmp_path: Path) -
         conn.execute("UPDATE annotators SET name = CAST(X'C328FF' AS TEXT) WHERE name = 'bo'")
     conn.close()
     with open_project(path) as project:
-        with pytest.raises(ProjectDamagedError, match="not UTF-8.*akkord recover"):
+        with pytest.raises(ProjectDamagedError, match=r"not UTF-8.*akkord recover"):
             _names(project)
         with pytest.raises(ProjectDamagedError):  # and it no longer writes
             project.set_setting("x", "y")
@@ -263,12 +263,11 @@ def test_a_full_disk_is_a_clear_error_and_loses_nothing(tmp_path: Path) -> None:
     try:
         path = _project_with_rows(disk / "p.akkord")
         saved = 0
-        with open_project(path) as project:
-            with pytest.raises(StorageFullError, match="full"):  # noqa: PT012
-                for i in range(10_000):
-                    with project.write() as session:
-                        session.add(Setting(key=f"k{i}", value="x" * 2000))
-                    saved += 1
+        with open_project(path) as project, pytest.raises(StorageFullError, match="full"):
+            for i in range(10_000):
+                with project.write() as session:
+                    session.add(Setting(key=f"k{i}", value="x" * 2000))
+                saved += 1
         (disk / "filler").write_bytes(b"")  # (nothing to free: the project must still open)
         with open_project(path) as project, project.read() as session:
             count = session.scalar(select(func.count()).select_from(Setting))
@@ -303,7 +302,7 @@ def test_constraint_failures_are_translated(project: Project) -> None:
 
     with project.write() as session:
         session.add(Document(content_hash="h", text="t", meta={}, parts=[]))
-    with pytest.raises(WriteConflictError, match="nothing.*saved") as caught, \
+    with pytest.raises(WriteConflictError, match=r"nothing.*saved") as caught, \
             project.write() as session:
         session.add(Document(content_hash="h", text="t", meta={}, parts=[]))
     assert caught.value.retry

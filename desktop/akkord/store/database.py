@@ -48,6 +48,9 @@ log = logging.getLogger(__name__)
 BUSY_TIMEOUT_S = 30.0  # how long a writer waits for the lock before giving up
 WAIT_SLICE_S = 0.1  # a waiting writer reports (on_wait) about this often
 _BEGIN_OPTION = "akkord_begin"
+AFTER_BEGIN = "akkord_after_begin"
+"""Key in a connection's ``info``: a callable given the DBAPI connection right after a
+write transaction began (holding the lock); the import journal takes its marks there."""
 
 Access = Literal["rw", "ro", "immutable"]
 """How a SQLite file is opened: read-write (never created), read-only (others may still
@@ -149,7 +152,11 @@ class Database:
             mode = conn.get_execution_options().get(_BEGIN_OPTION, "DEFERRED")
             self.check(writing=mode == "IMMEDIATE")
             if mode == "IMMEDIATE":
-                self._begin_immediate(conn.connection.dbapi_connection)
+                dbapi = conn.connection.dbapi_connection
+                self._begin_immediate(dbapi)
+                hook = conn.info.get(AFTER_BEGIN)
+                if hook is not None:
+                    hook(dbapi)
             else:
                 conn.exec_driver_sql("BEGIN")
 

@@ -39,7 +39,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from akkord.store.database import Database
+from akkord.store.database import AFTER_BEGIN, Database
 
 log = logging.getLogger(__name__)
 
@@ -93,10 +93,11 @@ def _alive(key: str, owner: dict[str, Any]) -> bool:
     return started is None or owner.get("started") in (None, started)
 
 
+_MAXIMA = "SELECT " + ", ".join(f"(SELECT coalesce(max(rowid), 0) FROM {t})" for t in TABLES)
+
+
 def _maxima(conn: Connection) -> dict[str, int]:
-    row = conn.exec_driver_sql(
-        "SELECT " + ", ".join(f"(SELECT coalesce(max(rowid), 0) FROM {t})" for t in TABLES)
-    ).one()
+    row = conn.exec_driver_sql(_MAXIMA).one()
     return dict(zip(TABLES, (int(v) for v in row), strict=True))
 
 
@@ -178,6 +179,19 @@ class ImportWriter:
 
     def __post_init__(self) -> None:
         _RUNNING.add(self.key)
+        if self.batched:
+            # Take the marks when each transaction begins (it holds the lock then), not
+            # right after a commit: that would take the lock back at once.
+            self.conn.info[AFTER_BEGIN] = self._marks_at_begin
+
+    def _marks_at_begin(self, dbapi: Any) -> None:
+        row = dbapi.execute(_MAXIMA).fetchone()
+        self._marks = dict(zip(TABLES, (int(v) for v in row), strict=True))
+
+    def release(self) -> None:
+        """Stop taking marks on this connection (it goes back to the pool)."""
+        self.conn.info.pop(AFTER_BEGIN, None)
+        _RUNNING.discard(self.key)
 
     # -- files ----------------------------------------------------------------------
     def begin_file(self, name: str) -> None:
@@ -186,16 +200,19 @@ class ImportWriter:
             self._savepoint = self.conn.begin_nested()
             return
         self.files.setdefault(name, {})
-        self._mark()
+        if not self.conn.in_transaction():
+            self._marks = None  # taken when the file's first transaction begins
+        else:
+            self._marks = _maxima(self.conn)
 
     def commit_point(self) -> None:
-        """Commit the rows written so far (SQLite), letting other writers in."""
+        """Commit the rows written so far (SQLite), letting other writers in until the
+        import's next statement begins the next transaction."""
         if not self.batched or self._file is None:
             return
         self._record()
         self._write_journal()
         self.conn.commit()
-        self._mark()
 
     def end_file(self, keep: bool) -> None:
         name = self._file
@@ -228,7 +245,7 @@ class ImportWriter:
         """Keep (commit) or undo everything that is still pending, and drop the
         journal."""
         if not self.batched:
-            _RUNNING.discard(self.key)
+            self.release()
             if keep:
                 self.conn.commit()
             else:
@@ -246,7 +263,7 @@ class ImportWriter:
         if self._journal_written:
             self.conn.execute(text("DELETE FROM settings WHERE key = :k"), {"k": self.key})
         self.conn.commit()
-        _RUNNING.discard(self.key)
+        self.release()
 
     def abort(self) -> None:
         """After an exception: drop the open transaction and undo what was committed.
@@ -259,12 +276,9 @@ class ImportWriter:
             log.warning("could not undo an interrupted import yet (%s); it is undone when "
                         "the project is opened or imported into next", exc)
         finally:
-            _RUNNING.discard(self.key)
+            self.release()
 
     # -- bookkeeping ------------------------------------------------------------------
-    def _mark(self) -> None:
-        self._marks = _maxima(self.conn)  # the first statement: BEGIN IMMEDIATE, locked
-
     def _record(self) -> None:
         if self._file is not None:
             self._record_for(self._file)
