@@ -198,23 +198,32 @@ def _prepare(target: str, folder: Path) -> None:
 
 
 def run_concurrency(backend: str, folder: Path, *, writers: int = 8, seconds: float = 600,
-                    seed: int = 13) -> ConcurrencyReport:
-    """Run the writers on ``backend`` ("sqlite" or "postgresql"); see the docstring."""
+                    seed: int = 13, server: Any = None) -> ConcurrencyReport:
+    """Run the writers on ``backend`` ("sqlite" or "postgresql"); see the docstring.
+    ``server``: a running :class:`tests.pg_server.PostgresServer` (else one is started)."""
     folder.mkdir(parents=True, exist_ok=True)
     report = ConcurrencyReport(backend, writers, seconds)
     if backend == "sqlite":
         _run(str(folder / "shared.akkord"), folder, writers, seconds, seed, report)
         return report
+    if server is not None:
+        _run(_new_database(server, folder), folder, writers, seconds, seed, report)
+        return report
     from tests.pg_server import postgres_server
 
-    with postgres_server() as server:
-        import psycopg
-
-        with psycopg.connect(f"host=127.0.0.1 port={server.port} user=postgres "
-                             "dbname=postgres", autocommit=True) as conn:
-            conn.execute('CREATE DATABASE "akkord_concurrency"')
-        _run(server.url("akkord_concurrency"), folder, writers, seconds, seed, report)
+    with postgres_server() as started:
+        _run(_new_database(started, folder), folder, writers, seconds, seed, report)
     return report
+
+
+def _new_database(server: Any, folder: Path) -> str:
+    import psycopg
+
+    name = f"akkord_concurrency_{os.getpid()}_{abs(hash(str(folder))) % 10**6}"
+    with psycopg.connect(f"host=127.0.0.1 port={server.port} user=postgres "
+                         "dbname=postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return str(server.url(name))
 
 
 def _run(target: str, folder: Path, writers: int, seconds: float, seed: int,
