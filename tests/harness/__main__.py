@@ -1,4 +1,4 @@
-"""``python -m tests.harness [crash|concurrency|diskfull|damage|all] …`` (from the
+"""``python -m tests.harness [crash|concurrency|diskfull|damage|contention|all] …`` (from the
 repository root, with ``PYTHONPATH=desktop``). Prints one ``name: value unit`` line per
 figure and exits with status 1 when any goal was missed (something lost, half done,
 broken, or a raw error)."""
@@ -64,14 +64,24 @@ def _damage(args: argparse.Namespace, folder: Path) -> bool:
     return report.ok
 
 
+def _contention(args: argparse.Namespace, folder: Path) -> bool:
+    from tests.harness.contention import run_contention
+
+    for waits in run_contention(folder / "contention", args.articles):
+        for line in waits.figures():
+            print(line, flush=True)
+    return True
+
+
 PARTS = {"crash": _crash, "concurrency": _concurrency, "diskfull": _diskfull,
-         "damage": _damage}
+         "damage": _damage, "contention": _contention}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.harness", description=__doc__)
     parser.add_argument("parts", nargs="*", default=["all"],
-                        help="crash, concurrency, diskfull, damage or all (default)")
+                        help="crash, concurrency, diskfull, damage, contention or all "
+                             "(default)")
     parser.add_argument("--trials", type=int, default=1000, help="crash: kill trials")
     parser.add_argument("--max-delay", type=float, default=1.2,
                         help="crash: longest wait before a kill, seconds")
@@ -82,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="concurrency: sqlite, postgresql or both")
     parser.add_argument("--diskfull-runs", type=int, default=10, help="disk-full runs")
     parser.add_argument("--damage-cases", type=int, default=300, help="damaged files")
+    parser.add_argument("--articles", type=int, default=10_000,
+                        help="contention: articles in the import (benchmark corpus)")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     args = parser.parse_args(argv)

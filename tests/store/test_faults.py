@@ -343,3 +343,37 @@ def test_a_lost_database_connection_is_a_message(project: Project) -> None:
         session.add(Annotator(name="after the loss"))
         session.flush()
     assert _names(project) == []  # and the project works again afterwards
+
+
+@pytest.mark.parametrize(("column", "value"), [
+    ("meta", "'{\"title\": '"), ("date_earliest", "'2022-01-!8'"), ("date_earliest", "17"),
+    ("imported_at", "'2026-1r-01 16:15:43'"), ("parts", "'[[\"pasagraph\", 1, 2]]'")])
+def test_a_damaged_stored_value_is_damage_not_a_traceback(tmp_path: Path, column: str,
+                                                          value: str) -> None:
+    """Bits flipped inside a value leave SQLite's structure intact: the value itself
+    cannot be read (JSON, a date, a document part)."""
+    from akkord.services.annotation import Annotation
+    from akkord.services.exporting import export
+
+    path = tmp_path / "p.akkord"
+    with open_project(path, create=True) as project, project.write() as session:
+        session.add(Document(content_hash="h", text="Nato møtes.", meta={}, parts=[],
+                             date_value="2022-01-18"))
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"UPDATE documents SET {column} = {value}")
+    conn.close()
+    with open_project(path) as project:
+        annotation = Annotation(project, "anna")
+        with pytest.raises(ProjectDamagedError, match="stored value cannot be read"):
+            annotation.load_document(1)  # the window's path reads every column
+    with open_project(path) as project:
+        try:
+            export(project, "jsonl", tmp_path / "out.jsonl")  # may not need the value
+        except ProjectDamagedError as exc:
+            assert "akkord recover" in str(exc)
+            assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_a_caller_bug_is_not_called_damage(sqlite_project: Project) -> None:
+    with pytest.raises(ValueError, match="a bug"), sqlite_project.read():
+        raise ValueError("a bug in the caller")

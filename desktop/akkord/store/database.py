@@ -219,8 +219,9 @@ class Database:
                              "saved. To edit it, copy it to a writable folder and open the "
                              "copy.")
 
-    def _failed(self, exc: BaseException, writing: bool) -> ProjectError | None:
-        error = translate(exc, self.where, writing=writing)
+    def _failed(self, exc: BaseException, writing: bool,
+                stored_values: bool = True) -> ProjectError | None:
+        error = translate(exc, self.where, writing=writing, stored_values=stored_values)
         if error is not None and error.stop:
             self.stopped = error  # damaged or replaced: no more writes (reads: see check)
         return error
@@ -267,7 +268,7 @@ class Database:
             with self._writer_engine.begin() as conn:
                 yield conn
         except Exception as exc:
-            error = self._failed(exc, writing=True)
+            error = self._failed(exc, writing=True, stored_values=False)
             if error is None or error is exc:
                 raise
             raise error from exc
@@ -286,7 +287,7 @@ class Database:
             with self._writer_engine.connect() as conn:
                 yield conn
         except Exception as exc:
-            error = self._failed(exc, writing=True)
+            error = self._failed(exc, writing=True, stored_values=False)
             if error is None or error is exc:
                 raise
             raise error from exc

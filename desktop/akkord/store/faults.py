@@ -14,6 +14,7 @@ bug, with its traceback, rather than being dressed up as a disk problem).
 from __future__ import annotations
 
 import errno
+import os
 import re
 import sqlite3
 from dataclasses import dataclass
@@ -105,9 +106,14 @@ def _psycopg_error(exc: BaseException) -> Exception | None:
     return None
 
 
-def translate(exc: BaseException, where: Where, *, writing: bool = True
-              ) -> ProjectError | None:
-    """The :class:`ProjectError` that says what ``exc`` means for ``where``, or ``None``."""
+def translate(exc: BaseException, where: Where, *, writing: bool = True,
+              stored_values: bool = True) -> ProjectError | None:
+    """The :class:`ProjectError` that says what ``exc`` means for ``where``, or ``None``.
+
+    ``stored_values``: a ValueError/TypeError raised while turning a stored value into a
+    Python one means a damaged value (see :func:`_raised_reading_stored_values`); off
+    where the block also parses the user's files (imports), whose errors are theirs.
+    """
     if isinstance(exc, ProjectError):
         return exc
     if isinstance(exc, StaleDataError):
@@ -124,9 +130,28 @@ def translate(exc: BaseException, where: Where, *, writing: bool = True
         target = f" {exc.filename}" if exc.filename else ""
         return StorageFullError(f"The disk is full: cannot write{target}. Nothing of this "
                                 "change was saved; free some space and try again.")
-    if isinstance(exc, UnicodeDecodeError) and where.path is not None:
-        return ProjectDamagedError(damaged_message(where, "text that is not UTF-8"))
+    if stored_values and isinstance(exc, ValueError | TypeError) \
+            and _raised_reading_stored_values(exc):
+        return ProjectDamagedError(damaged_message(
+            where, f"a stored value cannot be read: {_detail(exc)}"))
     return None
+
+
+_READERS = (f"{os.sep}sqlalchemy{os.sep}", f"{os.sep}akkord{os.sep}domain{os.sep}")
+
+
+def _raised_reading_stored_values(exc: BaseException) -> bool:
+    """Whether a ValueError/TypeError (bad JSON, a date that is not a date, text that is
+    not UTF-8, a document part of an unknown kind) came from turning a stored value into
+    a Python one — SQLAlchemy's result processing or the domain's parsers — rather than
+    from the caller's own code: then the stored value is damaged."""
+    tb = exc.__traceback__
+    frames = []
+    while tb is not None:
+        frames.append(tb.tb_frame.f_code.co_filename)
+        tb = tb.tb_next
+    inner = [f for f in frames if not f.endswith(("contextlib.py", "database.py"))]
+    return any(any(part in name for part in _READERS) for name in inner[1:])
 
 
 def _detail(err: BaseException) -> str:
