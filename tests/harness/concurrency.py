@@ -90,7 +90,7 @@ class ConcurrencyReport:
 def _writer(index: int, target: str, log_path: Path, start_fd: int, ready_fd: int,
             seconds: float, seed: int) -> None:
     """One annotator process (forked); writes until the deadline, logging each outcome."""
-    from akkord.services.annotation import Annotation
+    from tests.harness.editing import Editor
 
     rng = random.Random(seed)
     log = log_path.open("a", encoding="utf-8")
@@ -119,10 +119,10 @@ def _writer(index: int, target: str, log_path: Path, start_fd: int, ready_fd: in
         with open_project(target) as project:
             os.write(ready_fd, b"r")
             os.read(start_fd, 1)  # everyone starts at the same instant
-            attempt("open as newcomer", lambda: Annotation(project, "newcomer"))
+            attempt("open as newcomer", lambda: Editor(project, "newcomer"))
             layer = f"annotator-{index // 2}"
-            annotation = attempt("open", lambda: Annotation(project, layer))
-            if annotation is None:
+            editor = attempt("open", lambda: Editor(project, layer))
+            if editor is None:
                 os._exit(0)
             with project.read() as session:
                 docs = [(d.id, len(d.text)) for d in session.execute(
@@ -139,44 +139,43 @@ def _writer(index: int, target: str, log_path: Path, start_fd: int, ready_fd: in
                     doc, length = rng.choice(docs)
                     start = rng.randrange(0, length - 1)
                     end = min(length, start + rng.randint(1, 10))
-                    view = attempt("add mention", lambda d=doc, s=start, e=end:
-                                   annotation.add_mention(d, s, e, "ACTOR"))
-                    if view is not None:
-                        mine.append(view.id)
-                        note({"saved": "mention", "layer": layer, "id": view.id,
+                    added = attempt("add mention", lambda d=doc, s=start, e=end:
+                                    editor.add_mention(d, s, e, "ACTOR"))
+                    if added is not None:
+                        mine.append(added)
+                        note({"saved": "mention", "layer": layer, "id": added,
                               "span": [doc, start, end]})
                 elif roll < 0.5:
                     victim = mine.pop(rng.randrange(len(mine)))
                     if attempt("delete mention", lambda v=victim:
-                               annotation.delete_mention(v)) is not None:
+                               editor.delete_mention(v) or True) is not None:
                         note({"saved": "delete", "layer": layer, "id": victim})
                     else:
                         mine.append(victim)
                 elif roll < 0.75:
                     entity = rng.choice(shared)
-                    seen = attempt("read entity", lambda e=entity: annotation.entity(e))
+                    seen = attempt("read entity", lambda e=entity: editor.entity(e))
                     if seen is None:
                         continue
                     name = f"Shared w{index} s{step}"
-                    result = attempt("rename", lambda e=entity, n=name, v=seen.version:
-                                     annotation.rename_entity(e, n, v))
-                    if result is not None:
+                    if attempt("rename", lambda e=entity, n=name, s=seen:
+                               editor.rename(e, n, s) or True) is not None:
                         note({"saved": "rename", "entity": entity, "name": name,
-                              "version": result[1]})
+                              "seen": seen.name})
                 elif roll < 0.9:
                     doc = rng.choice(docs)[0]
                     status = rng.choice(STATUSES)
                     if attempt("status", lambda d=doc, s=status:
-                               annotation.set_status(d, s)) is not None:
+                               editor.set_status(d, s) or True) is not None:
                         note({"saved": "status", "layer": layer, "document": doc,
                               "status": status, "began": clock["began"],
                               "ended": time.time()})
                 else:
                     name = f"Felles aktør {rng.randrange(5)}"
-                    view = attempt("create entity", lambda n=name:
-                                   annotation.create_entity("actor", n))
-                    if view is not None:
-                        note({"saved": "create", "id": view.id, "key": view.key})
+                    created = attempt("create entity", lambda n=name:
+                                      editor.create_entity("actor", n))
+                    if created is not None:
+                        note({"saved": "create", "id": created[0], "key": created[1]})
     except Exception:
         note({"raw": "writer", "traceback": traceback.format_exc()})
     finally:
@@ -256,7 +255,7 @@ def _run(target: str, folder: Path, writers: int, seconds: float, seed: int,
 
 def _compare(target: str, entries: list[dict[str, Any]], report: ConcurrencyReport) -> None:
     mentions: dict[str, dict[int, list[int]]] = defaultdict(dict)  # layer → id → span
-    renames: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    renames: dict[int, list[tuple[str, str]]] = defaultdict(list)  # (seen, new name)
     statuses: dict[tuple[str, int], list[tuple[float, float, str]]] = defaultdict(list)
     created: dict[int, str] = {}
     for entry in entries:
@@ -275,7 +274,7 @@ def _compare(target: str, entries: list[dict[str, Any]], report: ConcurrencyRepo
             mentions[entry["layer"]].pop(entry["id"], None)
         elif entry.get("saved") == "rename":
             report.saved += 1
-            renames[entry["entity"]].append((entry["version"], entry["name"]))
+            renames[entry["entity"]].append((entry["seen"], entry["name"]))
         elif entry.get("saved") == "status":
             report.saved += 1
             statuses[(entry["layer"], entry["document"])].append(
@@ -314,22 +313,28 @@ def _compare_mentions(session: Any, mentions: dict[str, dict[int, list[int]]],
             report.problems.append(f"{layer}: {len(extra)} mention(s) nobody believes saved")
 
 
-def _compare_renames(session: Any, renames: dict[int, list[tuple[int, str]]],
+def _compare_renames(session: Any, renames: dict[int, list[tuple[str, str]]],
                      report: ConcurrencyReport) -> None:
+    """Each saved rename names the name it saw. Without lost updates they form one chain
+    from the first name to the final one: no two saves saw the same name (one would have
+    silently replaced the other), and following the chain ends at the stored name."""
     for entity_id, saved in renames.items():
-        versions = Counter(v for v, _ in saved)
-        doubled = sum(n - 1 for n in versions.values() if n > 1)
+        seen = Counter(before for before, _after in saved)
+        doubled = sum(n - 1 for n in seen.values() if n > 1)
         if doubled:
             report.overwritten += doubled
             report.problems.append(f"entity {entity_id}: {doubled} rename(s) saved over "
-                                   "another with the same version")
-        row = session.execute(select(Entity.name, Entity.version)
-                              .where(Entity.id == entity_id)).one()
-        last = max(saved)
-        if (row.version, row.name) != last:
+                                   "another made from the same state")
+        following = dict(saved)
+        name, key = session.execute(select(Entity.name, Entity.key)
+                                    .where(Entity.id == entity_id)).one()
+        current, steps = f"Shared {key.rsplit('-', 1)[1]}", 0  # as _prepare named it
+        while current in following and steps <= len(saved):
+            current, steps = following[current], steps + 1
+        if current != name or steps != len(saved):
             report.overwritten += 1
-            report.problems.append(f"entity {entity_id}: ends as {row.name!r} v{row.version}"
-                                   f", the last saved rename was {last[1]!r} v{last[0]}")
+            report.problems.append(f"entity {entity_id}: ends as {name!r}; the saved renames "
+                                   f"lead to {current!r} in {steps} of {len(saved)} steps")
 
 
 def _compare_statuses(session: Any,

@@ -285,8 +285,8 @@ def _pick_document(project: Project, rng: random.Random) -> tuple[int, int] | No
 
 @dataclass
 class MentionEdit:
-    """The window's "select text, press a label key": ``Annotation.add_mention`` in the
-    editor's layer (one transaction)."""
+    """The window's "select text, press a label key" in the editor's layer (one
+    transaction, through :class:`tests.harness.editing.Editor`)."""
 
     kind: str = "edit-mention"
 
@@ -300,13 +300,13 @@ class MentionEdit:
         return {"document": doc, "start": start, "end": end, "label": "ACTOR"}
 
     def run(self, ctx: Context, plan: dict[str, Any]) -> dict[str, Any]:
-        from akkord.services.annotation import Annotation
+        from tests.harness.editing import Editor
 
         if plan.get("skip"):
             return {}
-        view = Annotation(ctx.project, EDITOR).add_mention(
+        mention = Editor(ctx.project, EDITOR).add_mention(
             plan["document"], plan["start"], plan["end"], plan["label"])
-        return {"id": view.id}
+        return {"id": mention}
 
     def verify(self, project: Project, plan: dict[str, Any],
                ack: dict[str, Any] | None) -> list[str]:

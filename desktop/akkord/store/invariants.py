@@ -8,12 +8,13 @@ SQLite's own ``integrity_check`` and ``foreign_key_check``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, text
+from sqlalchemy import CheckConstraint, Connection, Table, text
 
 from akkord.store.journal import KEY_PREFIX
-from akkord.store.models import DOCUMENT_STATUSES, MENTION_STATUSES
+from akkord.store.models import Base, DocumentState, Mention
 
 EXAMPLES = 5
 
@@ -31,8 +32,19 @@ class Finding:
         return f"{self.rule}: {self.count}{shown}"
 
 
-def _statuses(values: tuple[str, ...]) -> str:
-    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
+def allowed_statuses(model: type[Base]) -> tuple[str, ...]:
+    """The statuses a table's ``status`` CHECK constraint allows (the models are the one
+    place they are listed)."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    for constraint in table.constraints:
+        if isinstance(constraint, CheckConstraint) and "status IN" in str(constraint.sqltext):
+            return tuple(re.findall(r"'([^']*)'", str(constraint.sqltext)))
+    return ()
+
+
+def _statuses(model: type[Base]) -> str:
+    return "(" + ", ".join(f"'{v}'" for v in allowed_statuses(model)) + ")"
 
 
 # rule → a query returning the ids of the rows that break it
@@ -41,7 +53,7 @@ RULES: dict[str, str] = {
         'SELECT m.id FROM mentions m JOIN documents d ON d.id = m.document_id '
         'WHERE m.start < 0 OR m."end" <= m.start OR m."end" > length(d.text)'),
     "a mention has an unknown status": (
-        f"SELECT id FROM mentions WHERE status NOT IN {_statuses(MENTION_STATUSES)}"),
+        f"SELECT id FROM mentions WHERE status NOT IN {_statuses(Mention)}"),
     "a relation's head and tail are in different documents": (
         "SELECT r.id FROM relations r JOIN mentions h ON h.id = r.head_id "
         "JOIN mentions t ON t.id = r.tail_id WHERE h.document_id <> t.document_id"),
@@ -53,7 +65,7 @@ RULES: dict[str, str] = {
         "SELECT id FROM relations WHERE head_id = tail_id"),
     "a document state has an unknown status": (
         f"SELECT document_id FROM document_states "
-        f"WHERE status NOT IN {_statuses(DOCUMENT_STATUSES)}"),
+        f"WHERE status NOT IN {_statuses(DocumentState)}"),
     "a row points to a document that does not exist": (
         "SELECT m.id FROM mentions m LEFT JOIN documents d ON d.id = m.document_id "
         "WHERE d.id IS NULL"),

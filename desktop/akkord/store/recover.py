@@ -27,10 +27,13 @@ from akkord.domain.document import content_hash
 from akkord.domain.schema import parse_schema
 from akkord.errors import AkkordError, ProjectError
 from akkord.store import migrate
-from akkord.store.invariants import Finding, check_invariants, sqlite_checks
+from akkord.store.invariants import Finding, allowed_statuses, check_invariants, sqlite_checks
 from akkord.store.journal import KEY_PREFIX
-from akkord.store.models import DOCUMENT_STATUSES, MENTION_STATUSES
+from akkord.store.models import DocumentState, Mention
 from akkord.store.salvage import Salvage, TableShape, salvage, shape_of
+
+MENTION_STATUSES = allowed_statuses(Mention)
+DOCUMENT_STATUSES = allowed_statuses(DocumentState)
 
 # Parents before children: a row is kept only if what it points to was kept.
 ORDER = ("settings", "schemas", "annotators", "documents", "entities", "entity_aliases",
