@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint check bench screenshots demo dist clean
+.PHONY: run test lint check bench crashtest screenshots demo dist clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,9 @@ check: lint test
 
 bench: $(STAMP)  ## the performance budget of DESIGN.md, as printed figures
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/run.py
+
+crashtest: $(STAMP)  ## kill -9, concurrent writers, full disks, damaged files: README "Reliability"
+	PYTHONPATH=desktop $(BIN)/python -m tests.harness $(CRASHTEST_ARGS)
 
 demo: $(STAMP)
 	$(BIN)/akkord demo
