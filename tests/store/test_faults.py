@@ -377,3 +377,25 @@ def test_a_damaged_stored_value_is_damage_not_a_traceback(tmp_path: Path, column
 def test_a_caller_bug_is_not_called_damage(sqlite_project: Project) -> None:
     with pytest.raises(ValueError, match="a bug"), sqlite_project.read():
         raise ValueError("a bug in the caller")
+
+
+def test_a_dangling_reference_is_reported_as_damage(tmp_path: Path) -> None:
+    """A flipped bit in a foreign key: SQLite reads it happily, the export trips on it."""
+    from akkord.services.exporting import export
+    from akkord.store.models import Entity, EntityValue
+
+    path = tmp_path / "p.akkord"
+    with open_project(path, create=True) as project, project.write() as session:
+        russia = Entity(key="actor/russland", kind="actor", name="Russland")
+        demand = Entity(key="demand/x", kind="demand", name="x")
+        demand.values.append(EntityValue(attribute="claimant", ref=russia))
+        session.add_all([russia, demand])
+    with sqlite3.connect(path) as conn:  # foreign keys are off in a plain connection
+        conn.execute("UPDATE entity_values SET ref_id = 999")
+    conn.close()
+    with open_project(path) as project:
+        with pytest.raises(ProjectDamagedError, match="points to a missing entities row"):
+            export(project, "jsonl", tmp_path / "out.jsonl")
+    sound = _project_with_rows(tmp_path / "sound.akkord")
+    with open_project(sound) as project, pytest.raises(KeyError), project.read():
+        raise KeyError("a bug in a sound project stays a bug")

@@ -39,8 +39,14 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from akkord.errors import ProjectBusyError, ProjectChangedError, ProjectError, ReadOnlyError
-from akkord.store.faults import SQLITE_BUSY, SQLITE_LOCKED, Where, translate
+from akkord.errors import (
+    ProjectBusyError,
+    ProjectChangedError,
+    ProjectDamagedError,
+    ProjectError,
+    ReadOnlyError,
+)
+from akkord.store.faults import SQLITE_BUSY, SQLITE_LOCKED, Where, damaged_message, translate
 from akkord.store.fileguard import FileGuard
 
 log = logging.getLogger(__name__)
@@ -222,9 +228,33 @@ class Database:
     def _failed(self, exc: BaseException, writing: bool,
                 stored_values: bool = True) -> ProjectError | None:
         error = translate(exc, self.where, writing=writing, stored_values=stored_values)
+        if error is None and stored_values and isinstance(exc, LookupError | ValueError
+                                                          | TypeError):
+            error = self._damage_behind(exc)
         if error is not None and error.stop:
             self.stopped = error  # damaged or replaced: no more writes (reads: see check)
         return error
+
+    def _damage_behind(self, exc: BaseException) -> ProjectError | None:
+        """After an unexpected error while using stored rows (a reference to a row that
+        is not there, …): if the file fails SQLite's own checks, the damage is the cause
+        and is reported as such; otherwise ``None`` (a bug keeps its traceback)."""
+        if self.path is None:
+            return None
+        try:
+            with self.engine.connect() as conn:
+                problems = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA quick_check(3)")]
+                if problems == ["ok"]:
+                    problems = [f"{r[0]} row {r[1]} points to a missing {r[2]} row"
+                                for r in conn.exec_driver_sql("PRAGMA foreign_key_check")
+                                .fetchmany(3)]
+        except Exception as probe:
+            found = translate(probe, self.where)
+            return found if isinstance(found, ProjectDamagedError) else None
+        if not problems:
+            return None
+        return ProjectDamagedError(damaged_message(
+            self.where, f"{problems[0]}; reading it failed with {type(exc).__name__}"))
 
     # -- transactions -------------------------------------------------------------------
     @contextmanager

@@ -304,7 +304,7 @@ def _schema_rows(file: _File) -> list[tuple[str, str, int, str]]:
                 kind, name, _table, root, sql = values[:5]
                 rows.append((bytes(kind).decode(), bytes(name).decode(), int(root),
                              bytes(sql or b"").decode()))
-            except (ValueError, TypeError, UnicodeDecodeError):
+            except (ValueError, TypeError, IndexError, struct.error):
                 continue
     return rows
 
