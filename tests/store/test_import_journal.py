@@ -181,3 +181,27 @@ def test_an_entity_created_meanwhile_by_someone_else_is_reused(
         session.add(Entity(key="actor/shared-0", kind="actor", name="Made in the window"))
     report = import_paths(sqlite_project, [source])
     assert not report.rejected and report.total("documents") == len(ids)
+
+
+def test_concurrent_imports_into_one_project_all_succeed(tmp_path: Path) -> None:
+    """Issue 9: 3 of 6 concurrent imports failed with "database is locked"."""
+    import random
+
+    path = tmp_path / "p.akkord"
+    with open_project(path, create=True):
+        pass
+    sources = []
+    for n in range(4):
+        source = tmp_path / f"f{n}.jsonl"
+        write_import_file(source, [f"f{n}-{i}" for i in range(1200)], random.Random(n))
+        sources.append(source)
+    env = {**os.environ, "PYTHONPATH": str(REPO / "desktop")}
+    runs = [subprocess.Popen([sys.executable, "-m", "akkord", "import", str(path), str(s),
+                              "--no-suggest"], cwd=REPO, env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True) for s in sources]
+    outcomes = [run.communicate(timeout=600) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0, 0, 0], outcomes
+    with open_project(path) as project:
+        assert _documents(project) == 4 * 1200 and _journal_rows(project) == 0
+        with project.db.connect_read() as conn:
+            assert check_invariants(conn) == []

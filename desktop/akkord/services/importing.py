@@ -8,8 +8,12 @@ Contract:
 * A document whose text (after normalisation) is already in the project is not added
   again; its annotations are merged, skipping any already present, so importing the
   same file twice adds nothing.
-* Everything is written in one transaction with a savepoint per file, in bulk (Core
-  ``executemany``), streaming: a 30 MB corpus is never held in memory at once.
+* Rows are written in bulk (Core ``executemany``), streaming: a 30 MB corpus is never
+  held in memory at once. On SQLite every batch of documents is its own transaction, so
+  other writers (a window's edit, another import) get the lock in between; the import
+  journal (:mod:`akkord.store.journal`) keeps a file all-or-nothing anyway, across a
+  rejection, a cancel or a crash. On PostgreSQL, where writers do not block each other,
+  the import is one transaction with a savepoint per file.
 """
 
 from __future__ import annotations
@@ -125,10 +129,6 @@ class ImportReport:
         return sum(getattr(f, name) for f in self.files if not f.rejected)
 
 
-class _RollBackError(Exception):
-    """Raised inside the batch transaction to undo it (all-or-nothing)."""
-
-
 # -- shared state of one batch -------------------------------------------------------------
 
 @dataclass(slots=True)
@@ -173,7 +173,6 @@ class _Batch:
                                           .where(Annotator.name == name)).scalar_one()
             self.state.annotators[name] = found
         return found
-
 
 
 # -- validation --------------------------------------------------------------------------

@@ -38,7 +38,7 @@ from akkord.errors import (
 # SQLite primary result codes (sqlite3.h)
 SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR = 5, 6, 8, 10
 SQLITE_CORRUPT, SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_CONSTRAINT = 11, 13, 14, 19
-SQLITE_NOTADB, SQLITE_ERROR = 26, 1
+SQLITE_NOTADB = 26
 SQLITE_READONLY_DBMOVED = SQLITE_READONLY | (4 << 8)
 
 _DAMAGE_WORDS = ("malformed", "not a database", "could not decode", "database corrupt",
@@ -163,13 +163,15 @@ def _detail(err: BaseException) -> str:
     return text if len(text) <= 160 else text[:157] + "…"
 
 
-def _from_sqlite(err: sqlite3.Error, where: Where, writing: bool) -> ProjectError:
+def _from_sqlite(err: sqlite3.Error, where: Where, writing: bool) -> ProjectError | None:
     code = getattr(err, "sqlite_errorcode", None) or 0
     primary = code & 0xFF
     text = _detail(err)
     lowered = str(err).lower()
     if primary in (SQLITE_CORRUPT, SQLITE_NOTADB) or any(w in lowered for w in _DAMAGE_WORDS):
         return ProjectDamagedError(damaged_message(where, text))
+    if isinstance(err, sqlite3.ProgrammingError | sqlite3.InterfaceError):
+        return None  # the caller's bug (e.g. a value the driver cannot bind): a traceback
     if primary == SQLITE_FULL or "disk is full" in lowered:
         return StorageFullError(
             f"The disk holding {where.label} is full: nothing of this change was saved, and "
@@ -209,7 +211,8 @@ def _from_sqlite(err: sqlite3.Error, where: Where, writing: bool) -> ProjectErro
 
 def _from_postgres(exc: BaseException, pg: Exception | None, where: Where) -> ProjectError:
     state = getattr(pg, "sqlstate", None) or ""
-    text = str(pg if pg is not None else exc).strip().splitlines()[0] if (pg or exc) else ""
+    lines = str(pg if pg is not None else exc).strip().splitlines()
+    text = lines[0] if lines else type(pg or exc).__name__
     invalidated = isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated
     if state.startswith("23"):
         return WriteConflictError(
