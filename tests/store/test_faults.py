@@ -393,9 +393,9 @@ def test_a_dangling_reference_is_reported_as_damage(tmp_path: Path) -> None:
     with sqlite3.connect(path) as conn:  # foreign keys are off in a plain connection
         conn.execute("UPDATE entity_values SET ref_id = 999")
     conn.close()
-    with open_project(path) as project:
-        with pytest.raises(ProjectDamagedError, match="points to a missing entities row"):
-            export(project, "jsonl", tmp_path / "out.jsonl")
+    with open_project(path) as project, pytest.raises(ProjectDamagedError,
+                                                      match="points to a missing entities row"):
+        export(project, "jsonl", tmp_path / "out.jsonl")
     sound = _project_with_rows(tmp_path / "sound.akkord")
     with open_project(sound) as project, pytest.raises(KeyError), project.read():
         raise KeyError("a bug in a sound project stays a bug")
