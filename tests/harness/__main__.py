@@ -6,6 +6,7 @@ broken, or a raw error)."""
 from __future__ import annotations
 
 import argparse
+import importlib
 import shutil
 import sys
 import tempfile
@@ -83,6 +84,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="crash, concurrency, diskfull, damage, contention or all "
                              "(default)")
     parser.add_argument("--trials", type=int, default=1000, help="crash: kill trials")
+    parser.add_argument("--plugin", action="append", default=[], metavar="MODULE",
+                        help="crash: import MODULE first (it registers edit kinds with "
+                             "tests.harness.workload.register_edit)")
     parser.add_argument("--max-delay", type=float, default=1.2,
                         help="crash: longest wait before a kill, seconds")
     parser.add_argument("--writers", type=int, default=8, help="concurrency: processes")
@@ -101,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [p for p in parts if p not in PARTS]
     if unknown:
         parser.error(f"unknown part(s): {', '.join(unknown)}")
+    for plugin in args.plugin:
+        importlib.import_module(plugin)
     folder = Path(tempfile.mkdtemp(prefix="akkord-crashtest-"))
     ok = True
     try:

@@ -416,15 +416,27 @@ class EditOperation:
         return problems
 
 
+# Relative frequency of each kind in a crash trial.
+WEIGHTS = {"import": 4, "export": 2, "init": 1, "edit-mention": 4, "edit-unit": 3}
+PLUGGED: dict[str, EditFn] = {}
+
+
+def register_edit(kind: str, edit: EditFn, weight: int = 4) -> None:
+    """Add an edit kind to the crash trials: ``edit(project, rng)`` performs one edit
+    through the window's path and returns what it acknowledged, e.g. ``{"mentions":
+    [ids], "relations": [ids], "entities": [ids]}`` (checked present after every later
+    kill). ``python -m tests.harness crash --plugin MODULE`` imports a module that calls
+    this."""
+    PLUGGED[kind] = edit
+    WEIGHTS[kind] = weight
+
+
 def operations() -> dict[str, Operation]:
     """The operation kinds, by name (a fresh set: imports remember their files)."""
     ops: list[Operation] = [ImportOperation(), ExportOperation(), InitOperation(),
                             MentionEdit(), UnitEdit()]
+    ops += [EditOperation(kind, edit) for kind, edit in PLUGGED.items()]
     return {op.kind: op for op in ops}
-
-
-# Relative frequency of each kind in a crash trial.
-WEIGHTS = {"import": 4, "export": 2, "init": 1, "edit-mention": 4, "edit-unit": 3}
 
 
 def project_problems(project: Project) -> list[str]:
