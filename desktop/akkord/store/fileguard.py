@@ -30,14 +30,18 @@ from __future__ import annotations
 import os
 import struct
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from akkord.errors import ProjectChangedError
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 HEADER_SIZE = 100
 APPLICATION_ID = 0x416B6B64  # "Akkd": PRAGMA application_id of every Akkord project
+T = TypeVar("T")
+D = TypeVar("D")
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,21 +114,44 @@ class _SharedDescriptors:
 _DESCRIPTORS = _SharedDescriptors()
 
 
-def read_header(path: Path, size: int = HEADER_SIZE, offset: int = 0) -> bytes:
-    """``size`` bytes of ``path`` from ``offset`` (the 100-byte header by default; empty
-    when unreadable), read without endangering SQLite's locks: through a guard's
-    descriptor when this process has the file open, else by opening and closing it
-    (safe: then no connection of this process has it)."""
+def with_descriptor(path: Path, use: Callable[[int], T], default: D) -> T | D:
+    """``use(fd)`` on a read-only descriptor of ``path`` (``default`` when it cannot be
+    opened), without endangering SQLite's locks: a guard's shared descriptor when this
+    process has the file open, else one opened and closed here (safe: then no connection
+    of this process has it)."""
     with _DESCRIPTORS.lock:
         fd = _DESCRIPTORS.descriptor(path)
         if fd is not None:
-            return os.pread(fd, size, offset)
+            return use(fd)
         try:
-            with path.open("rb") as handle:
-                handle.seek(offset)
-                return handle.read(size)
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
         except OSError:
-            return b""
+            return default
+        try:
+            return use(fd)
+        finally:
+            os.close(fd)
+
+
+def read_all(path: Path) -> bytes:
+    """The whole file (see :func:`with_descriptor`; raises OSError when unreadable)."""
+    def read(fd: int) -> bytes:
+        chunks, offset = [], 0
+        while chunk := os.pread(fd, 1 << 20, offset):
+            chunks.append(chunk)
+            offset += len(chunk)
+        return b"".join(chunks)
+
+    found = with_descriptor(path, read, None)
+    if found is None:
+        raise OSError(f"cannot read {path}")
+    return found
+
+
+def read_header(path: Path, size: int = HEADER_SIZE, offset: int = 0) -> bytes:
+    """``size`` bytes of ``path`` from ``offset`` (the 100-byte header by default; empty
+    when unreadable); see :func:`with_descriptor`."""
+    return with_descriptor(path, lambda fd: os.pread(fd, size, offset), b"")
 
 
 class FileGuard:

@@ -23,6 +23,7 @@ import logging
 import os
 import secrets
 import sqlite3
+import struct
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -40,7 +41,13 @@ from akkord.store import journal, migrate
 from akkord.store.bulk import insert_ignoring_conflicts
 from akkord.store.database import Access, Database, database_url, sqlite_path
 from akkord.store.faults import Where, damaged_message, translate
-from akkord.store.fileguard import APPLICATION_ID, SQLITE_MAGIC, Header, read_header
+from akkord.store.fileguard import (
+    APPLICATION_ID,
+    SQLITE_MAGIC,
+    Header,
+    read_header,
+    with_descriptor,
+)
 from akkord.store.models import Annotator, SchemaVersion, Setting
 
 log = logging.getLogger(__name__)
@@ -300,6 +307,8 @@ def _sqlite_access(path: Path) -> tuple[Access, str | None]:
         return "rw", None
     if _on_read_only_medium(path):
         reason = "the disk it is on is read-only"
+    elif _immutable(path):
+        reason = "the file is marked immutable"
     elif not file_writable:
         reason = "the file is read-only"
     else:
@@ -307,6 +316,23 @@ def _sqlite_access(path: Path) -> tuple[Access, str | None]:
     if folder_writable or sidecars[1].exists():
         return "ro", reason
     return "immutable", reason
+
+
+def _immutable(path: Path) -> bool:
+    """Whether the file has Linux's immutable attribute (``chattr +i``)."""
+    try:
+        import fcntl
+    except ImportError:
+        return False
+
+    def flags(fd: int) -> bool:
+        try:
+            raw = fcntl.ioctl(fd, 0x80086601, struct.pack("l", 0))  # FS_IOC_GETFLAGS
+        except OSError:
+            return False
+        return bool(struct.unpack("l", raw)[0] & 0x10)  # FS_IMMUTABLE_FL
+
+    return with_descriptor(path, flags, False)
 
 
 def _on_read_only_medium(path: Path) -> bool:

@@ -253,7 +253,8 @@ def recover_project(source: Path, target: Path) -> RecoveryReport:
                                "written")
         os.link(building, target)
     except OSError as exc:
-        raise ProjectError(f"cannot write {target}: {exc.strerror}") from exc
+        raise ProjectError(f"cannot recover {source} into {target}: "
+                           f"{exc.strerror or exc}") from exc
     finally:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{building}{suffix}").unlink(missing_ok=True)

@@ -330,7 +330,9 @@ def shape_of(sql: str) -> TableShape | None:
 def salvage(path: Path, expected: dict[str, TableShape]) -> Salvage:
     """Every row that can still be read from the database file at ``path`` (and its
     ``-wal``), for the tables in ``expected`` (their shapes place orphaned pages)."""
-    data = path.read_bytes()
+    from akkord.store.fileguard import read_all
+
+    data = read_all(path)  # not path.read_bytes(): see fileguard on POSIX locks
     wal_path = Path(f"{path}-wal")
     wal = wal_path.read_bytes() if wal_path.exists() else None
     file = _File(data, wal)
