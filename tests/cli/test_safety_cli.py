@@ -145,3 +145,16 @@ def test_list_says_when_a_project_is_read_only(filled: Path) -> None:
         assert code == 1 and "read-only" in err
     finally:
         _make_writable(filled)
+
+
+def test_an_unwritable_export_target_is_a_message(filled: Path, tmp_path: Path) -> None:
+    from tests.store.conftest import mount_tmpfs, remount_read_only, unmount
+
+    disk = tmp_path / "ro"
+    mount_tmpfs(disk, "1m")
+    try:
+        remount_read_only(disk)
+        code, out, err = run("export", str(filled), "--out", str(disk / "e.jsonl"))
+        assert code == 1 and "Read-only file system" in err and "Exported" not in out
+    finally:
+        unmount(disk)
