@@ -401,3 +401,21 @@ def test_a_dangling_reference_is_reported_as_damage(tmp_path: Path) -> None:
     sound = _project_with_rows(tmp_path / "sound.akkord")
     with open_project(sound) as project, pytest.raises(KeyError), project.read():
         raise KeyError("a bug in a sound project stays a bug")
+
+
+def test_an_unknown_enum_value_is_damage(tmp_path: Path) -> None:
+    from akkord.services.exporting import export
+    from akkord.store.models import Entity, EntityValue
+
+    path = tmp_path / "p.akkord"
+    with open_project(path, create=True) as project, project.write() as session:
+        meeting = Entity(key="meeting/x", kind="meeting", name="x")
+        meeting.values.append(EntityValue(attribute="date", date_value="2022-01-12",
+                                          date_certainty="certain"))
+        session.add(meeting)
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE entity_values SET date_certainty = 'certiin'")
+    conn.close()
+    with open_project(path) as project, pytest.raises(ProjectDamagedError,
+                                                      match="certiin"):
+        export(project, "jsonl", tmp_path / "out.jsonl")

@@ -137,14 +137,16 @@ def translate(exc: BaseException, where: Where, *, writing: bool = True,
     return None
 
 
-_READERS = (f"{os.sep}sqlalchemy{os.sep}", f"{os.sep}akkord{os.sep}domain{os.sep}")
+_READERS = (f"{os.sep}sqlalchemy{os.sep}", f"{os.sep}akkord{os.sep}domain{os.sep}",
+            f"{os.sep}enum.py")
 
 
 def _raised_reading_stored_values(exc: BaseException) -> bool:
     """Whether a ValueError/TypeError (bad JSON, a date that is not a date, text that is
-    not UTF-8, a document part of an unknown kind) came from turning a stored value into
-    a Python one — SQLAlchemy's result processing or the domain's parsers — rather than
-    from the caller's own code: then the stored value is damaged."""
+    not UTF-8, a document part or an enum value of an unknown kind) came from turning a
+    stored value into a Python one — SQLAlchemy's result processing, the domain's parsers,
+    an Enum's lookup — rather than from the caller's own code: then the stored value is
+    damaged."""
     tb = exc.__traceback__
     frames = []
     while tb is not None:

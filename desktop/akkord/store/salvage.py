@@ -178,7 +178,10 @@ class _File:
             return
         (cells,) = struct.unpack_from(">H", page, base + 3)
         for i in range(cells):
-            (offset,) = struct.unpack_from(">H", page, base + 8 + 2 * i)
+            pointer = base + 8 + 2 * i
+            if pointer + 2 > len(page):
+                return  # a damaged cell count: the pointers end with the page
+            (offset,) = struct.unpack_from(">H", page, pointer)
             try:
                 yield self._cell(page, offset)
             except (IndexError, ValueError, struct.error):
