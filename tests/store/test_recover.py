@@ -90,3 +90,31 @@ def test_a_page_with_a_damaged_cell_count_is_skipped(demo: Path) -> None:
     found = salvage(demo, {"annotators": TableShape("annotators", ("id", "name"), "id",
                                                     ("int", "text"))})
     assert found.pages == len(data) // 4096
+
+
+def test_a_nul_in_a_text_is_measured_right_and_repaired(tmp_path: Path) -> None:
+    """SQLite's length() stops at NUL; a damaged byte can be one."""
+    path = tmp_path / "p.akkord"
+    with open_project(path, create=True) as project, project.write() as session:
+        doc = Document(content_hash="h", text="Nato\x00 og Russland møtes.", meta={},
+                       parts=[])
+        session.add(doc)
+        session.flush()
+        anna = project.annotator_id(session, "anna")
+        session.add_all([Mention(document_id=doc.id, annotator_id=anna, start=8, end=16,
+                                 label="ACTOR")])
+    with open_project(path) as project, project.db.connect_read() as conn:
+        assert check_invariants(conn) == []  # 16 ≤ 24 characters, NUL included
+    with sqlite3.connect(path) as conn:
+        conn.execute('UPDATE mentions SET "end" = 40')
+    conn.close()
+    with open_project(path) as project, project.db.connect_read() as conn:
+        assert [f.rule for f in check_invariants(conn)] == [
+            "a mention's span lies outside its document's text"]
+    with sqlite3.connect(path) as conn:
+        conn.execute('UPDATE mentions SET "end" = 16')
+    conn.close()
+    report = recover_project(path, tmp_path / "out.akkord")
+    tables = {t.table: t for t in report.tables}
+    assert tables["documents"].repaired["NUL characters in a text"] == 1
+    assert tables["mentions"].kept == 1  # same length: the offsets still hold

@@ -51,7 +51,7 @@ def _statuses(model: type[Base]) -> str:
 RULES: dict[str, str] = {
     "a mention's span lies outside its document's text": (
         'SELECT m.id FROM mentions m JOIN documents d ON d.id = m.document_id '
-        'WHERE m.start < 0 OR m."end" <= m.start OR m."end" > length(d.text)'),
+        'WHERE m.start < 0 OR m."end" <= m.start OR (m."end" > length(d.text){no_nul})'),
     "a mention has an unknown status": (
         f"SELECT id FROM mentions WHERE status NOT IN {_statuses(Mention)}"),
     "a relation's head and tail are in different documents": (
@@ -87,12 +87,30 @@ RULES: dict[str, str] = {
 
 def check_invariants(conn: Connection) -> list[Finding]:
     """Every broken rule of :data:`RULES` (empty when the project is sound)."""
+    sqlite = conn.dialect.name == "sqlite"
+    # SQLite's length() stops at a NUL character: texts with one are measured in Python.
+    no_nul = " AND instr(CAST(d.text AS BLOB), x'00') = 0" if sqlite else ""
     findings = []
     for rule, query in RULES.items():
-        ids = [str(row[0]) for row in conn.execute(text(query))]
+        ids = [str(row[0]) for row in conn.execute(text(query.replace("{no_nul}", no_nul)))]
+        if sqlite and rule == SPAN_RULE:
+            ids += _spans_past_texts_with_nul(conn)
         if ids:
             findings.append(Finding(rule, len(ids), tuple(ids[:EXAMPLES])))
     return findings
+
+
+SPAN_RULE = "a mention's span lies outside its document's text"
+
+
+def _spans_past_texts_with_nul(conn: Connection) -> list[str]:
+    lengths = {doc: len(body) for doc, body in conn.execute(text(
+        "SELECT id, text FROM documents WHERE instr(CAST(text AS BLOB), x'00') > 0"))}
+    if not lengths:
+        return []
+    return [str(m) for m, doc, end in conn.execute(text(
+        'SELECT id, document_id, "end" FROM mentions WHERE document_id IN '
+        f"({', '.join(map(str, lengths))})")) if end > lengths[doc]]
 
 
 def sqlite_checks(conn: Connection) -> list[Finding]:
