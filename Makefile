@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test test-offscreen test-x11 test-noqt lint check bench fuzz screenshots demo dist clean
+.PHONY: run test test-offscreen test-x11 test-noqt lint check bench fuzz crashtest screenshots demo dist clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,9 @@ FUZZ_JOBS ?= 2
 
 fuzz: $(STAMP)  ## the reader fuzzer: generated and mutated inputs through the real import
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.fuzz --cases $(FUZZ_CASES) --jobs $(FUZZ_JOBS)
+
+crashtest: $(STAMP)  ## kill -9, concurrent writers, full disks, damaged files: README "Reliability"
+	PYTHONPATH=desktop $(BIN)/python -m tests.harness $(CRASHTEST_ARGS)
 
 demo: $(STAMP)
 	$(BIN)/akkord demo

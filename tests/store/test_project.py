@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, select, text, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
-from sqlalchemy.orm.exc import StaleDataError
 
+from akkord.errors import WriteConflictError
 from akkord.store import Project, ProjectError, open_project
 from akkord.store.models import Annotator, Document, Entity, EntityValue, Mention
 
@@ -102,7 +101,7 @@ def test_deleting_a_referenced_actor_is_refused(project: Project) -> None:
         demand = Entity(key="demand/x", kind="demand", name="x")
         demand.values.append(EntityValue(attribute="claimant", ref=russia))
         session.add(demand)
-    with pytest.raises(IntegrityError), project.write() as session:
+    with pytest.raises(WriteConflictError), project.write() as session:
         session.execute(delete(Entity).where(Entity.key == "actor/russland"))
     with project.read() as session:
         assert session.scalar(select(Entity.id).where(Entity.key == "actor/russland"))
@@ -116,7 +115,7 @@ def test_deleting_a_linked_actor_is_refused(project: Project) -> None:
         session.flush()
         session.add(Mention(document_id=doc.id, annotator_id=Project.annotator_id(session, "a"),
                             start=0, end=4, label="ACTOR", entity_id=nato.id))
-    with pytest.raises(IntegrityError), project.write() as session:
+    with pytest.raises(WriteConflictError), project.write() as session:
         session.execute(delete(Entity).where(Entity.key == "actor/nato"))
 
 
@@ -130,7 +129,7 @@ def test_concurrent_edit_of_an_entity_is_detected(project: Project) -> None:
     with project.write() as session:
         current = session.scalars(select(Entity).where(Entity.key == "actor/nato")).one()
         current.name = "NATO"
-    with pytest.raises(StaleDataError), project.write() as session:
+    with pytest.raises(WriteConflictError), project.write() as session:
         merged = session.merge(stale, load=False)
         merged.name = "North Atlantic Treaty Organization"
     with project.read() as session:
@@ -143,7 +142,7 @@ def test_a_span_must_not_be_empty(project: Project) -> None:
         doc = Document(content_hash="h2", text="abc", meta={}, parts=[])
         session.add(doc)
         annotator = Project.annotator_id(session, "a")
-    with pytest.raises(IntegrityError), project.write() as session:
+    with pytest.raises(WriteConflictError), project.write() as session:
         session.add(Mention(document_id=doc.id, annotator_id=annotator, start=2, end=2,
                             label="ACTOR"))
 

@@ -8,19 +8,27 @@ mistakes exit with 2 (click's convention).
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from typing import Any
 
 import click
+from sqlalchemy.exc import SQLAlchemyError
 
 from akkord import __version__
 from akkord.errors import AkkordError
+from akkord.store.faults import Where, translate
 from akkord.store.project import PROJECT_SUFFIX
 
 
 class _Group(click.Group):
     """A click group that reports :class:`AkkordError` as a clean message, not a traceback,
-    and opens a project given alone (``akkord FILE.akkord``) in the window."""
+    and opens a project given alone (``akkord FILE.akkord``) in the window.
+
+    Database and disk failures that reach it without having been translated by the store
+    (it translates at its boundary) are translated here as a last resort, so a full disk
+    or a damaged file never ends in a traceback.
+    """
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         # The desktop entry runs `akkord %f` (a double-click on a project file): a first
@@ -37,6 +45,14 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             click.echo("Interrupted; nothing half-written was kept.", err=True)
             sys.exit(130)
+        except (OSError, SQLAlchemyError, sqlite3.Error) as exc:
+            error = translate(exc, Where("the project"))
+            if error is not None:
+                raise click.ClickException(str(error)) from exc
+            if isinstance(exc, OSError) and exc.strerror:
+                where = f" {exc.filename}" if exc.filename else ""
+                raise click.ClickException(f"cannot use{where}: {exc.strerror}") from exc
+            raise
 
 
 @click.group(cls=_Group, invoke_without_command=True,
@@ -65,13 +81,14 @@ def _register() -> None:
         agreement_cmd,
         gui_cmd,
         project_cmds,
+        recover_cmd,
         screenshot_cmd,
         suggest_cmd,
         timex_cmd,
     )
 
-    for module in (project_cmds, gui_cmd, timex_cmd, screenshot_cmd, suggest_cmd,
-                   agreement_cmd):
+    for module in (project_cmds, recover_cmd, gui_cmd, timex_cmd, screenshot_cmd,
+                   suggest_cmd, agreement_cmd):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -29,11 +29,31 @@ def project_target(ctx: click.Context, project: Path | None) -> str | Path:
     return project if project is not None else str(db_url)
 
 
+class WaitNotice:
+    """Says once on stderr that a write is waiting for another program's lock."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.told = False
+
+    def __call__(self, waited: float) -> None:
+        if not self.told and waited >= 0.5:
+            self.told = True
+            click.echo(f"Waiting for another program that is writing to {self.name}…",
+                       err=True)
+
+
 @contextmanager
 def open_target(ctx: click.Context, project: Path | None, *, create: bool = False,
                 schema_text: str | None = None) -> Iterator[Project]:
     opened = open_project(project_target(ctx, project), create=create, schema_text=schema_text)
+    opened.set_wait_handler(WaitNotice(opened.name))
     try:
+        for note in opened.recovered_imports:
+            click.echo(f"Note: {note}", err=True)
+        if opened.read_only:
+            click.echo(f"Note: {opened.name} is open read-only ({opened.read_only_reason}).",
+                       err=True)
         if opened.migration is not None:
             backup = opened.migration.backup
             click.echo(f"Migrated the project from revision {opened.migration.from_revision} "

@@ -11,6 +11,11 @@ from akkord.cli.common import open_target, project_argument, tqdm_progress
 from akkord.errors import AkkordError
 
 
+def _db_url(ctx: click.Context) -> str | None:
+    url = (ctx.find_root().obj or {}).get("db_url")
+    return str(url) if url else None
+
+
 @click.command()
 @project_argument
 @click.option("--schema", "schema_file", type=click.Path(exists=True, dir_okay=False,
@@ -37,7 +42,7 @@ def _reader_help() -> str:
 
 @click.command("import")
 @project_argument
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", metavar="FORMAT",
               help="Read the files as FORMAT (default: by file suffix; folders are searched): "
                    "txt (.txt), jsonl (.jsonl), conllu (.conllu), conll (.conll), brat (.ann "
@@ -59,7 +64,8 @@ def _reader_help() -> str:
 def import_(ctx: click.Context, project: Path | None, paths: tuple[Path, ...], fmt: str | None,
             annotator: str, all_or_nothing: bool, label_map: tuple[str, ...],
             add_labels: bool, no_suggest: bool) -> None:
-    """Import articles and annotations from PATHS (files or folders).
+    """Import articles and annotations from PATHS (files or folders) into PROJECT (or the
+    --db database: then every argument is a path).
 
     Text files in the seeds' layout (a ' date YYYY-MM' header line), plain .txt, JSON
     Lines (Akkord's native export, or {"text", "meta"} per line), CoNLL-U / CoNLL (NorNE),
@@ -71,6 +77,11 @@ def import_(ctx: click.Context, project: Path | None, paths: tuple[Path, ...], f
     from akkord.formats.registry import READERS
     from akkord.services.importing import ImportOptions, import_paths
 
+    if project is not None and _db_url(ctx):
+        paths = (project, *paths)  # with --db every argument is a file to import
+        project = None
+    if not paths:
+        raise click.UsageError("missing PATHS: the files or folders to import")
     if fmt is not None and fmt not in READERS:
         raise click.BadParameter(f"{fmt!r} is not one of {_reader_help()}",
                                  param_hint="--format")

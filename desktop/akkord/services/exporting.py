@@ -372,6 +372,7 @@ def export(project: Project, fmt: str, out: Path, options: ExportOptions | None 
     ``out`` stays as it was.
     """
     chosen = exporter(fmt)
+    refuse_project_files(project, out, chosen.output)
     options = options or ExportOptions()
     if options.labels:
         known = project.schema.label_names
@@ -405,6 +406,28 @@ def export(project: Project, fmt: str, out: Path, options: ExportOptions | None 
             progress.finish()
     report.notes = settings.notes.lines()
     return report
+
+
+def refuse_project_files(project: Project, out: Path, output: str) -> None:
+    """Refuse an output that is the open project's file, its ``-wal``/``-shm``/``-journal``
+    or a ``.bak`` copy (an export there would replace the project with the export), or,
+    for folder exports, a folder that holds the project."""
+    path = project.db.path
+    if path is None:
+        return
+    target = out.expanduser().resolve()
+    ours = [path, *(Path(f"{path}{s}") for s in ("-wal", "-shm", "-journal")),
+            *path.parent.glob(f"{path.name}.bak-*")]
+    for own in ours:
+        same = target == own.resolve()
+        if not same and target.exists() and own.exists():
+            same = target.samefile(own)
+        if same:
+            raise AkkordError(f"{out} is a file of the open project {project.name}; an export "
+                              "there would replace the project. Choose another name.")
+    if output == "folder" and (target == path.parent or target in path.parents):
+        raise AkkordError(f"{out} holds the open project {project.name}; a folder export "
+                          "replaces its folder whole. Choose a new or empty folder.")
 
 
 def export_jsonl(project: Project, out: Path, options: ExportOptions | None = None,

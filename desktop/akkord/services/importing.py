@@ -8,8 +8,12 @@ Contract:
 * A document whose text (after normalisation) is already in the project is not added
   again; its annotations are merged, skipping any already present, so importing the
   same file twice adds nothing.
-* Everything is written in one transaction with a savepoint per file, in bulk (Core
-  ``executemany``), streaming: a 30 MB corpus is never held in memory at once.
+* Rows are written in bulk (Core ``executemany``), streaming: a 30 MB corpus is never
+  held in memory at once. On SQLite every batch of documents is its own transaction, so
+  other writers (a window's edit, another import) get the lock in between; the import
+  journal (:mod:`akkord.store.journal`) keeps a file all-or-nothing anyway, across a
+  rejection, a cancel or a crash. On PostgreSQL, where writers do not block each other,
+  the import is one transaction with a savepoint per file.
 """
 
 from __future__ import annotations
@@ -51,7 +55,9 @@ from akkord.formats.records import (
 from akkord.services.dating import time_suggestions
 from akkord.services.gc_pause import no_gc_pauses
 from akkord.services.progress import SILENT, Progress
-from akkord.store.bulk import allocate_ids, bulk_cache, insert_rows
+from akkord.store.bulk import allocate_ids, bulk_cache, insert_ignoring_conflicts, insert_rows
+from akkord.store.journal import ImportWriter
+from akkord.store.journal import recover as recover_interrupted_imports
 from akkord.store.models import (
     Annotator,
     CurationMark,
@@ -133,10 +139,6 @@ class ImportReport:
         return sum(getattr(f, name) for f in self.files if not f.rejected)
 
 
-class _RollBackError(Exception):
-    """Raised inside the batch transaction to undo it (all-or-nothing)."""
-
-
 # -- shared state of one batch -------------------------------------------------------------
 
 @dataclass(slots=True)
@@ -154,10 +156,12 @@ class _State:
 
 
 class _Batch:
-    def __init__(self, conn: Connection, project: Project, options: ImportOptions) -> None:
+    def __init__(self, conn: Connection, project: Project, options: ImportOptions,
+                 writer: ImportWriter) -> None:
         self.conn = conn
         self.project = project
         self.options = options
+        self.writer = writer  # commits between batches of documents (SQLite)
         self.state = _State(
             schema=project.schema,
             annotators=dict(conn.execute(select(Annotator.name, Annotator.id)).all()),
@@ -170,8 +174,13 @@ class _Batch:
     def annotator_id(self, name: str) -> int:
         found = self.state.annotators.get(name)
         if found is None:
+            # Another window may create the same annotator between two batches.
+            statement = insert_ignoring_conflicts(self.conn.dialect.name, Annotator, ["name"])
             found = self.conn.execute(
-                insert(Annotator).values(name=name).returning(Annotator.id)).scalar_one()
+                statement.values(name=name).returning(Annotator.id)).scalar()
+            if found is None:
+                found = self.conn.execute(select(Annotator.id)
+                                          .where(Annotator.name == name)).scalar_one()
             self.state.annotators[name] = found
         return found
 
@@ -513,9 +522,18 @@ class _FileImport:
             self.problem(record.line, message)
         if record.key in self.state.entities or self.failed:
             return
-        entity_id = self.conn.execute(insert(Entity).values(
-            key=record.key, kind=record.kind, name=record.name, version=1,
-        ).returning(Entity.id)).scalar_one()
+        entity_id = self.conn.execute(
+            insert_ignoring_conflicts(self.conn.dialect.name, Entity, ["key"]).values(
+                key=record.key, kind=record.kind, name=record.name, version=1,
+            ).returning(Entity.id)).scalar()
+        if entity_id is None:  # someone else created it since the import began
+            found = self.conn.execute(select(Entity.id, Entity.kind)
+                                      .where(Entity.key == record.key)).one()
+            self.state.entities[record.key] = (found.id, found.kind)
+            if found.kind != record.kind:
+                self.problem(record.line, f"entity {record.key}: the project already has "
+                             f"it as a {found.kind}, not a {record.kind}")
+            return
         self.state.entities[record.key] = (entity_id, record.kind)
         folded: dict[str, str] = {}
         for alias in record.aliases:
@@ -593,6 +611,7 @@ class _FileImport:
         doc_ids = self._insert_documents(docs, hashes, existing)
         self._insert_annotations(docs, hashes, doc_ids, existing)
         self.state.documents_in_project = True
+        self.batch.writer.commit_point()
 
     def _existing_documents(self, hashes: list[str]) -> dict[str, int]:
         wanted = set(hashes)
@@ -841,25 +860,35 @@ def import_paths(project: Project, paths: list[Path], options: ImportOptions | N
         raise AkkordError(f"the layer to import into: {problem}")
     files = registry.expand(paths, options.format)
     report = ImportReport()
+    report.notes.extend(recover_interrupted_imports(project.db))  # e.g. after a full disk
     progress.start(_count_steps(files), "Importing")
     try:
-        with project.db.connect_write() as conn:
-            batch = _Batch(conn, project, options)
-            report.notes = batch.notes
-            for path, fmt in files:
-                saved = batch.state.copy()
-                savepoint = conn.begin_nested()
-                file_report = _import_file(batch, path, fmt, progress)
-                report.files.append(file_report)
-                if file_report.rejected:
-                    savepoint.rollback()
-                    batch.state = saved
-                else:
-                    savepoint.commit()
-            if options.all_or_nothing and report.rejected:
-                raise _RollBackError
-    except _RollBackError:
-        report.rolled_back = True
+        with project.db.writer_connection() as conn:
+            writer = ImportWriter(conn, batched=project.db.is_sqlite,
+                                  all_or_nothing=options.all_or_nothing)
+            try:
+                _import_files(conn, writer, project, options, files, report, progress)
+            except BaseException:
+                writer.abort()
+                raise
     finally:
         progress.finish()
     return report
+
+
+def _import_files(conn: Connection, writer: ImportWriter, project: Project,
+                  options: ImportOptions, files: list[tuple[Path, str]],
+                  report: ImportReport, progress: Progress) -> None:
+    batch = _Batch(conn, project, options, writer)
+    batch.notes.extend(report.notes)
+    report.notes = batch.notes
+    for path, fmt in files:
+        saved = batch.state.copy()
+        writer.begin_file(str(path))
+        file_report = _import_file(batch, path, fmt, progress)
+        report.files.append(file_report)
+        writer.end_file(keep=not file_report.rejected)
+        if file_report.rejected:
+            batch.state = saved
+    report.rolled_back = options.all_or_nothing and bool(report.rejected)
+    writer.finish(keep=not report.rolled_back)

@@ -9,8 +9,9 @@ values), then sends plain tuples through the DB-API ``executemany``.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from sqlalchemy import Connection, Select, Table, func, select, text
@@ -60,7 +61,25 @@ def bulk_cache(conn: Connection) -> Iterator[None]:
     try:
         yield
     finally:
-        conn.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
+        # Through the driver: after a failed commit (a full disk) SQLAlchemy refuses every
+        # statement until the rollback, which the caller has not done yet.
+        driver = conn.connection.driver_connection
+        if driver is not None:
+            with suppress(sqlite3.Error):
+                driver.execute(f"PRAGMA cache_size = {int(before)}")
+
+
+def insert_ignoring_conflicts(dialect: str, model: type[Base], keys: list[str]) -> Any:
+    """``INSERT … ON CONFLICT (keys) DO NOTHING`` for ``model`` in the given dialect
+    ("sqlite" or "postgresql"): for rows two writers may create at the same moment
+    (annotators by name, entities by key); select the row afterwards."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert(model).on_conflict_do_nothing(index_elements=keys)
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite.insert(model).on_conflict_do_nothing(index_elements=keys)
 
 
 def _placeholders(conn: Connection, count: int) -> str:
