@@ -30,6 +30,7 @@ from akkord.services.edits.base import (
     UnitOfWork,
 )
 from akkord.services.edits.rows import touch
+from akkord.services.suggesting.model import TIMEX
 from akkord.store.models import (
     Document,
     DocumentState,
@@ -242,7 +243,8 @@ class AddTimeSuggestions(Edit):
             values = {v.attribute: (Value(date=v.date),) for v in span.values
                       if v.date is not None}
             edits.append(AddMention(doc.id, span.start, span.end, span.label,
-                                    MentionStatus.SUGGESTED, None, values))
+                                    MentionStatus.SUGGESTED, None, values, origin=TIMEX,
+                                    score=1.0))
         if not edits:
             return Applied(ChangeSet(), Nothing(self.text))
         return Compound(tuple(edits), self.text).apply(uow)
