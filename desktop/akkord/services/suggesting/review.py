@@ -96,6 +96,8 @@ def accept(session: Session, annotator_id: int, mention_ids: Sequence[int]) -> R
                 .join(Document, Document.id == Mention.document_id)
                 .where(Mention.id.in_(chunk), Mention.entity_id.is_not(None))
                 .order_by(Mention.document_id, Mention.start)):
+            if entity_id is None:
+                continue
             alias = remembered_alias(session, entity_id, text[start:end],
                                      sentence_initial=sentence_initial(text, start))
             if alias is not None:
