@@ -14,12 +14,14 @@ of the project.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 
 from sqlalchemy import select
 
 from akkord.domain.dates import PartialDate
 from akkord.services.linking import Offices, rank_candidates
 from akkord.services.projects import Project
+from akkord.services.queries import chunks
 from akkord.services.suggesting.model import Suggestion
 from akkord.services.suggesting.occurrences import occurrences
 from akkord.services.suggesting.offices import office_terms
@@ -35,7 +37,7 @@ from akkord.services.suggesting.recommender import (
 )
 from akkord.services.suggesting.review import ReviewItem, review_queue
 from akkord.services.views import Candidate
-from akkord.store.models import Document
+from akkord.store.models import Document, Entity
 
 
 class SuggestionDesk:
@@ -92,6 +94,28 @@ class SuggestionDesk:
               ) -> list[ReviewItem]:
         with self.project.read() as session:
             return review_queue(session, self.annotator_id, document_id, by_gap=by_gap)
+
+    def names(self, entity_ids: Iterable[int]) -> dict[int, str]:
+        """Entity id → name (for the review list's rows)."""
+        wanted = sorted(set(entity_ids))
+        out: dict[int, str] = {}
+        with self.project.read() as session:
+            for chunk in chunks(wanted):
+                out.update((row.id, row.name) for row in session.execute(
+                    select(Entity.id, Entity.name).where(Entity.id.in_(chunk))))
+        return out
+
+    def titles(self, document_ids: Iterable[int]) -> dict[int, str]:
+        """Document id → its title (or external id)."""
+        wanted = sorted(set(document_ids))
+        out: dict[int, str] = {}
+        with self.project.read() as session:
+            for chunk in chunks(wanted):
+                out.update((row.id, row.title or row.external_id or f"document {row.id}")
+                           for row in session.execute(
+                               select(Document.id, Document.title, Document.external_id)
+                               .where(Document.id.in_(chunk))))
+        return out
 
     # -- the recommender ----------
     def training_examples(self) -> list[Example]:
