@@ -154,12 +154,15 @@ class ReviewPanel(QWidget):
     def _set_row(self, row: int, *, show: bool) -> None:
         if row < 0:
             return
-        self._showing = not show
+        self._showing = True  # the row's own signal shows nothing: this method decides
         try:
             self.table.setCurrentIndex(self.model.index(row, 0))
         finally:
             self._showing = False
         self.table.scrollTo(self.model.index(row, 0))
+        item = self.model.item(row)
+        if show and item is not None:
+            self.show_requested.emit(item.document_id, item.mention_id)
 
     # -- acting ----------
     def run(self, action: str) -> None:
