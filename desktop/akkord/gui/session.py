@@ -309,6 +309,15 @@ class AnnotationSession(QObject):
                                                              f"the {where}"))
         return sorted(applied.changes.mentions) if applied is not None else []
 
+    def add_relations(self, relations: Sequence[tuple[str, int, int]]) -> int:
+        """Add several relations (suggested ones the annotator kept) as one undo step;
+        returns how many were added."""
+        if not relations:
+            return 0
+        applied = self.push(edits.Compound(tuple(edits.AddRelation(*r) for r in relations),
+                                           f"Add {len(relations)} relation(s)"))
+        return len(applied.changes.relations) if applied is not None else 0
+
     def link(self, mention_id: int, entity_id: int | None) -> None:
         """Link (or unlink) a mention; a linked form is remembered as an alias of the
         entity when it is a new form (one undo step)."""

@@ -35,6 +35,7 @@ from akkord.services.suggesting.recommender import (
     recommend,
     training_examples,
 )
+from akkord.services.suggesting.relations import RelationSuggestion, relation_suggestions
 from akkord.services.suggesting.review import ReviewItem, review_queue
 from akkord.services.views import Candidate
 from akkord.store.models import Document, Entity
@@ -88,6 +89,12 @@ class SuggestionDesk:
                         Document.id == document_id))
                     offices = Offices(terms, PartialDate.parse(value) if value else None)
             return rank_candidates(session, kind, query, self.annotator_id, offices=offices)
+
+    def relation_suggestions(self, document_id: int) -> list[RelationSuggestion]:
+        """Relations proposed in the document from records and sentences."""
+        with self.project.read() as session:
+            return relation_suggestions(session, self.project.schema, self.annotator_id,
+                                        document_id)
 
     # -- the review list ----------
     def queue(self, document_id: int | None = None, *, by_gap: bool = False
