@@ -240,12 +240,13 @@ class SessionReplay:
             self.entities[target.entity] = entity
             self._learnt(gold.text, target.start, target.end, entity)
             return cost
-        cost = self._picking(target.kind, surface, wanted)
-        if cost is None or cost > 2:  # typing the name may be quicker than ↓
+        picked = self._picking(target.kind, surface, wanted)
+        cost = picked if picked is not None else len(target.name) + 1
+        if picked is None or picked > 2:  # typing the name may be quicker than ↓
             typed = next((n for n in range(1, len(target.name) + 1)
                           if self._picking(target.kind, target.name[:n], wanted) == 1),
                          len(target.name))
-            cost = min(cost or typed + 1, typed + 1)
+            cost = min(cost, typed + 1)
         self.session.link(mention_id, wanted)
         self._learnt(gold.text, target.start, target.end, wanted)
         return cost

@@ -80,7 +80,8 @@ def _mentions(session: Session, annotator_id: int, document_id: int) -> list[_Me
         for mention_id, value in session.execute(
                 select(MentionValue.mention_id, MentionValue.date_value).where(
                     MentionValue.mention_id.in_(chunk), MentionValue.date_value.is_not(None))):
-            dates.setdefault(mention_id, value)
+            if value is not None:
+                dates.setdefault(mention_id, value)
     return [_Mention(r.id, r.start, r.end, r.label, r.entity_id, dates.get(r.id),
                      bisect.bisect_right(starts, r.start) - 1) for r in rows]
 
