@@ -16,6 +16,8 @@ from sqlalchemy import select
 
 from akkord.gui.article_view import mention_tooltip
 from akkord.gui.main_window import MainWindow
+from akkord.gui.relation_suggestions import RelationSuggestionsDialog
+from akkord.services import edits
 from akkord.services.annotation import Annotation
 from akkord.store import Project, open_project
 from akkord.store.models import Document, EntityAlias, Mention
@@ -333,3 +335,35 @@ def test_a_keyboard_selection_after_an_exact_one_snaps_again(plain: MainWindow,
     plain.view.setTextCursor(cursor)
     qtbot.keyClick(plain.view, Qt.Key.Key_Right)  # an ordinary key that moves the cursor
     assert not plain.view.exact
+
+
+# -- suggested relations ----------
+
+def test_suggested_relations_are_checked_and_added_with_enter(plain: MainWindow,
+                                                              qtbot: QtBot) -> None:
+    window, service = plain, plain.session.service
+    russland = entity_id(window, "Russland")
+    talks = new_entity(service, "meeting", "Samtalene")
+    actor = add(service, 1, at(FIRST, "Russland"), "ACTOR", entity_id=russland)
+    meeting = add(service, 1, at(FIRST, "møtte"), "MEETING", entity_id=talks)
+    service.apply(edits.AddRelation("participant", actor, meeting))  # Russland takes part
+    add(service, 2, at(SECOND, "Russland", 2), "ACTOR", entity_id=russland)
+    add(service, 2, at(SECOND, "møtes"), "MEETING", entity_id=talks)
+    add(service, 2, at(SECOND, "Nato"), "ACTOR", entity_id=entity_id(window, "Nato"))
+    window.session.open_document(2)
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key.Key_R, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    dialog = window.findChild(RelationSuggestionsDialog)
+    assert dialog is not None and dialog.isVisible()
+    assert [dialog.list.item(r).text() for r in range(dialog.list.count())] == [
+        "Russland  —participant→  møtes"]
+    qtbot.keyClick(dialog.list, Qt.Key.Key_Space)  # unchecks it
+    assert dialog.chosen() == []
+    qtbot.keyClick(dialog.list, Qt.Key.Key_Space)
+    qtbot.keyClick(dialog.list, Qt.Key.Key_Return)
+    document = window.session.document
+    assert document is not None
+    assert [(r.type, document.surface(r.head), document.surface(r.tail))
+            for r in document.relations.values()] == [("participant", "Russland", "møtes")]
+    window.undo_action.trigger()
+    assert not window.session.document.relations  # type: ignore[union-attr]

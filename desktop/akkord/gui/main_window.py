@@ -176,6 +176,7 @@ class MainWindow(QMainWindow):
             "find-occurrences": lambda: self.suggesting.find_occurrences(False),
             "find-occurrences-project": lambda: self.suggesting.find_occurrences(True),
             "review": self.suggesting.toggle_review,
+            "suggest-relations": self.suggesting.suggest_relations,
             "suggestion-settings": self.suggesting.show_settings,
             "clear": self.clear_selection,
             "next-document": lambda: self.step_document(1),

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QDockWidget
 
 from akkord.gui.app import settings
 from akkord.gui.recommender_worker import RecommenderTrainer, TrainingState
+from akkord.gui.relation_suggestions import RelationSuggestionsDialog
 from akkord.gui.review_panel import ReviewPanel
 from akkord.gui.session import SuggestionKinds
 from akkord.gui.suggestion_panel import SuggestionPanel
@@ -126,6 +127,29 @@ class WindowSuggestions(QObject):
         hint(f"{len(found)} other occurrence(s) in the {where}: Enter accepts, Delete "
              "rejects", 6000)
         self.open_review(project_wide=project_wide, select=found[0])
+
+    def suggest_relations(self) -> RelationSuggestionsDialog | None:
+        """Ctrl+Shift+R: the relations suggested in the document, checked; Enter adds the
+        checked ones (one undo step). Returns the dialog (shown, not modal-blocking)."""
+        document = self.session.document
+        hint = self.window.statusBar().showMessage
+        if document is None:
+            return None
+        proposals = self.session.suggestions.relation_suggestions(document.id)
+        if not proposals:
+            hint("No relation to suggest here: link the mentions first (the records of "
+                 "their entities suggest relations)", 5000)
+            return None
+        dialog = RelationSuggestionsDialog(document, proposals, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def add() -> None:
+            added = self.session.add_relations(dialog.chosen())
+            hint(f"Added {added} relation(s)", 4000)
+
+        dialog.accepted.connect(add)
+        dialog.open()
+        return dialog
 
     def show_suggestion(self, document_id: int, mention_id: int) -> None:
         """Show a row of the review list in the text (opening its document)."""

@@ -9,6 +9,8 @@ running a second re-resolution.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select, update
@@ -232,13 +234,16 @@ class AddTimeSuggestions(Edit):
         doc = uow.session.get(Document, self.document_id)
         if doc is None:
             raise EditError(f"document {self.document_id} is not in the project")
-        taken = uow.session.execute(select(Mention.start, Mention.end).where(
-            Mention.document_id == doc.id, Mention.annotator_id == uow.annotator_id)).all()
+        taken = sorted(uow.session.execute(select(Mention.start, Mention.end).where(
+            Mention.document_id == doc.id, Mention.annotator_id == uow.annotator_id)).all())
+        starts = [s for s, _ in taken]
+        reach = list(itertools.accumulate((e for _, e in taken), max))  # farthest end so far
         dct = PartialDate.parse(doc.date_value) if doc.date_value else None
         parts = [Part.from_list(p) for p in doc.parts or []]
         edits: list[Edit] = []
         for span in time_suggestions(doc.text, dct, parts, uow.schema):
-            if any(s < span.end and span.start < e for s, e in taken):
+            i = bisect.bisect_left(starts, span.end)  # the mentions starting before its end
+            if i and reach[i - 1] > span.start:  # … one of which ends after its start
                 continue
             values = {v.attribute: (Value(date=v.date),) for v in span.values
                       if v.date is not None}

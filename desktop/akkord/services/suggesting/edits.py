@@ -47,6 +47,7 @@ from akkord.services.suggesting.aliases import remembered_alias
 from akkord.services.suggesting.model import Suggestion
 from akkord.services.suggesting.review import ReviewChange, accept, reject
 from akkord.services.suggesting.writing import SuggestionError, write_suggestions
+from akkord.services.views import MentionView
 from akkord.store.models import Document, EntityAlias, Mention, Setting
 from akkord.textproc.lemmas import fold, sentence_initial
 
@@ -78,7 +79,15 @@ class AddSuggestions(Edit):
             raise EditError(str(error)) from None
         if not counts.mention_ids:
             return Applied(ChangeSet(), Nothing(self.text))
-        views = queries.mentions_by_id(uow.session, uow.layer, counts.mention_ids)
+        # What was written, as the views a read would give (no read of 1,865 rows back).
+        wanted = {}
+        for s in self.suggestions:
+            wanted.setdefault((s.start, s.end, s.label), s)
+        views = [MentionView(mention_id, self.document_id, start, end, label, SUGGESTED,
+                             uow.layer.name, found.entity_id, {}, found.origin, found.score,
+                             found.gap)
+                 for (start, end, label), mention_id in counts.written_ids().items()
+                 for found in (wanted[(start, end, label)],)]
         inverse = Compound(tuple(DeleteMention(v.id, v) for v in views), self.text)
         changes = ChangeSet.of(documents=[self.document_id], mentions=counts.mention_ids,
                                entities={v.entity_id for v in views if v.entity_id})
