@@ -80,7 +80,7 @@ class AddSuggestions(Edit):
         if not counts.mention_ids:
             return Applied(ChangeSet(), Nothing(self.text))
         # What was written, as the views a read would give (no read of 1,865 rows back).
-        wanted = {}
+        wanted: dict[tuple[int, int, str], Suggestion] = {}
         for s in self.suggestions:
             wanted.setdefault((s.start, s.end, s.label), s)
         views = [MentionView(mention_id, self.document_id, start, end, label, SUGGESTED,
