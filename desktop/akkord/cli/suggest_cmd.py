@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 from akkord.cli.common import open_target, project_argument
 from akkord.domain.statuses import GOLD
 from akkord.errors import AkkordError
-from akkord.services.suggesting.model import ALIAS, MODEL, OCCURRENCE, OFFICE, SuggestionCounts
 from akkord.services.annotation import Annotation
 from akkord.services.queries import chunks
 from akkord.services.suggesting.edits import AddSuggestions
+from akkord.services.suggesting.model import ALIAS, MODEL, OCCURRENCE, OFFICE, SuggestionCounts
 from akkord.services.suggesting.pipeline import Suggesters, suggest_document
 from akkord.services.suggesting.preannotate import load_matcher
 from akkord.services.suggesting.recommender import (
