@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QPointF, Qt
-from PySide6.QtGui import QMouseEvent, QTextCursor
+from PySide6.QtGui import QImage, QMouseEvent, QTextCursor
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
@@ -17,6 +17,7 @@ from sqlalchemy import select
 from akkord.gui.article_view import mention_tooltip
 from akkord.gui.main_window import MainWindow
 from akkord.gui.relation_suggestions import RelationSuggestionsDialog
+from akkord.gui.screenshot import save_suggestion_screenshots
 from akkord.services import edits
 from akkord.services.annotation import Annotation
 from akkord.store import Project, open_project
@@ -367,3 +368,15 @@ def test_suggested_relations_are_checked_and_added_with_enter(plain: MainWindow,
             for r in document.relations.values()] == [("participant", "Russland", "møtes")]
     window.undo_action.trigger()
     assert not window.session.document.relations  # type: ignore[union-attr]
+
+
+def test_suggestion_screenshots_in_the_dark_palette(qtbot: QtBot, tmp_path: Path) -> None:
+    """The README's pictures are made by ``akkord screenshot --suggestions``; this one in
+    the dark palette, on a scratch demo (a recommender trained on its gold layer)."""
+    written = save_suggestion_screenshots(tmp_path, dark=True)
+    assert [p.name for p in written] == ["suggestions-dark.png", "suggestions-review-dark.png"]
+    for path in written:
+        image = QImage(str(path))
+        assert image.width() > 1000
+        corner = image.pixelColor(image.width() // 2, image.height() // 2)
+        assert corner.lightness() < 128  # the article's page is dark, not a light one

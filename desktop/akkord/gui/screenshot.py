@@ -91,6 +91,10 @@ def save_suggestion_screenshots(out: Path, *, dark: bool = False) -> list[Path]:
             os.environ.pop(theme_env, None)
         else:
             os.environ[theme_env] = before
+        from akkord.gui import theme
+        from akkord.gui.app import application
+
+        theme.apply(application())  # the palette the process had
 
 
 def _suggestion_screenshots(out: Path, suffix: str) -> list[Path]:

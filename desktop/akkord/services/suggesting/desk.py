@@ -76,10 +76,11 @@ class SuggestionDesk:
             return occurrences(session, self.annotator_id, mention_id,
                                project_wide=project_wide)
 
-    def candidates(self, kind: str, query: str, document_id: int | None = None
-                   ) -> list[Candidate]:
+    def candidates(self, kind: str, query: str, document_id: int | None = None,
+                   context: frozenset[int] = frozenset()) -> list[Candidate]:
         """The picker's ranking; an office is followed by its holder on the document's
-        date (so Enter links the person)."""
+        date (so Enter links the person); among equal matches, the entities in
+        ``context`` (linked in the document already) first."""
         with self.project.read() as session:
             offices = None
             if document_id is not None:
@@ -88,7 +89,8 @@ class SuggestionDesk:
                     value = session.scalar(select(Document.date_value).where(
                         Document.id == document_id))
                     offices = Offices(terms, PartialDate.parse(value) if value else None)
-            return rank_candidates(session, kind, query, self.annotator_id, offices=offices)
+            return rank_candidates(session, kind, query, self.annotator_id, offices=offices,
+                                   context=context)
 
     def relation_suggestions(self, document_id: int) -> list[RelationSuggestion]:
         """Relations proposed in the document from records and sentences."""
