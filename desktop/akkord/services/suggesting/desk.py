@@ -40,6 +40,10 @@ from akkord.services.suggesting.review import ReviewItem, review_queue
 from akkord.services.views import Candidate
 from akkord.store.models import Document, Entity
 
+TRAINING_DOCUMENTS = 300
+"""What the window's recommender learns from at most: the layer's latest annotated
+documents (a layer of 10,000 imported documents would take an hour to train on)."""
+
 
 class SuggestionDesk:
     """Suggestions for the layer ``annotator_id`` of ``project`` (see the module docstring)."""
@@ -128,8 +132,10 @@ class SuggestionDesk:
 
     # -- the recommender ----------
     def training_examples(self) -> list[Example]:
+        """The layer's latest :data:`TRAINING_DOCUMENTS` annotated documents."""
         with self.project.read() as session:
-            return training_examples(session, self.annotator_id)
+            return training_examples(session, self.annotator_id,
+                                     max_documents=TRAINING_DOCUMENTS)
 
     def annotated_count(self) -> int:
         with self.project.read() as session:

@@ -46,6 +46,7 @@ from sqlalchemy.orm import Session
 
 from akkord.errors import AkkordError
 from akkord.services.progress import SILENT, Cancelled, Progress
+from akkord.services.queries import chunks
 from akkord.services.suggesting.features import (
     lower_words,
     sentence_features,
@@ -430,25 +431,37 @@ TRAINING_STATUSES = ("manual", "accepted")
 
 
 def training_examples(session: Session, annotator_id: int,
-                      labels: Iterable[str] | None = None) -> list[Example]:
-    """What the annotator made or accepted, as examples (see the module docstring)."""
+                      labels: Iterable[str] | None = None,
+                      max_documents: int | None = None) -> list[Example]:
+    """What the annotator made or accepted, as examples (see the module docstring); with
+    ``max_documents``, only that many of the latest documents (by id), so training in a
+    window on a layer of thousands of imported documents stays a matter of minutes."""
     wanted = set(labels) if labels is not None else None
-    spans: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
-    for doc, start, end, label in session.execute(
-            select(Mention.document_id, Mention.start, Mention.end, Mention.label).where(
-                Mention.annotator_id == annotator_id,
-                Mention.status.in_(TRAINING_STATUSES))):
-        if wanted is None or label in wanted:
-            spans[doc].append((start, end, label))
     done = set(session.scalars(select(DocumentState.document_id).where(
         DocumentState.annotator_id == annotator_id, DocumentState.status == "done")))
+    annotated = set(session.scalars(select(Mention.document_id).where(
+        Mention.annotator_id == annotator_id,
+        Mention.status.in_(TRAINING_STATUSES)).distinct()))
+    chosen = sorted(done | annotated)
+    if max_documents is not None:
+        chosen = chosen[-max_documents:]
+    spans: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
+    for chunk in chunks(chosen):
+        for doc, start, end, label in session.execute(
+                select(Mention.document_id, Mention.start, Mention.end, Mention.label).where(
+                    Mention.annotator_id == annotator_id, Mention.document_id.in_(chunk),
+                    Mention.status.in_(TRAINING_STATUSES))):
+            if wanted is None or label in wanted:
+                spans[doc].append((start, end, label))
     examples = []
-    for doc_id in sorted(done | set(spans)):
+    for doc_id in chosen:
         row = session.execute(select(Document.text, Document.meta).where(
             Document.id == doc_id)).first()
         if row is None:
             continue
         found = spans.get(doc_id, [])
+        if doc_id not in done and not found:
+            continue  # only mentions of labels not wanted
         limit = None if doc_id in done else _end_of_sentence(row.text, max(e for _, e, _ in found))
         examples.append(Example(row.text, dict(row.meta or {}), tuple(found), limit))
     return examples
