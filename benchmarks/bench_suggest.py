@@ -20,13 +20,17 @@ the shared machine is noisy: waiting for a core is not work), ``preannotate_floo
 ``preannotate_build_ms`` (building the matcher), ``preannotate_matches`` and
 ``lemma_table_load_s`` (simplemma's Bokmål table, once per process).
 
-``effort`` replays the demo's gold annotation in fresh projects, suggestions off and on
-(:func:`akkord.services.suggesting.effort.replay`; its docstring is the counting model):
-``effort_actions_off``, ``effort_actions_on``, ``effort_ratio`` (and
-``effort_mention_ratio`` without relations), what was accepted, rejected and relinked,
-and the picker's top-1 accuracy for entities (``picker_top1_seen_entity``) and forms
-(``picker_top1_seen_form``) seen before. First, ``preannotate_demo_*``: pre-annotation
-of the demo for an empty layer with gold's entities and aliases known.
+``effort`` replays the demo's gold annotation in fresh projects, suggestions off and on,
+through the window's annotation session (:func:`akkord.gui.effort_replay.replay`; its
+docstring is the counting model): ``effort_actions_off``, ``effort_actions_on``,
+``effort_ratio`` (and ``effort_mention_ratio`` / ``effort_relation_ratio``), what was
+accepted, rejected, relinked, made by hand, the relations taken from suggestions, and
+the picker's top-1 accuracy for entities (``picker_top1_seen_entity``) and forms
+(``picker_top1_seen_form``) seen before. ``*_arrows``: the same when the picker's rows
+may also be reached with ↓ / ↑; ``effort_service_ratio``: the Qt-free counting model
+(:func:`akkord.services.suggesting.effort.replay`), for comparison with earlier runs.
+First, ``preannotate_demo_*``: pre-annotation of the demo for an empty layer with gold's
+entities and aliases known.
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from common import HERE, Timer, benchmark, corpus, report
+from common import HERE, Timer, benchmark, corpus, report, window_project
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -137,37 +141,125 @@ def preannotate() -> None:
         report("lemma_table_load_s", load.seconds, "s")
 
 
+@benchmark("preannotate_open")
+def preannotate_open() -> None:
+    """Opening the 180 KB document for the first time in a layer, in the project of
+    10,000 articles that also holds it, through the window's session. The project gets
+    one entity per distinct ACTOR and PLACE form of the long document (as after
+    annotating it); its names, office holders and time expressions are then matched and
+    written as pale suggestions: ``preannotate_open_long_doc_ms`` (CPU ``…_cpu_ms``), next
+    to the same first opening with the time expressions only (``…_times_only_ms``), after
+    a warm-up opening of another document; building the matcher of the project's names
+    (``preannotate_matcher_10k_ms``)."""
+    import shutil
+
+    from sqlalchemy import func, insert, select
+
+    from akkord.domain.entities import entity_key
+    from akkord.gui.app import application
+    from akkord.gui.session import AnnotationSession, SuggestionKinds
+    from akkord.services.projects import open_project
+    from akkord.store.models import Document, Entity
+
+    application()
+    line = (corpus() / "long.jsonl").read_text(encoding="utf-8").splitlines()[0]
+    doc = json.loads(line)
+    forms = sorted({(doc["text"][s["start"]:s["end"]], s["label"]) for s in doc["spans"]
+                    if s["label"] in ("ACTOR", "PLACE")})
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "window.akkord"
+        shutil.copyfile(window_project(10_000), path)
+        with open_project(path) as project:
+            with project.write() as session:
+                long_id = session.scalar(select(Document.id).order_by(
+                    func.length(Document.text).desc()).limit(1))
+                other = session.scalar(select(Document.id).order_by(Document.id).limit(1))
+                taken: set[str] = set(session.scalars(select(Entity.key)))
+                rows = []
+                for form, label in forms:
+                    kind = label.lower()
+                    key = entity_key(kind, form, taken)
+                    taken.add(key)
+                    rows.append({"key": key, "kind": kind, "name": form, "version": 1})
+                session.execute(insert(Entity), rows)
+            assert long_id is not None and other is not None
+            report("preannotate_project_entities", len(rows), "")
+            warm = AnnotationSession(project, "bench-warm", suggest=True)
+            warm.open_document(other)  # the lemma table, the time tagger's patterns
+            figures: dict[str, tuple[float, float, int]] = {}
+            for name, names in (("times_only", False), ("names", True)):
+                layer = AnnotationSession(project, f"bench-{name}", suggest=True)
+                layer.kinds = SuggestionKinds(names=names, occurrences=True, model=False)
+                if names:
+                    with Timer() as built:
+                        layer.suggestions.known_names()
+                    report("preannotate_matcher_10k_ms", built.seconds * 1000, "ms")
+                start, cpu = time.perf_counter(), time.process_time()
+                layer.open_document(long_id)
+                wall = (time.perf_counter() - start) * 1000
+                cpu_ms = (time.process_time() - cpu) * 1000
+                document = layer.document
+                figures[name] = (wall, cpu_ms, len(document.mentions) if document else 0)
+    wall, cpu_ms, count = figures["names"]
+    report("preannotate_open_long_doc_ms", wall, "ms")
+    report("preannotate_open_long_doc_cpu_ms", cpu_ms, "ms")
+    report("preannotate_open_long_doc_suggestions", count, "")
+    report("preannotate_open_times_only_ms", figures["times_only"][0], "ms")
+    report("preannotate_open_times_only_cpu_ms", figures["times_only"][1], "ms")
+    report("preannotate_open_times_only_suggestions", figures["times_only"][2], "")
+
+
 @benchmark("effort")
 def effort() -> None:
-    """The demo corpus annotated again from its gold, suggestions off and on."""
+    """The demo corpus annotated again from its gold, suggestions off and on, through the
+    window's annotation session (:mod:`akkord.gui.effort_replay`)."""
+    from akkord.gui.app import application
+    from akkord.gui.effort_replay import replay as session_replay
     from akkord.services.demo import create_demo
     from akkord.services.suggesting.effort import gold_documents, replay
     from akkord.store import open_project
 
+    application()  # the session's undo stack is a Qt object (offscreen)
     with tempfile.TemporaryDirectory() as tmp:
         demo, _ = create_demo(Path(tmp) / "demo.akkord")
         with open_project(demo) as project, project.write() as session:
             documents = gold_documents(session)
             _known_names_on_the_demo(project, session)
         results = {}
-        for mode, enabled in (("off", False), ("on", True)):
-            path = Path(tmp) / f"replay-{mode}.akkord"
-            with open_project(path, create=True) as project, Timer() as took:
-                results[mode] = replay(project, documents, suggestions=enabled)
-            report(f"effort_replay_{mode}_s", took.seconds, "s")
+        for arrows in (False, True):
+            for mode, enabled in (("off", False), ("on", True)):
+                key = f"{mode}{'_arrows' if arrows else ''}"
+                path = Path(tmp) / f"replay-{key}.akkord"
+                with open_project(path, create=True) as project, Timer() as took:
+                    results[key] = session_replay(project, documents, suggestions=enabled,
+                                                  arrows=arrows)
+                report(f"effort_replay_{key}_s", took.seconds, "s")
+        services = {}
+        for mode, enabled in (("off", False), ("on", True)):  # the counting model alone
+            with open_project(Path(tmp) / f"service-{mode}.akkord", create=True) as project:
+                services[mode] = replay(project, documents, suggestions=enabled)
     off, on = results["off"], results["on"]
     report("effort_actions_off", off.actions, "")
     report("effort_actions_on", on.actions, "")
     report("effort_ratio", on.actions / off.actions, "")
     report("effort_mention_ratio", on.mention_actions / off.mention_actions, "")
+    report("effort_relation_ratio", on.relation_actions / off.relation_actions, "")
     report("effort_accepted", on.accepted, "")
     report("effort_rejected", on.rejected, "")
     report("effort_relinked", on.relinked, "")
+    report("effort_by_hand_on", on.by_hand, "")
+    report("effort_suggested_relations", on.suggested_relations, "")
+    report("effort_rejected_relations", on.rejected_relations, "")
     report("picker_top1_seen_entity", 100 * on.picker_accuracy, "%")
     report("picker_top1_seen_form", 100 * on.form_accuracy, "%")
     report("picker_top1_seen_entity_off", 100 * off.picker_accuracy, "%")
     report("picker_top1_seen_form_off", 100 * off.form_accuracy, "%")
     report("picker_probes", on.picker_seen, "")
+    arrows_off, arrows_on = results["off_arrows"], results["on_arrows"]
+    report("effort_actions_off_arrows", arrows_off.actions, "")
+    report("effort_actions_on_arrows", arrows_on.actions, "")
+    report("effort_ratio_arrows", arrows_on.actions / arrows_off.actions, "")
+    report("effort_service_ratio", services["on"].actions / services["off"].actions, "")
 
 
 def _known_names_on_the_demo(project: Project, session: Session) -> None:

@@ -25,7 +25,7 @@ from sqlalchemy import select
 from akkord.domain.entities import Value
 from akkord.gui.main_window import MainWindow
 from akkord.store import open_project
-from akkord.store.models import Document, Mention, Relation
+from akkord.store.models import Document, EntityAlias, Mention, Relation
 
 STEP_LIMIT_S = 30  # a step that has not returned by then hangs (hundreds of times its need)
 
@@ -43,7 +43,8 @@ def _arm() -> None:
     signal.setitimer(signal.ITIMER_REAL, STEP_LIMIT_S)
 TEXTS = ("Nato-sjef Jens Stoltenberg inviterte Russland og USA til et møte i Brussel "
          "12. januar. Russlands krav om at Nato stanser utvidelsen ble avvist.",
-         "Lavrov og Blinken møttes i Genève fredag. Samtalene fortsetter i Wien i neste uke.")
+         "Lavrov og Blinken møttes i Genève fredag. Samtalene fortsetter i Wien i neste uke. "
+         "Russland og Nato svarte.")
 LABELS = ("ACTOR", "DEMAND", "MEETING", "TIME", "PLACE")
 RELATIONS = ("participant", "time", "claimant", "place")
 
@@ -174,6 +175,45 @@ class Annotating(RuleBasedStateMachine):
         if self._mentions():
             self.session.accept(data.draw(st.sampled_from(self._mentions())))
 
+    @rule(data=st.data(), project_wide=st.booleans(), word=st.sampled_from(
+        ["Nato", "Russland", "Russlands", "i"]))
+    def find_every_occurrence(self, data: st.DataObject, project_wide: bool, word: str
+                              ) -> None:
+        """Annotate all: a word that occurs again, or any mention; its other occurrences
+        (and inflections) become suggestions."""
+        document = self.session.document
+        assert document is not None
+        at = document.text.find(f"{word} ")
+        if at >= 0 and data.draw(st.booleans(), label="a word that recurs"):
+            label = data.draw(st.sampled_from(LABELS), label="label")
+            mention = self.session.add_mention(at, at + len(word), label)
+        elif self._mentions():
+            mention = data.draw(st.sampled_from(self._mentions()))
+        else:
+            return
+        if mention is None:
+            return
+        found = self.session.find_occurrences(mention, project_wide=project_wide)
+        if found and data.draw(st.booleans(), label="review them at once"):
+            self.session.review(found, accept=data.draw(st.booleans(), label="accept"))
+
+    @rule(accept=st.booleans())
+    def review_all(self, accept: bool) -> None:
+        """Accept all / reject all of the open document's pending suggestions."""
+        document = self.session.document
+        assert document is not None
+        pending = [m.id for m in document.mentions.values() if m.status == "suggested"]
+        self.session.review(pending, accept=accept)
+
+    @rule(data=st.data())
+    def review_one(self, data: st.DataObject) -> None:
+        document = self.session.document
+        assert document is not None
+        pending = [m.id for m in document.mentions.values() if m.status == "suggested"]
+        if pending:
+            self.session.review([data.draw(st.sampled_from(pending))],
+                                accept=data.draw(st.booleans()))
+
     @rule(data=st.data())
     def select(self, data: st.DataObject) -> None:
         self.session.select(data.draw(st.sampled_from([None, *self._mentions()])))
@@ -216,6 +256,20 @@ class Annotating(RuleBasedStateMachine):
             assert mention_id in document.index.at(start)
         selected = self.session.selected
         assert selected is None or selected in stored
+
+    @invariant()
+    def remembered_aliases_are_distinct_and_shown(self) -> None:
+        """Linking remembers forms: never the same alias twice for an entity (case-folded),
+        and the session shows what is stored."""
+        with self.session.project.read() as db:
+            rows = db.execute(select(EntityAlias.entity_id, EntityAlias.alias,
+                                     EntityAlias.folded).order_by(EntityAlias.id)).all()
+        keys = [(entity, folded) for entity, _alias, folded in rows]
+        assert len(keys) == len(set(keys))
+        for entity_id in {entity for entity, _a, _f in rows}:
+            shown = self.session.entity(entity_id)
+            assert shown is not None
+            assert list(shown.aliases) == [a for e, a, _f in rows if e == entity_id]
 
 
 def test_random_editing_keeps_database_model_and_index_in_step(qtbot: QtBot,

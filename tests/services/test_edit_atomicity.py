@@ -26,6 +26,14 @@ from akkord.services import edits
 from akkord.services.annotation import Annotation
 from akkord.services.edits import Edit
 from akkord.services.exporting import export_jsonl
+from akkord.services.suggesting import ALIAS, OCCURRENCE, Suggestion
+from akkord.services.suggesting.edits import (
+    AcceptSuggestions,
+    AddSuggestions,
+    ForgetAlias,
+    RejectSuggestions,
+    RememberAlias,
+)
 from akkord.store import open_project
 from akkord.store.models import Document
 from tests.services.editing import add, new_entity
@@ -59,6 +67,8 @@ def _base(path: Path) -> dict[str, int]:
         ids["nato-1"] = add(kari, 1, _at("Nato"), "ACTOR")
         ids["nato-2"] = add(kari, 2, _at("Nato"), "ACTOR")
         ids["friday"] = add(kari, 2, _at("fredag"), "TIME", status="suggested")
+        ids["sjef"] = add(kari, 2, _at("Nato-sjef Jens Stoltenberg"), "ACTOR",
+                          status="suggested", entity_id=ids["jens"])
         kari.apply(edits.AddRelation("participant", ids["actor"], ids["talk"]))
         ids["relation"] = kari.load_document(1).relations[0].id
     return ids
@@ -84,10 +94,18 @@ def _cases(ids: dict[str, int]) -> dict[str, Edit]:
         "delete relation": edits.DeleteRelation(i["relation"]),
         "status": edits.SetStatus(2, "done"),
         "publication date": edits.SetPublicationDate(2, PartialDate.parse("2022-01-20")),
+        "add suggestions": AddSuggestions(2, (
+            Suggestion(*_at("Brussel"), "PLACE", ALIAS, None, 0.9, 0.9),
+            Suggestion(*_at("Russland"), "ACTOR", OCCURRENCE, i["nato"], 0.7, 0.1))),
+        "remember alias": RememberAlias(i["nato"], "alliansen"),
+        "forget alias": ForgetAlias(i["jens"], "Nato-sjefen"),
+        "accept suggestions": AcceptSuggestions((i["friday"], i["sjef"])),
+        "reject suggestions": RejectSuggestions((i["friday"], i["sjef"])),
     }
 
 
-_UNDONE = ("delete mention", "merge", "link to new", "relation that fills", "delete entity")
+_UNDONE = ("delete mention", "merge", "link to new", "relation that fills", "delete entity",
+           "add suggestions", "forget alias", "accept suggestions")
 
 
 def _child(path: str, edit: Edit, kill_at: int, counts: Any) -> None:
@@ -168,7 +186,7 @@ def _prepare(tmp_path: Path, name: str) -> tuple[Path, Edit]:
 
 
 CASES = [*_cases(dict.fromkeys(("nato", "jens", "meeting", "spare", "actor", "talk", "time",
-                                 "nato-1", "nato-2", "friday", "relation"), 0)),
+                                 "nato-1", "nato-2", "friday", "sjef", "relation"), 0)),
          *(f"undo {n}" for n in _UNDONE)]
 
 

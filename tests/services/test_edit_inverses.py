@@ -15,6 +15,16 @@ from akkord.services import edits
 from akkord.services.annotation import Annotation
 from akkord.services.edits import Edit, EditError
 from akkord.services.exporting import export_jsonl
+from akkord.services.suggesting import Suggestion
+from akkord.services.suggesting.edits import (
+    AcceptSuggestions,
+    AddSuggestions,
+    ForgetAlias,
+    RejectSuggestions,
+    RememberAlias,
+    RememberForm,
+)
+from akkord.services.suggesting.model import ORIGINS
 from akkord.store import Project, open_project
 from akkord.store.models import Document
 
@@ -49,13 +59,15 @@ def an_edit(draw: st.DrawFn, layer: Annotation) -> Edit:
     relations = [r for d in docs for r in d.relations]
     entities = layer.entities()
     pick_entity = st.sampled_from(entities) if entities else st.none()
-    choices = ["add", "create", "status", "date"]
+    choices = ["add", "create", "status", "date", "suggest"]
     if mentions:
-        choices += ["delete", "update", "link", "link-new", "values", "relation", "many"]
+        choices += ["delete", "update", "link", "link-new", "values", "relation", "many",
+                    "accept", "reject", "remember"]
     if relations:
         choices.append("unrelate")
     if entities:
-        choices += ["rename", "aliases", "attribute", "delete-entity", "merge"]
+        choices += ["rename", "aliases", "attribute", "delete-entity", "merge", "alias",
+                    "forget"]
     kind = draw(st.sampled_from(choices))
     if kind == "add":
         doc = draw(st.sampled_from(docs))
@@ -71,6 +83,19 @@ def an_edit(draw: st.DrawFn, layer: Annotation) -> Edit:
                                   draw(st.sampled_from(["Nato", "Russland", "Møtet", "Kravet"])),
                                   tuple(draw(st.lists(st.sampled_from(["alliansen", "Moskva"]),
                                                       max_size=2))))
+    if kind == "suggest":
+        doc = draw(st.sampled_from(docs))
+        found = []
+        for _ in range(draw(st.integers(1, 3))):
+            start = draw(st.integers(0, len(doc.text) - 1))
+            end = draw(st.integers(start + 1, min(len(doc.text), start + 20)))
+            label = draw(st.sampled_from(LABELS))
+            candidates = [e.id for e in entities if e.kind == KINDS.get(label)]
+            found.append(Suggestion(start, end, label, draw(st.sampled_from(ORIGINS)),
+                                    draw(st.sampled_from([None, *candidates])),
+                                    draw(st.sampled_from([1.0, 0.7, 0.55])),
+                                    draw(st.sampled_from([None, 0.1]))))
+        return AddSuggestions(doc.id, tuple(found))
     if kind == "status":
         return edits.SetStatus(draw(st.sampled_from([1, 2])),
                                draw(st.sampled_from(["new", "in progress", "done", None])))
@@ -78,8 +103,16 @@ def an_edit(draw: st.DrawFn, layer: Annotation) -> Edit:
         day = draw(st.sampled_from([None, "2022-01-05", "2022-01-20", "2022-01"]))
         return edits.SetPublicationDate(draw(st.sampled_from([1, 2])),
                                         PartialDate.parse(day) if day else None)
-    if kind in ("delete", "update", "link", "link-new", "values", "relation", "many"):
+    if kind in ("accept", "reject"):
+        chosen = draw(st.lists(st.sampled_from(mentions), min_size=1, max_size=3,
+                               unique_by=lambda m: m.id))
+        review = AcceptSuggestions if kind == "accept" else RejectSuggestions
+        return review(tuple(m.id for m in chosen))
+    if kind in ("delete", "update", "link", "link-new", "values", "relation", "many",
+                "remember"):
         mention = draw(st.sampled_from(mentions))
+        if kind == "remember":
+            return RememberForm(mention.id)
         if kind == "delete":
             return edits.DeleteMention(mention.id)
         if kind == "update":
@@ -124,6 +157,11 @@ def an_edit(draw: st.DrawFn, layer: Annotation) -> Edit:
             if entity.kind == "demand" else edits.RenameEntity(entity.id, "Omdøpt")
     if kind == "delete-entity":
         return edits.DeleteEntity(entity.id)
+    if kind == "alias":
+        return RememberAlias(entity.id, draw(st.sampled_from(["alliansen", "Moskva",
+                                                              "Nato-landene"])))
+    if kind == "forget":
+        return ForgetAlias(entity.id, draw(st.sampled_from(["alliansen", "Moskva", "NATO"])))
     other = draw(st.sampled_from(entities))
     return edits.MergeEntities(entity.id, other.id)
 

@@ -5,13 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from akkord.cli.common import open_target, project_argument
 from akkord.domain.statuses import GOLD
 from akkord.errors import AkkordError
+from akkord.services.annotation import Annotation
+from akkord.services.queries import chunks
+from akkord.services.suggesting.edits import AddSuggestions
 from akkord.services.suggesting.model import ALIAS, MODEL, OCCURRENCE, OFFICE, SuggestionCounts
-from akkord.services.suggesting.pipeline import Suggesters, write_document_suggestions
+from akkord.services.suggesting.pipeline import Suggesters, suggest_document
 from akkord.services.suggesting.preannotate import load_matcher
 from akkord.services.suggesting.recommender import (
     DEFAULT_THRESHOLD,
@@ -21,7 +24,7 @@ from akkord.services.suggesting.recommender import (
     Settings,
     training_examples,
 )
-from akkord.store.models import Document
+from akkord.store.models import Document, Mention
 from akkord.store.project import Project
 
 _KINDS = ((ALIAS, "known names"), (OFFICE, "office holders"), (OCCURRENCE, "occurrences"),
@@ -56,6 +59,17 @@ def _train(project: Project, annotator_id: int, threshold: float) -> Recommender
     return recommender if active else None
 
 
+def _counts(project: Project, ids: list[int], proposed: int) -> SuggestionCounts:
+    """What one document's edit wrote, per origin (and how many were there already)."""
+    written: dict[str, int] = {}
+    with project.read() as session:
+        for chunk in chunks(ids):
+            for origin, count in session.execute(select(Mention.origin, func.count()).where(
+                    Mention.id.in_(chunk)).group_by(Mention.origin)):
+                written[str(origin)] = written.get(str(origin), 0) + count
+    return SuggestionCounts(written, proposed - len(ids), list(ids))
+
+
 @click.command("suggest")
 @project_argument
 @click.option("--document", "documents", type=int, multiple=True, metavar="ID",
@@ -75,8 +89,8 @@ def suggest(ctx: click.Context, project: Path | None, documents: tuple[int, ...]
             threshold: float | None) -> None:
     """Write suggestions (known names, offices, occurrences, recommender) into a layer.
 
-    Each document is one transaction. Places the layer already has a mention of the
-    label, including rejected suggestions, are never proposed again.
+    Each document is one edit (one transaction). Places the layer already has a mention
+    of the label, including rejected suggestions, are never proposed again.
     """
     with open_target(ctx, project) as opened:
         with opened.write() as session:
@@ -92,10 +106,12 @@ def suggest(ctx: click.Context, project: Path | None, documents: tuple[int, ...]
             names = None if no_names else load_matcher(session, opened.schema, annotator_id)
         suggesters = Suggesters(names, not no_occurrences, recommender)
         total = SuggestionCounts()
-        for document_id in wanted:
-            with opened.write() as session:
-                total.add(write_document_suggestions(session, annotator_id, document_id,
-                                                     suggesters))
+        layer = Annotation(opened, annotator)
+        for document_id in wanted:  # each document is one edit (one transaction)
+            with opened.read() as session:
+                found = suggest_document(session, annotator_id, document_id, suggesters)
+            applied = layer.apply(AddSuggestions(document_id, tuple(found)))
+            total.add(_counts(opened, sorted(applied.changes.mentions), len(found)))
     kinds = ", ".join(f"{label} {total.written.get(kind, 0)}" for kind, label in _KINDS)
     click.echo(f"Suggested {total.total} mention(s) in {len(wanted)} document(s) for "
                f"{annotator}: {kinds}; {total.skipped} already there.")

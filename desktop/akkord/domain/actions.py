@@ -9,7 +9,7 @@ separately, in ``gui/main_window.py``.)
 Keys are Qt's portable key names (``"Ctrl+Shift+L"``, ``"Alt+Left"``, ``"Return"``). An
 action's ``scope`` says where its keys work: ``window`` anywhere in the window (menu
 shortcuts), ``text`` only while the article has the keyboard (the annotating keys: typing
-in a filter box never deletes a mention).
+in a filter box never deletes a mention), ``review`` only in the review list.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Scope = Literal["window", "text"]
+Scope = Literal["window", "text", "review"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +57,14 @@ ACTIONS: tuple[Action, ...] = (
     Action("add-relation", "Add &relation…", ("R",), "Edit", "text",
            "add a relation from the selected mention", ANNOTATING),
     Action("split", "&Split off a new entity", (), "Edit", "text"),
+    Action("suggest-relations", "Suggested rela&tions…", ("Ctrl+Shift+R",), "Edit",
+           help="the relations suggested in the document: uncheck the wrong ones, Enter",
+           section=ANNOTATING),
+    Action("find-occurrences", "&Find every occurrence in document", ("Ctrl+G",), "Edit",
+           "text", "suggest every other occurrence of the mention's form, to review",
+           ANNOTATING),
+    Action("find-occurrences-project", "Find every occurrence in pro&ject", ("Ctrl+Shift+G",),
+           "Edit", "text", "… in the whole project", ANNOTATING),
     Action("delete", "&Delete mention", ("Delete", "Backspace"), "Edit", "text",
            "delete the mention · reject a suggestion", ANNOTATING),
     # -- keys of the article only
@@ -72,6 +80,15 @@ ACTIONS: tuple[Action, ...] = (
     Action("end-left", "Move the end left", ("Alt+Shift+Left",), None, "text",
            "move the mention's end by a word (Alt+Shift+→ too)", ANNOTATING),
     Action("end-right", "Move the end right", ("Alt+Shift+Right",), None, "text"),
+    Action("start-left-char", "Move the start left by a character", ("Ctrl+Left",), None,
+           "text", "move the start by a character (Ctrl+→ too; Ctrl+Shift+←/→: the end), "
+           "for part of a word", ANNOTATING),
+    Action("start-right-char", "Move the start right by a character", ("Ctrl+Right",), None,
+           "text"),
+    Action("end-left-char", "Move the end left by a character", ("Ctrl+Shift+Left",), None,
+           "text"),
+    Action("end-right-char", "Move the end right by a character", ("Ctrl+Shift+Right",), None,
+           "text"),
     Action("clear", "Clear the selection", ("Esc",), None, "text", "clear the selection",
            ANNOTATING),
     # -- Document
@@ -87,6 +104,16 @@ ACTIONS: tuple[Action, ...] = (
     Action("filter-documents", "&Filter documents", ("Ctrl+F",), "View",
            help="filter the documents"),
     Action("timeline", "&Timeline", ("Ctrl+T",), "View", help="show the timeline"),
+    Action("review", "&Review suggestions", ("Ctrl+R",), "View",
+           help="the list of suggestions to accept or reject"),
+    Action("suggestion-settings", "&Suggestion settings", (), "View"),
+    # -- keys of the review list only
+    Action("review-accept", "Accept", ("Return", "Enter"), None, "review",
+           "in the review list: accept, then the next (Delete rejects; with Ctrl: all)"),
+    Action("review-reject", "Reject", ("Delete", "Backspace"), None, "review"),
+    Action("review-accept-all", "Accept all", ("Ctrl+Return", "Ctrl+Enter"), None, "review"),
+    Action("review-reject-all", "Reject all", ("Ctrl+Delete", "Ctrl+Backspace"), None,
+           "review"),
     Action("shortcuts", "&Keyboard shortcuts", ("F1", "?"), "View", help="this overview"),
     # -- Annotator
     Action("change-name", "Change your &name…", (), "Annotator"),

@@ -22,6 +22,7 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetricsF,
+    QHelpEvent,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -34,12 +35,13 @@ from PySide6.QtGui import (
     QTextCharFormat,
     QTextCursor,
 )
-from PySide6.QtWidgets import QTextEdit, QWidget
+from PySide6.QtWidgets import QTextEdit, QToolTip, QWidget
 
 from akkord.domain.schema import Schema
-from akkord.gui import theme
+from akkord.gui import plain_text, theme
 from akkord.gui.document_model import DocumentModel
 from akkord.gui.keys import TEXT_KEYS, key_name
+from akkord.gui.review_model import origin_text, score_text
 from akkord.services.views import MentionView
 from akkord.textproc.display import DisplayText
 from akkord.textproc.spans import next_word_end, previous_word_start, snap_to_words
@@ -96,6 +98,9 @@ class ArticleView(QTextEdit):
         self.selected: int | None = None
         self.emphasised: set[int] = set()
         self._press: QPoint | None = None
+        # A mouse selection made holding Ctrl or Alt is taken as it is, character by
+        # character (part of a word: "Nato" in "Nato-sjef"); any other is snapped to words.
+        self.exact = False
 
     def _apply_colors(self) -> None:
         """The page (and the margins beside the text column) in the scheme's paper colour."""
@@ -371,12 +376,20 @@ class ArticleView(QTextEdit):
 
     # -- input ----------
     def selection(self) -> tuple[int, int] | None:
-        """The selected text (or the word at the cursor), snapped to whole words."""
+        """The selected text (or the word at the cursor), snapped to whole words; an
+        exact selection (:attr:`exact`) only loses the spaces at its edges."""
         if self.model is None:
             return None
         cursor = self.textCursor()
         start = self.display.from_view(cursor.selectionStart())
         end = self.display.from_view(cursor.selectionEnd())
+        if self.exact and start < end:
+            text = self.model.text
+            while start < end and text[start].isspace():
+                start += 1
+            while end > start and text[end - 1].isspace():
+                end -= 1
+            return (start, end) if start < end else None
         return snap_to_words(self.model.text, start, end)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -393,12 +406,30 @@ class ArticleView(QTextEdit):
                                 self.textCursor().hasSelection())
             return
         named = TEXT_KEYS.get(key_name(event))
+        if named is None and event.key() not in _MODIFIER_KEYS:
+            self.exact = False  # the keyboard moved the cursor: snap again
         if named in ("extend-left", "extend-right"):
             self._extend_by_word(1 if named == "extend-right" else -1)
         elif named is not None:
             self.command.emit(named)
         else:
             super().keyPressEvent(event)
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        """A tool tip over a mention: its label, status and, for a suggestion, where it
+        came from, its score and gap (plain text: nothing from data is markup)."""
+        if event.type() == QEvent.Type.ToolTip and self.model is not None:
+            assert isinstance(event, QHelpEvent)
+            hits = [h for h in self.model.index.at(self.position_at(event.pos()))
+                    if self.model.mentions[h].status != "rejected"]
+            if hits:
+                QToolTip.showText(event.globalPos(), plain_text.tooltip(
+                    mention_tooltip(self.model.mentions[hits[0]])), self.viewport())
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().viewportEvent(event)
 
     def focusNextPrevChild(self, next: bool) -> bool:
         return False  # Tab moves between mentions, not out of the text
@@ -414,7 +445,13 @@ class ArticleView(QTextEdit):
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self._press = event.position().toPoint()
-        super().mousePressEvent(event)
+        self.exact = bool(event.modifiers() & _EXACT)
+        # Qt's text edit would take Ctrl/Alt as a request for something else (a link,
+        # a word); the selection itself is what is wanted here.
+        super().mousePressEvent(_without(event, _EXACT) if self.exact else event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        super().mouseMoveEvent(_without(event, _EXACT) if self.exact else event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         super().mouseReleaseEvent(event)
@@ -431,6 +468,33 @@ class ArticleView(QTextEdit):
         chosen = hits[(hits.index(self.selected) + 1) % len(hits)] if self.selected in hits \
             else hits[0]
         self.mention_clicked.emit(chosen)
+
+
+def mention_tooltip(mention: MentionView) -> str:
+    """What hovering a mention says: label and status, then a suggestion's source."""
+    lines = [f"{mention.label} · {mention.status}"]
+    if mention.origin:
+        source = f"suggested by: {origin_text(mention.origin)}"
+        if mention.score is not None:
+            source += f" · score {score_text(mention.score)}"
+        if mention.gap is not None:
+            source += f" · gap {score_text(mention.gap)}"
+        lines.append(source)
+    if mention.status == "suggested":
+        lines.append("Enter accepts, Delete rejects")
+    return "\n".join(lines)
+
+
+_EXACT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+_MODIFIER_KEYS = frozenset({Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_Shift,
+                            Qt.Key.Key_Meta, Qt.Key.Key_AltGr})
+
+
+def _without(event: QMouseEvent, modifiers: Qt.KeyboardModifier) -> QMouseEvent:
+    """The same mouse event without ``modifiers``."""
+    return QMouseEvent(event.type(), event.position(), event.scenePosition(),
+                       event.globalPosition(), event.button(), event.buttons(),
+                       event.modifiers() & ~modifiers, event.pointingDevice())
 
 
 def _x(result: object) -> float:

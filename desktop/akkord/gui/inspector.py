@@ -33,6 +33,7 @@ from akkord.domain.entities import Value
 from akkord.gui import plain_text
 from akkord.gui.attribute_form import AttributeForm
 from akkord.gui.entity_picker import Ranker
+from akkord.gui.review_model import origin_text, score_text
 from akkord.gui.session import AnnotationSession
 from akkord.services.views import EntityView, MentionView
 
@@ -120,6 +121,16 @@ class RelationDialog(QDialog):
         return self.options[row] if 0 <= row < len(self.options) else None
 
 
+def provenance_text(mention: MentionView) -> str:
+    """Which suggester proposed the mention, its score and its gap to the runner-up."""
+    parts = [origin_text(mention.origin)] if mention.origin else []
+    if mention.score is not None:
+        parts.append(f"score {score_text(mention.score)}")
+    if mention.gap is not None:
+        parts.append(f"gap {score_text(mention.gap)}")
+    return " · ".join(parts)
+
+
 MIN_CONTENT_WIDTH = 300  # what the form needs: buttons in two columns, rows that wrap
 
 
@@ -167,6 +178,8 @@ class Inspector(QScrollArea):
             self.label_combo.addItem(f"{label.name}  ({label.key})", label.name)
         self.label_combo.activated.connect(self._relabel)
         self.status = plain_text.label("", self.mention_box)
+        self.provenance = plain_text.label("", self.mention_box, wrap=True)
+        self.provenance.setMinimumWidth(60)  # it wraps, rather than widen the dock
         self.accept_button = QPushButton("Accept (Enter)", self.mention_box)
         self.reject_button = QPushButton("Reject (Del)", self.mention_box)
         self.accept_button.clicked.connect(lambda: self._on_mention(self.session.accept))
@@ -180,6 +193,8 @@ class Inspector(QScrollArea):
         form.addRow(header)
         form.addRow("label", self.label_combo)
         form.addRow("status", status_row)
+        form.addRow("source", self.provenance)
+        self.mention_rows = form
         form.addRow(self.mention_form)
         return self.mention_box
 
@@ -278,6 +293,8 @@ class Inspector(QScrollArea):
         self.offsets.setText(f"{mention.start}–{mention.end}")
         self.label_combo.setCurrentIndex(self.label_combo.findData(mention.label))
         self.status.setText(mention.status)
+        self.provenance.setText(provenance_text(mention))
+        self.mention_rows.setRowVisible(self.provenance, bool(mention.origin))
         suggested = mention.status in ("suggested", "rejected")
         self.accept_button.setVisible(suggested)
         self.reject_button.setVisible(mention.status == "suggested")

@@ -38,15 +38,11 @@ from akkord.gui.entity_picker import EntityPicker
 from akkord.gui.inspector import Inspector
 from akkord.gui.session import AnnotationSession
 from akkord.gui.shortcuts import ShortcutOverlay
+from akkord.gui.suggestions import WindowSuggestions
 from akkord.services.documents import DocumentCatalog
 from akkord.services.edits import ChangeSet
 from akkord.services.projects import Project
-from akkord.textproc.spans import (
-    next_word_end,
-    next_word_start,
-    previous_word_end,
-    previous_word_start,
-)
+from akkord.textproc.spans import edge_moved
 
 if TYPE_CHECKING:
     from akkord.gui.timeline_view import TimelineView
@@ -118,6 +114,7 @@ class MainWindow(QMainWindow):
                                          Qt.DockWidgetArea.RightDockWidgetArea, "inspector")
         self.entities_dock = self._dock("Entities", self.entities,
                                         Qt.DockWidgetArea.LeftDockWidgetArea, "entities")
+        self.suggesting = WindowSuggestions(self)  # the review list, the recommender
 
     def restore_layout(self) -> None:
         """The user's last geometry and docks (``QSettings``), or a size from the screen.
@@ -173,6 +170,15 @@ class MainWindow(QMainWindow):
             "start-right": lambda: self._move_edge("start", 1),
             "end-left": lambda: self._move_edge("end", -1),
             "end-right": lambda: self._move_edge("end", 1),
+            "start-left-char": lambda: self._move_edge("start", -1, by_char=True),
+            "start-right-char": lambda: self._move_edge("start", 1, by_char=True),
+            "end-left-char": lambda: self._move_edge("end", -1, by_char=True),
+            "end-right-char": lambda: self._move_edge("end", 1, by_char=True),
+            "find-occurrences": lambda: self.suggesting.find_occurrences(False),
+            "find-occurrences-project": lambda: self.suggesting.find_occurrences(True),
+            "review": self.suggesting.toggle_review,
+            "suggest-relations": self.suggesting.suggest_relations,
+            "suggestion-settings": self.suggesting.show_settings,
             "clear": self.clear_selection,
             "next-document": lambda: self.step_document(1),
             "previous-document": lambda: self.step_document(-1),
@@ -388,19 +394,24 @@ class MainWindow(QMainWindow):
         if document is not None:
             self.session.select(document.neighbour(self.session.selected, step))
 
-    def _move_edge(self, edge: str, step: int) -> None:
-        """Alt(+Shift)+←/→: move the selected mention's start (end) by a word."""
+    def _move_edge(self, edge: str, step: int, *, by_char: bool = False) -> None:
+        """Alt(+Shift)+←/→ move the selected mention's start (end) by a word; Ctrl(+Shift)
+        by a character (part of a word). A move that cannot be made says why."""
         mention = self.session.selected_mention()
         document = self.session.document
         if mention is None or document is None:
             self._hint("Select a mention first (Tab moves to the next one)")
             return
-        text, start, end = document.text, mention.start, mention.end
-        if edge == "start":
-            start = next_word_start(text, start) if step > 0 else previous_word_start(text, start)
+        start, end = edge_moved(document.text, mention.start, mention.end, edge, step,
+                                by_char)
+        if start >= end:
+            unit = "character" if by_char else "word"
+            self._hint(f"The mention is a single {unit}: its {edge} cannot move past its "
+                       f"{'end' if edge == 'start' else 'start'} (Delete removes it)")
+        elif (start, end) == (mention.start, mention.end):
+            place = "start" if step < 0 else "end"
+            self._hint(f"The mention's {edge} is already at the {place} of the text")
         else:
-            end = next_word_end(text, end) if step > 0 else previous_word_end(text, end)
-        if start < end:
             self.session.set_span(mention.id, start, end)
 
     def add_relation(self) -> None:
@@ -702,6 +713,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
+        self.suggesting.shut_down()  # a background training ends before the project
         if not getattr(self, "_keep_project_open", False):
             self.project.close()
         super().closeEvent(event)

@@ -72,3 +72,78 @@ def save_screenshots(project: Project, out: Path, layer: str = "gold",
 
     written.append(grab_timeline(project, out / "timeline.png", size=(1400, 800)))
     return written
+
+
+def save_suggestion_screenshots(out: Path, *, dark: bool = False) -> list[Path]:
+    """PNGs of suggestions in the window, made on a scratch copy of the demo project (a
+    new layer gets the project's known names on opening, and suggestions of a
+    recommender trained on the demo's gold layer): ``suggestions.png`` (pale suggestions,
+    one selected, its source, score and gap in the inspector) and
+    ``suggestions-review.png`` (the review list, least certain first); ``-dark`` names
+    with ``dark``. Nothing is written to any project of the user's."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    before = os.environ.get(theme_env := "AKKORD_THEME")
+    os.environ[theme_env] = "dark" if dark else "light"
+    try:
+        return _suggestion_screenshots(out, "-dark" if dark else "")
+    finally:
+        if before is None:
+            os.environ.pop(theme_env, None)
+        else:
+            os.environ[theme_env] = before
+        from akkord.gui import theme
+        from akkord.gui.app import application
+
+        theme.apply(application())  # the palette the process had
+
+
+def _suggestion_screenshots(out: Path, suffix: str) -> list[Path]:
+    import tempfile
+
+    from PySide6.QtCore import Qt
+
+    from akkord.gui import theme
+    from akkord.gui.app import application
+    from akkord.gui.main_window import MainWindow
+    from akkord.gui.session import AnnotationSession
+    from akkord.services.demo import create_demo
+    from akkord.services.projects import open_project
+    from akkord.services.suggesting.recommender import Recommender
+
+    app = application()
+    theme.apply(app)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    with tempfile.TemporaryDirectory() as tmp:
+        demo, _ = create_demo(Path(tmp) / "demo.akkord")
+        project = open_project(demo)
+        recommender = Recommender()
+        recommender.train(AnnotationSession(project, "gold").suggestions.training_examples())
+        window = MainWindow(project, "kari", "kari")
+        window._keep_project_open = True
+        window.resize(*SIZE)
+        window.show()
+        app.processEvents()
+        session = window.session
+        session.recommender = recommender
+        session.suggest_from_model()
+        document = session.document
+        assert document is not None
+        model = [m for m in document.in_order() if m.origin == "model"]
+        session.select((model or document.in_order())[0].id)
+        app.processEvents()
+        path = out / f"suggestions{suffix}.png"
+        window.grab().save(str(path))
+        written.append(path)
+        window.suggesting.open_review()
+        window.suggesting.review.order.setCurrentIndex(1)  # least certain first
+        window.suggesting.review.select_mention(window.suggesting.review.model.rows[0]
+                                                .mention_id)
+        window.resizeDocks([window.suggesting.review_dock], [300], Qt.Orientation.Vertical)
+        app.processEvents()
+        path = out / f"suggestions-review{suffix}.png"
+        window.grab().save(str(path))
+        written.append(path)
+        window.close()
+        project.close()
+    return written

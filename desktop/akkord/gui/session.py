@@ -13,6 +13,7 @@ its redo.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
@@ -27,12 +28,26 @@ from akkord.services import edits
 from akkord.services.annotation import Annotation
 from akkord.services.edits import Applied, ChangeSet, ConflictError, Edit, EntityState
 from akkord.services.projects import Project
+from akkord.services.suggesting import Suggestion
+from akkord.services.suggesting import edits as suggesting
+from akkord.services.suggesting.desk import SuggestionDesk
+from akkord.services.suggesting.pipeline import merge
+from akkord.services.suggesting.recommender import Recommender
 from akkord.services.views import Candidate, EntityView, MentionView
 
 
 def state_of(entity: EntityView) -> EntityState:
     """What the widget showed of an entity: the expected state of an edit of it."""
     return EntityState(entity.key, entity.kind, entity.name, entity.aliases, entity.values)
+
+
+@dataclass(slots=True)
+class SuggestionKinds:
+    """Which suggesters run in the window (the annotator's choice, kept in the settings)."""
+
+    names: bool = True  # known names, aliases and office holders on a new document
+    occurrences: bool = True  # other occurrences of a form (annotate all)
+    model: bool = True  # the recommender trained on the layer
 
 
 class AnnotationSession(QObject):
@@ -52,6 +67,14 @@ class AnnotationSession(QObject):
         self.undo_stack = QUndoStack(self)
         self.document: DocumentModel | None = None
         self.selected: int | None = None
+        self.suggestions = SuggestionDesk(project, self.service.annotator_id)
+        self.kinds = SuggestionKinds()
+        self.recommender: Recommender | None = None  # set once trained, passing its threshold
+        self.changed.connect(self._names_changed)
+
+    def _names_changed(self, changes: ChangeSet) -> None:
+        if changes.entities:  # names, aliases or uses changed: match them anew next time
+            self.suggestions.forget_names()
 
     @property
     def layer(self) -> str:
@@ -64,7 +87,7 @@ class AnnotationSession(QObject):
         else:
             view = self.service.load_document(doc_id)
             if self.suggest and view.status == DocumentStatus.NEW and not view.mentions:
-                added = self._quietly(edits.AddTimeSuggestions(doc_id))
+                added = self._quietly(self._first_suggestions(doc_id))
                 if added is not None and added.changes:
                     view = self.service.load_document(doc_id)
             self.document = DocumentModel(view)
@@ -110,6 +133,45 @@ class AnnotationSession(QObject):
             return None
         self._take_in(applied)
         return applied
+
+    def _first_suggestions(self, doc_id: int) -> Edit:
+        """What a document gets when the layer first opens it: the project's known names
+        (and office holders), the recommender's spans, and the time expressions."""
+        found: list[Suggestion] = []
+        if self.kinds.names:
+            try:
+                found = self.suggestions.preannotation(doc_id)
+            except AkkordError as error:
+                self.report(error)
+        model = self._recommendations(doc_id)
+        steps: list[Edit] = []
+        if found or model:
+            steps.append(suggesting.AddSuggestions(doc_id, tuple(merge(found, model)),
+                                                   "Suggest known names"))
+        steps.append(edits.AddTimeSuggestions(doc_id))
+        return edits.Compound(tuple(steps), "Suggest")
+
+    def _recommendations(self, doc_id: int) -> list[Suggestion]:
+        if not self.kinds.model or self.recommender is None:
+            return []
+        try:
+            return self.suggestions.recommendations(self.recommender, doc_id)
+        except AkkordError as error:
+            self.report(error)
+            return []
+
+    def suggest_from_model(self) -> int:
+        """The recommender's suggestions in the open document (after it was trained
+        again), shown but not undoable: no user action made them. Returns how many."""
+        document = self.document
+        if document is None or document.status == DocumentStatus.DONE:
+            return 0
+        found = self._recommendations(document.id)
+        if not found:
+            return 0
+        applied = self.apply(suggesting.AddSuggestions(document.id, tuple(found),
+                                                       "Suggest from the model"))
+        return len(applied.changes.mentions) if applied is not None else 0
 
     def _quietly(self, edit: Edit) -> Applied | None:
         """An edit that is no user action (suggestions on first opening): not undoable."""
@@ -188,8 +250,7 @@ class AnnotationSession(QObject):
         if mention is None:
             return
         if mention.status == MentionStatus.SUGGESTED:
-            self.push(edits.UpdateMention(mention_id, status=MentionStatus.REJECTED,
-                                          expected=mention, description="Reject suggestion"))
+            self.push(suggesting.RejectSuggestions((mention_id,), "Reject suggestion"))
         else:
             self.push(edits.DeleteMention(mention_id, mention))
 
@@ -206,20 +267,73 @@ class AnnotationSession(QObject):
                                           description="Change span"))
 
     def accept(self, mention_id: int) -> None:
+        """Accept a suggestion (remembering its form as an alias of its entity), or take
+        back a rejection."""
         mention = self._mention(mention_id)
-        if mention is not None and mention.status in (MentionStatus.SUGGESTED,
-                                                      MentionStatus.REJECTED):
-            self.push(edits.UpdateMention(mention_id, status=MentionStatus.ACCEPTED,
-                                          expected=mention, description="Accept suggestion"))
+        if mention is None:
+            return
+        if mention.status == MentionStatus.SUGGESTED:
+            self.push(suggesting.AcceptSuggestions((mention_id,), "Accept suggestion"))
+        elif mention.status == MentionStatus.REJECTED:
+            self.push(edits.Compound((
+                edits.UpdateMention(mention_id, status=MentionStatus.ACCEPTED,
+                                    expected=mention),
+                suggesting.RememberForm(mention_id)), "Accept suggestion"))
+
+    def review(self, mention_ids: Sequence[int], *, accept: bool) -> int:
+        """Accept (remembering forms) or reject several suggestions, as one undo step;
+        returns how many changed."""
+        ids = tuple(mention_ids)
+        if not ids:
+            return 0
+        verb = "Accept" if accept else "Reject"
+        text = f"{verb} {len(ids)} suggestion(s)" if len(ids) > 1 else f"{verb} suggestion"
+        edit = (suggesting.AcceptSuggestions(ids, text) if accept
+                else suggesting.RejectSuggestions(ids, text))
+        applied = self.push(edit)
+        return len(applied.changes.mentions) if applied is not None else 0
+
+    def find_occurrences(self, mention_id: int, *, project_wide: bool) -> list[int]:
+        """Annotate all: every other occurrence of the mention's form (and inflections),
+        in the document or the project, as suggestions with its label and entity (one
+        undo step). Returns the new suggestions' ids."""
+        if self._mention(mention_id) is None:
+            return []
+        try:
+            found = self.suggestions.occurrences(mention_id, project_wide=project_wide)
+        except AkkordError as error:
+            self.report(error)
+            return []
+        if not any(found.values()):
+            return []
+        where = "project" if project_wide else "document"
+        applied = self.push(suggesting.add_suggestions(found, f"Find every occurrence in "
+                                                             f"the {where}"))
+        return sorted(applied.changes.mentions) if applied is not None else []
+
+    def add_relations(self, relations: Sequence[tuple[str, int, int]]) -> int:
+        """Add several relations (suggested ones the annotator kept) as one undo step;
+        returns how many were added."""
+        if not relations:
+            return 0
+        applied = self.push(edits.Compound(tuple(edits.AddRelation(*r) for r in relations),
+                                           f"Add {len(relations)} relation(s)"))
+        return len(applied.changes.relations) if applied is not None else 0
 
     def link(self, mention_id: int, entity_id: int | None) -> None:
+        """Link (or unlink) a mention; a linked form is remembered as an alias of the
+        entity when it is a new form (one undo step)."""
         mention = self._mention(mention_id)
         if mention is None or mention.entity_id == entity_id:
             return
         status = MentionStatus.ACCEPTED if mention.status == MentionStatus.SUGGESTED else None
-        self.push(edits.UpdateMention(mention_id, status=status, entity_id=entity_id,
+        linking = edits.UpdateMention(mention_id, status=status, entity_id=entity_id,
                                       expected=mention,
-                                      description="Unlink" if entity_id is None else "Link"))
+                                      description="Unlink" if entity_id is None else "Link")
+        if entity_id is None:
+            self.push(linking)
+        else:
+            self.push(edits.Compound((linking, suggesting.RememberForm(mention_id)), "Link"))
 
     def link_new(self, mention_id: int, name: str) -> int | None:
         """Create an entity called ``name`` and link the mention to it (one undo step)."""
@@ -229,7 +343,9 @@ class AnnotationSession(QObject):
         if self.schema.label(mention.label).entity is None:
             self.failed.emit(f"{mention.label} mentions are not linked to entities")
             return None
-        applied = self.push(edits.LinkToNewEntity(mention_id, name.strip(), mention))
+        link = edits.LinkToNewEntity(mention_id, name.strip(), mention)
+        applied = self.push(edits.Compound((link, suggesting.RememberForm(mention_id)),
+                                           link.text))
         if applied is None:
             return None
         linked = self._mention(mention_id)
@@ -298,7 +414,14 @@ class AnnotationSession(QObject):
 
     # -- queries ----------
     def candidates(self, kind: str, query: str) -> list[Candidate]:
-        return self.service.candidates(kind, query)
+        """The picker's ranking for the open document (offices resolve to their holder on
+        its date; among equal matches, the entities it links already come first)."""
+        document = self.document
+        if document is None:
+            return self.suggestions.candidates(kind, query)
+        linked = frozenset(m.entity_id for m in document.mentions.values()
+                           if m.entity_id is not None and MentionStatus(m.status).decided)
+        return self.suggestions.candidates(kind, query, document.id, linked)
 
     def entity(self, entity_id: int) -> EntityView | None:
         try:

@@ -15,8 +15,10 @@ first, in tiers that usage never overturns:
 5. the text is part of the name, as whole words (50: *Stoltenberg*), or as letters (40);
 6. 15 per shared word.
 
-Within a tier the entity used most in the annotator's layer comes first (a bonus below 5
-points). The top candidate is what Enter accepts.
+Among candidates that match equally well, an entity already linked in the document being
+annotated comes first, then the one used most in the annotator's layer (shown as a bonus
+below 5 points on the score; it never lifts a weaker match above a better one). The top
+candidate is what Enter accepts.
 
 **Offices**: given the project's office terms and the document's date
 (:class:`Offices`), an office that matches ("Natos generalsekretær") brings its holder on
@@ -158,10 +160,14 @@ def _usage_bonus(count: int) -> float:
 
 
 def rank_candidates(session: Session, kind: str, query: str, annotator_id: int | None = None,
-                    limit: int = 20, *, offices: Offices | None = None) -> list[Candidate]:
+                    limit: int = 20, *, offices: Offices | None = None,
+                    context: frozenset[int] = frozenset()) -> list[Candidate]:
     """Entities of ``kind`` for ``query`` (a mention's text or what the user typed).
 
-    With an empty query every entity of the kind is listed, most used first.
+    With an empty query every entity of the kind is listed, most used first. Among
+    candidates that match equally well, those in ``context`` (the entities already linked
+    in the document being annotated: "møtet" is the meeting the article is about) come
+    first, then the most used.
     """
     use_query = select(Mention.entity_id, func.count()).where(
         Mention.entity_id.is_not(None), Mention.status.in_(("manual", "accepted"))).group_by(
@@ -171,15 +177,17 @@ def rank_candidates(session: Session, kind: str, query: str, annotator_id: int |
     uses = {entity_id: count for entity_id, count in session.execute(use_query)
             if entity_id is not None}
     parsed = _query(query) if words(query) else None
-    ranked: list[Candidate] = []
+    ranked: list[tuple[float, Candidate]] = []
     for entry in _entries(session, kind):
         score, matched = _score(entry, parsed) if parsed else (1.0, entry.name)
         if score <= 0:
             continue
         count = uses.get(entry.entity_id, 0)
-        ranked.append(Candidate(entry.entity_id, entry.name, entry.kind,
-                                score + _usage_bonus(count), count, matched))
-    ranked.sort(key=lambda c: (-c.score, -c.uses, fold(c.name)))
+        ranked.append((score, Candidate(entry.entity_id, entry.name, entry.kind,
+                                        score + _usage_bonus(count), count, matched)))
+    ranked.sort(key=lambda pair: (-round(pair[0], 6), pair[1].entity_id not in context,
+                                  -pair[1].uses, fold(pair[1].name)))
+    found = [candidate for _, candidate in ranked]
     if offices is not None and offices.terms:
-        ranked = _with_holders(ranked, offices, session)
-    return ranked[:limit]
+        found = _with_holders(found, offices, session)
+    return found[:limit]

@@ -68,12 +68,14 @@ def mentions(session: Session, layer: Layer, *where: Any) -> list[MentionView]:
     """The layer's mentions matching ``where``, in text order."""
     rows = session.execute(
         select(Mention.id, Mention.document_id, Mention.start, Mention.end, Mention.label,
-               Mention.status, Mention.entity_id)
+               Mention.status, Mention.entity_id, Mention.origin, Mention.score,
+               Mention.score_gap)
         .where(Mention.annotator_id == layer.id, *where)
         .order_by(Mention.start, Mention.end.desc(), Mention.id)).all()
     values = mention_values(session, [r.id for r in rows])
     return [MentionView(r.id, r.document_id, r.start, r.end, r.label, r.status,
-                        layer.name, r.entity_id, values.get(r.id, {})) for r in rows]
+                        layer.name, r.entity_id, values.get(r.id, {}), r.origin, r.score,
+                        r.score_gap) for r in rows]
 
 
 def mentions_by_id(session: Session, layer: Layer, ids: Sequence[int]) -> list[MentionView]:

@@ -25,6 +25,11 @@ class MentionView:
     annotator: str
     entity_id: int | None = None
     values: dict[str, tuple[Value, ...]] = field(default_factory=dict)
+    # A suggestion's provenance: which suggester proposed it (``alias``, ``occurrence``,
+    # ``office``, ``model``, ``timex``), its score in [0, 1] and the gap to the runner-up.
+    origin: str | None = None
+    score: float | None = None
+    gap: float | None = None
 
     @property
     def span(self) -> tuple[int, int]:

@@ -83,6 +83,29 @@ def previous_word_end(text: str, pos: int) -> int:
     return next_word_end(text, previous_word_start(text, previous_word_start(text, pos)))
 
 
+def edge_moved(text: str, start: int, end: int, edge: str, step: int, by_char: bool = False
+               ) -> tuple[int, int]:
+    """``[start, end)`` with its ``edge`` (``"start"`` or ``"end"``) moved one word (or
+    one character) left (``step`` < 0) or right, as the edge keys move a mention.
+
+    By words, an edge inside a word goes to that word's boundary first (an end in the
+    middle of *Nato-sjef* moves left to the start of the word, never right). The result
+    may be empty (``start >= end``) or unchanged (at the text's edge): the caller says why.
+    """
+    if by_char:
+        if edge == "start":
+            return min(max(0, start + step), len(text)), end
+        return start, min(max(0, end + step), len(text))
+    if edge == "start":
+        moved = next_word_start(text, start) if step > 0 else previous_word_start(text, start)
+        return moved, end
+    if step > 0:
+        return start, next_word_end(text, end)
+    if is_word_char(text, end - 1) and is_word_char(text, end):
+        return start, previous_word_start(text, end)  # inside a word: to its start
+    return start, previous_word_end(text, end)
+
+
 @dataclass(slots=True)
 class _Entry:
     start: int

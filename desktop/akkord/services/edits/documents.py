@@ -9,6 +9,8 @@ running a second re-resolution.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select, update
@@ -30,6 +32,7 @@ from akkord.services.edits.base import (
     UnitOfWork,
 )
 from akkord.services.edits.rows import touch
+from akkord.services.suggesting.model import TIMEX
 from akkord.store.models import (
     Document,
     DocumentState,
@@ -231,18 +234,22 @@ class AddTimeSuggestions(Edit):
         doc = uow.session.get(Document, self.document_id)
         if doc is None:
             raise EditError(f"document {self.document_id} is not in the project")
-        taken = uow.session.execute(select(Mention.start, Mention.end).where(
-            Mention.document_id == doc.id, Mention.annotator_id == uow.annotator_id)).all()
+        taken = sorted(uow.session.execute(select(Mention.start, Mention.end).where(
+            Mention.document_id == doc.id, Mention.annotator_id == uow.annotator_id)).all())
+        starts = [s for s, _ in taken]
+        reach = list(itertools.accumulate((e for _, e in taken), max))  # farthest end so far
         dct = PartialDate.parse(doc.date_value) if doc.date_value else None
         parts = [Part.from_list(p) for p in doc.parts or []]
         edits: list[Edit] = []
         for span in time_suggestions(doc.text, dct, parts, uow.schema):
-            if any(s < span.end and span.start < e for s, e in taken):
+            i = bisect.bisect_left(starts, span.end)  # the mentions starting before its end
+            if i and reach[i - 1] > span.start:  # … one of which ends after its start
                 continue
             values = {v.attribute: (Value(date=v.date),) for v in span.values
                       if v.date is not None}
             edits.append(AddMention(doc.id, span.start, span.end, span.label,
-                                    MentionStatus.SUGGESTED, None, values))
+                                    MentionStatus.SUGGESTED, None, values, origin=TIMEX,
+                                    score=1.0))
         if not edits:
             return Applied(ChangeSet(), Nothing(self.text))
         return Compound(tuple(edits), self.text).apply(uow)

@@ -70,6 +70,9 @@ class AddMention(Edit):
     status: str = MentionStatus.MANUAL
     entity_id: int | None = None
     values: Values = field(default_factory=dict)
+    origin: str | None = None  # a suggestion's suggester, score and gap (see MentionView)
+    score: float | None = None
+    gap: float | None = None
 
     @property
     def text(self) -> str:
@@ -82,11 +85,13 @@ class AddMention(Edit):
         _check_mention_values(uow, self.label, self.values)
         mention_id = uow.session.execute(insert(Mention).values(
             document_id=self.document_id, annotator_id=uow.annotator_id, start=self.start,
-            end=self.end, label=self.label, status=status.value, entity_id=self.entity_id)
+            end=self.end, label=self.label, status=status.value, entity_id=self.entity_id,
+            origin=self.origin, score=self.score, score_gap=self.gap)
             .returning(Mention.id)).scalar_one()
         write_mention_values(uow, mention_id, self.values)
         view = MentionView(mention_id, self.document_id, self.start, self.end, self.label,
-                           status, uow.layer.name, self.entity_id, dict(self.values))
+                           status, uow.layer.name, self.entity_id, dict(self.values),
+                           self.origin, self.score, self.gap)
         applied = Applied(ChangeSet.of(documents=[self.document_id], mentions=[mention_id],
                                        entities=_linked(self.entity_id)),
                           DeleteMention(mention_id, view), focus=mention_id)
@@ -139,7 +144,8 @@ class RestoreMention(Edit):
             raise ConflictError(f"mention {m.id} exists again; nothing was restored")
         uow.session.execute(insert(Mention).values(
             id=m.id, document_id=m.document_id, annotator_id=uow.annotator_id, start=m.start,
-            end=m.end, label=m.label, status=_status(m.status).value, entity_id=m.entity_id))
+            end=m.end, label=m.label, status=_status(m.status).value, entity_id=m.entity_id,
+            origin=m.origin, score=m.score, score_gap=m.gap))
         write_mention_values(uow, m.id, m.values)
         for rel in self.relations:
             uow.session.execute(insert(Relation).values(

@@ -51,22 +51,30 @@ def remember_alias(session: Session, entity_id: int, surface: str, *,
     sentence's, not the name's (*Alliansen* is remembered as *alliansen*, which the
     matcher finds with or without the capital).
     """
+    return remembered_alias(session, entity_id, surface,
+                            sentence_initial=sentence_initial) is not None
+
+
+def remembered_alias(session: Session, entity_id: int, surface: str, *,
+                     sentence_initial: bool = False) -> str | None:
+    """:func:`remember_alias`, returning the alias as stored (``None``: none added), so
+    an edit can take exactly that one back."""
     alias = " ".join(surface.split())
     found = words(alias)
     if not found:
-        return False
+        return None
     if sentence_initial and found[0][:1].isupper() and is_known(found[0]):
         alias = alias[:1].lower() + alias[1:]
     name = session.scalar(select(Entity.name).where(Entity.id == entity_id))
     if name is None:
-        return False
+        return None
     known = [name, *session.scalars(select(EntityAlias.alias).where(
         EntityAlias.entity_id == entity_id))]
     folded = {fold(k) for k in known}
     keys = set().union(*(phrase_keys(k) for k in known))
     if fold(alias) in folded or phrase_keys(alias) & keys:
-        return False
-    return _insert_ignoring_duplicates(session, entity_id, alias)
+        return None
+    return alias if _insert_ignoring_duplicates(session, entity_id, alias) else None
 
 
 def forget_alias(session: Session, entity_id: int, surface: str) -> bool:

@@ -80,6 +80,15 @@ class GoldMention:
 
 
 @dataclass(frozen=True, slots=True)
+class GoldRelation:
+    """A relation of the gold layer, between the places of its two mentions."""
+
+    type: str
+    head: tuple[int, int, str]  # (start, end, label)
+    tail: tuple[int, int, str]
+
+
+@dataclass(frozen=True, slots=True)
 class GoldDocument:
     text: str
     title: str | None
@@ -88,6 +97,7 @@ class GoldDocument:
     mentions: tuple[GoldMention, ...]
     relations: int
     parts: tuple[Part, ...] = ()
+    links: tuple[GoldRelation, ...] = ()  # the relations themselves (``relations`` of them)
 
 
 @dataclass(slots=True)
@@ -102,6 +112,8 @@ class Effort:
     accepted: int = 0
     rejected: int = 0
     relinked: int = 0
+    suggested_relations: int = 0  # relations taken from the suggested ones
+    rejected_relations: int = 0
     picker_seen: int = 0  # linked gold mentions of an entity seen before
     picker_top1: int = 0  # … where it was the picker's first candidate
     form_seen: int = 0  # … of a form linked before
@@ -132,15 +144,21 @@ def gold_documents(session: Session, annotator: str = "gold") -> list[GoldDocume
             None, None, None)
         mentions[doc].append(GoldMention(start, end, label, key, name, kind))
     relations: dict[int, int] = defaultdict(int)
-    for (doc,) in session.execute(
-            select(Mention.document_id).join(Relation, Relation.head_id == Mention.id)
-            .where(Relation.annotator_id == annotator_id)):
+    links: dict[int, list[GoldRelation]] = defaultdict(list)
+    places = {m.id: (m.document_id, m.start, m.end, m.label) for m in session.execute(
+        select(Mention.id, Mention.document_id, Mention.start, Mention.end, Mention.label)
+        .where(Mention.annotator_id == annotator_id))}
+    for type_, head, tail in session.execute(
+            select(Relation.type, Relation.head_id, Relation.tail_id)
+            .where(Relation.annotator_id == annotator_id).order_by(Relation.id)):
+        doc = places[head][0]
         relations[doc] += 1
+        links[doc].append(GoldRelation(type_, places[head][1:], places[tail][1:]))
     docs = session.execute(select(Document).order_by(Document.date_earliest, Document.id)
                            ).scalars().all()
     return [GoldDocument(d.text, d.title, PartialDate.parse(d.date_value) if d.date_value
                          else None, dict(d.meta), tuple(mentions[d.id]), relations[d.id],
-                         tuple(Part.from_list(p) for p in d.parts or []))
+                         tuple(Part.from_list(p) for p in d.parts or []), tuple(links[d.id]))
             for d in docs]
 
 
@@ -301,17 +319,15 @@ def _times(gold: GoldDocument, schema: Schema) -> list[Suggestion]:
             for s in time_suggestions(gold.text, gold.date, gold.parts, schema)]
 
 
-def replay(project: Project, documents: Sequence[GoldDocument], *, suggestions: bool,
-           annotator: str = "replay", progress: Progress = SILENT) -> Effort:
-    """Annotate ``documents`` again in ``project`` (which must hold no entities: the
-    replay creates them as the gold first needs them) and count the effort; see the
-    module docstring. The documents are added to the project."""
+def insert_documents(project: Project, documents: Sequence[GoldDocument], tag: str
+                     ) -> list[int]:
+    """Add the gold documents' texts (no annotation) to a project that holds no entity
+    yet (a replay creates them as the gold first needs them); their ids, in order."""
     with project.write() as session:
         if session.scalar(select(Entity.id).limit(1)) is not None:
             raise ValueError("the replay needs a project without entities")
-        annotator_id = Project.annotator_id(session, annotator)
-        doc_ids = [session.execute(insert(Document).values(
-            content_hash=f"replay-{annotator}-{i}", text=d.text, title=d.title,
+        return [session.execute(insert(Document).values(
+            content_hash=f"replay-{tag}-{i}", text=d.text, title=d.title,
             date_value=d.date.value if d.date else None,
             date_earliest=d.date.earliest if d.date else None,
             date_latest=d.date.latest if d.date else None,
@@ -319,6 +335,16 @@ def replay(project: Project, documents: Sequence[GoldDocument], *, suggestions: 
             meta=d.meta, parts=[p.as_list() for p in d.parts]).returning(Document.id)
             ).scalar_one()
             for i, d in enumerate(documents)]
+
+
+def replay(project: Project, documents: Sequence[GoldDocument], *, suggestions: bool,
+           annotator: str = "replay", progress: Progress = SILENT) -> Effort:
+    """Annotate ``documents`` again in ``project`` (which must hold no entities: the
+    replay creates them as the gold first needs them) and count the effort; see the
+    module docstring. The documents are added to the project."""
+    with project.write() as session:
+        annotator_id = Project.annotator_id(session, annotator)
+    doc_ids = insert_documents(project, documents, annotator)
     state = _Replay(project, annotator_id, suggestions)
     progress.start(len(documents), "replaying the gold annotation")
     try:

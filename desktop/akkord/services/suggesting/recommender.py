@@ -28,19 +28,25 @@ How it is used (the window runs it in a background thread; the CLI runs it inlin
 
 from __future__ import annotations
 
+import os
+import pickle
+import queue
+import subprocess
+import sys
 import tempfile
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from akkord.errors import AkkordError
 from akkord.services.progress import SILENT, Cancelled, Progress
+from akkord.services.queries import chunks
 from akkord.services.suggesting.features import (
     lower_words,
     sentence_features,
@@ -217,6 +223,61 @@ class Recommender:
             self.trained_on = sum(len(ex.spans) for ex in examples)
         return evaluation
 
+    def train_in_process(self, examples: Sequence[Example], progress: Progress = SILENT
+                         ) -> Evaluation:
+        """:meth:`train` in a child process: CRFsuite holds the interpreter's lock for a
+        whole L-BFGS iteration (tens of milliseconds on a real project), so a window that
+        trained in a thread would stutter. The child (a fresh interpreter running
+        :func:`_child_main`, which never imports the caller's ``__main__``) reports each
+        iteration; cancelling ends it at once (it writes nothing but its model file, so
+        nothing is left half-done). Raises :class:`NotTrained`, ``Cancelled`` or
+        :class:`AkkordError`."""
+        self._generation += 1
+        target = Path(self._dir.name) / f"child-{self._generation}.crfsuite"
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+        child = subprocess.Popen(
+            [sys.executable, "-c", "from akkord.services.suggesting.recommender import "
+             "_child_main; _child_main()"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            env=env)
+        messages: queue.Queue[tuple[Any, ...]] = queue.Queue()
+        reader = threading.Thread(target=_read_messages, args=(child.stdout, messages),
+                                  daemon=True)
+        reader.start()
+        try:
+            assert child.stdin is not None
+            with child.stdin:
+                pickle.dump((list(examples), self.settings, str(target)), child.stdin)
+            while True:
+                if progress.cancelled():
+                    raise Cancelled("training the recommender")
+                try:
+                    kind, *rest = messages.get(timeout=0.1)
+                except queue.Empty:
+                    continue
+                if kind == "start":
+                    progress.start(rest[0], "training the recommender")
+                elif kind == "advance":
+                    progress.advance(rest[0])
+                elif kind == "not-trained":
+                    raise NotTrained(rest[0])
+                elif kind == "done":
+                    evaluation, trained_on = rest
+                    with self._lock:
+                        self._model, self.evaluation = target, evaluation
+                        self.trained_on = trained_on
+                    return evaluation  # type: ignore[no-any-return]
+                else:
+                    raise AkkordError(f"training the recommender failed: {rest[0]}")
+        except BrokenPipeError:
+            raise AkkordError("training the recommender stopped unexpectedly (exit status "
+                              f"{child.poll()})") from None
+        finally:
+            progress.finish()
+            if child.poll() is None:
+                child.kill()
+            child.wait()
+            reader.join(5)
+
     def _fit(self, sentences: Sequence[_Sentence], progress: Progress, name: str) -> Path:
         import pycrfsuite
 
@@ -308,31 +369,99 @@ class Recommender:
         return self.tag(text, meta, active) if active else []
 
 
+class _Reporter(Progress):
+    """Progress of the child process, sent to the parent (one message per iteration)."""
+
+    def __init__(self, send: Callable[[tuple[Any, ...]], None]) -> None:
+        self.send = send
+
+    def start(self, total: int | None, description: str) -> None:
+        self.send(("start", total))
+
+    def advance(self, steps: int = 1) -> None:
+        self.send(("advance", steps))
+
+
+def _read_messages(pipe: IO[bytes] | None, messages: queue.Queue[tuple[Any, ...]]) -> None:
+    """The parent's side: every message of the child, then ``("failed", …)`` when the
+    child ended without saying it was done."""
+    assert pipe is not None
+    with pipe:
+        while True:
+            try:
+                message = pickle.load(pipe)
+            except (EOFError, pickle.UnpicklingError, OSError):
+                messages.put(("failed", "the training process ended unexpectedly"))
+                return
+            messages.put(message)
+            if message[0] in ("done", "not-trained", "failed"):
+                return
+
+
+def _child_main() -> None:
+    """The child process of :meth:`Recommender.train_in_process`: reads the examples
+    from stdin, trains, copies its model to the target, writes messages to stdout (what
+    CRFsuite or anything else prints goes to stderr)."""
+    import shutil
+
+    out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+
+    def send(message: tuple[Any, ...]) -> None:
+        pickle.dump(message, out)
+        out.flush()
+
+    examples, settings, target = pickle.load(sys.stdin.buffer)
+    recommender = Recommender(settings)
+    try:
+        evaluation = recommender.train(examples, _Reporter(send))
+        assert recommender._model is not None
+        shutil.copyfile(recommender._model, target)
+    except NotTrained as exc:
+        send(("not-trained", str(exc)))
+    except Exception as exc:  # reported to the parent, which says so
+        send(("failed", f"{type(exc).__name__}: {exc}"))
+    else:
+        send(("done", evaluation, recommender.trained_on))
+
+
 # -- the project --------------------------------------------------------------------------
 
 TRAINING_STATUSES = ("manual", "accepted")
 
 
 def training_examples(session: Session, annotator_id: int,
-                      labels: Iterable[str] | None = None) -> list[Example]:
-    """What the annotator made or accepted, as examples (see the module docstring)."""
+                      labels: Iterable[str] | None = None,
+                      max_documents: int | None = None) -> list[Example]:
+    """What the annotator made or accepted, as examples (see the module docstring); with
+    ``max_documents``, only that many of the latest documents (by id), so training in a
+    window on a layer of thousands of imported documents stays a matter of minutes."""
     wanted = set(labels) if labels is not None else None
-    spans: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
-    for doc, start, end, label in session.execute(
-            select(Mention.document_id, Mention.start, Mention.end, Mention.label).where(
-                Mention.annotator_id == annotator_id,
-                Mention.status.in_(TRAINING_STATUSES))):
-        if wanted is None or label in wanted:
-            spans[doc].append((start, end, label))
     done = set(session.scalars(select(DocumentState.document_id).where(
         DocumentState.annotator_id == annotator_id, DocumentState.status == "done")))
+    annotated = set(session.scalars(select(Mention.document_id).where(
+        Mention.annotator_id == annotator_id,
+        Mention.status.in_(TRAINING_STATUSES)).distinct()))
+    chosen = sorted(done | annotated)
+    if max_documents is not None:
+        chosen = chosen[-max_documents:]
+    spans: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
+    for chunk in chunks(chosen):
+        for doc, start, end, label in session.execute(
+                select(Mention.document_id, Mention.start, Mention.end, Mention.label).where(
+                    Mention.annotator_id == annotator_id, Mention.document_id.in_(chunk),
+                    Mention.status.in_(TRAINING_STATUSES))):
+            if wanted is None or label in wanted:
+                spans[doc].append((start, end, label))
     examples = []
-    for doc_id in sorted(done | set(spans)):
+    for doc_id in chosen:
         row = session.execute(select(Document.text, Document.meta).where(
             Document.id == doc_id)).first()
         if row is None:
             continue
         found = spans.get(doc_id, [])
+        if doc_id not in done and not found:
+            continue  # only mentions of labels not wanted
         limit = None if doc_id in done else _end_of_sentence(row.text, max(e for _, e, _ in found))
         examples.append(Example(row.text, dict(row.meta or {}), tuple(found), limit))
     return examples

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from akkord.errors import AkkordError
@@ -41,10 +41,10 @@ def write_suggestions(session: Session, annotator_id: int, document_id: int,
     document, an origin is unknown or an entity does not exist.
     """
     wanted = list(suggestions)
-    length = session.scalar(select(func.length(Document.text)).where(
-        Document.id == document_id))
-    if length is None:
+    text = session.scalar(select(Document.text).where(Document.id == document_id))
+    if text is None:
         raise SuggestionError(f"document {document_id} is not in the project")
+    length = len(text)  # not SQL length(): SQLite's stops at a NUL character
     entity_ids = {s.entity_id for s in wanted if s.entity_id is not None}
     known = set(session.scalars(select(Entity.id).where(Entity.id.in_(entity_ids)))) \
         if entity_ids else set()

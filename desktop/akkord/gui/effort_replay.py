@@ -1,0 +1,287 @@
+"""The effort figures, replayed through the window's annotation session.
+
+:func:`replay` annotates a corpus again from its gold layer, document by document in
+publication order, in a project that starts with the texts and no entities, by calling
+the same :class:`~akkord.gui.session.AnnotationSession` methods the window's keys call:
+``open_document`` (which pre-annotates a new document), ``review`` (Enter / Delete /
+accept all in the review list), ``add_mention``, ``link`` / ``link_new`` (the picker, which
+remembers linked forms), ``find_occurrences`` (Ctrl+G), ``add_relation`` and
+``set_status``. What one document teaches (aliases, the recommender) is what the next
+one gets, as in the window. It counts the keys and clicks a person needs, with
+suggestions off and on; the counting model is :mod:`akkord.services.suggesting.effort`'s,
+with what the window does added:
+
+* **the picker** is counted as it behaves (:mod:`akkord.gui.entity_picker`): it lists
+  "+ New" (when the text is no entity's name) and up to 20 candidates, and preselects the
+  top candidate when it matches strongly, else the first row. Enter takes the
+  preselected row (1); otherwise the letters of the entity's name are typed until it is
+  preselected, then Enter (the documented model); a new entity is Enter, or ↑ and Enter
+  when a candidate is preselected. With ``arrows``, the right row may also be reached
+  with ↓ / ↑ from the preselected one, whichever is fewer.
+* **reviewing a document's suggestions**: Ctrl+R opens the review list (1), then the
+  cheaper of two ways: one by one (Enter or Delete, 1 each), or accept all (1) after
+  clicking and deleting each wrong one (2 each). A right span with a wrong or missing
+  entity is linked from the list (1, "Change link…") plus the picker, either way.
+* **annotate all** (Ctrl+G, 1) after a form is linked by hand, when the form occurs again
+  in the document; its suggestions are reviewed like the others (the list opens itself).
+* **relations**: R, a Tab to the other mention, Enter (3 each), the same in both modes.
+* The recommender is trained (when due) between documents, where the window trains it in
+  the background while the annotator reads.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from akkord.domain.statuses import DocumentStatus, MentionStatus
+from akkord.gui.entity_picker import STRONG_MATCH
+from akkord.gui.session import AnnotationSession, SuggestionKinds
+from akkord.services.projects import Project
+from akkord.services.suggesting.effort import (
+    RELATION_ACTIONS,
+    Effort,
+    GoldDocument,
+    GoldMention,
+    insert_documents,
+)
+from akkord.services.suggesting.recommender import NotTrained, Recommender, Settings
+from akkord.services.suggesting.review import ReviewItem
+from akkord.textproc.lemmas import fold, phrase_keys, words
+
+NEW = -1  # the picker's "+ New" row
+Place = tuple[int, int, str]
+
+
+@dataclass(slots=True)
+class _Review:
+    """A batch of suggestions sorted against the gold: what a person does with each."""
+
+    right: list[ReviewItem]
+    wrong: list[ReviewItem]
+    relink: list[tuple[ReviewItem, GoldMention]]
+
+
+class SessionReplay:
+    """One replay (see the module docstring)."""
+
+    def __init__(self, project: Project, documents: Sequence[GoldDocument], *,
+                 suggestions: bool, arrows: bool = False, annotator: str = "replay") -> None:
+        self.documents = list(documents)
+        self.doc_ids = insert_documents(project, self.documents, annotator)
+        self.session = AnnotationSession(project, annotator, suggest=suggestions)
+        self.session.kinds = SuggestionKinds(suggestions, suggestions, suggestions)
+        self.suggestions = suggestions
+        self.arrows = arrows  # the picker's rows reached with ↓ / ↑ too
+        self.effort = Effort()
+        self.entities: dict[str, int] = {}  # gold entity key → the replay's entity id
+        self.used: set[int] = set()
+        self.forms: set[tuple[str, ...]] = set()
+        self.recommender = Recommender(Settings())
+
+    def run(self) -> Effort:
+        for doc_id, gold in zip(self.doc_ids, self.documents, strict=True):
+            if self.suggestions:
+                self._train_if_due()
+            cost = self.document(doc_id, gold)
+            self.effort.per_document.append(cost)
+            self.effort.actions += cost
+            self.effort.mentions += len(gold.mentions)
+        self.effort.mention_actions = self.effort.actions - self.effort.relation_actions
+        return self.effort
+
+    # -- one document ----------
+    def document(self, doc_id: int, gold: GoldDocument) -> int:
+        session = self.session
+        session.open_document(doc_id)
+        pending: dict[Place, GoldMention] = {(m.start, m.end, m.label): m
+                                             for m in gold.mentions}
+        queue = session.suggestions.queue(doc_id)
+        cost = 1 + self._review(gold, queue, pending) if queue else 0
+        for mention in gold.mentions:
+            place = (mention.start, mention.end, mention.label)
+            if place not in pending:
+                continue
+            del pending[place]
+            cost += self._by_hand(gold, mention)
+            if self.suggestions and mention.entity is not None:
+                cost += self._annotate_all(gold, mention, pending)
+        cost += self._relations(gold)
+        session.set_status(DocumentStatus.DONE)
+        return cost
+
+    def _sort(self, items: Sequence[ReviewItem], pending: dict[Place, GoldMention]
+              ) -> _Review:
+        review = _Review([], [], [])
+        for item in items:
+            target = pending.get((item.start, item.end, item.label))
+            if target is None:
+                review.wrong.append(item)
+            elif target.entity is not None and \
+                    self.entities.get(target.entity) != item.entity_id:
+                review.relink.append((item, target))
+            else:
+                review.right.append(item)
+        return review
+
+    def _review(self, gold: GoldDocument, items: Sequence[ReviewItem],
+                pending: dict[Place, GoldMention]) -> int:
+        """Review ``items`` (see the module docstring); the cost, without opening the list."""
+        review = self._sort(items, pending)
+        for item in review.right:
+            target = pending.pop((item.start, item.end, item.label))
+            self._probe(target, gold.text[item.start:item.end])
+        self.session.review([i.mention_id for i in review.wrong], accept=False)
+        self.session.review([i.mention_id for i in review.right], accept=True)
+        for item in review.right:
+            if item.entity_id is not None:
+                self._learnt(gold.text, item.start, item.end, item.entity_id)
+        relinks = 0
+        for item, target in review.relink:
+            del pending[(item.start, item.end, item.label)]
+            relinks += 1 + self._link(gold, target, item.mention_id)
+        self.effort.accepted += len(review.right) + len(review.relink)
+        self.effort.rejected += len(review.wrong)
+        self.effort.relinked += len(review.relink)
+        one_by_one = len(review.right) + len(review.wrong) + relinks
+        accept_all = 1 + 2 * len(review.wrong) + relinks + len(review.relink)
+        return min(one_by_one, accept_all)
+
+    def _by_hand(self, gold: GoldDocument, mention: GoldMention) -> int:
+        """Double-click, Shift+→ per further word, the label key; then the picker."""
+        surface = gold.text[mention.start:mention.end]
+        cost = max(1, len(words(surface))) + 1
+        mention_id = self.session.add_mention(mention.start, mention.end, mention.label)
+        assert mention_id is not None, "the session refused a gold mention"
+        self.effort.by_hand += 1
+        if mention.entity is not None:
+            cost += self._link(gold, mention, mention_id)
+        return cost
+
+    def _annotate_all(self, gold: GoldDocument, mention: GoldMention,
+                      pending: dict[Place, GoldMention]) -> int:
+        """Ctrl+G when the form occurs again in the document (the person sees it)."""
+        form = fold(gold.text[mention.start:mention.end])
+        if not any(fold(gold.text[m.start:m.end]) == form and m.label == mention.label
+                   for m in pending.values()):
+            return 0
+        document = self.session.document
+        assert document is not None
+        mention_id = next(m.id for m in document.mentions.values()
+                          if (m.start, m.end, m.label) == (mention.start, mention.end,
+                                                            mention.label)
+                          and m.status != MentionStatus.REJECTED)
+        found = set(self.session.find_occurrences(mention_id, project_wide=False))
+        if not found:
+            return 1
+        items = [i for i in self.session.suggestions.queue(document.id)
+                 if i.mention_id in found]
+        return 1 + self._review(gold, items, pending)
+
+    def _relations(self, gold: GoldDocument) -> int:
+        """Suggested relations first (suggestions on: Ctrl+Shift+R, a click on each wrong
+        one's check box, Enter), then the others by hand (R, Tab, Enter: 3 each)."""
+        document = self.session.document
+        assert document is not None
+        at = {(m.start, m.end, m.label): m.id for m in document.mentions.values()
+              if MentionStatus(m.status).decided}
+        wanted = {(r.type, at.get(r.head), at.get(r.tail)) for r in gold.links}
+        cost = 0
+        if self.suggestions:
+            proposed = self.session.suggestions.relation_suggestions(document.id)
+            right = [(p.type, p.head, p.tail) for p in proposed
+                     if (p.type, p.head, p.tail) in wanted]
+            wrong = len(proposed) - len(right)
+            cost += (2 + wrong if right else 2) if proposed else 1
+            self.session.add_relations(right)
+            self.effort.suggested_relations += len(right)
+            self.effort.rejected_relations += wrong
+            wanted -= set(right)
+        by_hand = [r for r in wanted if r[1] is not None and r[2] is not None]
+        for type_, head, tail in sorted(by_hand, key=lambda r: (r[1] or 0, r[2] or 0)):
+            assert head is not None and tail is not None
+            self.session.add_relation(type_, head, tail)
+        cost += RELATION_ACTIONS * len(wanted)
+        self.effort.relation_actions += cost
+        return cost
+
+    # -- the picker ----------
+    def _rows(self, kind: str, query: str) -> tuple[list[int], int]:
+        """The picker's rows for ``query`` (entity ids, :data:`NEW` for "+ New") and the
+        row it preselects, as :class:`~akkord.gui.entity_picker.EntityPicker` fills them."""
+        candidates = self.session.candidates(kind, query)
+        typed = query.strip()
+        new_row = bool(typed) and not any(c.name.casefold() == typed.casefold()
+                                          for c in candidates)
+        rows = ([NEW] if new_row else []) + [c.entity_id for c in candidates]
+        strong = bool(candidates) and candidates[0].score >= STRONG_MATCH
+        return rows, (1 if new_row else 0) if strong else 0
+
+    def _picking(self, kind: str, query: str, wanted: int) -> int | None:
+        """↓ or ↑ presses from the preselected row to ``wanted``, and Enter (``None``:
+        not in the list)."""
+        rows, preselected = self._rows(kind, query)
+        if wanted not in rows or (not self.arrows and rows.index(wanted) != preselected):
+            return None
+        return abs(rows.index(wanted) - preselected) + 1
+
+    def _link(self, gold: GoldDocument, target: GoldMention, mention_id: int) -> int:
+        """Link the mention through the picker as a person would; its cost."""
+        assert target.entity is not None and target.kind is not None and target.name
+        surface = gold.text[target.start:target.end]
+        self._probe(target, surface)
+        wanted = self.entities.get(target.entity)
+        if wanted is None:  # "+ New" is the first row: ↑ when a candidate is preselected
+            rows, preselected = self._rows(target.kind, surface)
+            cost = 1 + (rows.index(NEW) != preselected) if NEW in rows else 1
+            entity = self.session.link_new(mention_id, target.name)
+            assert entity is not None
+            self.entities[target.entity] = entity
+            self._learnt(gold.text, target.start, target.end, entity)
+            return cost
+        picked = self._picking(target.kind, surface, wanted)
+        cost = picked if picked is not None else len(target.name) + 1
+        if picked is None or picked > 2:  # typing the name may be quicker than ↓
+            typed = next((n for n in range(1, len(target.name) + 1)
+                          if self._picking(target.kind, target.name[:n], wanted) == 1),
+                         len(target.name))
+            cost = min(cost, typed + 1)
+        self.session.link(mention_id, wanted)
+        self._learnt(gold.text, target.start, target.end, wanted)
+        return cost
+
+    def _probe(self, gold: GoldMention, surface: str) -> None:
+        """Is the entity the picker's first candidate (for an entity seen before)?"""
+        wanted = self.entities.get(gold.entity or "")
+        if wanted is None or wanted not in self.used or gold.kind is None:
+            return
+        ranked = self.session.candidates(gold.kind, surface)
+        right = bool(ranked) and ranked[0].entity_id == wanted
+        self.effort.picker_seen += 1
+        self.effort.picker_top1 += right
+        if phrase_keys(surface) & self.forms:
+            self.effort.form_seen += 1
+            self.effort.form_top1 += right
+
+    def _learnt(self, text: str, start: int, end: int, entity: int) -> None:
+        self.used.add(entity)
+        self.forms |= phrase_keys(text[start:end])
+
+    # -- the recommender ----------
+    def _train_if_due(self) -> None:
+        desk = self.session.suggestions
+        if not self.recommender.due(desk.annotated_count()):
+            return
+        with contextlib.suppress(NotTrained):  # too little annotated yet
+            self.recommender.train(desk.training_examples())
+        self.session.recommender = self.recommender if self.recommender.active_labels \
+            else None
+
+
+def replay(project: Project, documents: Sequence[GoldDocument], *, suggestions: bool,
+           arrows: bool = False, annotator: str = "replay") -> Effort:
+    """Annotate ``documents`` again through an annotation session in ``project`` (which
+    must hold no entities) and count the effort; see the module docstring."""
+    return SessionReplay(project, documents, suggestions=suggestions, arrows=arrows,
+                         annotator=annotator).run()
