@@ -61,7 +61,7 @@ class AgreementView(QWidget):
         self.label_table.horizontalHeader().setDefaultSectionSize(118)
         layout = QVBoxLayout(self)
         layout.addLayout(chooser)
-        layout.addWidget(self.pair_table, 1)
+        layout.addWidget(self.pair_table)
         title = QLabel("Per label, all annotators")
         title.setObjectName("muted")
         layout.addWidget(title)
@@ -82,6 +82,15 @@ class AgreementView(QWidget):
         if chosen:
             self.measure.setCurrentText(chosen)
             self._choose(chosen)
+        self._fit_pairs()
+
+    def _fit_pairs(self) -> None:
+        """The pair heatmap is as tall as its rows (a few annotators), up to 8 of them."""
+        table = self.pair_table
+        rows = min(self.pairs.rowCount(), 8)
+        height = table.horizontalHeader().height() + 2 * table.frameWidth() + \
+            rows * table.verticalHeader().defaultSectionSize()
+        table.setMinimumHeight(height + 2)
 
     def _choose(self, measure: str) -> None:
         if measure:

@@ -26,3 +26,7 @@ def key_name(event: QKeyEvent) -> str:
 TEXT_KEYS: dict[str, str] = {normalised(key): a.id for a in ACTIONS if a.scope == "text"
                              for key in a.keys}
 """Key name → action id, for the keys that only work in the article."""
+
+CURATION_KEYS: dict[str, str] = {normalised(key): a.id for a in ACTIONS
+                                 if a.scope == "curation" for key in a.keys}
+"""Key name → action id, for the keys of the curation queue."""

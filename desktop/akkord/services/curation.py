@@ -11,7 +11,8 @@ and undo works across curation and annotation.
   ``record`` slot (what a layer states in one document about a meeting's participants,
   a demand's claimant … : the values its relations state and the values whose evidence
   is one of its mentions there).
-* Each unit has every annotator's **version** (or none), the gold version, an
+* Each unit has the **version** (or none) of every annotator who worked on its document
+  (a status "in progress" or "done" there, or a mention in it), the gold version, an
   **agreement** (the share of annotator pairs with the same version) and a **state**:
   ``agree`` (every annotator has the same version), ``accepted`` (gold holds a version
   and the annotators do not all agree), ``rejected`` (gold holds none, and the curator
@@ -49,6 +50,7 @@ from akkord.store.models import (
     DocumentState,
     Mention,
 )
+from akkord.store.project import Project
 
 STATES = ("disagree", "incomplete", "agree", "accepted", "rejected")
 UNIT_KINDS = ("mention", "link", "value", "relation", "record")
@@ -215,7 +217,8 @@ def curation_snapshot(session: Session, schema: Schema,
     units = curation_units(session, schema, names, documents, texts=True)
     titles: dict[int, str] = {int(d): str(t) for d, t in session.execute(select(
         Document.id, func.coalesce(Document.title, Document.external_id, "")))}
-    return CurationSnapshot(tuple(names), tuple(units), curation_progress(session), titles)
+    return CurationSnapshot(tuple(names), tuple(units), curation_progress(session, names),
+                            titles)
 
 
 def _with_surfaces(session: Session, units: list[Unit], docs: Iterable[int]) -> list[Unit]:
@@ -252,8 +255,10 @@ def curation_queue(units: Iterable[Unit], *, include_agreed: bool = False) -> li
     return sorted(chosen, key=lambda u: (u.agreement, u.document or 0, u.start, u.kind, u.key))
 
 
-def curation_progress(session: Session) -> CurationProgress:
-    """Per annotator the documents they marked done; ``curated``: gold's done documents."""
+def curation_progress(session: Session, annotators: Sequence[str] | None = None
+                      ) -> CurationProgress:
+    """Per annotator (all, or ``annotators``) the documents they marked done;
+    ``curated``: gold's done documents."""
     total = session.scalar(select(func.count()).select_from(Document)) or 0
     done = dict.fromkeys(session.scalars(select(Annotator.name).order_by(Annotator.name)), 0)
     for name, count in session.execute(
@@ -262,6 +267,8 @@ def curation_progress(session: Session) -> CurationProgress:
             .where(DocumentState.status == "done").group_by(Annotator.name)):
         done[name] = count
     curated = done.pop(GOLD, 0)
+    if annotators is not None:
+        done = {name: done.get(name, 0) for name in annotators}
     return CurationProgress(total, done, curated)
 
 
@@ -342,7 +349,10 @@ class _Builder:
             versions: dict[int, str | None], sources: dict[int, tuple[int, ...]],
             spans: dict[int, tuple[Span, ...]], surface: str = "",
             entity: int | None = None) -> None:
-        annotator_versions = [versions.get(i) for i in range(len(self.names))]
+        # Only the annotators who worked on the document have a version (or lack one).
+        who = [i for i in range(len(self.names))
+               if doc is None or doc in self.layers[i].documents]
+        annotator_versions = [versions.get(i) for i in who]
         gold = versions.get(len(self.names)) if self.has_gold else None
         mark = self.marks.get(key)
         gold_ids = sources.get(len(self.names), ()) if self.has_gold else ()
@@ -353,7 +363,7 @@ class _Builder:
         layer_names = [layer.name for layer in self.layers]
         self.units.append(Unit(
             key, kind, doc, start, end, label,
-            {n: annotator_versions[i] for i, n in enumerate(self.names)}, gold, state,
+            {self.names[i]: versions.get(i) for i in who}, gold, state,
             _agreement(annotator_versions),
             {layer_names[i]: ids for i, ids in sources.items()},
             mark.mark if mark else None, mark.note if mark else None,
@@ -471,21 +481,28 @@ def slot_records(session: Session, schema: Schema, document: int, entity: int,
 
 
 def gold_twin(session: Session, mention_id: int, gold_id: int) -> int | None:
-    """The gold mention at the place of another layer's mention (same document,
-    overlapping; the same label, then the same span, then the largest overlap first)."""
+    """The gold mention at the place of another layer's mention: in the same document,
+    overlapping, with the same label (the same span first, then the largest overlap);
+    None when gold has none (a relation copied to another label would be wrong)."""
     source = session.get(Mention, mention_id)
     if source is None:
         return None
     candidates = session.execute(select(Mention.id, Mention.start, Mention.end, Mention.label)
                                  .where(Mention.annotator_id == gold_id,
                                         Mention.document_id == source.document_id,
+                                        Mention.label == source.label,
                                         Mention.status.in_(("manual", "accepted")),
                                         Mention.start < source.end,
                                         Mention.end > source.start)).all()
     if not candidates:
         return None
-    best = max(candidates, key=lambda c: (c.label == source.label,
-                                          (c.start, c.end) == (source.start, source.end),
+    best = max(candidates, key=lambda c: ((c.start, c.end) == (source.start, source.end),
                                           min(c.end, source.end) - max(c.start, source.start),
                                           -c.id))
     return int(best.id)
+
+
+def read_document(project: Project, document_id: int) -> tuple[str, str]:
+    """A document's (title, text), read in a transaction of its own (the window's)."""
+    with project.read() as session:
+        return document_text(session, document_id)

@@ -164,6 +164,12 @@ def _iso(raw: object) -> str:
     return raw.isoformat() if isinstance(raw, date) else str(raw)
 
 
+def annotators_with_annotations(session: Session) -> list[str]:
+    """Everyone whose layer holds an annotation (a mention made or accepted), by name."""
+    return sorted(session.scalars(select(Annotator.name).where(Annotator.id.in_(
+        select(Mention.annotator_id).where(Mention.status.in_(ANNOTATED)).distinct()))))
+
+
 def _resolve_annotators(session: Session, wanted: Sequence[str] | None, at_least: int = 2
                         ) -> list[tuple[str, int]]:
     known: dict[str, int] = dict(session.execute(

@@ -109,6 +109,19 @@ class _Steps:
             self.focus = applied.focus
         return applied
 
+    def attempt(self, edit: Edit) -> bool:
+        """Run ``edit`` if it can be done; when it is refused, take back whatever it
+        wrote (a savepoint) and carry on without it."""
+        changes, count, focus = self.changes, len(self.inverses), self.focus
+        try:
+            with self.uow.session.begin_nested():
+                self.run(edit)
+        except EditError:
+            self.changes, self.focus = changes, focus
+            del self.inverses[count:]
+            return False
+        return True
+
     def done(self, note: str = "") -> Applied:
         if not self.inverses:
             return Applied(ChangeSet(), Nothing(self.label), note=note)
@@ -497,8 +510,10 @@ class MarkUnresolved(Edit):
 @dataclass(frozen=True, slots=True)
 class ConfirmDocument(Edit):
     """Pre-merge every unanimous unit of a document into gold (mentions first, then the
-    links, values and relations that rest on them) and mark the agreed units gold already
-    holds ``unanimous``: what the annotators agree on only needs confirming."""
+    links, values and relations that rest on them) and mark the agreed units gold holds
+    ``unanimous`` (record slots too, once the relations that state them are in): what the
+    annotators agree on only needs confirming. Units resting on a disputed mention wait
+    for the curator."""
 
     document_id: int
     annotators: tuple[str, ...] = ()  # default: everyone with a layer
@@ -515,6 +530,8 @@ class ConfirmDocument(Edit):
         units = self._units(uow)
         confirmed += self._confirm(steps, uow, [u for u in units
                                                 if u.kind in ("link", "value", "relation")])
+        units = self._units(uow)  # records follow from the relations just merged
+        confirmed += self._confirm(steps, uow, [u for u in units if u.kind == "record"])
         return steps.done(f"{confirmed} agreed unit(s) confirmed in {GOLD}" if confirmed
                           else "")
 
@@ -537,8 +554,13 @@ class ConfirmDocument(Edit):
             if unit.unanimous and _ready(uow, unit, first):
                 steps.run(AcceptVersion(ref, first, GoldMark.UNANIMOUS))
                 count += 1
+            elif unit.kind == "record" and unit.gold is not None \
+                    and unit.gold != unit.versions[first]:
+                # Gold's relations state it, but their fills may add a role the
+                # annotators did not give: take their version when gold can state it.
+                count += steps.attempt(AcceptVersion(ref, first, GoldMark.UNANIMOUS))
             elif unit.gold is not None and unit.gold == unit.versions[first]:
-                gold = unit.sources.get(GOLD, ())
+                gold = unit.sources.get(GOLD, ()) or (None,)
                 relation = unit.kind == "relation"
                 steps.run(SetMark(unit.key, unit.kind, unit.document, GoldMark.UNANIMOUS,
                                   mention_id=None if relation else gold[0],
