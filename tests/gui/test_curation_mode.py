@@ -286,3 +286,78 @@ def test_the_worker_reads_on_its_own_connection(qtbot: QtBot, project: Project,
     assert unit(panel, moskva.key).gold == moskva.versions["ola"]
     press(qtbot, panel, Qt.Key.Key_Z, CTRL)
     assert unit(panel, moskva.key).gold is None
+
+
+def test_agreement_in_the_window_never_blocks_and_leads_to_the_place(
+        qtbot: QtBot, demo: Project) -> None:
+    from PySide6.QtCore import QTimer
+
+    from akkord.services.agreement import ALL
+
+    window = gold_window(qtbot, demo)
+    events: list[str] = []
+    qtbot.keyClick(window.view, Qt.Key.Key_A, CTRL | SHIFT)  # View → Agreement
+    panel = window.modes.agreement
+    assert panel is not None and panel.background.busy  # on a worker thread …
+    assert panel.status.text().startswith("Computing agreement")
+    panel.loaded.connect(lambda: events.append("loaded"))
+    QTimer.singleShot(0, lambda: events.append("the window ran"))
+    qtbot.waitUntil(lambda: panel.snapshot is not None, timeout=60_000)
+    assert events == ["the window ran", "loaded"]  # … so the window kept running
+    assert window.modes.agreement_dock is not None
+    assert window.modes.agreement_dock.isVisible()
+    report = panel.snapshot.report  # type: ignore[union-attr]
+    assert report.annotators == ["Ingrid", "Ola"]  # gold is not an annotator
+    view = panel.view
+    value = report.value("span_f1_overlap", ALL, ("Ingrid", "Ola"))
+    assert view.pairs.index(0, 1).data() == f"{value:.3f}"
+    assert view.labels.row_names[-1] == ALL
+    # Every disagreement is listed; Enter on one shows its place in the article.
+    assert panel.model.rowCount() == len(report.disagreements) > 0
+    row = next(i for i, d in enumerate(panel.model.items) if d.kind == "label")
+    item = panel.model.items[row]
+    panel.list.setCurrentIndex(panel.model.index(row, 0))
+    qtbot.keyClick(panel.list, Qt.Key.Key_Return)
+    assert window.session.document is not None
+    assert window.session.document.id == item.document
+    # With curation open, it chooses the unit at that place in the queue.
+    curation = open_curation(qtbot, window)
+    qtbot.waitUntil(lambda: curation.idle, timeout=LOADED)
+    curation.select_row(0)
+    qtbot.keyClick(panel.list, Qt.Key.Key_Return)
+    chosen = curation.current_unit()
+    assert chosen is not None and chosen.document == item.document
+    assert chosen.start < item.end and item.start < chosen.end
+
+
+def test_the_docks_come_back_and_the_screenshots_show_them(qtbot: QtBot, demo: Project,
+                                                            tmp_path: Path) -> None:
+    window = gold_window(qtbot, demo)
+    open_curation(qtbot, window)
+    window.modes.show_agreement()
+    qtbot.waitUntil(lambda: not window.modes.agreement.background.busy,  # type: ignore[union-attr]
+                    timeout=60_000)
+    window.close()
+    again = gold_window(qtbot, demo)  # curation and agreement were open: open again
+    assert again.modes.curation is not None and again.modes.agreement is not None
+    qtbot.waitUntil(lambda: again.modes.curation.idle  # type: ignore[union-attr]
+                    and not again.modes.agreement.background.busy,  # type: ignore[union-attr]
+                    timeout=60_000)
+    again.close()
+    annotator = gold_window(qtbot, demo, "Ingrid")  # curation never switches layers itself
+    assert annotator.modes.curation is None and annotator.modes.agreement is not None
+    qtbot.waitUntil(lambda: not annotator.modes.agreement.background.busy,  # type: ignore[union-attr]
+                    timeout=60_000)
+    annotator.close()
+    from akkord.gui.screenshot import save_screenshots
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    palette, sheet = app.palette(), app.styleSheet()
+    try:  # it applies the theme: put the application's look back afterwards
+        written = {p.name: p for p in save_screenshots(demo, tmp_path / "shots")}
+    finally:
+        app.setPalette(palette)
+        app.setStyleSheet(sheet)
+    assert written["curation.png"].stat().st_size > 20_000
+    assert written["agreement.png"].stat().st_size > 10_000

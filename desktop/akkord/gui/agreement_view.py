@@ -47,6 +47,7 @@ class AgreementView(QWidget):
         self.pairs = PairMatrixModel(self)
         self.labels = LabelMatrixModel(self)
         self.measure = QComboBox()
+        self.measure.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.measure.currentTextChanged.connect(self._choose)
         self.summary = QLabel()
         self.summary.setTextFormat(Qt.TextFormat.PlainText)  # annotator names are data
@@ -90,7 +91,7 @@ class AgreementView(QWidget):
         rows = min(self.pairs.rowCount(), 8)
         height = table.horizontalHeader().height() + 2 * table.frameWidth() + \
             rows * table.verticalHeader().defaultSectionSize()
-        table.setMinimumHeight(height + 2)
+        table.setFixedHeight(height + 2)
 
     def _choose(self, measure: str) -> None:
         if measure:

@@ -23,8 +23,11 @@ from PySide6.QtWidgets import QDockWidget, QWidget
 
 from akkord.domain.statuses import GOLD
 from akkord.gui import plain_text
+from akkord.gui.app import settings
 from akkord.services.curation import Unit
 from akkord.services.edits import Edit
+
+MODES_KEY = "window/modes"  # the curation and agreement docks open at the last close
 
 if TYPE_CHECKING:
     from akkord.gui.agreement_panel import AgreementPanel
@@ -160,7 +163,22 @@ class CurationMode(QObject):
         self.window.jump_to_span(document, start, end)
 
     def close(self) -> None:
-        """The window closes: let running workers end."""
+        """The window closes: remember which of the docks were open, let running
+        workers end."""
+        shown = [name for name, dock in (("curation", self.curation_dock),
+                                         ("agreement", self.agreement_dock))
+                 if dock is not None and dock.isVisible()]
+        settings().setValue(MODES_KEY, ",".join(shown))
         for panel in (self.curation, self.agreement):
             if panel is not None:
                 panel.wait()
+
+    def restore(self) -> None:
+        """Open the docks that were open when the window last closed (curation only in
+        the gold layer: it never switches layers on its own)."""
+        value = settings().value(MODES_KEY)
+        shown = str(value).split(",") if value else []
+        if "curation" in shown and self.window.session.layer == GOLD:
+            self.show_curation()
+        if "agreement" in shown:
+            self.show_agreement()

@@ -102,7 +102,9 @@ class CurationPanel(QWidget):
                                           "record slot"),
                          (self.state_box, "Show the units in one state")):
             box.setToolTip(tip)
-            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(14)
             box.activated.connect(self._filter_chosen)
         self.state_box.addItem(ALL, None)
         for state in STATE_FILTERS:
@@ -111,11 +113,11 @@ class CurationPanel(QWidget):
                                        Qt.ItemDataRole.DecorationRole)
         filters = QHBoxLayout()
         filters.addWidget(plain_text.label("Document", self))
-        filters.addWidget(self.document_box, 2)
+        filters.addWidget(self.document_box)
         filters.addWidget(plain_text.label("Label", self))
-        filters.addWidget(self.label_box, 1)
+        filters.addWidget(self.label_box)
         filters.addWidget(plain_text.label("State", self))
-        filters.addWidget(self.state_box, 1)
+        filters.addWidget(self.state_box)
         filters.addStretch(1)
         filters.addWidget(self.counts)
         self.queue = self._queue_view()
@@ -157,7 +159,7 @@ class CurationPanel(QWidget):
         header = view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # never re-measured
         header.setStretchLastSection(True)
-        for column, width in enumerate((170, 80, 220, 190)):
+        for column, width in enumerate((170, 90, 220, 190)):
             header.resizeSection(column, width)
         view.setTabKeyNavigation(False)
         view.installEventFilter(self)
@@ -232,8 +234,10 @@ class CurationPanel(QWidget):
         counts = self.model.counts(self.model.rows)
         order = ["disagree", "incomplete", "unresolved", TO_CONFIRM, "accepted", "rejected",
                  "agree"]
-        self.counts.setText(f"{len(self.model.rows)} units: " + ", ".join(
-            f"{counts[s]} {s}" for s in order if counts.get(s)))
+        open_units = sum(counts.get(s, 0) for s in ("disagree", "incomplete", "unresolved"))
+        self.counts.setText(f"{len(self.model.rows)} units, {open_units} to decide")
+        self.counts.setToolTip(plain_text.tooltip(", ".join(
+            f"{counts[s]} {s}" for s in order if counts.get(s))))
 
     def _fill_filters(self) -> None:
         self._refill(self.document_box, [(self.model.title(d), d)
@@ -343,19 +347,24 @@ class CurationPanel(QWidget):
         sentence = text[begin:stop]
         tint = STATE_COLOURS["accepted"]
         for n, (pane, name) in enumerate(zip(self.panes, annotators, strict=False), start=1):
-            version = unit.versions.get(name)
+            version = _readable(unit, unit.versions.get(name), unit.spans.get(name, ()), text)
             spans = [(s - begin, e - begin) for s, e in unit.spans.get(name, ())]
             key = f"{n} · " if n <= MAX_ANNOTATORS_BY_KEY else ""
+            if unit.document is not None and name not in unit.versions:
+                version = "(did not annotate this document)"
             pane.show_version(f"{key}{name}", version or "(no version)", sentence, spans, tint)
         if len(self.panes) > len(annotators):
             self._show_gold(self.panes[len(annotators)], unit, sentence, begin)
 
     def _show_gold(self, pane: VersionPane, unit: Unit, sentence: str, begin: int) -> None:
         first = next(iter(unit.versions), "")
+        text = self._text(unit.document)[1] if unit.document is not None else ""
         if unit.gold is not None:
-            version, layer, tint = unit.gold, GOLD, STATE_COLOURS["agree"]
+            version = _readable(unit, unit.gold, unit.spans.get(GOLD, ()), text) or ""
+            layer, tint = GOLD, STATE_COLOURS["agree"]
         elif unit.unanimous:
-            version = f"pre-merged, to confirm (C): {unit.versions[first]}"
+            agreed = _readable(unit, unit.versions[first], unit.spans.get(first, ()), text)
+            version = f"pre-merged, to confirm (C): {agreed}"
             layer, tint = first, STATE_COLOURS[TO_CONFIRM]
         else:
             version, layer, tint = "(no version)", GOLD, QColor()
@@ -454,3 +463,14 @@ class CurationPanel(QWidget):
     def wait(self) -> None:
         """Let a running read end (the window is closing)."""
         self.background.wait()
+
+
+def _readable(unit: Unit, version: str | None, spans: Sequence[tuple[int, int]], text: str
+              ) -> str | None:
+    """A version as a curator reads it: a mention's label with its words
+    (``ACTOR «Moskva»``) rather than offsets; other versions as they are."""
+    if version is None or unit.kind != "mention" or not spans:
+        return version
+    labels = [part.split(" ", 1)[0] for part in version.split("; ")]
+    return "; ".join(f"{label} «{text[s:e]}»" for label, (s, e) in
+                     zip(labels, spans, strict=False))

@@ -99,6 +99,7 @@ class MainWindow(QMainWindow):
         self.restore_layout()
         self._update_title()
         self.reload_documents(select_first=True)
+        self.modes.restore()  # curation and agreement, if they were open
         remember_project(project)
 
     # -- layout ----------
