@@ -72,6 +72,7 @@ def _curation_shots(window: object, out: Path) -> list[Path]:
     curation.select_row(next((i for i, u in enumerate(rows) if u.kind == "mention"
                               and u.agreement < 1 and u.surface), 0))
     written = []
+    QApplication.processEvents()  # the layout the last texts asked for
     dock = window.modes.agreement_dock
     for name, widget in (("curation.png", window), ("agreement.png", dock)):
         if widget is dock and dock is not None:  # the heatmaps at a readable width
