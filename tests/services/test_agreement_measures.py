@@ -42,6 +42,17 @@ def test_cohen_kappa_of_krippendorffs_digitised_example() -> None:
     assert m.cohen_kappa(_table(BERTHA, BILL)) == pytest.approx(0.385, abs=0.0005)
 
 
+@settings(deadline=None)  # the first example imports statsmodels
+@given(st.lists(st.integers(0, 40), min_size=9, max_size=9))
+def test_cohen_kappa_is_statsmodels_cohens_kappa(cells: list[int]) -> None:
+    from statsmodels.stats.inter_rater import cohens_kappa
+
+    table = np.array(cells, dtype=np.float64).reshape(3, 3)
+    ours = m.cohen_kappa(table)
+    if ours is not None:
+        assert ours == pytest.approx(float(cohens_kappa(table, return_results=False)))
+
+
 def test_cohen_kappa_is_undefined_without_variation() -> None:
     assert m.cohen_kappa(np.array([[5, 0], [0, 0]])) is None
     assert m.cohen_kappa(np.zeros((2, 2))) is None

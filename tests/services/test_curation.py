@@ -9,16 +9,16 @@ import pytest
 from sqlalchemy import func, select
 
 from akkord.domain.statuses import GOLD
-from akkord.services.curation import (
-    CurationError,
-    copy_version_to_gold,
-    curation_progress,
-    curation_queue,
-    curation_units,
-    gold_annotator_id,
-    mark_unit,
-    premerge_unanimous,
-    revert,
+from akkord.services.annotation import Annotation
+from akkord.services.curation import Unit, curation_progress, curation_queue, curation_units
+from akkord.services.edits import EditError
+from akkord.services.edits.curation import (
+    AcceptVersion,
+    ConfirmDocument,
+    MarkUnresolved,
+    RejectUnit,
+    SetMark,
+    UnitRef,
 )
 from akkord.store.models import Annotator, CurationMark, Mention, Relation
 from akkord.store.project import Project
@@ -30,7 +30,7 @@ def two(project: Project, tmp_path: Path) -> Project:
     return build(project, tmp_path, [ANNA, OLA])
 
 
-def _unit(units: list, kind: str, start: int, document: int = 1) -> object:
+def _unit(units: list[Unit], kind: str, start: int, document: int = 1) -> Unit:
     return next(u for u in units if u.kind == kind and u.document == document
                 and u.start == start)
 
@@ -39,17 +39,17 @@ def test_units_states_and_queue(two: Project) -> None:
     with two.read() as session:
         units = curation_units(session, two.schema)
     moskva = _unit(units, "mention", TEXT.index("Moskva"))
-    assert moskva.state == "disagree"  # type: ignore[attr-defined]
-    assert moskva.versions == {"anna": f"ACTOR {TEXT.index('Moskva')}–"  # type: ignore[attr-defined]
+    assert moskva.state == "disagree"
+    assert moskva.versions == {"anna": f"ACTOR {TEXT.index('Moskva')}–"
                                f"{TEXT.index('Moskva') + 6}",
                                "ola": f"PLACE {TEXT.index('Moskva')}–{TEXT.index('Moskva') + 6}"}
-    assert moskva.agreement == 0  # type: ignore[attr-defined]
+    assert moskva.agreement == 0
     brussel = _unit(units, "mention", SECOND.index("Brussel"), document=2)
-    assert brussel.state == "incomplete"  # type: ignore[attr-defined]
+    assert brussel.state == "incomplete"
     nato = _unit(units, "mention", TEXT.index("Nato"))
-    assert nato.state == "agree" and nato.unanimous  # type: ignore[attr-defined]
+    assert nato.state == "agree" and nato.unanimous
     date = _unit(units, "value", TEXT.index("10. januar"))
-    assert date.versions == {"anna": "2022-01-10", "ola": "2022-W02"}  # type: ignore[attr-defined]
+    assert date.versions == {"anna": "2022-01-10", "ola": "2022-W02"}
     participants = next(u for u in units if u.kind == "record"
                         and u.label == "meeting.participants")
     assert participants.versions["anna"] == "Russland, USA"
@@ -65,75 +65,139 @@ def test_three_annotators_agreement_is_the_share_of_agreeing_pairs(
     with project.read() as session:
         units = curation_units(session, project.schema)
     moskva = _unit(units, "mention", TEXT.index("Moskva"))
-    assert moskva.agreement == pytest.approx(1 / 3)  # type: ignore[attr-defined]
+    assert moskva.agreement == pytest.approx(1 / 3)
 
 
-def test_premerge_accept_mark_and_revert(two: Project) -> None:
-    with two.write() as session:
-        gold = gold_annotator_id(session)
-        units = curation_units(session, two.schema)
-        change = premerge_unanimous(session, units, gold)
-    with two.read() as session:
-        gold_mentions = session.scalar(select(func.count()).select_from(Mention).where(
-            Mention.annotator_id == gold))
-        units = curation_units(session, two.schema)
-    assert gold_mentions == 8  # 5 + 2 in the two documents, and "10. januar"
+def _gold(project: Project) -> Annotation:
+    return Annotation(project, GOLD, author="kurator")
+
+
+def _count(project: Project, model: type, gold: Annotation) -> int:
+    with project.read() as session:
+        return session.scalar(select(func.count()).select_from(model).where(
+            model.annotator_id == gold.annotator_id)) or 0
+
+
+def _units(project: Project) -> list[Unit]:
+    with project.read() as session:
+        return curation_units(session, project.schema)
+
+
+def test_confirm_accept_mark_and_undo(two: Project) -> None:
+    gold = _gold(two)
+    confirmed = [gold.apply(ConfirmDocument(doc)) for doc in (1, 2)]
+    assert _count(two, Mention, gold) == 8  # 6 + 2 in the two documents
+    units = _units(two)
     nato = _unit(units, "mention", TEXT.index("Nato"))
-    assert nato.state == "agree" and nato.gold is not None  # type: ignore[attr-defined]
-    assert nato.mark == "unanimous"  # type: ignore[attr-defined]
+    assert nato.state == "agree" and nato.gold is not None
+    assert nato.mark == "unanimous"
+    # Pre-merged: the unanimous place, time and Washington's participant relations;
+    # claimant and addressee wait, their DEMAND span is disputed.
+    assert _count(two, Relation, gold) == 3
     # Take Anna's reading of "Moskva" (an ACTOR linked to Russland) into gold.
     moskva = _unit(units, "mention", TEXT.index("Moskva"))
-    with two.write() as session:
-        accepted = copy_version_to_gold(session, moskva, "anna", gold)  # type: ignore[arg-type]
-    with two.read() as session:
-        units = curation_units(session, two.schema)
-        moskva = _unit(units, "mention", TEXT.index("Moskva"))
-        assert moskva.state == "accepted" and moskva.mark == "adjudicated"  # type: ignore[attr-defined]
-        assert moskva.gold == moskva.versions["anna"]  # type: ignore[attr-defined]
+    accepted = gold.apply(AcceptVersion(UnitRef.of(moskva), "anna"))
+    units = _units(two)
+    moskva = _unit(units, "mention", TEXT.index("Moskva"))
+    assert moskva.state == "accepted" and moskva.mark == "adjudicated"
+    assert moskva.gold == moskva.versions["anna"]
     # The participant relation needs both gold mentions: it can be taken now.
     relation = next(u for u in units if u.kind == "relation" and u.label == "participant"
                     and u.start == TEXT.index("Moskva"))
-    with two.write() as session:
-        count = select(func.count()).select_from(Relation).where(Relation.annotator_id == gold)
-        # Pre-merged: the unanimous place, time and Washington's participant relations;
-        # claimant and addressee wait, their DEMAND span is disputed.
-        assert session.scalar(count) == 3
-        copy_version_to_gold(session, relation, "anna", gold)  # type: ignore[arg-type]
-        assert session.scalar(count) == 4
+    related = gold.apply(AcceptVersion(UnitRef.of(relation), "anna"))
+    assert _count(two, Relation, gold) == 4
     # Unresolved, with a note.
     date = next(u for u in units if u.kind == "value")
-    with two.write() as session:
-        mark_unit(session, date, "unresolved", "the week or the day?")
+    unresolved = gold.apply(MarkUnresolved(UnitRef.of(date), "the week or the day?"))
     with two.read() as session:
         found = session.scalars(select(CurationMark).where(
             CurationMark.key == date.key)).one()
         assert (found.mark, found.note) == ("unresolved", "the week or the day?")
-    # Undo the acceptance: gold is as before, the mark is gone.
-    with two.write() as session:
-        revert(session, accepted)
-    with two.read() as session:
-        units = curation_units(session, two.schema)
-        moskva = _unit(units, "mention", TEXT.index("Moskva"))
-        assert moskva.gold is None and moskva.state == "disagree"  # type: ignore[attr-defined]
-    with two.write() as session:
-        revert(session, change)
-    with two.read() as session:
-        assert session.scalar(select(func.count()).select_from(Mention).where(
-            Mention.annotator_id == gold)) == 0
+    # Undo in reverse order: the mark, the relation, Moskva; then redo Moskva.
+    gold.apply(unresolved.inverse)
+    assert _unit(_units(two), "value", TEXT.index("10. januar")).mark is None
+    gold.apply(related.inverse)
+    undo = gold.apply(accepted.inverse)
+    moskva = _unit(_units(two), "mention", TEXT.index("Moskva"))
+    assert moskva.gold is None and moskva.state == "disagree" and moskva.mark is None
+    assert _count(two, Relation, gold) == 3
+    redo = gold.apply(undo.inverse)
+    assert _unit(_units(two), "mention", TEXT.index("Moskva")).mark == "adjudicated"
+    gold.apply(redo.inverse)
+    for applied in reversed(confirmed):
+        gold.apply(applied.inverse)
+    assert _count(two, Mention, gold) == 0
+
+
+def test_accepting_a_record_slot_copies_its_statements(two: Project) -> None:
+    """Anna says Russland and USA took part in the talks, Ola only USA: a record slot is
+    what their relations state in the document, so accepting one draws them in gold."""
+    gold = _gold(two)
+    gold.apply(ConfirmDocument(1))
+    units = _units(two)
+    gold.apply(AcceptVersion(UnitRef.of(_unit(units, "mention", TEXT.index("Moskva"))),
+                             "anna"))
+    participants = next(u for u in _units(two) if u.kind == "record"
+                        and u.label == "meeting.participants")
+    assert participants.key.startswith("record:1:")
+    assert participants.versions == {"anna": "Russland, USA", "ola": "USA"}
+    before = _count(two, Relation, gold)
+    applied = gold.apply(AcceptVersion(UnitRef.of(participants), "anna"))
+    after = next(u for u in _units(two) if u.key == participants.key)
+    assert after.gold == "Russland, USA" and after.state == "accepted"
+    assert _count(two, Relation, gold) == before + 1  # Moskva's participant relation
+    ola = gold.apply(AcceptVersion(UnitRef.of(after), "ola"))
+    after = next(u for u in _units(two) if u.key == participants.key)
+    assert after.gold == "USA" and after.mark == "adjudicated"
+    gold.apply(ola.inverse)
+    gold.apply(applied.inverse)
+    assert next(u for u in _units(two) if u.key == participants.key).gold == \
+        participants.gold
+
+
+def test_a_record_slot_that_gold_cannot_state_is_refused_whole(two: Project) -> None:
+    """Without Moskva's ACTOR mention in gold, Anna's participants cannot be stated."""
+    gold = _gold(two)
+    gold.apply(ConfirmDocument(1))
+    participants = next(u for u in _units(two) if u.kind == "record"
+                        and u.label == "meeting.participants")
+    before = _count(two, Relation, gold)
+    with pytest.raises(EditError, match="accept the mention first"):
+        gold.apply(AcceptVersion(UnitRef.of(participants), "anna"))
+    assert _count(two, Relation, gold) == before
+
+
+def test_reject_removes_gold_s_version(two: Project) -> None:
+    gold = _gold(two)
+    gold.apply(ConfirmDocument(2))
+    brussel = _unit(_units(two), "mention", SECOND.index("Brussel"), document=2)
+    assert brussel.state == "incomplete"
+    gold.apply(AcceptVersion(UnitRef.of(brussel), "anna"))
+    brussel = _unit(_units(two), "mention", SECOND.index("Brussel"), document=2)
+    assert brussel.state == "accepted"
+    rejected = gold.apply(RejectUnit(UnitRef.of(brussel), "not a place here"))
+    brussel = _unit(_units(two), "mention", SECOND.index("Brussel"), document=2)
+    assert (brussel.state, brussel.gold, brussel.mark, brussel.note) == \
+        ("rejected", None, "rejected", "not a place here")
+    gold.apply(rejected.inverse)
+    brussel = _unit(_units(two), "mention", SECOND.index("Brussel"), document=2)
+    assert (brussel.state, brussel.mark) == ("accepted", "adjudicated")
 
 
 def test_a_step_that_cannot_be_done_says_why(two: Project) -> None:
-    with two.write() as session:
-        gold = gold_annotator_id(session)
-        units = curation_units(session, two.schema)
-        link = _unit(units, "link", TEXT.index("Moskva"))
-        with pytest.raises(CurationError, match="accept the mention first"):
-            copy_version_to_gold(session, link, "anna", gold)  # type: ignore[arg-type]
-        brussel = _unit(units, "mention", SECOND.index("Brussel"), document=2)
-        with pytest.raises(CurationError, match="ola has no version"):
-            copy_version_to_gold(session, brussel, "ola", gold)  # type: ignore[arg-type]
-        with pytest.raises(CurationError, match="not a curation mark"):
-            mark_unit(session, brussel, "maybe")  # type: ignore[arg-type]
+    gold = _gold(two)
+    units = _units(two)
+    link = _unit(units, "link", TEXT.index("Moskva"))
+    with pytest.raises(EditError, match="accept the mention first"):
+        gold.apply(AcceptVersion(UnitRef.of(link), "anna"))
+    brussel = _unit(units, "mention", SECOND.index("Brussel"), document=2)
+    with pytest.raises(EditError, match="ola has no version"):
+        gold.apply(AcceptVersion(UnitRef.of(brussel), "ola"))
+    with pytest.raises(EditError, match="not a curation mark"):
+        gold.apply(SetMark(brussel.key, "mention", 2, "maybe"))
+    with pytest.raises(EditError, match="switch to it to curate"):
+        Annotation(two, "anna").apply(RejectUnit(UnitRef.of(brussel)))
+    assert _count(two, Mention, gold) == 0
 
 
 def test_progress_per_annotator_and_curator(two: Project) -> None:
@@ -157,16 +221,14 @@ def test_curated_export_marks_gold_units_keeps_relations_and_round_trips(
     from akkord.services.importing import import_paths
     from akkord.store import open_project
 
-    with two.write() as session:
-        gold = gold_annotator_id(session)
-        premerge_unanimous(session, curation_units(session, two.schema), gold)
-    with two.read() as session:
-        units = curation_units(session, two.schema)
+    gold = _gold(two)
+    for doc in (1, 2):
+        gold.apply(ConfirmDocument(doc))
+    units = _units(two)
     moskva = _unit(units, "mention", TEXT.index("Moskva"))
     date = _unit(units, "value", TEXT.index("10. januar"))
-    with two.write() as session:
-        copy_version_to_gold(session, moskva, "anna", gold)  # type: ignore[arg-type]
-        mark_unit(session, date, "unresolved", "dagen eller uka?")  # type: ignore[arg-type]
+    gold.apply(AcceptVersion(UnitRef.of(moskva), "anna"))
+    gold.apply(MarkUnresolved(UnitRef.of(date), "dagen eller uka?"))
     first = tmp_path / "first.jsonl"
     export_jsonl(two, first)
     lines = [json.loads(line) for line in first.read_text(encoding="utf-8").splitlines()]

@@ -22,9 +22,18 @@ import pytest
 
 from akkord.domain.dates import PartialDate
 from akkord.domain.entities import Value
+from akkord.domain.statuses import GOLD
 from akkord.services import edits
 from akkord.services.annotation import Annotation
+from akkord.services.curation import curation_units
 from akkord.services.edits import Edit
+from akkord.services.edits.curation import (
+    AcceptVersion,
+    ConfirmDocument,
+    MarkUnresolved,
+    RejectUnit,
+    UnitRef,
+)
 from akkord.services.exporting import export_jsonl
 from akkord.services.suggesting import ALIAS, OCCURRENCE, Suggestion
 from akkord.services.suggesting.edits import (
@@ -34,7 +43,7 @@ from akkord.services.suggesting.edits import (
     RejectSuggestions,
     RememberAlias,
 )
-from akkord.store import open_project
+from akkord.store import Project, open_project
 from akkord.store.models import Document
 from tests.services.editing import add, new_entity
 
@@ -105,15 +114,55 @@ def _cases(ids: dict[str, int]) -> dict[str, Edit]:
 
 
 _UNDONE = ("delete mention", "merge", "link to new", "relation that fills", "delete entity",
-           "add suggestions", "forget alias", "accept suggestions")
+           "add suggestions", "forget alias", "accept suggestions", "accept version",
+           "accept record slot", "reject unit", "confirm document")
 
 
-def _child(path: str, edit: Edit, kill_at: int, counts: Any) -> None:
+def _curation_base(path: Path) -> None:
+    """Three annotators' layers (tests/services/agreement_data.py) and a gold layer with
+    the first document confirmed and Anna's "Moskva" accepted."""
+    from tests.services.agreement_data import ANNA, OLA, PER, build
+
+    with open_project(path, create=True) as project:
+        build(project, path.parent, [ANNA, OLA, PER])
+        gold = Annotation(project, GOLD, author="kari")
+        gold.apply(ConfirmDocument(1))
+        gold.apply(AcceptVersion(_ref(project, "mention", "Moskva"), "anna"))
+
+
+def _ref(project: Project, kind: str, words: str, document: int = 1,
+         label: str | None = None) -> UnitRef:
+    from tests.services.agreement_data import SECOND
+    from tests.services.agreement_data import TEXT as FIRST
+
+    start = (FIRST if document == 1 else SECOND).index(words)
+    with project.read() as session:
+        units = curation_units(session, project.schema)
+    return UnitRef.of(next(u for u in units if u.kind == kind and u.document == document
+                           and u.start == start and (label is None or u.label == label)))
+
+
+def _curation_cases(project: Project) -> dict[str, Edit]:
+    return {
+        "accept version": AcceptVersion(_ref(project, "mention", "garantier"), "ola"),
+        "accept record slot": AcceptVersion(_ref(project, "record", "møtet i Genève",
+                                                 label="meeting.participants"), "anna"),
+        "reject unit": RejectUnit(_ref(project, "mention", "Nato"), "not here"),
+        "mark unresolved": MarkUnresolved(_ref(project, "value", "10. januar"), "uka?"),
+        "confirm document": ConfirmDocument(2),
+    }
+
+
+CURATION = ("accept version", "accept record slot", "reject unit", "mark unresolved",
+            "confirm document")
+
+
+def _child(path: str, edit: Edit, kill_at: int, counts: Any, layer_name: str) -> None:
     """Apply ``edit``; SIGKILL just before statement ``kill_at`` (0: never)."""
     from sqlalchemy import event
 
     project = open_project(path)
-    layer = Annotation(project, "kari")
+    layer = Annotation(project, layer_name, author="kari")
     seen = [0]
 
     def step(*_args: object) -> None:
@@ -128,9 +177,10 @@ def _child(path: str, edit: Edit, kill_at: int, counts: Any) -> None:
     project.close()
 
 
-def _run(context: Any, path: Path, edit: Edit, kill_at: int) -> tuple[int | None, int]:
+def _run(context: Any, path: Path, edit: Edit, kill_at: int, layer: str = "kari"
+         ) -> tuple[int | None, int]:
     counts = context.Queue()
-    child = context.Process(target=_child, args=(str(path), edit, kill_at, counts))
+    child = context.Process(target=_child, args=(str(path), edit, kill_at, counts, layer))
     child.start()
     child.join(120)
     count = counts.get(timeout=5) if child.exitcode == 0 else None
@@ -138,9 +188,14 @@ def _run(context: Any, path: Path, edit: Edit, kill_at: int) -> tuple[int | None
 
 
 def _export(path: Path, out: Path) -> bytes:
+    """The native export, and the curation marks (a rejected unit's mark has no span)."""
     with open_project(path) as project:
         export_jsonl(project, out)
-    return out.read_bytes()
+    with sqlite3.connect(path) as conn:
+        marks = conn.execute("SELECT id, key, document_id, kind, mark, note, curator_id, "
+                             "mention_id, relation_id, updated_at FROM curation_marks "
+                             "ORDER BY id").fetchall()
+    return out.read_bytes() + repr(marks).encode()
 
 
 def _sound(path: Path) -> None:
@@ -175,36 +230,42 @@ def context() -> Iterator[Any]:
             os.environ["PYTHONPATH"] = saved
 
 
-def _prepare(tmp_path: Path, name: str) -> tuple[Path, Edit]:
+def _prepare(tmp_path: Path, name: str) -> tuple[Path, Edit, str]:
     base = tmp_path / "base.akkord"
-    ids = _base(base)
-    edit = _cases(ids)[name.removeprefix("undo ")]
+    case = name.removeprefix("undo ")
+    layer = GOLD if case in CURATION else "kari"
+    if case in CURATION:
+        _curation_base(base)
+        with open_project(base) as project:
+            edit = _curation_cases(project)[case]
+    else:
+        edit = _cases(_base(base))[case]
     if name.startswith("undo "):
         with open_project(base) as project:
-            edit = Annotation(project, "kari").apply(edit).inverse
-    return base, edit
+            edit = Annotation(project, layer, author="kari").apply(edit).inverse
+    return base, edit, layer
 
 
 CASES = [*_cases(dict.fromkeys(("nato", "jens", "meeting", "spare", "actor", "talk", "time",
                                  "nato-1", "nato-2", "friday", "sjef", "relation"), 0)),
-         *(f"undo {n}" for n in _UNDONE)]
+         *CURATION, *(f"undo {n}" for n in _UNDONE)]
 
 
 @pytest.mark.parametrize("name", CASES)
 def test_a_kill_at_any_statement_leaves_all_or_nothing(context: Any, tmp_path: Path,
                                                         name: str) -> None:
-    base, edit = _prepare(tmp_path, name)
+    base, edit, layer = _prepare(tmp_path, name)
     before = _export(base, tmp_path / "before.jsonl")
     done = tmp_path / "done.akkord"
     shutil.copy(base, done)
-    count, code = _run(context, done, edit, 0)
+    count, code = _run(context, done, edit, 0, layer)
     assert code == 0 and count is not None
     after = _export(done, tmp_path / "after.jsonl")
     assert after != before, f"{name} changed nothing"
     for kill_at in _points(count):
         trial = tmp_path / f"kill{kill_at}.akkord"
         shutil.copy(base, trial)
-        _, code = _run(context, trial, edit, kill_at)
+        _, code = _run(context, trial, edit, kill_at, layer)
         assert code == -signal.SIGKILL, f"{name}: the child was not killed at {kill_at}"
         _sound(trial)
         state = _export(trial, tmp_path / f"kill{kill_at}.jsonl")

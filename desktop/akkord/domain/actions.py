@@ -9,7 +9,9 @@ separately, in ``gui/main_window.py``.)
 Keys are Qt's portable key names (``"Ctrl+Shift+L"``, ``"Alt+Left"``, ``"Return"``). An
 action's ``scope`` says where its keys work: ``window`` anywhere in the window (menu
 shortcuts), ``text`` only while the article has the keyboard (the annotating keys: typing
-in a filter box never deletes a mention), ``review`` only in the review list.
+in a filter box never deletes a mention), ``review`` only in the review list,
+``curation`` only in the curation panel's queue (its digits accept an annotator's
+version there and stay label keys in the article).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Scope = Literal["window", "text", "review"]
+Scope = Literal["window", "text", "review", "curation"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +38,8 @@ class Action:
 
 
 ANNOTATING = "Annotating"
+CURATING = "Curating (in the curation queue)"
+MAX_ANNOTATORS_BY_KEY = 9  # annotators whose version a digit key accepts
 
 ACTIONS: tuple[Action, ...] = (
     # -- File
@@ -114,9 +118,25 @@ ACTIONS: tuple[Action, ...] = (
     Action("review-accept-all", "Accept all", ("Ctrl+Return", "Ctrl+Enter"), None, "review"),
     Action("review-reject-all", "Reject all", ("Ctrl+Delete", "Ctrl+Backspace"), None,
            "review"),
+    Action("curation", "&Curation", ("Ctrl+Shift+C",), "View",
+           help="curation: the units to adjudicate, side by side (in the gold layer)"),
+    Action("agreement", "&Agreement", ("Ctrl+Shift+A",), "View",
+           help="agreement: heatmaps and every disagreement"),
     Action("shortcuts", "&Keyboard shortcuts", ("F1", "?"), "View", help="this overview"),
     # -- Annotator
     Action("change-name", "Change your &name…", (), "Annotator"),
+    # -- keys of the curation queue only
+    *(Action(f"curation-accept-{n}", f"Accept annotator {n}'s version", (str(n),), None,
+             "curation", "accept annotator 1, 2 …'s version into gold (1 … 9)" if n == 1 else "",
+             CURATING) for n in range(1, MAX_ANNOTATORS_BY_KEY + 1)),
+    Action("curation-edit", "Edit in gold", ("E",), None, "curation",
+           "edit the unit in the gold layer (the article)", CURATING),
+    Action("curation-unresolved", "Mark unresolved…", ("U",), None, "curation",
+           "mark the unit unresolved, with a note", CURATING),
+    Action("curation-reject", "Reject", ("X", "Delete"), None, "curation",
+           "reject the unit (gold keeps no version)", CURATING),
+    Action("curation-confirm", "Confirm the document's agreed units", ("C",), None,
+           "curation", "confirm every agreed unit of the document (pre-merged)", CURATING),
 )
 
 MENUS: tuple[str, ...] = ("File", "Edit", "Document", "View", "Annotator")
@@ -132,4 +152,4 @@ def reserved_keys() -> dict[str, Action]:
     """The characters that keys of commands type (``R`` types ``r``; ``?`` is ``?``): a
     schema label cannot have one as its key, or it would shadow the command."""
     return {key.lower(): a for a in ACTIONS for key in a.keys
-            if "+" not in key and len(key) == 1}
+            if "+" not in key and len(key) == 1 and a.scope != "curation"}

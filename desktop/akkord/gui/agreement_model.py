@@ -129,7 +129,8 @@ class LabelMatrixModel(_HeatModel):
         self.beginResetModel()
         self.values = _values(rows)
         self.who = tuple(sorted(annotators))
-        present = {(m, label) for (m, label, who) in self.values if who == self.who}
+        present = {(m, label) for (m, label, who), value in self.values.items()
+                   if who == self.who and value is not None}
         labels = sorted({label for _, label in present if label != ALL and "/" not in label})
         self.row_names = [*labels, ALL] if present else []
         self.column_names = [m for m in self.MEASURES

@@ -47,6 +47,7 @@ class AgreementView(QWidget):
         self.pairs = PairMatrixModel(self)
         self.labels = LabelMatrixModel(self)
         self.measure = QComboBox()
+        self.measure.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.measure.currentTextChanged.connect(self._choose)
         self.summary = QLabel()
         self.summary.setTextFormat(Qt.TextFormat.PlainText)  # annotator names are data
@@ -61,7 +62,7 @@ class AgreementView(QWidget):
         self.label_table.horizontalHeader().setDefaultSectionSize(118)
         layout = QVBoxLayout(self)
         layout.addLayout(chooser)
-        layout.addWidget(self.pair_table, 1)
+        layout.addWidget(self.pair_table)
         title = QLabel("Per label, all annotators")
         title.setObjectName("muted")
         layout.addWidget(title)
@@ -82,6 +83,15 @@ class AgreementView(QWidget):
         if chosen:
             self.measure.setCurrentText(chosen)
             self._choose(chosen)
+        self._fit_pairs()
+
+    def _fit_pairs(self) -> None:
+        """The pair heatmap is as tall as its rows (a few annotators), up to 8 of them."""
+        table = self.pair_table
+        rows = min(self.pairs.rowCount(), 8)
+        height = table.horizontalHeader().height() + 2 * table.frameWidth() + \
+            rows * table.verticalHeader().defaultSectionSize()
+        table.setFixedHeight(height + 2)
 
     def _choose(self, measure: str) -> None:
         if measure:

@@ -30,3 +30,7 @@ TEXT_KEYS: dict[str, str] = {normalised(key): a.id for a in ACTIONS if a.scope =
 REVIEW_KEYS: dict[str, str] = {normalised(key): a.id for a in ACTIONS if a.scope == "review"
                                for key in a.keys}
 """Key name → action id, for the keys of the review list."""
+
+CURATION_KEYS: dict[str, str] = {normalised(key): a.id for a in ACTIONS
+                                 if a.scope == "curation" for key in a.keys}
+"""Key name → action id, for the keys of the curation queue."""

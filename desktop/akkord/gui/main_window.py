@@ -32,6 +32,7 @@ from akkord.errors import AkkordError
 from akkord.gui import plain_text, theme
 from akkord.gui.app import settings
 from akkord.gui.article_view import ArticleView
+from akkord.gui.curation_mode import CurationMode
 from akkord.gui.document_list import DocumentList
 from akkord.gui.entity_panel import EntityPanel
 from akkord.gui.entity_picker import EntityPicker
@@ -90,10 +91,12 @@ class MainWindow(QMainWindow):
         self._actions()
         self._toolbar()
         self._status_bar()
+        self.modes = CurationMode(self)  # curation and agreement docks, on first use
         self._connect()
         self.restore_layout()
         self._update_title()
         self.reload_documents(select_first=True)
+        self.modes.restore()  # curation and agreement, if they were open
         remember_project(project)
 
     # -- layout ----------
@@ -185,6 +188,8 @@ class MainWindow(QMainWindow):
             "toggle-done": self.toggle_done, "publication-date": self.ask_publication_date,
             "filter-documents": self.documents.filter.setFocus,
             "timeline": self.show_timeline, "shortcuts": self.show_shortcuts,
+            "curation": lambda: self.modes.show_curation(),
+            "agreement": lambda: self.modes.show_agreement(),
             "change-name": self.change_name,
         }
 
@@ -712,6 +717,7 @@ class MainWindow(QMainWindow):
         self.view.setFocus()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.modes.close()
         self.save_layout()
         self.suggesting.shut_down()  # a background training ends before the project
         if not getattr(self, "_keep_project_open", False):

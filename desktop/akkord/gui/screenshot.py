@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from akkord.services.projects import Project
@@ -29,6 +30,60 @@ def _choose(window: object) -> None:
     chosen = (meetings or related or document.in_order())[:1]
     if chosen:
         window.session.select(chosen[0].id)
+
+
+def _wait(signal: object, done: Callable[[], bool], seconds: float = 120) -> None:
+    """Run the event loop until ``done()`` (checked whenever ``signal`` fires), at most
+    ``seconds``."""
+    import time
+
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    deadline = time.monotonic() + seconds
+    while not done() and time.monotonic() < deadline:
+        loop = QEventLoop()
+        signal.connect(loop.quit)  # type: ignore[attr-defined]
+        QTimer.singleShot(200, loop.quit)
+        loop.exec()
+        signal.disconnect(loop.quit)  # type: ignore[attr-defined]
+
+
+def _curation_shots(window: object, out: Path) -> list[Path]:
+    """Curation and agreement open at once (View → Curation, View → Agreement): the whole
+    window as ``curation.png``, the agreement dock as ``agreement.png``. Nothing is
+    written when the project has fewer than two annotators."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from akkord.gui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    if window.session.layer != "gold":
+        return []
+    agreement = window.modes.show_agreement()
+    _wait(agreement.background.finished, lambda: not agreement.background.busy)
+    curation = window.modes.show_curation()
+    if curation is None or agreement.snapshot is None:
+        return []
+    _wait(curation.loaded, lambda: curation.idle)
+    if not curation.model.rowCount():
+        return []
+    rows = curation.model.rows  # a disputed mention says most about curation
+    curation.select_row(next((i for i, u in enumerate(rows) if u.kind == "mention"
+                              and u.agreement < 1 and u.surface), 0))
+    written = []
+    QApplication.processEvents()  # the layout the last texts asked for
+    dock = window.modes.agreement_dock
+    for name, widget in (("curation.png", window), ("agreement.png", dock)):
+        if widget is dock and dock is not None:  # the heatmaps at a readable width
+            window.resizeDocks([dock], [int(window.width() * 0.55)], Qt.Orientation.Horizontal)
+            window.resizeDocks([dock], [window.height()], Qt.Orientation.Vertical)
+            QApplication.processEvents()
+        path = out / name
+        if widget is None or not widget.grab().save(str(path)):
+            raise OSError(f"could not write {path}")
+        written.append(path)
+    return written
 
 
 def save_screenshots(project: Project, out: Path, layer: str = "gold",
@@ -62,6 +117,7 @@ def save_screenshots(project: Project, out: Path, layer: str = "gold",
         if not widget.grab().save(str(path)):
             raise OSError(f"could not write {path}")
         written.append(path)
+    written += _curation_shots(window, out)
     window.show_timeline()
     app.processEvents()
     path = out / "main-window-timeline.png"

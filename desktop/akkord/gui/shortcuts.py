@@ -66,8 +66,11 @@ class ShortcutOverlay(QWidget):
         painter.fillRect(self.rect(), QColor(20, 24, 31, 200))
         rows = self.rows()
         line = 24
-        width = min(860, self.width() - 40)
-        height = line * (len(rows) + 3)
+        # Two columns when one would not fit the window (a laptop's 768 pixels).
+        columns = 1 if line * (len(rows) + 3) + 40 <= self.height() else 2
+        per_column = -(-len(rows) // columns)
+        width = min(860 * columns, self.width() - 40)
+        height = line * (per_column + 3)
         box = QRectF((self.width() - width) / 2, max(20, (self.height() - height) / 2),
                      width, height)
         painter.setBrush(QColor("#fbfaf7"))
@@ -82,14 +85,17 @@ class ShortcutOverlay(QWidget):
                          "Keyboard shortcuts")
         key_font, text_font = QFont(self.font()), QFont(self.font())
         key_font.setBold(True)
-        y = box.top() + line * 2.2
-        for keys, meaning in rows:
+        column_width = width / columns
+        keys_width = min(240.0, column_width * 0.3)
+        for n, (keys, meaning) in enumerate(rows):
+            left = box.left() + column_width * (n // per_column)
+            y = box.top() + line * 2.2 + line * (n % per_column)
             painter.setFont(key_font)
             painter.setPen(QColor("#2f6fde"))
-            painter.drawText(QRectF(box.left() + 24, y, 240, line),
+            painter.drawText(QRectF(left + 24, y, keys_width, line),
                              Qt.AlignmentFlag.AlignVCenter, keys)
             painter.setFont(text_font)
             painter.setPen(QColor("#1f2328"))
-            painter.drawText(QRectF(box.left() + 280, y, width - 300, line),
+            painter.drawText(QRectF(left + 40 + keys_width, y,
+                                    column_width - keys_width - 60, line),
                              Qt.AlignmentFlag.AlignVCenter, meaning)
-            y += line

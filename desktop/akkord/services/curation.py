@@ -1,58 +1,60 @@
-"""Curation: the units annotators' layers disagree on, their state, and building gold.
+"""Curation: the units annotators' layers disagree on, their state, and the gold layer.
 
-Read side (:func:`curation_units`, :func:`curation_queue`, :func:`curation_progress`):
+This module is the read side; the steps that build gold are edits
+(:mod:`akkord.services.edits.curation`), so each is one transaction with its exact inverse
+and undo works across curation and annotation.
 
 * A **unit** is one thing the annotators may agree on, found by aligning every layer
   (the annotators' and ``gold``) pairwise, as the agreement measures do, and joining the
   aligned mentions: a ``mention`` (span and label), its ``link`` (the canonical entity),
   its ``value`` (the date of a TIME mention), a ``relation`` between two units, and a
-  ``record`` slot (a meeting's participants as each layer states them).
-* Each unit has every annotator's **version** (or none), the gold version, an
+  ``record`` slot (what a layer states in one document about a meeting's participants,
+  a demand's claimant … : the values its relations state and the values whose evidence
+  is one of its mentions there).
+* Each unit has the **version** (or none) of every annotator who worked on its document
+  (a status "in progress" or "done" there, or a mention in it), the gold version, an
   **agreement** (the share of annotator pairs with the same version) and a **state**:
   ``agree`` (every annotator has the same version), ``accepted`` (gold holds a version
   and the annotators do not all agree), ``rejected`` (gold holds none, and the curator
   said so or finished the document), ``incomplete`` (some annotators have no version)
   or ``disagree``. Units on which everyone agrees and that gold lacks are *unanimous*:
-  pre-merged into gold, they only need confirming.
+  shown as pre-merged into gold, they only need confirming.
+* A unit's **key** names it by its place (``mention:DOC:START-END``,
+  ``relation:DOC:HEAD:TYPE:TAIL``, ``record:DOC:ENTITY:ATTRIBUTE``): the same whichever
+  documents were read, so a curator's mark (``curation_marks``) finds its unit again.
 * The queue sorts units by lowest agreement first.
-
-Write side: plain functions that take the caller's SQLAlchemy ``Session`` (inside the
-caller's transaction; they never commit) and return a :class:`Change` saying exactly
-what they created, deleted and updated, so the edit path can wrap each as one undoable
-edit (:func:`revert` undoes a change in another transaction):
-:func:`copy_version_to_gold`, :func:`premerge_unanimous` and :func:`mark_unit`.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from akkord.domain.schema import Schema
-from akkord.domain.statuses import CURATION_MARKS, GOLD
+from akkord.domain.statuses import GOLD
 from akkord.errors import AkkordError
 from akkord.services.agreement.align import align
-from akkord.services.agreement.layers import Corpus, load_corpus
-from akkord.services.agreement.records import describe, layer_records
+from akkord.services.agreement.layers import Corpus, document_texts, load_corpus
+from akkord.services.agreement.records import Record, describe, document_records
 from akkord.store.models import (
     Annotator,
     CurationMark,
     Document,
     DocumentState,
     Mention,
-    MentionValue,
-    Relation,
 )
+from akkord.store.project import Project
 
 STATES = ("disagree", "incomplete", "agree", "accepted", "rejected")
 UNIT_KINDS = ("mention", "link", "value", "relation", "record")
+Span = tuple[int, int]
 
 
 class CurationError(AkkordError):
@@ -76,12 +78,20 @@ class Unit:
     sources: dict[str, tuple[int, ...]] = field(default_factory=dict)  # layer → row ids
     mark: str | None = None
     note: str | None = None
+    spans: dict[str, tuple[Span, ...]] = field(default_factory=dict)  # layer → its places
+    surface: str = ""  # the words of the unit (a relation: head → tail; a record: its name)
+    entity: int | None = None  # a record unit's entity
 
     @property
     def unanimous(self) -> bool:
         """Everyone agrees and gold does not hold it yet: to be pre-merged."""
         return self.state == "agree" and self.gold is None and \
             all(v is not None for v in self.versions.values())
+
+    @property
+    def attribute(self) -> str:
+        """A record unit's attribute (``meeting.participants`` → ``participants``)."""
+        return self.label.rpartition(".")[2]
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,9 +109,23 @@ class CurationProgress:
         return f"{people or 'no annotators'}; curated {self.curated}/{self.documents}"
 
 
+@dataclass(frozen=True, slots=True)
+class CurationSnapshot:
+    """What the curation view shows, read in one transaction: the units, the annotators
+    (in the order of their keys 1, 2 …), progress and the documents' titles."""
+
+    annotators: tuple[str, ...]
+    units: tuple[Unit, ...]
+    progress: CurationProgress
+    titles: dict[int, str]
+
+
 # -- reading -------------------------------------------------------------------------------------
 
-def _annotators(session: Session, annotators: Sequence[str] | None) -> tuple[list[str], bool]:
+def curation_annotators(session: Session, annotators: Sequence[str] | None = None
+                        ) -> tuple[list[str], bool]:
+    """The annotators to curate (default: everyone with a mention, gold aside) and whether
+    the project has a gold layer; refused with fewer than two."""
     names = list(session.scalars(select(Annotator.name).order_by(Annotator.name)))
     has_gold = GOLD in names
     if annotators:
@@ -161,25 +185,68 @@ def _state(versions: list[str | None], gold: str | None, mark: str | None,
 
 
 def curation_units(session: Session, schema: Schema, annotators: Sequence[str] | None = None,
-                   documents: Iterable[int] | None = None) -> list[Unit]:
-    """Every unit of the chosen documents (default: all) across the annotators' layers."""
-    names, has_gold = _annotators(session, annotators)
+                   documents: Iterable[int] | None = None, *, texts: bool = False
+                   ) -> list[Unit]:
+    """Every unit of the chosen documents (default: all) across the annotators' layers;
+    with ``texts``, each unit's :attr:`Unit.surface` too (it reads the documents)."""
+    names, has_gold = curation_annotators(session, annotators)
     layer_names = [*names, GOLD] if has_gold else names
-    corpus = _load(session, schema, layer_names)
-    wanted = frozenset(documents) if documents is not None else None
+    wanted = sorted(set(documents)) if documents is not None else None
+    corpus = load_corpus(session, schema, layer_names, wanted)
     docs = frozenset().union(*(corpus.layer(n).documents for n in names))
     if wanted is not None:
-        docs = docs & wanted
+        docs = docs & frozenset(wanted)
     finished = set(session.scalars(select(DocumentState.document_id).join(
         Annotator, Annotator.id == DocumentState.annotator_id).where(
         Annotator.name == GOLD, DocumentState.status == "done")))
-    marks = {m.key: m for m in session.scalars(select(CurationMark))}
-    builder = _Builder(corpus, names, has_gold, docs, finished, marks)
-    return builder.build()
+    query = select(CurationMark)
+    if wanted is not None and len(wanted) <= 900:
+        query = query.where(CurationMark.document_id.in_(wanted))
+    marks = {m.key: m for m in session.scalars(query)}
+    units = _Builder(corpus, names, has_gold, docs, finished, marks).build()
+    if texts:
+        units = _with_surfaces(session, units, docs)
+    return units
 
 
-def _load(session: Session, schema: Schema, names: list[str]) -> Corpus:
-    return load_corpus(session, schema, names)
+def curation_snapshot(session: Session, schema: Schema,
+                      annotators: Sequence[str] | None = None,
+                      documents: Iterable[int] | None = None) -> CurationSnapshot:
+    """Units (with their words), annotators, progress and titles, in one transaction."""
+    names, _ = curation_annotators(session, annotators)
+    units = curation_units(session, schema, names, documents, texts=True)
+    titles: dict[int, str] = {int(d): str(t) for d, t in session.execute(select(
+        Document.id, func.coalesce(Document.title, Document.external_id, "")))}
+    return CurationSnapshot(tuple(names), tuple(units), curation_progress(session, names),
+                            titles)
+
+
+def _with_surfaces(session: Session, units: list[Unit], docs: Iterable[int]) -> list[Unit]:
+    by_doc: dict[int, list[int]] = defaultdict(list)
+    for i, unit in enumerate(units):
+        if unit.document is not None and not unit.surface:
+            by_doc[unit.document].append(i)
+    out = list(units)
+    for chunk in document_texts(session, sorted(by_doc)):
+        for doc, text in chunk:
+            for i in by_doc[doc]:
+                unit = out[i]
+                out[i] = _replace_surface(unit, _surface(unit, text))
+    return out
+
+
+def _surface(unit: Unit, text: str) -> str:
+    places = next((p for p in unit.spans.values() if p), ())
+    if unit.kind == "relation" and len(places) >= 2:
+        (hs, he), (ts, te) = places[0], places[1]
+        return f"{text[hs:he]} → {text[ts:te]}"
+    return text[unit.start:unit.end]
+
+
+def _replace_surface(unit: Unit, surface: str) -> Unit:
+    return Unit(unit.key, unit.kind, unit.document, unit.start, unit.end, unit.label,
+                unit.versions, unit.gold, unit.state, unit.agreement, unit.sources,
+                unit.mark, unit.note, unit.spans, surface, unit.entity)
 
 
 def curation_queue(units: Iterable[Unit], *, include_agreed: bool = False) -> list[Unit]:
@@ -188,8 +255,10 @@ def curation_queue(units: Iterable[Unit], *, include_agreed: bool = False) -> li
     return sorted(chosen, key=lambda u: (u.agreement, u.document or 0, u.start, u.kind, u.key))
 
 
-def curation_progress(session: Session) -> CurationProgress:
-    """Per annotator the documents they marked done; ``curated``: gold's done documents."""
+def curation_progress(session: Session, annotators: Sequence[str] | None = None
+                      ) -> CurationProgress:
+    """Per annotator (all, or ``annotators``) the documents they marked done;
+    ``curated``: gold's done documents."""
     total = session.scalar(select(func.count()).select_from(Document)) or 0
     done = dict.fromkeys(session.scalars(select(Annotator.name).order_by(Annotator.name)), 0)
     for name, count in session.execute(
@@ -198,7 +267,34 @@ def curation_progress(session: Session) -> CurationProgress:
             .where(DocumentState.status == "done").group_by(Annotator.name)):
         done[name] = count
     curated = done.pop(GOLD, 0)
+    if annotators is not None:
+        done = {name: done.get(name, 0) for name in annotators}
     return CurationProgress(total, done, curated)
+
+
+_SENTENCE_END = re.compile(r"[.!?…](?=\s)|\n")
+
+
+def sentence_range(text: str, start: int, end: int) -> Span:
+    """The sentence(s) around ``[start, end)``: from the end of the sentence before to
+    the end of the last one."""
+    begin = 0
+    for match in _SENTENCE_END.finditer(text, 0, max(0, start)):
+        begin = match.end()
+    after = _SENTENCE_END.search(text, max(end, begin))
+    stop = after.start() + 1 if after else len(text)
+    while begin < stop and text[begin].isspace():
+        begin += 1
+    return begin, min(stop, len(text))
+
+
+def document_text(session: Session, document_id: int) -> tuple[str, str]:
+    """A document's (title, text), for the curation panes."""
+    row = session.execute(select(func.coalesce(Document.title, Document.external_id, ""),
+                                 Document.text).where(Document.id == document_id)).first()
+    if row is None:
+        raise CurationError(f"document {document_id} is not in the project")
+    return str(row[0]), str(row[1])
 
 
 class _Builder:
@@ -219,6 +315,7 @@ class _Builder:
             elif found.relation_id is not None:
                 self.object_marks[(found.kind, found.relation_id)] = found
         self.groups = _Groups([len(layer) for layer in self.layers])
+        self.anchors: dict[int, tuple[int, int, int]] = {}  # group → (doc, start, end)
         self.units: list[Unit] = []
 
     def build(self) -> list[Unit]:
@@ -237,12 +334,11 @@ class _Builder:
         for root, items in members.items():
             for item in items:
                 group_of[item] = root
-            self.mention_units(items)
+            self.mention_units(root, items)
         self.relation_units(group_of)
         self.record_units()
         return self.units
 
-    # versions of a group, per layer
     def _per_layer(self, items: list[tuple[int, int]]) -> dict[int, list[int]]:
         out: dict[int, list[int]] = defaultdict(list)
         for li, position in items:
@@ -250,8 +346,13 @@ class _Builder:
         return out
 
     def add(self, kind: str, key: str, doc: int | None, start: int, end: int, label: str,
-            versions: dict[int, str | None], sources: dict[int, tuple[int, ...]]) -> None:
-        annotator_versions = [versions.get(i) for i in range(len(self.names))]
+            versions: dict[int, str | None], sources: dict[int, tuple[int, ...]],
+            spans: dict[int, tuple[Span, ...]], surface: str = "",
+            entity: int | None = None) -> None:
+        # Only the annotators who worked on the document have a version (or lack one).
+        who = [i for i in range(len(self.names))
+               if doc is None or doc in self.layers[i].documents]
+        annotator_versions = [versions.get(i) for i in who]
         gold = versions.get(len(self.names)) if self.has_gold else None
         mark = self.marks.get(key)
         gold_ids = sources.get(len(self.names), ()) if self.has_gold else ()
@@ -262,12 +363,13 @@ class _Builder:
         layer_names = [layer.name for layer in self.layers]
         self.units.append(Unit(
             key, kind, doc, start, end, label,
-            {n: annotator_versions[i] for i, n in enumerate(self.names)}, gold, state,
+            {self.names[i]: versions.get(i) for i in who}, gold, state,
             _agreement(annotator_versions),
             {layer_names[i]: ids for i, ids in sources.items()},
-            mark.mark if mark else None, mark.note if mark else None))
+            mark.mark if mark else None, mark.note if mark else None,
+            {layer_names[i]: places for i, places in spans.items()}, surface, entity))
 
-    def mention_units(self, items: list[tuple[int, int]]) -> None:
+    def mention_units(self, root: int, items: list[tuple[int, int]]) -> None:
         per_layer = self._per_layer(items)
         labels = self.corpus.labels
         names = self.corpus.entity_names
@@ -276,318 +378,131 @@ class _Builder:
         layer = self.layers[anchor_layer]
         doc, start, end = int(layer.docs[anchor]), int(layer.starts[anchor]), \
             int(layer.ends[anchor])
+        self.anchors[root] = (doc, start, end)
         label = labels[int(layer.labels[anchor])]
         spans: dict[int, str | None] = {}
         links: dict[int, str | None] = {}
         values: dict[int, str | None] = {}
         sources: dict[int, tuple[int, ...]] = {}
+        places: dict[int, tuple[Span, ...]] = {}
         for li, positions in per_layer.items():
             lay = self.layers[li]
+            ordered = sorted(positions)
             spans[li] = "; ".join(
                 f"{labels[int(lay.labels[p])]} {int(lay.starts[p])}–{int(lay.ends[p])}"
-                for p in sorted(positions))
-            linked = [int(lay.entities[p]) for p in positions if lay.entities[p] >= 0]
+                for p in ordered)
+            linked = [int(lay.entities[p]) for p in ordered if lay.entities[p] >= 0]
             links[li] = "; ".join(names.get(e, f"#{e}") for e in linked) or None
-            dated = [found.value for p in positions
+            dated = [found.value for p in ordered
                      if (found := self.corpus.date_at(lay, p)) is not None]
             values[li] = "; ".join(dated) or None
-            sources[li] = tuple(int(lay.ids[p]) for p in positions)
+            sources[li] = tuple(int(lay.ids[p]) for p in ordered)
+            places[li] = tuple((int(lay.starts[p]), int(lay.ends[p])) for p in ordered)
         where = f"{doc}:{start}-{end}"
-        self.add("mention", f"mention:{where}", doc, start, end, label, spans, sources)
+        self.add("mention", f"mention:{where}", doc, start, end, label, spans, sources, places)
         if any(v is not None for v in links.values()):
-            self.add("link", f"link:{where}", doc, start, end, label, links, sources)
+            self.add("link", f"link:{where}", doc, start, end, label, links, sources, places)
         if any(v is not None for v in values.values()):
-            self.add("value", f"value:{where}", doc, start, end, label, values, sources)
+            self.add("value", f"value:{where}", doc, start, end, label, values, sources,
+                     places)
 
     def relation_units(self, group_of: dict[tuple[int, int], int]) -> None:
         types = self.corpus.relation_types
         found: dict[tuple[int, int, int], dict[int, list[int]]] = defaultdict(
             lambda: defaultdict(list))
-        anchors: dict[tuple[int, int, int], tuple[int, int]] = {}
+        places: dict[tuple[int, int, int], dict[int, list[Span]]] = defaultdict(
+            lambda: defaultdict(list))
         for li, layer in enumerate(self.layers):
             heads, tails = layer.positions(layer.rel_heads), layer.positions(layer.rel_tails)
             for r, (h, t) in enumerate(zip(heads.tolist(), tails.tolist(), strict=True)):
-                if h < 0 or t < 0 or (li, h) not in group_of:
+                if h < 0 or t < 0 or (li, h) not in group_of or (li, t) not in group_of:
                     continue
                 key = (group_of[(li, h)], int(layer.rel_types[r]), group_of[(li, t)])
                 found[key][li].append(int(layer.rel_ids[r]))
-                anchors.setdefault(key, (li, h))
+                places[key][li] += [(int(layer.starts[h]), int(layer.ends[h])),
+                                    (int(layer.starts[t]), int(layer.ends[t]))]
         for key, per_layer in found.items():
-            li, h = anchors[key]
-            layer = self.layers[li]
-            doc, start, end = int(layer.docs[h]), int(layer.starts[h]), int(layer.ends[h])
+            doc, start, end = self.anchors[key[0]]
+            _, tail_start, tail_end = self.anchors[key[2]]
             versions: dict[int, str | None] = dict.fromkeys(per_layer, types[key[1]])
-            unit_key = f"relation:{doc}:{key[0]}:{types[key[1]]}:{key[2]}"
+            unit_key = (f"relation:{doc}:{start}-{end}:{types[key[1]]}:"
+                        f"{tail_start}-{tail_end}")
             self.add("relation", unit_key, doc, start, end, types[key[1]], versions,
-                     {i: tuple(v) for i, v in per_layer.items()})
+                     {i: tuple(v) for i, v in per_layer.items()},
+                     {i: tuple(v) for i, v in places[key].items()})
 
     def record_units(self) -> None:
         names = self.corpus.entity_names
-        per_layer = [layer_records(self.corpus, layer, layer.in_documents(self.docs))
+        per_layer = [document_records(self.corpus, layer, layer.in_documents(self.docs))
                      for layer in self.layers]
-        entities = sorted(set().union(*(r.keys() for r in per_layer)))
-        for entity in entities:
+        found = sorted(set().union(*(r.keys() for r in per_layer)))
+        for doc, entity in found:
             kind = self.corpus.entity_kinds[entity]
-            attributes = sorted(set().union(*(r[entity].slots.keys() for r in per_layer
-                                              if entity in r)))
-            anchor = next((li, r[entity]) for li, r in enumerate(per_layer) if entity in r)
+            attributes = sorted(set().union(*(r[(doc, entity)].slots.keys()
+                                              for r in per_layer if (doc, entity) in r)))
+            anchor = next((li, r[(doc, entity)]) for li, r in enumerate(per_layer)
+                          if (doc, entity) in r)
             layer = self.layers[anchor[0]]
-            first = anchor[1].evidence[0]
-            doc, start, end = int(layer.docs[first]), int(layer.starts[first]), \
-                int(layer.ends[first])
+            first = min(anchor[1].evidence)
+            start, end = int(layer.starts[first]), int(layer.ends[first])
+            places = {li: tuple((int(self.layers[li].starts[p]), int(self.layers[li].ends[p]))
+                                for p in sorted(r[(doc, entity)].evidence))
+                      for li, r in enumerate(per_layer) if (doc, entity) in r}
             for attribute in attributes:
                 versions: dict[int, str | None] = {}
                 for li, records in enumerate(per_layer):
-                    record = records.get(entity)
-                    if record is None:
-                        continue
-                    values = record.slots.get(attribute, set())
-                    versions[li] = ", ".join(sorted(
-                        describe(v, names) + (f" ({role})" if role else "")
-                        for v, role in values)) or None
-                self.add("record", f"record:{entity}:{attribute}", doc, start, end,
-                         f"{kind}.{attribute}", versions, {})
+                    record = records.get((doc, entity))
+                    if record is not None:
+                        versions[li] = slot_text(record, attribute, names)
+                self.add("record", f"record:{doc}:{entity}:{attribute}", doc, start, end,
+                         f"{kind}.{attribute}", versions, {}, places,
+                         names.get(entity, f"#{entity}"), entity)
 
 
-# -- writing ---------------------------------------------------------------------------------------
-
-@dataclass(slots=True)
-class Change:
-    """What a curation step changed, enough to undo it (:func:`revert`)."""
-
-    created: list[tuple[str, int]] = field(default_factory=list)  # (table, id)
-    deleted: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (table, row)
-    updated: list[tuple[str, int, dict[str, Any], dict[str, Any]]] = field(
-        default_factory=list)  # (table, id, old values, new values)
-
-    def extend(self, other: Change) -> None:
-        self.created += other.created
-        self.deleted += other.deleted
-        self.updated += other.updated
+def slot_text(record: Record, attribute: str, names: dict[int, str]) -> str | None:
+    """A record slot as a person reads it (``Russland, USA (host)``); None when empty."""
+    values = record.slots.get(attribute, set())
+    return ", ".join(sorted(describe(v, names) + (f" ({role})" if role else "")
+                            for v, role in values)) or None
 
 
-_TABLES: dict[str, Any] = {"mentions": Mention, "mention_values": MentionValue,
-                           "relations": Relation, "curation_marks": CurationMark}
+def slot_records(session: Session, schema: Schema, document: int, entity: int,
+                 layers: Sequence[str]) -> tuple[dict[str, Record | None], dict[int, str]]:
+    """What each of ``layers`` states about ``entity`` in ``document`` (its
+    :class:`Record`, with how each value is stated), and the entity names for reading
+    them: the same reading as the record units, for the edit that takes one into gold."""
+    corpus = load_corpus(session, schema, list(layers), [document], at_least=1)
+    out: dict[str, Record | None] = {}
+    for name in layers:
+        layer = corpus.layer(name)
+        records = document_records(corpus, layer, layer.in_documents(frozenset([document])))
+        out[name] = records.get((document, entity))
+    return out, corpus.entity_names
 
 
-def _row(obj: Any) -> dict[str, Any]:
-    return {c.key: getattr(obj, c.key) for c in obj.__table__.columns}
-
-
-def _delete_mention(session: Session, mention_id: int, change: Change) -> None:
-    mention = session.get(Mention, mention_id)
-    if mention is None:
-        return
-    for relation in session.scalars(select(Relation).where(
-            (Relation.head_id == mention_id) | (Relation.tail_id == mention_id))):
-        change.deleted.append(("relations", _row(relation)))
-    for value in session.scalars(select(MentionValue).where(
-            MentionValue.mention_id == mention_id)):
-        change.deleted.append(("mention_values", _row(value)))
-    for mark in session.scalars(select(CurationMark).where(
-            CurationMark.mention_id == mention_id)):
-        change.deleted.append(("curation_marks", _row(mark)))
-    change.deleted.append(("mentions", _row(mention)))
-    session.execute(delete(Mention).where(Mention.id == mention_id))
-
-
-def _copy_mention(session: Session, source_id: int, gold_id: int, change: Change) -> int:
-    source = session.get(Mention, source_id)
-    if source is None:
-        raise CurationError(f"mention {source_id} no longer exists")
-    new_id = session.execute(insert(Mention).values(
-        document_id=source.document_id, annotator_id=gold_id, start=source.start,
-        end=source.end, label=source.label, status="manual", entity_id=source.entity_id,
-    ).returning(Mention.id)).scalar_one()
-    change.created.append(("mentions", new_id))
-    for value in session.scalars(select(MentionValue).where(
-            MentionValue.mention_id == source_id)):
-        row = _row(value)
-        row.pop("id")
-        row["mention_id"] = new_id
-        value_id = session.execute(insert(MentionValue).values(**row)
-                                   .returning(MentionValue.id)).scalar_one()
-        change.created.append(("mention_values", value_id))
-    return new_id
-
-
-def _upsert_mark(session: Session, unit: Unit, mark: str, note: str | None,
-                 curator_id: int | None, change: Change, mention_id: int | None = None,
-                 relation_id: int | None = None) -> None:
-    if mark not in CURATION_MARKS:
-        raise CurationError(f"{mark!r} is not a curation mark ({', '.join(CURATION_MARKS)})")
-    values = {"mark": mark, "note": note, "curator_id": curator_id, "mention_id": mention_id,
-              "relation_id": relation_id}
-    found = session.scalar(select(CurationMark).where(CurationMark.key == unit.key))
-    if found is None:
-        mark_id = session.execute(insert(CurationMark).values(
-            key=unit.key, document_id=unit.document, kind=unit.kind, **values)
-            .returning(CurationMark.id)).scalar_one()
-        change.created.append(("curation_marks", mark_id))
-    else:
-        old = {k: getattr(found, k) for k in values}
-        if mention_id is None:
-            values["mention_id"] = found.mention_id
-        if relation_id is None:
-            values["relation_id"] = found.relation_id
-        session.execute(update(CurationMark).where(CurationMark.id == found.id).values(**values))
-        change.updated.append(("curation_marks", found.id, old, values))
-
-
-def gold_annotator_id(session: Session) -> int:
-    """The id of the gold layer's annotator, created on first use."""
-    found = session.scalar(select(Annotator.id).where(Annotator.name == GOLD))
-    if found is not None:
-        return found
-    return session.execute(insert(Annotator).values(name=GOLD).returning(Annotator.id)
-                           ).scalar_one()
-
-
-def copy_version_to_gold(session: Session, unit: Unit, annotator: str, gold_id: int,
-                         curator_id: int | None = None) -> Change:
-    """Make ``annotator``'s version of ``unit`` the gold one; mark it adjudicated (or
-    unanimous when every annotator agrees)."""
-    sources = unit.sources.get(annotator)
-    if not sources:
-        raise CurationError(f"{annotator} has no version of this {unit.kind}")
-    change = Change()
-    mark = "unanimous" if unit.state == "agree" else "adjudicated"
-    gold = unit.sources.get(GOLD, ())
-    if unit.kind == "mention":
-        for mention_id in gold:
-            _delete_mention(session, mention_id, change)
-        created = [_copy_mention(session, s, gold_id, change) for s in sources]
-        _upsert_mark(session, unit, mark, None, curator_id, change, mention_id=created[0])
-    elif unit.kind in ("link", "value"):
-        if not gold:
-            raise CurationError(f"gold has no mention here yet; accept the mention first "
-                                f"({unit.label} at {unit.start}–{unit.end})")
-        source = session.get(Mention, sources[0])
-        assert source is not None
-        for mention_id in gold:
-            if unit.kind == "link":
-                target = session.get(Mention, mention_id)
-                assert target is not None
-                change.updated.append(("mentions", mention_id,
-                                       {"entity_id": target.entity_id},
-                                       {"entity_id": source.entity_id}))
-                session.execute(update(Mention).where(Mention.id == mention_id)
-                                .values(entity_id=source.entity_id))
-            else:
-                for value in session.scalars(select(MentionValue).where(
-                        MentionValue.mention_id == mention_id)):
-                    change.deleted.append(("mention_values", _row(value)))
-                session.execute(delete(MentionValue).where(
-                    MentionValue.mention_id == mention_id))
-                for value in session.scalars(select(MentionValue).where(
-                        MentionValue.mention_id == source.id)):
-                    row = _row(value)
-                    row.pop("id")
-                    row["mention_id"] = mention_id
-                    change.created.append(("mention_values", session.execute(
-                        insert(MentionValue).values(**row).returning(MentionValue.id)
-                    ).scalar_one()))
-        _upsert_mark(session, unit, mark, None, curator_id, change, mention_id=gold[0])
-    elif unit.kind == "relation":
-        relation_id = _copy_relation(session, sources[0], gold_id, change)
-        _upsert_mark(session, unit, mark, None, curator_id, change, relation_id=relation_id)
-    else:
-        raise CurationError("a record is curated through its mentions and relations")
-    return change
-
-
-def _gold_twin(session: Session, mention_id: int, gold_id: int) -> int:
-    """The gold mention at the same place (same document, overlapping, same label first)."""
+def gold_twin(session: Session, mention_id: int, gold_id: int) -> int | None:
+    """The gold mention at the place of another layer's mention: in the same document,
+    overlapping, with the same label (the same span first, then the largest overlap);
+    None when gold has none (a relation copied to another label would be wrong)."""
     source = session.get(Mention, mention_id)
-    assert source is not None
+    if source is None:
+        return None
     candidates = session.execute(select(Mention.id, Mention.start, Mention.end, Mention.label)
                                  .where(Mention.annotator_id == gold_id,
                                         Mention.document_id == source.document_id,
+                                        Mention.label == source.label,
+                                        Mention.status.in_(("manual", "accepted")),
                                         Mention.start < source.end,
                                         Mention.end > source.start)).all()
     if not candidates:
-        raise CurationError("gold has no mention at one end of this relation yet; accept "
-                            "the mentions first")
-    best = max(candidates, key=lambda c: (c.label == source.label,
-                                          (c.start, c.end) == (source.start, source.end),
-                                          min(c.end, source.end) - max(c.start, source.start)))
+        return None
+    best = max(candidates, key=lambda c: ((c.start, c.end) == (source.start, source.end),
+                                          min(c.end, source.end) - max(c.start, source.start),
+                                          -c.id))
     return int(best.id)
 
 
-def _copy_relation(session: Session, relation_id: int, gold_id: int, change: Change) -> int:
-    source = session.get(Relation, relation_id)
-    if source is None:
-        raise CurationError("the relation no longer exists")
-    head = _gold_twin(session, source.head_id, gold_id)
-    tail = _gold_twin(session, source.tail_id, gold_id)
-    existing = session.scalar(select(Relation.id).where(
-        Relation.annotator_id == gold_id, Relation.head_id == head, Relation.tail_id == tail,
-        Relation.type == source.type))
-    if existing is not None:
-        return existing
-    created = session.execute(insert(Relation).values(
-        annotator_id=gold_id, type=source.type, head_id=head, tail_id=tail)
-        .returning(Relation.id)).scalar_one()
-    change.created.append(("relations", created))
-    return created
-
-
-def premerge_unanimous(session: Session, units: Iterable[Unit], gold_id: int) -> Change:
-    """Copy every unanimous mention, then link, value and relation unit into gold.
-
-    A unanimous link, value or relation whose mentions are not (yet) in gold, because
-    the annotators disagree on the mention itself, waits for the curator.
-    """
-    change = Change()
-    chosen = [u for u in units if u.unanimous]
-    for kind in ("mention", "link", "value", "relation"):
-        for unit in (u for u in chosen if u.kind == kind):
-            annotator = next(iter(unit.versions))
-            if kind == "mention":
-                change.extend(copy_version_to_gold(session, unit, annotator, gold_id))
-                continue
-            try:
-                with session.begin_nested():
-                    step = copy_version_to_gold(
-                        session, _refresh_gold(session, unit, gold_id), annotator, gold_id)
-            except CurationError:
-                continue
-            change.extend(step)
-    return change
-
-
-def _refresh_gold(session: Session, unit: Unit, gold_id: int) -> Unit:
-    """The unit with the gold mentions that the pre-merge of mentions just created."""
-    if unit.kind == "relation":
-        return unit
-    source = unit.sources[next(iter(unit.versions))][0]
-    twin = _gold_twin(session, source, gold_id)
-    return Unit(unit.key, unit.kind, unit.document, unit.start, unit.end, unit.label,
-                unit.versions, unit.gold, unit.state, unit.agreement,
-                {**unit.sources, GOLD: (twin,)}, unit.mark, unit.note)
-
-
-def mark_unit(session: Session, unit: Unit, mark: str, note: str | None = None,
-              curator_id: int | None = None) -> Change:
-    """Record a decision about a unit: ``unresolved`` with a note, ``rejected`` …"""
-    change = Change()
-    gold = unit.sources.get(GOLD, ())
-    target: dict[str, int | None] = {}
-    if gold and mark != "rejected":  # the gold version the decision is about
-        target = {"relation_id": gold[0]} if unit.kind == "relation" else \
-            {"mention_id": gold[0]} if unit.kind in ("mention", "link", "value") else {}
-    _upsert_mark(session, unit, mark, note, curator_id, change, **target)
-    return change
-
-
-def revert(session: Session, change: Change) -> None:
-    """Undo a :class:`Change` (inside the caller's transaction)."""
-    for table, row_id, old, _new in reversed(change.updated):
-        model = _TABLES[table]
-        session.execute(update(model).where(model.id == row_id).values(**old))
-    for table, row_id in reversed(change.created):
-        model = _TABLES[table]
-        session.execute(delete(model).where(model.id == row_id))
-    order = {"mentions": 0, "mention_values": 1, "relations": 1, "curation_marks": 2}
-    for table, row in sorted(change.deleted, key=lambda item: order[item[0]]):
-        session.execute(insert(_TABLES[table]).values(**row))
+def read_document(project: Project, document_id: int) -> tuple[str, str]:
+    """A document's (title, text), read in a transaction of its own (the window's)."""
+    with project.read() as session:
+        return document_text(session, document_id)

@@ -76,7 +76,7 @@ def _exact(a: Layer, b: Layer, ia: IntArray, ib: IntArray) -> tuple[IntArray, In
     start = np.concatenate((a.starts[ia], b.starts[ib]))
     end = np.concatenate((a.ends[ia], b.ends[ib]))
     label = np.concatenate((a.labels[ia], b.labels[ib]))
-    order = np.lexsort((side, label, end, start, doc))
+    order = _order(doc, start, end, label, side)
     doc, start, end, label = doc[order], start[order], end[order], label[order]
     side, index = side[order], index[order]
     if not len(order):
@@ -97,6 +97,27 @@ def _exact(a: Layer, b: Layer, ia: IntArray, ib: IntArray) -> tuple[IntArray, In
         pa.append(np.array(left[:n], np.int64))
         pb.append(np.array(right[:n], np.int64))
     return np.concatenate(pa).astype(np.int64), np.concatenate(pb).astype(np.int64)
+
+
+def _order(doc: IntArray, start: IntArray, end: IntArray, label: IntArray, side: IntArray
+           ) -> IntArray:
+    """The order of (doc, start, end, label, side), as ``np.lexsort`` gives it.
+
+    Both sides come sorted by (doc, start, end, label) (see ``layers._layer``), so when
+    the five fit into one 63-bit key (10,000 articles of up to 180 KB take 53 bits) a
+    stable sort of that key merges two sorted runs, many times faster than five passes of
+    ``lexsort``.
+    """
+    if not len(doc):
+        return np.zeros(0, dtype=np.int64)
+    widths = [int(v).bit_length() for v in (int(doc.max()), int(end.max()),
+                                            int(end.max()), int(label.max()), 1)]
+    if sum(widths) > 63 or min(int(doc.min()), int(start.min()), int(label.min())) < 0:
+        return np.lexsort((side, label, end, start, doc)).astype(np.int64)
+    key = np.zeros(len(doc), dtype=np.int64)
+    for values, width in zip((doc, start, end, label, side), widths, strict=True):
+        key = (key << width) | values.astype(np.int64)
+    return np.argsort(key, kind="stable").astype(np.int64)
 
 
 def _overlaps(a: Layer, b: Layer, rest_a: IntArray, rest_b: IntArray

@@ -7,7 +7,8 @@ against the library that is the usual reference (statsmodels, scorch).
 
 Why some measures are written out here rather than taken from a library:
 
-* Cohen's κ comes from statsmodels (:func:`cohen_kappa`), given the contingency table.
+* Cohen's κ is the textbook formula on the contingency table (:func:`cohen_kappa`),
+  checked against statsmodels in the tests (importing statsmodels costs seconds).
 * Fleiss' κ and Krippendorff's α are computed from *aggregated* counts (a table of
   distinct rating patterns with their frequency, a coincidence matrix): a corpus has
   millions of tokens but only a few dozen distinct patterns, and neither statsmodels'
@@ -92,21 +93,20 @@ def f1(matches: float, n_a: float, n_b: float) -> float | None:
 # -- coefficients on categorical data -----------------------------------------------------------
 
 def cohen_kappa(table: npt.ArrayLike) -> float | None:
-    """Cohen's κ of a square contingency table (rater A's category × rater B's).
-
-    statsmodels does the arithmetic; ``None`` when κ is undefined (every item in one
-    category for both raters: expected agreement 1).
-    """
-    from statsmodels.stats.inter_rater import cohens_kappa
-
+    """Cohen's κ of a square contingency table (rater A's category × rater B's):
+    (p_o − p_e) / (1 − p_e). ``None`` when κ is undefined (every item in one category for
+    both raters: expected agreement 1). The tests check it against statsmodels'
+    ``cohens_kappa``, which is not imported here: it costs 2–3 s of imports (statsmodels,
+    scipy.stats) for a three-line formula."""
     counts = np.asarray(table, dtype=np.float64)
     total = counts.sum()
     if total == 0:
         return None
+    observed = float(np.trace(counts) / total)
     expected = float((counts.sum(0) * counts.sum(1)).sum() / total**2)
     if expected >= 1.0:
         return None
-    return float(cohens_kappa(counts, return_results=False))
+    return (observed - expected) / (1.0 - expected)
 
 
 def fleiss_kappa(patterns: npt.ArrayLike, weights: npt.ArrayLike | None = None
@@ -223,6 +223,13 @@ def merge_ranges(ranges: npt.ArrayLike) -> IntArray:
     return out
 
 
+def _starts_of_runs(ordered: IntArray) -> npt.NDArray[np.bool_]:
+    """Where a sorted array's runs of equal values start (its distinct values)."""
+    keep = np.ones(len(ordered), dtype=bool)
+    keep[1:] = ordered[1:] != ordered[:-1]
+    return keep
+
+
 def _pair_distance(a: tuple[IntArray, IntArray, npt.NDArray[np.bool_]],
                    b: tuple[IntArray, IntArray, npt.NDArray[np.bool_]]) -> float:
     """Σ δ² over the overlapping segment pairs of two coders (Krippendorff 2004, p. 253)."""
@@ -230,11 +237,16 @@ def _pair_distance(a: tuple[IntArray, IntArray, npt.NDArray[np.bool_]],
     b_start, b_end, b_unit = b
     # Every elementary interval between consecutive boundaries lies in exactly one segment
     # of each coder; runs of equal (segment, segment) pairs are one overlapping pair.
-    points = unique(np.concatenate((a_start, a_end, b_start, b_end)))
+    # Each coder's boundaries are sorted runs: a stable sort merges them (timsort), and
+    # the (segment, segment) codes come out sorted, so runs are found without sorting.
+    points = np.concatenate((a_start, a_end, b_start, b_end))
+    points.sort(kind="stable")
+    points = points[_starts_of_runs(points)]
     left = points[:-1]
     ia = np.searchsorted(a_end, left, side="right")
     ib = np.searchsorted(b_end, left, side="right")
-    pair = unique(ia.astype(np.int64) * (len(b_start) + 1) + ib)
+    pair = ia.astype(np.int64) * (len(b_start) + 1) + ib
+    pair = pair[_starts_of_runs(pair)]
     ia, ib = pair // (len(b_start) + 1), pair % (len(b_start) + 1)
     sa, la, ua = a_start[ia], a_end[ia] - a_start[ia], a_unit[ia]
     sb, lb, ub = b_start[ib], b_end[ib] - b_start[ib], b_unit[ib]
@@ -364,15 +376,20 @@ def b_cubed(c: Clusterings) -> Score:
     return Score(recall, precision)
 
 
+_TINY = 1e-9  # far below any φ₄ = 2|k∩r|/(|k|+|r|) difference of real clusters
+
+
 def ceaf_e(c: Clusterings) -> Score:
     """CEAF-e (Luo 2005): the best one-to-one alignment of clusters by φ₄ = 2|k∩r|/(|k|+|r|).
 
     The assignment problem splits into the connected components of the "shares a mention"
-    graph; each is solved with scipy's ``linear_sum_assignment``.
+    graph; each is solved with scipy's ``min_weight_full_bipartite_matching`` (LAPJVsp,
+    the same optimum as ``scipy.optimize.linear_sum_assignment``, whose package takes
+    over a second to import). Every cell gets a tiny weight so that a full matching
+    exists: each full matching gains the same amount, so the best one is unchanged.
     """
-    from scipy.optimize import linear_sum_assignment
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
+    from scipy.sparse import coo_matrix, csr_matrix
+    from scipy.sparse.csgraph import connected_components, min_weight_full_bipartite_matching
 
     n_k, n_r = len(c.key_sizes), len(c.response_sizes)
     if n_k == 0 or n_r == 0:
@@ -399,7 +416,8 @@ def ceaf_e(c: Clusterings) -> Score:
         responses, response_index = np.unique(c.pair_response[group], return_inverse=True)
         matrix = np.zeros((len(keys), len(responses)))
         matrix[key_index, response_index] = phi[group]
-        rows, cols = linear_sum_assignment(matrix, maximize=True)
+        rows, cols = min_weight_full_bipartite_matching(csr_matrix(matrix + _TINY),
+                                                        maximize=True)
         total += float(matrix[rows, cols].sum())
     return Score(total / n_k, total / n_r)
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -31,6 +32,18 @@ from akkord.services.agreement.align import Alignment
 from akkord.services.agreement.layers import Corpus, DateValue, Layer
 
 Value = tuple[object, str | None]  # (value, role); a ref is ("ref", entity id)
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """How a layer states one value of a record: by a ``relation`` (its id), by an entity
+    value whose evidence is one of its mentions (``value``: the mention's id), or by an
+    entity value without evidence (``shared`` by everyone who links to the entity)."""
+
+    value: object
+    role: str | None
+    how: str
+    ident: int | None
 
 
 @dataclass(slots=True)
@@ -42,10 +55,13 @@ class Record:
     evidence: list[int] = field(default_factory=list)  # positions in the layer
     slots: dict[str, set[Value]] = field(default_factory=dict)
     dates: dict[str, list[DateValue]] = field(default_factory=dict)
+    stated: dict[str, list[Statement]] = field(default_factory=dict)  # how, per attribute
     _plain: dict[str, set[object]] = field(default_factory=dict, repr=False)
 
     def add(self, attribute: str, value: object, role: str | None,
-            date: DateValue | None = None) -> None:
+            date: DateValue | None = None, how: str = "", ident: int | None = None) -> None:
+        if how:
+            self.stated.setdefault(attribute, []).append(Statement(value, role, how, ident))
         values = self.slots.get(attribute)
         if values is None:
             values = self.slots[attribute] = set()
@@ -91,32 +107,76 @@ def layer_records(corpus: Corpus, layer: Layer, in_docs: np.ndarray) -> dict[int
     return records
 
 
+def document_records(corpus: Corpus, layer: Layer, in_docs: np.ndarray
+                     ) -> dict[tuple[int, int], Record]:
+    """What ``layer`` states about each record in each document: the reading of
+    :func:`layer_records`, one record per (document, entity), each statement with how it
+    is made (:class:`Statement`), so a curator can take one document's version into gold.
+
+    Values without evidence belong to every document's record of the entity.
+    """
+    kinds = record_kinds(corpus.schema)
+    records: dict[tuple[int, int], Record] = {}
+    linked = np.flatnonzero(in_docs & (layer.entities >= 0))
+    docs = layer.docs
+    for position, entity in zip(linked.tolist(), layer.entities[linked].tolist(), strict=True):
+        kind = corpus.entity_kinds.get(entity)
+        if kind in kinds:
+            key = (int(docs[position]), entity)
+            record = records.get(key)
+            if record is None:
+                record = records[key] = Record(entity, kind)
+            record.evidence.append(position)
+    if not records:
+        return records
+    chosen = np.flatnonzero(in_docs)
+    doc_of = dict(zip(layer.ids[chosen].tolist(), docs[chosen].tolist(), strict=True))
+    for (doc, entity), record in records.items():
+        attrs = kinds[record.kind]
+        for row in corpus.entity_values.get(entity, ()):
+            if row.attribute not in attrs:
+                continue
+            if row.evidence is None:
+                record.add(row.attribute, row.value, row.role, row.date, "shared")
+            elif doc_of.get(row.evidence) == doc:
+                record.add(row.attribute, row.value, row.role, row.date, "value",
+                           row.evidence)
+    _relation_values(corpus, layer, in_docs, records, kinds, by_document=True)
+    return records
+
+
 def _relation_values(corpus: Corpus, layer: Layer, in_docs: np.ndarray,
-                     records: dict[int, Record], kinds: dict[str, dict[str, Attribute]]
-                     ) -> None:
+                     records: Any, kinds: dict[str, dict[str, Attribute]],
+                     *, by_document: bool = False) -> None:
+    """Add what the layer's relations state (``records`` by entity, or by (document,
+    entity) when ``by_document``)."""
     schema = corpus.schema
     fills = {i: schema.relation(name).fills for i, name in enumerate(corpus.relation_types)}
     heads, tails = layer.positions(layer.rel_heads), layer.positions(layer.rel_tails)
     keep = (heads >= 0) & (tails >= 0)
     keep[keep] = in_docs[heads[keep]]
     heads, tails, types = heads[keep], tails[keep], layer.rel_types[keep]
+    ids = layer.rel_ids[keep].tolist()
     entities = layer.entities.tolist()
+    docs = layer.docs.tolist()
     dates, table = layer.dates.tolist(), corpus.date_table
-    for head, tail, type_ in zip(heads.tolist(), tails.tolist(), types.tolist(), strict=True):
+    for r, (head, tail, type_) in enumerate(zip(heads.tolist(), tails.tolist(),
+                                                types.tolist(), strict=True)):
         attribute = fills.get(type_)
         if attribute is None:
             continue
         for target, source in ((tail, head), (head, tail)):
-            record = records.get(entities[target])
+            key = (docs[head], entities[target]) if by_document else entities[target]
+            record = records.get(key)
             if record is None or attribute not in kinds[record.kind]:
                 continue
             spec = kinds[record.kind][attribute]
             if spec.type == "date":
                 if dates[source] >= 0:
                     date = table[dates[source]]
-                    record.add(attribute, date.value, None, date)
+                    record.add(attribute, date.value, None, date, "relation", ids[r])
             elif spec.type == "ref" and entities[source] >= 0:
-                record.add(attribute, ("ref", entities[source]), None)
+                record.add(attribute, ("ref", entities[source]), None, None, "relation", ids[r])
             break
 
 

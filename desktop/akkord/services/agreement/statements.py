@@ -219,11 +219,13 @@ def align_record_ids(alignment: Alignment, left: Statements, right: Statements
     ea, eb = a.entities[alignment.pa], b.entities[alignment.pb]
     keep = member(ea, left.records) & member(eb, right.records)
     weights: Counter[tuple[int, int]] = Counter()
-    if keep.any():
-        found, counts = np.unique(np.stack((ea[keep], eb[keep]), axis=1), axis=0,
-                                  return_counts=True)
-        weights.update({(int(x), int(y)): int(n)
-                        for (x, y), n in zip(found.tolist(), counts.tolist(), strict=True)})
+    if keep.any():  # (a's entity, b's entity) as one sortable key: unique(axis=0) is slow
+        key = np.sort(ea[keep] * SHIFT + eb[keep], kind="stable")
+        starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
+        counts = np.diff(np.append(starts, len(key)))
+        found = key[starts]
+        weights.update(dict(zip(zip((found // SHIFT).tolist(), (found % SHIFT).tolist(),
+                                    strict=True), counts.tolist(), strict=True)))
     for entity in np.intersect1d(left.records, right.records, assume_unique=True).tolist():
         weights.setdefault((entity, entity), 0)
     kind_a = dict(zip(left.records.tolist(), left.record_kinds.tolist(), strict=True))

@@ -30,10 +30,13 @@ from akkord.services.edits.base import (
 )
 from akkord.services.edits.documents import started
 from akkord.services.edits.rows import (
+    MarkRow,
     Values,
     check_label,
     check_span,
     check_values,
+    marks_on,
+    restore_marks,
     write_mention_values,
 )
 from akkord.services.views import MentionView, RelationView
@@ -114,23 +117,27 @@ class DeleteMention(Edit):
         relations = tuple(queries.relations_touching(uow.session, uow.layer, view.id))
         cited = uow.session.execute(select(EntityValue.id, EntityValue.entity_id).where(
             EntityValue.evidence_id == view.id)).all()
+        marks = marks_on(uow.session, [view.id], [r.id for r in relations])
         uow.session.execute(delete(Mention).where(Mention.id == view.id))
         changes = ChangeSet.of(documents=[view.document_id], mentions=[view.id],
                                relations=[r.id for r in relations],
                                entities={*_linked(view.entity_id),
                                          *(entity for _, entity in cited)})
-        restore = RestoreMention(view, relations, tuple(value_id for value_id, _ in cited))
+        restore = RestoreMention(view, relations, tuple(value_id for value_id, _ in cited),
+                                 marks)
         return with_inverse(Applied(changes, restore),
                             *started(uow, view.document_id, _status(view.status).decided))
 
 
 @dataclass(frozen=True, slots=True)
 class RestoreMention(Edit):
-    """Put a deleted mention back with its id, values, relations and evidence links."""
+    """Put a deleted mention back with its id, values, relations, evidence links and the
+    curation marks of a gold mention."""
 
     mention: MentionView
     relations: tuple[RelationView, ...] = ()
     evidence_of: tuple[int, ...] = ()  # entity_values.id that cited the mention
+    marks: tuple[MarkRow, ...] = ()
 
     @property
     def text(self) -> str:
@@ -151,6 +158,7 @@ class RestoreMention(Edit):
             uow.session.execute(insert(Relation).values(
                 id=rel.id, annotator_id=uow.annotator_id, type=rel.type, head_id=rel.head,
                 tail_id=rel.tail))
+        restore_marks(uow.session, self.marks)
         entities: Sequence[int] = ()
         if self.evidence_of:
             entities = list(uow.session.scalars(select(EntityValue.entity_id).where(

@@ -26,6 +26,7 @@ from akkord.services.edits.base import (
 from akkord.services.edits.documents import started
 from akkord.services.edits.entities import SetAttribute, entity_state
 from akkord.services.edits.mentions import current
+from akkord.services.edits.rows import MarkRow, marks_on, restore_marks
 from akkord.services.views import MentionView, RelationView
 from akkord.store.models import Relation
 
@@ -95,14 +96,18 @@ class DeleteRelation(Edit):
             raise ConflictError("the relation was changed in another window; nothing was "
                                 "changed")
         document_id = current(uow, row.head_id).document_id
+        marks = marks_on(uow.session, relation_ids=[row.id])
         uow.session.execute(delete(Relation).where(Relation.id == row.id))
         return Applied(ChangeSet.of(documents=[document_id], relations=[row.id]),
-                       RestoreRelation(view), focus=row.head_id)
+                       RestoreRelation(view, marks), focus=row.head_id)
 
 
 @dataclass(frozen=True, slots=True)
 class RestoreRelation(Edit):
+    """Put a deleted relation back with its id (and a gold relation's curation marks)."""
+
     relation: RelationView
+    marks: tuple[MarkRow, ...] = ()
 
     @property
     def text(self) -> str:
@@ -117,6 +122,7 @@ class RestoreRelation(Edit):
         uow.session.execute(insert(Relation).values(
             id=r.id, annotator_id=uow.annotator_id, type=r.type, head_id=r.head,
             tail_id=r.tail))
+        restore_marks(uow.session, self.marks)
         return Applied(ChangeSet.of(documents=[head.document_id], relations=[r.id]),
                        DeleteRelation(r.id, r), focus=r.head)
 

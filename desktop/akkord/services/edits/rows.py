@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, insert, select, update
@@ -16,6 +18,7 @@ from akkord.domain.validation import RefTarget, value_problem, values_problem
 from akkord.services import queries
 from akkord.services.edits.base import ConflictError, EditError, UnitOfWork
 from akkord.store.models import (
+    CurationMark,
     Document,
     DocumentState,
     Entity,
@@ -190,3 +193,53 @@ def bump(uow: UnitOfWork, entity_id: int, what: str) -> None:
         version=Entity.version + 1, changed_by=uow.person.id, changed_what=what))
     if not result.rowcount:  # type: ignore[attr-defined]
         raise ConflictError(f"entity {entity_id} was deleted by someone else meanwhile")
+
+
+# -- curation marks -------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class MarkRow:
+    """One ``curation_marks`` row as it was, to put it back exactly (id and time too)."""
+
+    id: int
+    key: str
+    document_id: int | None
+    kind: str
+    mark: str
+    note: str | None
+    curator_id: int | None
+    mention_id: int | None
+    relation_id: int | None
+    updated_at: datetime
+
+
+def _mark_row(row: Any) -> MarkRow:
+    return MarkRow(row.id, row.key, row.document_id, row.kind, row.mark, row.note,
+                   row.curator_id, row.mention_id, row.relation_id, row.updated_at)
+
+
+def marks_where(session: Session, *where: Any) -> tuple[MarkRow, ...]:
+    """The curation marks matching ``where``, by id."""
+    return tuple(_mark_row(r) for r in session.execute(
+        select(*CurationMark.__table__.columns).where(*where).order_by(CurationMark.id)))
+
+
+def marks_on(session: Session, mention_ids: Iterable[int] = (),
+             relation_ids: Iterable[int] = ()) -> tuple[MarkRow, ...]:
+    """The marks that point at these gold mentions or relations: deleting those deletes
+    the marks (``ON DELETE CASCADE``), so their edits keep them for the inverse."""
+    mentions, relations = list(mention_ids), list(relation_ids)
+    if not mentions and not relations:
+        return ()
+    return marks_where(session, CurationMark.mention_id.in_(mentions)
+                       | CurationMark.relation_id.in_(relations))
+
+
+def restore_marks(session: Session, rows: Iterable[MarkRow]) -> None:
+    """Insert marks exactly as they were (a mark restored with its mention)."""
+    for row in rows:
+        session.execute(insert(CurationMark).values(
+            id=row.id, key=row.key, document_id=row.document_id, kind=row.kind,
+            mark=row.mark, note=row.note, curator_id=row.curator_id,
+            mention_id=row.mention_id, relation_id=row.relation_id,
+            updated_at=row.updated_at))
