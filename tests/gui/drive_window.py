@@ -341,12 +341,12 @@ def smoke(d: Driver) -> Scenario:
     check_view(d, window, "maximised, every dock closed")
     for name in DOCKS:
         getattr(window, name).show()
-    window.show_timeline()
-    yield d.until(lambda: window.timeline_dock is not None and window.timeline_dock.isVisible(),
+    window.timeline.toggle()
+    yield d.until(lambda: window.timeline.dock is not None and window.timeline.dock.isVisible(),
                   "the timeline dock")
     yield d.settle(5)
     check_view(d, window, "maximised, timeline open")
-    window.show_timeline()
+    window.timeline.toggle()
     yield d.settle()
     yield from step_documents(d, window, "maximised")
     # Ctrl+Shift+D (publication date) in a 1560 px window: used to crash as well.
@@ -366,7 +366,7 @@ def smoke(d: Driver) -> Scenario:
     other = next((n for n in sorted(window.session.service.annotator_names())
                   if n != window.session.layer), window.annotator)
     if other != window.session.layer:
-        window.switch_layer(other)
+        window.projects.switch_layer(other)
         yield d.until(lambda: d.window() is not None and d.window() is not window,
                       "the window of the other layer")
         yield d.settle(5)

@@ -136,7 +136,7 @@ def test_no_label_or_tooltip_renders_data_as_markup(qtbot: QtBot,
                                                     hostile_window: MainWindow) -> None:
     window = hostile_window
     window.entities.scope.setCurrentIndex(window.entities.scope.findData("project"))
-    window.show_timeline()  # its lanes, legend and mention list are walked too
+    window.timeline.toggle()  # its lanes, legend and mention list are walked too
     problems: list[str] = []
     documents = window.documents
     for row in range(documents.model.rowCount()):
@@ -152,7 +152,7 @@ def test_no_label_or_tooltip_renders_data_as_markup(qtbot: QtBot,
             dialog = RelationDialog(window.session, mention, window)
             problems += problems_in(dialog, f"relation dialog of mention {mention_id}")
             dialog.deleteLater()
-        window.open_picker(next(iter(document.mentions)))
+        window.gestures.open_picker(next(iter(document.mentions)))
         problems += problems_in(window.picker, "the link picker")
         window.picker.hide()
     # An edit refused with a message quoting a name from the data.

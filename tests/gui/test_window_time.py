@@ -71,12 +71,12 @@ def test_timeline_dock_follows_the_text_and_leads_back_to_it(qtbot: QtBot,
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
-    assert window.timeline is None  # pyqtgraph is not loaded until asked for
+    assert window.timeline.view is None  # pyqtgraph is not loaded until asked for
     assert window.timeline_action.shortcut().toString() == "Ctrl+T"
     window.timeline_action.trigger()
-    timeline = window.timeline
-    assert timeline is not None and window.timeline_dock is not None
-    qtbot.waitUntil(window.timeline_dock.isVisible)
+    timeline = window.timeline.view
+    assert timeline is not None and window.timeline.dock is not None
+    qtbot.waitUntil(window.timeline.dock.isVisible)
     document = window.session.document
     assert document is not None
     meeting = next(m for m in document.in_order() if m.label == "MEETING" and m.entity_id)
@@ -93,5 +93,5 @@ def test_timeline_dock_follows_the_text_and_leads_back_to_it(qtbot: QtBot,
     timeline.mention_activated.emit(mention.document_id, mention.start, mention.end)
     assert window.session.selected == mention.id
     window.timeline_action.trigger()
-    assert not window.timeline_dock.isVisible()
+    assert not window.timeline.dock.isVisible()
     QApplication.processEvents()

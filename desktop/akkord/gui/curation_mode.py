@@ -19,11 +19,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QDockWidget, QWidget
+from PySide6.QtWidgets import QDockWidget
 
 from akkord.domain.statuses import GOLD
 from akkord.gui import plain_text
 from akkord.gui.app import settings
+from akkord.gui.docks import add_dock
 from akkord.services.curation import Unit
 from akkord.services.edits import Edit
 
@@ -49,22 +50,6 @@ class CurationMode(QObject):
         self.progress.hide()
         window.statusBar().addPermanentWidget(self.progress)
 
-    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea, name: str
-              ) -> tuple[QDockWidget, bool]:
-        """A dock where the user left it last time (the window's saved state), or in
-        ``area``; True when it was restored. (``restoreDockWidget`` must come before the
-        dock is added: after, it claims success and leaves the dock where it is.)"""
-        window = self.window
-        dock = QDockWidget(title, window)
-        dock.setObjectName(name)
-        dock.setWidget(widget)
-        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
-        restored = window.restoreDockWidget(dock)
-        if not restored:
-            window.addDockWidget(area, dock)
-        return dock, restored
-
     # -- curation -------------------------------------------------------------------------------
     def show_curation(self) -> CurationPanel | None:
         """Open (or show again) the curation panel; in the gold layer (see the module doc).
@@ -87,8 +72,8 @@ class CurationMode(QObject):
 
         window = self.window
         panel = self.curation = CurationPanel(window.project, self._push, window)
-        dock, restored = self._dock("Curation", panel, Qt.DockWidgetArea.BottomDockWidgetArea,
-                                    "curation")
+        dock, restored = add_dock(window, "Curation", panel,
+                                  Qt.DockWidgetArea.BottomDockWidgetArea, "curation")
         self.curation_dock = dock
         if not restored:
             window.resizeDocks([dock], [max(360, int(window.height() * 0.55))],
@@ -126,7 +111,7 @@ class CurationMode(QObject):
                 window.view.reveal(unit.start, unit.end)
 
     def _edit(self, document: int, start: int, end: int) -> None:
-        self.window.jump_to_span(document, start, end)
+        self.window.gestures.jump_to_span(document, start, end)
         self.window.statusBar().showMessage(
             "Editing gold: change the unit here as when annotating; Ctrl+Shift+C returns "
             "to the queue", 6000)
@@ -139,7 +124,7 @@ class CurationMode(QObject):
 
             window = self.window
             panel = self.agreement = AgreementPanel(window.project, window)
-            dock, restored = self._dock("Agreement", panel,
+            dock, restored = add_dock(window, "Agreement", panel,
                                         Qt.DockWidgetArea.RightDockWidgetArea, "agreement")
             self.agreement_dock = dock
             if not restored:  # a tab beside the inspector, the right column's full height
@@ -160,7 +145,7 @@ class CurationMode(QObject):
                 and self.curation.select_place(document, start, end):
             self.curation.queue.setFocus()
             return
-        self.window.jump_to_span(document, start, end)
+        self.window.gestures.jump_to_span(document, start, end)
 
     def close(self) -> None:
         """The window closes: remember which of the docks were open, let running

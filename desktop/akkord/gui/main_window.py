@@ -1,24 +1,26 @@
 """The main window: documents on the left, the article in the middle, the inspector and
 the entity lists on the right, the timeline below (on demand).
 
-The window wires widgets to the :class:`~akkord.gui.session.AnnotationSession` and owns
-the menus and shortcuts; it holds no annotation logic of its own.
+The window composes the widgets and owns the frame: docks and their layout, the menus and
+keys from the action table, the status bar, the document list and routing the session's
+``changed`` to the parts that show it. What the actions do lives beside it, one module
+per reason to change: the annotating gestures (:mod:`~akkord.gui.window_gestures`),
+projects, layers and files (:mod:`~akkord.gui.window_projects`), the timeline dock
+(:mod:`~akkord.gui.window_timeline`), suggestions (:mod:`~akkord.gui.suggestions`) and
+curation (:mod:`~akkord.gui.curation_mode`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
-from typing import TYPE_CHECKING
+from functools import partial
 
-from PySide6.QtCore import QByteArray, QPoint, QSize, Qt, QTimer
+from PySide6.QtCore import QByteArray, QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
-    QComboBox,
     QDockWidget,
     QInputDialog,
     QMainWindow,
-    QMenu,
     QMessageBox,
     QStyle,
     QToolButton,
@@ -33,6 +35,7 @@ from akkord.gui import plain_text, theme
 from akkord.gui.app import settings
 from akkord.gui.article_view import ArticleView
 from akkord.gui.curation_mode import CurationMode
+from akkord.gui.docks import add_dock
 from akkord.gui.document_list import DocumentList
 from akkord.gui.entity_panel import EntityPanel
 from akkord.gui.entity_picker import EntityPicker
@@ -40,32 +43,17 @@ from akkord.gui.inspector import Inspector
 from akkord.gui.session import AnnotationSession
 from akkord.gui.shortcuts import ShortcutOverlay
 from akkord.gui.suggestions import WindowSuggestions
+from akkord.gui.window_gestures import WindowGestures
+from akkord.gui.window_projects import WindowProjects, recent_projects, remember_project
+from akkord.gui.window_timeline import WindowTimeline
 from akkord.services.documents import DocumentCatalog
 from akkord.services.edits import ChangeSet
 from akkord.services.projects import Project
-from akkord.textproc.spans import edge_moved
 
-if TYPE_CHECKING:
-    from akkord.gui.timeline_view import TimelineView
+__all__ = ["MainWindow", "recent_projects"]
 
-RECENT_KEY = "recent/projects"
 GEOMETRY_KEY = "window/geometry"
 STATE_KEY = "window/state"
-MAX_RECENT = 8
-
-
-def remember_project(project: Project) -> None:
-    """Put the project first in the recent list (files only; URLs may hold passwords)."""
-    if project.path is None:
-        return
-    store = settings()
-    recent = [p for p in (store.value(RECENT_KEY) or []) if p != str(project.path)]
-    store.setValue(RECENT_KEY, [str(project.path), *recent][:MAX_RECENT])
-    store.setValue("recent/last", str(project.path))
-
-
-def recent_projects() -> list[str]:
-    return [p for p in (settings().value(RECENT_KEY) or []) if isinstance(p, str)]
 
 
 class MainWindow(QMainWindow):
@@ -84,10 +72,11 @@ class MainWindow(QMainWindow):
         self.entities = EntityPanel(self.session, self)
         self.picker = EntityPicker(self)
         self.overlay = ShortcutOverlay(self)
-        self.timeline_dock: QDockWidget | None = None
         self._status_shown: tuple[int, str] | None = None  # what the progress label counted
-        self.timeline: TimelineView | None = None
         self._docks()
+        self.gestures = WindowGestures(self)
+        self.projects = WindowProjects(self)
+        self.timeline = WindowTimeline(self)
         self._actions()
         self._toolbar()
         self._status_bar()
@@ -102,13 +91,7 @@ class MainWindow(QMainWindow):
     # -- layout ----------
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea, name: str
               ) -> QDockWidget:
-        dock = QDockWidget(title, self)
-        dock.setObjectName(name)
-        dock.setWidget(widget)
-        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
-        self.addDockWidget(area, dock)
-        return dock
+        return add_dock(self, title, widget, area, name)[0]
 
     def _docks(self) -> None:
         self.documents_dock = self._dock("Documents", self.documents,
@@ -158,39 +141,33 @@ class MainWindow(QMainWindow):
 
     def _handlers(self) -> dict[str, Callable[[], object]]:
         """What each action of the table (:mod:`akkord.domain.actions`) does here."""
+        g, p, sug, undo = self.gestures, self.projects, self.suggesting, self.session.undo_stack
         return {
-            "new-project": self.new_project, "open-project": self.open_project_dialog,
-            "open-demo": self.open_demo, "import": self.import_files,
-            "export": self.export_files, "quit": self.close,
-            "undo": self.session.undo_stack.undo, "redo": self.session.undo_stack.redo,
-            "link": self.link_selected,
-            "link-identical": lambda: self._identical(False),
-            "link-identical-project": lambda: self._identical(True),
-            "add-relation": self.add_relation, "split": self.split_selected,
-            "delete": self.delete_selected,
-            "next": lambda: self._step_mention(1), "previous": lambda: self._step_mention(-1),
-            "start-left": lambda: self._move_edge("start", -1),
-            "start-right": lambda: self._move_edge("start", 1),
-            "end-left": lambda: self._move_edge("end", -1),
-            "end-right": lambda: self._move_edge("end", 1),
-            "start-left-char": lambda: self._move_edge("start", -1, by_char=True),
-            "start-right-char": lambda: self._move_edge("start", 1, by_char=True),
-            "end-left-char": lambda: self._move_edge("end", -1, by_char=True),
-            "end-right-char": lambda: self._move_edge("end", 1, by_char=True),
-            "find-occurrences": lambda: self.suggesting.find_occurrences(False),
-            "find-occurrences-project": lambda: self.suggesting.find_occurrences(True),
-            "review": self.suggesting.toggle_review,
-            "suggest-relations": self.suggesting.suggest_relations,
-            "suggestion-settings": self.suggesting.show_settings,
-            "clear": self.clear_selection,
+            "new-project": p.new_project, "open-project": p.open_project_dialog,
+            "open-demo": p.open_demo, "import": p.import_files, "export": p.export_files,
+            "quit": self.close, "undo": undo.undo, "redo": undo.redo,
+            "link": g.link_selected,
+            "link-identical": lambda: g.link_identical(False),
+            "link-identical-project": lambda: g.link_identical(True),
+            "add-relation": g.add_relation, "split": g.split_selected,
+            "delete": g.delete_selected,
+            "next": lambda: g.step_mention(1), "previous": lambda: g.step_mention(-1),
+            **{f"{edge}-{way}{suffix}": partial(g.move_edge, edge, step, by_char=bool(suffix))
+               for edge in ("start", "end") for way, step in (("left", -1), ("right", 1))
+               for suffix in ("", "-char")},
+            "find-occurrences": lambda: sug.find_occurrences(False),
+            "find-occurrences-project": lambda: sug.find_occurrences(True),
+            "review": sug.toggle_review, "suggest-relations": sug.suggest_relations,
+            "suggestion-settings": sug.show_settings,
+            "clear": g.clear_selection,
             "next-document": lambda: self.step_document(1),
             "previous-document": lambda: self.step_document(-1),
             "toggle-done": self.toggle_done, "publication-date": self.ask_publication_date,
             "filter-documents": self.documents.filter.setFocus,
-            "timeline": self.show_timeline, "shortcuts": self.show_shortcuts,
+            "timeline": self.timeline.toggle, "shortcuts": self.show_shortcuts,
             "curation": lambda: self.modes.show_curation(),
             "agreement": lambda: self.modes.show_agreement(),
-            "change-name": self.change_name,
+            "change-name": p.change_name,
         }
 
     def _actions(self) -> None:
@@ -207,9 +184,7 @@ class MainWindow(QMainWindow):
             self.actions_by_id[spec.id] = qaction
             self.menus[spec.menu].addAction(qaction)
             if spec.id == "open-demo":
-                self.recent_menu = QMenu("Open &recent", self)
-                self.recent_menu.aboutToShow.connect(self._fill_recent)
-                self.menus["File"].insertMenu(qaction, self.recent_menu)
+                self.menus["File"].insertMenu(qaction, self.projects.recent_menu)
         self.undo_action, self.redo_action = (self.actions_by_id["undo"],
                                               self.actions_by_id["redo"])
         self.done_action = self.actions_by_id["toggle-done"]
@@ -218,8 +193,7 @@ class MainWindow(QMainWindow):
         self.menus["View"].addSeparator()
         for dock in (self.documents_dock, self.inspector_dock, self.entities_dock):
             self.menus["View"].addAction(dock.toggleViewAction())
-        self.layer_menu = self.menus["Annotator"].addMenu("Work in &layer")
-        self.layer_menu.aboutToShow.connect(self._fill_layers)
+        self.menus["Annotator"].addMenu(self.projects.layer_menu)
 
     def _qaction(self, spec: Action) -> QAction:
         stack = self.session.undo_stack
@@ -249,15 +223,12 @@ class MainWindow(QMainWindow):
             button.setToolTip(plain_text.tooltip(
                 f"{label.description}\nSelect text and press {label.key}"))
             button.setStyleSheet(theme.label_button_style(label.color))
-            button.clicked.connect(lambda _=False, name=label.name: self.label_clicked(name))
+            button.clicked.connect(
+                lambda _=False, name=label.name: self.gestures.label_clicked(name))
             bar.addWidget(button)
         bar.addSeparator()
         bar.addWidget(plain_text.label(" Layer ", bar))
-        self.layer_box = QComboBox(bar)
-        self._fill_layer_box()
-        self.layer_box.activated.connect(
-            lambda i: self.switch_layer(str(self.layer_box.itemData(i))))
-        bar.addWidget(self.layer_box)
+        bar.addWidget(self.projects.layer_box)
 
     def _status_bar(self) -> None:
         self.progress_label = plain_text.label("", self)
@@ -275,15 +246,9 @@ class MainWindow(QMainWindow):
         s.failed.connect(self._failed)
         s.noted.connect(lambda note: self.statusBar().showMessage(note, 5000))
         s.undo_stack.indexChanged.connect(self._saved)
-        self.view.label_key.connect(self.label_key)
         self.view.command.connect(self.run_action)
         self.view.mention_clicked.connect(s.select)
         self.view.cleared.connect(lambda: s.select(None))
-        self.inspector.link_requested.connect(self.open_picker)
-        self.entities.entity_selected.connect(self._emphasise_entity)
-        self.entities.entity_activated.connect(self.jump_to_entity)
-        self.picker.chosen.connect(self._picked)
-        self.picker.create_new.connect(self._create_picked)
 
     def _changed(self, changes: ChangeSet) -> None:
         """After any edit, undo or redo: every part of the window that shows it updates
@@ -302,7 +267,7 @@ class MainWindow(QMainWindow):
         if not changes:  # a reload: anything may have changed
             self._update_progress()
         if changes.entities or changes.documents:
-            self._timeline_changed()
+            self.timeline.changed()
 
     # -- documents ----------
     def reload_documents(self, select_first: bool = False) -> None:
@@ -364,163 +329,6 @@ class MainWindow(QMainWindow):
             return
         self.session.set_publication_date(date)
 
-    # -- annotating ----------
-    def label_clicked(self, label: str) -> None:
-        span = self.view.selection()
-        self.label_key(label, *(span or (-1, -1)), self.view.textCursor().hasSelection())
-        self.view.setFocus()
-
-    def label_key(self, label: str, start: int, end: int, explicit: bool) -> None:
-        """A label key: label the selected text; relabel the selected mention; or the word."""
-        selected = self.session.selected_mention()
-        if selected is not None and not explicit:
-            self.session.relabel(selected.id, label)
-            return
-        if start < 0:
-            self.statusBar().showMessage("Select some text first, then press a label key", 3000)
-            return
-        mention_id = self.session.add_mention(start, end, label)
-        cursor = self.view.textCursor()
-        cursor.clearSelection()
-        self.view.setTextCursor(cursor)
-        if mention_id is not None and self.session.schema.label(label).entity:
-            mention = self.session.selected_mention()
-            if mention is not None and mention.entity_id is None:
-                self.open_picker(mention_id)
-
-    def clear_selection(self) -> None:
-        self.session.select(None)
-        cursor = self.view.textCursor()
-        cursor.clearSelection()
-        self.view.setTextCursor(cursor)
-
-    def _step_mention(self, step: int) -> None:
-        document = self.session.document
-        if document is not None:
-            self.session.select(document.neighbour(self.session.selected, step))
-
-    def _move_edge(self, edge: str, step: int, *, by_char: bool = False) -> None:
-        """Alt(+Shift)+←/→ move the selected mention's start (end) by a word; Ctrl(+Shift)
-        by a character (part of a word). A move that cannot be made says why."""
-        mention = self.session.selected_mention()
-        document = self.session.document
-        if mention is None or document is None:
-            self._hint("Select a mention first (Tab moves to the next one)")
-            return
-        start, end = edge_moved(document.text, mention.start, mention.end, edge, step,
-                                by_char)
-        if start >= end:
-            unit = "character" if by_char else "word"
-            self._hint(f"The mention is a single {unit}: its {edge} cannot move past its "
-                       f"{'end' if edge == 'start' else 'start'} (Delete removes it)")
-        elif (start, end) == (mention.start, mention.end):
-            place = "start" if step < 0 else "end"
-            self._hint(f"The mention's {edge} is already at the {place} of the text")
-        else:
-            self.session.set_span(mention.id, start, end)
-
-    def add_relation(self) -> None:
-        if self.session.selected_mention() is None:
-            self._hint("Select a mention first (Tab moves to the next one), then press R "
-                       "to relate it to another")
-            return
-        self.inspector.add_relation()
-
-    def _hint(self, message: str) -> None:
-        self.statusBar().showMessage(message, 4000)
-
-    def split_selected(self) -> None:
-        if self.session.selected is not None:
-            self.session.split(self.session.selected)
-
-    def delete_selected(self) -> None:
-        if self.session.selected is None:
-            self._hint("Select a mention first (click it, or Tab to it), then Delete")
-            return
-        self.session.delete_mention(self.session.selected)
-
-    def link_selected(self) -> None:
-        """Enter: accept a suggestion; link a mention of a linked label (picker)."""
-        mention = self.session.selected_mention()
-        if mention is None:
-            self._hint("Select a mention first (click it, or Tab to it), then Enter")
-            return
-        if mention.status == MentionStatus.SUGGESTED:
-            self.session.accept(mention.id)
-            mention = self.session.selected_mention()
-            if mention is None or mention.entity_id is not None \
-                    or self.session.schema.label(mention.label).entity is None:
-                return  # accepted; nothing to link (a TIME mention) or linked already
-        self.open_picker(mention.id)
-
-    def open_picker(self, mention_id: int) -> None:
-        document = self.session.document
-        if document is None or mention_id not in document.mentions:
-            return
-        mention = document.mentions[mention_id]
-        kind = self.session.schema.label(mention.label).entity
-        if kind is None:
-            self.statusBar().showMessage(f"{mention.label} mentions are not linked", 3000)
-            return
-        rects = self.view.span_rects(mention.start, mention.end)
-        local = rects[-1].bottomLeft().toPoint() + QPoint(0, 8) if rects else QPoint(40, 40)
-        at = self.view.viewport().mapToGlobal(local)
-        self._picking = mention_id
-        self.picker.open(kind, self.session.schema.kind(kind).display,
-                         document.surface(mention_id),
-                         lambda query: self.session.candidates(kind, query), at)
-
-    def _picked(self, entity_id: int) -> None:
-        mention_id = getattr(self, "_picking", None)
-        if mention_id is not None:
-            self.session.link(mention_id, entity_id)
-            self._offer_identical(mention_id)
-        self.view.setFocus()
-
-    def _create_picked(self, name: str) -> None:
-        mention_id = getattr(self, "_picking", None)
-        if mention_id is not None and name:
-            self.session.link_new(mention_id, name)
-            self._offer_identical(mention_id)
-        self.view.setFocus()
-
-    def _offer_identical(self, mention_id: int) -> None:
-        others = self.session.service.identical_unlinked(mention_id, project_wide=False)
-        if others:
-            self.statusBar().showMessage(
-                f"{len(others)} identical unlinked mention(s) in this document: "
-                "Ctrl+L links them, Ctrl+Shift+L links them in the whole project", 6000)
-
-    def _identical(self, project_wide: bool) -> None:
-        if self.session.selected is not None:
-            count = self.session.link_identical(self.session.selected,
-                                                project_wide=project_wide)
-            self.statusBar().showMessage(f"Linked {count} identical mention(s)", 3000)
-            if project_wide:
-                self.reload_documents()
-
-    def _emphasise_entity(self, entity_id: object) -> None:
-        document = self.session.document
-        ids = set(document.mentions_of_entity(entity_id)) if document and isinstance(
-            entity_id, int) else set()
-        self.view.emphasise(ids)
-
-    def jump_to_entity(self, entity_id: int) -> None:
-        """Select the entity's first mention, opening the document that has it."""
-        document = self.session.document
-        if document is None or not document.mentions_of_entity(entity_id):
-            doc_id = self.session.service.first_mention_of(entity_id)
-            if doc_id is None:
-                self.statusBar().showMessage("No mention of it in this layer yet", 3000)
-                return
-            self.session.open_document(doc_id)
-            document = self.session.document
-        assert document is not None
-        first = document.mentions_of_entity(entity_id)[0]
-        self.session.select(first)
-        self._emphasise_entity(entity_id)
-        self.view.setFocus()
-
     # -- status ----------
     def _update_title(self) -> None:
         layer = self.session.layer
@@ -567,27 +375,7 @@ class MainWindow(QMainWindow):
         box.open()
         self.last_error = message
 
-    # -- project, layer, annotator ----------
-    def _fill_layer_box(self) -> None:
-        self.layer_box.clear()
-        names = sorted({*self.session.service.annotator_names(), self.annotator,
-                        self.session.layer})
-        for name in names:
-            self.layer_box.addItem(name if name != self.annotator else f"{name} (you)", name)
-        self.layer_box.setCurrentIndex(self.layer_box.findData(self.session.layer))
-
-    def _fill_layers(self) -> None:
-        self.layer_menu.clear()
-        for name in sorted({*self.session.service.annotator_names(), self.annotator}):
-            action = self.layer_menu.addAction(name)
-            action.setCheckable(True)
-            action.setChecked(name == self.session.layer)
-            action.triggered.connect(lambda _=False, n=name: self.switch_layer(n))
-
-    def switch_layer(self, layer: str) -> None:
-        if layer != self.session.layer:
-            self.replace_with(self.project, layer)
-
+    # -- project, layer ----------
     def replace_with(self, project: Project, layer: str | None = None) -> MainWindow:
         """Open ``project`` (or another layer) in a new window in place of this one."""
         self.save_layout()  # the new window opens where this one is, with the same docks
@@ -597,124 +385,9 @@ class MainWindow(QMainWindow):
         self.close()
         return window
 
-    def change_name(self) -> None:
-        from akkord.gui.project_dialogs import ask_annotator_name
-
-        name = ask_annotator_name(self, self.annotator)
-        if name and name != self.annotator:
-            self.annotator = name
-            self.replace_with(self.project, name)
-
-    def new_project(self) -> None:
-        from akkord.gui.project_dialogs import new_project_dialog
-
-        project = new_project_dialog(self)
-        if project is not None:
-            self.replace_with(project)
-
-    def open_project_dialog(self) -> None:
-        from akkord.gui.project_dialogs import open_project_dialog
-
-        project = open_project_dialog(self)
-        if project is not None:
-            self.replace_with(project)
-
-    def open_path(self, path: str) -> None:
-        from akkord.services.projects import open_project
-
-        try:
-            self.replace_with(open_project(Path(path)))
-        except AkkordError as exc:
-            plain_text.warn(self, "Open project", str(exc))
-
-    def open_demo(self) -> None:
-        from akkord.services.demo import open_demo
-
-        try:
-            self.replace_with(open_demo(), "gold")
-        except AkkordError as exc:
-            plain_text.warn(self, "Demo", str(exc))
-
-    def _fill_recent(self) -> None:
-        self.recent_menu.clear()
-        for path in recent_projects():
-            action = self.recent_menu.addAction(path)
-            action.triggered.connect(lambda _=False, p=path: self.open_path(p))
-        if not self.recent_menu.actions():
-            self.recent_menu.addAction("(none yet)").setEnabled(False)
-
-    def import_files(self) -> None:
-        from akkord.gui.import_dialog import import_with_dialog
-
-        if import_with_dialog(self, self.project, self.annotator) is not None:
-            self.reload_documents()
-            self.session.reload()  # imports may add labels to the schema
-            self.view.set_schema(self.session.schema)
-
-    def export_files(self) -> None:
-        from akkord.gui.export_dialog import export_with_dialog
-
-        export_with_dialog(self, self.project)
-
     # -- views ----------
     def show_shortcuts(self) -> None:
         self.overlay.open(self.session.schema)
-
-    def timeline_widget(self, create: bool = False) -> TimelineView | None:
-        """The timeline dock's view, created on first use (pyqtgraph is slow to import,
-        so a session that never looks at the timeline never loads it)."""
-        if self.timeline is None and create:
-            from akkord.gui.timeline_view import TimelineView
-
-            view = self.timeline = TimelineView(self.project, self)
-            self.timeline_dock = self._dock("Timeline", view,
-                                            Qt.DockWidgetArea.BottomDockWidgetArea, "timeline")
-            if not self.restoreDockWidget(self.timeline_dock):
-                self.resizeDocks([self.timeline_dock], [max(200, self.height() // 3)],
-                                 Qt.Orientation.Vertical)
-            self.menus["View"].addAction(self.timeline_dock.toggleViewAction())
-            view.entity_activated.connect(self.jump_to_entity)
-            view.entity_clicked.connect(self.entities.show_entity)
-            view.mention_activated.connect(self.jump_to_span)
-            self._timeline_refresh = QTimer(self, singleShot=True, interval=400)
-            self._timeline_refresh.timeout.connect(view.reload)
-            self.session.selection_changed.connect(self._timeline_follow)
-        return self.timeline
-
-    def show_timeline(self) -> None:
-        """Ctrl+T: show the timeline (created on first use), or hide it again."""
-        created = self.timeline is None
-        self.timeline_widget(create=True)
-        assert self.timeline_dock is not None
-        if self.timeline_dock.isVisible() and not created:
-            self.timeline_dock.hide()
-            return
-        self.timeline_dock.show()
-        self._timeline_follow(self.session.selected)
-
-    def _timeline_changed(self, *_args: object) -> None:
-        if self.timeline_dock is not None and self.timeline_dock.isVisible():
-            self._timeline_refresh.start()
-
-    def _timeline_follow(self, mention_id: object) -> None:
-        """Selecting a linked mention in the text highlights its entity on the timeline."""
-        mention = self.session.selected_mention()
-        if self.timeline is not None and self.timeline_dock is not None \
-                and self.timeline_dock.isVisible():
-            self.timeline.highlight_entity(mention.entity_id if mention else None)
-
-    def jump_to_span(self, doc_id: int, start: int, end: int) -> None:
-        """Open a document at a span (from the timeline's mention list)."""
-        self.session.open_document(doc_id)
-        document = self.session.document
-        if document is None:
-            return
-        exact = [m for m in document.mentions.values() if (m.start, m.end) == (start, end)]
-        if exact:
-            self.session.select(exact[0].id)
-        else:
-            self.view.reveal(start, end)
-        self.view.setFocus()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.modes.close()

@@ -118,7 +118,7 @@ def save_screenshots(project: Project, out: Path, layer: str = "gold",
             raise OSError(f"could not write {path}")
         written.append(path)
     written += _curation_shots(window, out)
-    window.show_timeline()
+    window.timeline.toggle()
     app.processEvents()
     path = out / "main-window-timeline.png"
     window.grab().save(str(path))
@@ -138,19 +138,19 @@ def save_suggestion_screenshots(out: Path, *, dark: bool = False) -> list[Path]:
     ``suggestions-review.png`` (the review list, least certain first); ``-dark`` names
     with ``dark``. Nothing is written to any project of the user's."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from akkord.gui import theme
+    from akkord.gui.app import application
+
     before = os.environ.get(theme_env := "AKKORD_THEME")
     os.environ[theme_env] = "dark" if dark else "light"
     try:
-        return _suggestion_screenshots(out, "-dark" if dark else "")
+        with theme.kept(application()):  # the look the process had, afterwards
+            return _suggestion_screenshots(out, "-dark" if dark else "")
     finally:
         if before is None:
             os.environ.pop(theme_env, None)
         else:
             os.environ[theme_env] = before
-        from akkord.gui import theme
-        from akkord.gui.app import application
-
-        theme.apply(application())  # the palette the process had
 
 
 def _suggestion_screenshots(out: Path, suffix: str) -> list[Path]:

@@ -15,9 +15,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtWidgets import QDockWidget
+from PySide6.QtWidgets import QDockWidget, QWidget
 
 from akkord.gui.app import settings
+from akkord.gui.docks import add_dock
 from akkord.gui.recommender_worker import RecommenderTrainer, TrainingState
 from akkord.gui.relation_suggestions import RelationSuggestionsDialog
 from akkord.gui.review_panel import ReviewPanel
@@ -72,13 +73,9 @@ class WindowSuggestions(QObject):
         self.trainer.trained.connect(self._trained)
         session.changed.connect(self._changed)
 
-    def _dock(self, title: str, widget: object, name: str) -> QDockWidget:
-        dock = QDockWidget(title, self.window)
-        dock.setObjectName(name)
-        dock.setWidget(widget)  # type: ignore[arg-type]
-        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
-        self.window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+    def _dock(self, title: str, widget: QWidget, name: str) -> QDockWidget:
+        dock, _restored = add_dock(self.window, title, widget,
+                                   Qt.DockWidgetArea.BottomDockWidgetArea, name)
         dock.hide()  # shown on demand (Ctrl+R, View menu, annotate-all)
         return dock
 

@@ -12,6 +12,8 @@ paint, so a change of the system's scheme while the program runs is followed too
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 
@@ -180,3 +182,21 @@ def apply(app: QApplication) -> Colors:
         app.setProperty("akkord-theme-follows", True)
         app.styleHints().colorSchemeChanged.connect(lambda _scheme: apply(app))
     return _current
+
+
+@contextmanager
+def kept(app: QApplication) -> Iterator[None]:
+    """The application's look (style, palette, style sheet, colours) as it is now, put
+    back after the block: screenshots in the other scheme leave the process as it was.
+    (Calling :func:`apply` again would not: it reads the scheme from the palette that the
+    screenshots set.)"""
+    global _current
+    style, palette_before, sheet, colors = (app.style().name(), QPalette(app.palette()),
+                                            app.styleSheet(), _current)
+    try:
+        yield
+    finally:
+        app.setStyleSheet(sheet)
+        app.setStyle(style)
+        app.setPalette(palette_before)
+        _current = colors
