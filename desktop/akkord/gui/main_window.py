@@ -62,6 +62,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.project = project
         self.annotator = annotator
+        self.suggest = suggest  # asked for (a read-only project suggests nothing anyway)
         self.session = AnnotationSession(project, layer or annotator, self, suggest=suggest,
                                          author=annotator)
         self.view = ArticleView(self)
@@ -335,7 +336,10 @@ class MainWindow(QMainWindow):
         who = layer if layer == self.annotator else f"{layer} layer ({self.annotator})"
         document = self.session.document
         prefix = f"{document.title} — " if document else ""
-        self.setWindowTitle(f"{prefix}{self.project.name} — {who} — Akkord")
+        # A project that cannot be written says so where the user looks first (issue 9).
+        reason = self.project.read_only_reason if self.project.read_only else None
+        state = f" — read-only ({reason})" if reason else ""
+        self.setWindowTitle(f"{prefix}{self.project.name}{state} — {who} — Akkord")
 
     def _update_progress(self) -> None:
         document = self.session.document
@@ -379,7 +383,7 @@ class MainWindow(QMainWindow):
     def replace_with(self, project: Project, layer: str | None = None) -> MainWindow:
         """Open ``project`` (or another layer) in a new window in place of this one."""
         self.save_layout()  # the new window opens where this one is, with the same docks
-        window = MainWindow(project, self.annotator, layer, suggest=self.session.suggest)
+        window = MainWindow(project, self.annotator, layer, suggest=self.suggest)
         window.show()
         self._keep_project_open = project is self.project
         self.close()

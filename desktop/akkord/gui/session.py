@@ -60,7 +60,9 @@ class AnnotationSession(QObject):
     def __init__(self, project: Project, layer: str, parent: QObject | None = None, *,
                  suggest: bool = True, author: str | None = None) -> None:
         super().__init__(parent)
-        self.suggest = suggest  # time suggestions in a new document of this layer
+        # Suggestions in a new document of this layer (written as an edit: not on a
+        # project that cannot be written).
+        self.suggest = suggest and not project.read_only
         self.project = project
         self.service = Annotation(project, layer, author=author)
         self.schema = project.schema

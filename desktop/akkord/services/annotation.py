@@ -58,12 +58,22 @@ class Annotation:
         someone else (a curator in the gold layer)."""
         self.project = project
         self.annotator = annotator.strip()
-        with project.write() as session:
-            self.annotator_id = Project.annotator_id(session, self.annotator)
+        # A read-only project is shown as it is: a layer it does not have yet is empty
+        # (id 0 names no row) instead of being created, and every edit is refused by the
+        # store with its message.
+        opened = project.read() if project.read_only else project.write()
+        with opened as session:
+            self.annotator_id = self._layer_id(session, self.annotator)
             self.layer = Layer(self.annotator_id, self.annotator)
             self.author = self.layer
             if author is not None and author.strip() != self.annotator:
-                self.author = Layer(Project.annotator_id(session, author), author.strip())
+                self.author = Layer(self._layer_id(session, author), author.strip())
+
+    def _layer_id(self, session: Session, name: str) -> int:
+        if not self.project.read_only:
+            return Project.annotator_id(session, name)
+        found = session.scalar(select(Annotator.id).where(Annotator.name == name.strip()))
+        return found if found is not None else 0
 
     @property
     def schema(self) -> Schema:
