@@ -30,7 +30,7 @@ import logging
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import quote
@@ -291,17 +291,8 @@ class Database:
         The caller may ``commit()`` on it to end a transaction early; the next statement
         begins a new one (``BEGIN IMMEDIATE``, with the same waiting and checks).
         """
-        if self.read_only:
-            raise self._read_only_error()
-        self._refuse_if_stopped(writing=True)
-        try:
-            with self._writer_engine.begin() as conn:
-                yield conn
-        except Exception as exc:
-            error = self._failed(exc, writing=True, stored_values=False)
-            if error is None or error is exc:
-                raise
-            raise error from exc
+        with self._writing(self._writer_engine.begin) as conn:
+            yield conn
 
     @contextmanager
     def writer_connection(self) -> Iterator[Connection]:
@@ -310,11 +301,19 @@ class Database:
         begins a new transaction (``BEGIN IMMEDIATE``, with the same waiting and
         checks); the caller commits; whatever is uncommitted at the end is rolled back.
         """
+        with self._writing(self._writer_engine.connect) as conn:
+            yield conn
+
+    @contextmanager
+    def _writing(self, opened: Callable[[], AbstractContextManager[Connection]]
+                 ) -> Iterator[Connection]:
+        """What every write connection shares: refused when read-only or stopped (the
+        file changed under it), and database errors translated into messages."""
         if self.read_only:
             raise self._read_only_error()
         self._refuse_if_stopped(writing=True)
         try:
-            with self._writer_engine.connect() as conn:
+            with opened() as conn:
                 yield conn
         except Exception as exc:
             error = self._failed(exc, writing=True, stored_values=False)
