@@ -25,15 +25,14 @@ from akkord.domain.statuses import GOLD
 from akkord.gui import plain_text
 from akkord.gui.app import settings
 from akkord.gui.docks import add_dock
-from akkord.services.curation import Unit
-from akkord.services.edits import Edit
 
 MODES_KEY = "window/modes"  # the curation and agreement docks open at the last close
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # numpy and the agreement measures load when curation is first used
     from akkord.gui.agreement_panel import AgreementPanel
     from akkord.gui.curation_panel import CurationPanel
     from akkord.gui.main_window import MainWindow
+    from akkord.services.edits import Edit
 
 
 class CurationMode(QObject):
@@ -97,6 +96,8 @@ class CurationMode(QObject):
     def _unit_chosen(self, unit: object) -> None:
         """Show the unit's place in the article (the gold layer), keeping the keyboard in
         the queue."""
+        from akkord.services.curation import Unit
+
         if not isinstance(unit, Unit) or unit.document is None:
             return
         window = self.window

@@ -211,12 +211,15 @@ class Annotation:
                                 Mention.label == source.label, Mention.entity_id.is_(None),
                                 Mention.id != mention_id,
                                 Mention.end - Mention.start == len(surface)]
-            if not project_wide:
-                where.append(Mention.document_id == source.document_id)
-            rows = session.execute(
-                select(Mention.id, func.substr(Document.text, Mention.start + 1,
-                                               Mention.end - Mention.start))
-                .join(Document, Document.id == Mention.document_id).where(*where)).all()
+            if not project_wide:  # the text is read already: slice it, once per candidate
+                rows = [(r.id, text[r.start:r.end]) for r in session.execute(
+                    select(Mention.id, Mention.start, Mention.end).where(
+                        *where, Mention.document_id == source.document_id))]
+            else:  # substr in SQL: only the candidates' words leave the database
+                rows = [(r[0], r[1]) for r in session.execute(
+                    select(Mention.id, func.substr(Document.text, Mention.start + 1,
+                                                   Mention.end - Mention.start))
+                    .join(Document, Document.id == Mention.document_id).where(*where))]
         wanted = fold(surface)
         return [row[0] for row in rows if fold(row[1]) == wanted]
 
