@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
+from akkord.domain.entities import fold
 from akkord.services.views import DocumentView, MentionView, RelationView
 from akkord.textproc.offsets import from_utf16_offsets, utf16_offsets
 from akkord.textproc.spans import SpanIndex
@@ -92,6 +93,16 @@ class DocumentModel:
     def surface(self, mention_id: int) -> str:
         mention = self.mentions[mention_id]
         return self.text[mention.start:mention.end]
+
+    def identical_unlinked(self, mention_id: int) -> list[int]:
+        """Other unlinked mentions of the same label and the same text (case-folded),
+        as :meth:`Annotation.identical_unlinked` finds them in one document: read from
+        this model, not the database, as it runs after every link."""
+        source = self.mentions[mention_id]
+        length, wanted = source.end - source.start, fold(self.surface(mention_id))
+        return [m.id for m in self.mentions.values()
+                if m.id != mention_id and m.entity_id is None and m.label == source.label
+                and m.end - m.start == length and fold(self.surface(m.id)) == wanted]
 
     def relations_of(self, mention_id: int) -> list[RelationView]:
         return sorted((r for r in self.relations.values() if mention_id in (r.head, r.tail)),

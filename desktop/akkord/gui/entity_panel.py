@@ -143,15 +143,19 @@ class EntityPanel(QWidget):
             self.reload()
 
     def reload(self) -> None:
+        """Every kind's list, from one read (this runs after every link and rename)."""
         document = self.session.document
+        found: list[EntityView] = []
+        if self.project_wide:
+            found = self.session.service.entities()
+        elif document is not None:
+            found = self.session.service.entities(None, document.id)
+        by_kind: dict[str, list[EntityView]] = {kind: [] for kind in self.kind_tabs}
+        for entity in found:
+            by_kind.setdefault(entity.kind, []).append(entity)
         for kind, tab in self.kind_tabs.items():
             selected = set(tab.selected_ids())
-            if self.project_wide:
-                rows = self.session.service.entities(kind)
-            elif document is not None:
-                rows = self.session.service.entities(kind, document.id)
-            else:
-                rows = []
+            rows = by_kind[kind]
             tab.model.set_entities(rows)
             for row in range(tab.proxy.rowCount()):
                 index = tab.proxy.index(row, 0)

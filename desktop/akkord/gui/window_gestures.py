@@ -160,7 +160,10 @@ class WindowGestures(QObject):
         self.view.setFocus()
 
     def _offer_identical(self, mention_id: int) -> None:
-        others = self.session.service.identical_unlinked(mention_id, project_wide=False)
+        document = self.session.document
+        if document is None or mention_id not in document.mentions:
+            return
+        others = document.identical_unlinked(mention_id)
         if others:
             self.hint(f"{len(others)} identical unlinked mention(s) in this document: "
                       "Ctrl+L links them, Ctrl+Shift+L links them in the whole project", 6000)
