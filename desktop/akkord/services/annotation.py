@@ -83,9 +83,9 @@ class Annotation:
     def apply(self, edit: Edit) -> Applied:
         """Apply ``edit`` as one transaction; raises :class:`EditError` (nothing written)
         when it is refused."""
-        schema = self.project.schema
         try:
             with self.project.write() as session:
+                schema = self.project.schema_in(session)
                 return edit.apply(UnitOfWork(session, schema, self.layer, self.author))
         except DBAPIError as exc:  # a constraint, a full disk, a lock held too long …
             raise EditError(f"the project refused the edit ({_first_line(exc.orig)}); "

@@ -134,14 +134,20 @@ class Project:
         """The current schema: re-read only when a newer version was stored (by this or
         another process); otherwise one indexed lookup of the newest version's id."""
         with self.read() as session:
-            latest = session.scalar(select(func.max(SchemaVersion.id)))
-            if latest is None:
-                raise ProjectError(f"{self.name} has no schema; it was not created by Akkord")
-            if self._schema is None or self._schema[0] != latest:
-                toml_text = session.scalar(select(SchemaVersion.toml)
-                                           .where(SchemaVersion.id == latest))
-                self._schema = (latest, parse_schema(toml_text or "",
-                                                     source=f"{self.name}'s schema"))
+            return self.schema_in(session)
+
+    def schema_in(self, session: Session) -> Schema:
+        """:attr:`schema` as ``session`` sees it: an edit reads it in its own transaction
+        (one read less per edit, and the rules it checks are those of the moment it
+        writes)."""
+        latest = session.scalar(select(func.max(SchemaVersion.id)))
+        if latest is None:
+            raise ProjectError(f"{self.name} has no schema; it was not created by Akkord")
+        if self._schema is None or self._schema[0] != latest:
+            toml_text = session.scalar(select(SchemaVersion.toml)
+                                       .where(SchemaVersion.id == latest))
+            self._schema = (latest, parse_schema(toml_text or "",
+                                                 source=f"{self.name}'s schema"))
         return self._schema[1]
 
     def set_schema(self, toml_text: str, session: Session | None = None) -> Schema:
