@@ -47,9 +47,8 @@ def agreement(ctx: click.Context, project: Path | None, annotators: tuple[str, .
                                disagreements=fmt == "html")
     try:
         import scipy  # noqa: F401
-        import statsmodels  # noqa: F401
     except ImportError as exc:
-        raise AkkordError("agreement needs statsmodels and scipy, which are not installed; "
+        raise AkkordError("agreement needs scipy, which is not installed; "
                           "install them with: pip install 'akkord[agreement]'") from exc
     with open_target(ctx, project) as opened:
         report = agreement(opened, options)

@@ -6,8 +6,8 @@ more annotators' layers and returns rows ``{measure, label, annotators, document
 disagreement with its place in the text; :mod:`~akkord.services.agreement.report`
 renders them as a table, CSV, JSON or a self-contained HTML report with heatmaps.
 
-The measures need the optional ``agreement`` extra (statsmodels, scipy), imported only
-when a measure runs.
+The measures need the optional ``agreement`` extra (scipy), imported only when a
+measure runs.
 """
 
 from akkord.services.agreement.compute import (
