@@ -47,6 +47,9 @@ fuzz: $(STAMP)  ## the reader fuzzer: generated and mutated inputs through the r
 crashtest: $(STAMP)  ## kill -9, concurrent writers, full disks, damaged files: README "Reliability"
 	PYTHONPATH=desktop $(BIN)/python -m tests.harness $(CRASHTEST_ARGS)
 
+screenshots: $(STAMP)  ## the README's pictures (docs/screenshots), light and dark, offscreen
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.screenshots docs/screenshots
+
 demo: $(STAMP)
 	$(BIN)/akkord demo
 

@@ -215,11 +215,14 @@ class RefField(_Field):
             self.rows.addWidget(self._row(index, value))
         if self.spec.many or not values:
             add = QPushButton(f"Add {self.spec.kind}…" if self.spec.many else "Choose…", self)
+            add.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
             add.clicked.connect(self._pick)
             self.rows.addWidget(add)
 
     def _row(self, index: int, value: Value) -> QWidget:
         row = QWidget(self)
+        # Never squeezed below its height: a short dock scrolls the inspector instead.
+        row.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         line = QHBoxLayout(row)
         line.setContentsMargins(0, 0, 0, 0)
         shown = self.names(value.ref) if value.ref else "?"

@@ -129,6 +129,10 @@ class MainWindow(QMainWindow):
         size = QSize(int(area.width() * 0.92), int(area.height() * 0.9))
         self.setGeometry(QStyle.alignedRect(Qt.LayoutDirection.LeftToRight,
                                             Qt.AlignmentFlag.AlignCenter, size, area))
+        self.size_docks(size)
+
+    def size_docks(self, size: QSize) -> None:
+        """Share ``size`` (the window's) between the article and the docks."""
         width = size.width()
         # The inspector gets what its content needs (no horizontal scroll bar) unless the
         # screen is so small that the article would be squeezed out (a third at most).

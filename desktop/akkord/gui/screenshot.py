@@ -100,10 +100,12 @@ def save_screenshots(project: Project, out: Path, layer: str = "gold",
     window = MainWindow(project, annotator, layer)
     window._keep_project_open = True  # the caller owns the project
     window.resize(*SIZE)
+    window.size_docks(window.size())  # as a first start at this size shares it
     window.show()
     app.processEvents()
     _choose(window)
-    app.processEvents()
+    for _ in range(3):  # layouts changed by the selection settle over a few event rounds
+        app.processEvents()
     shots = {
         "main-window.png": window,
         "article.png": window.view,
@@ -178,6 +180,10 @@ def _suggestion_screenshots(out: Path, suffix: str) -> list[Path]:
         window = MainWindow(project, "kari", "kari")
         window._keep_project_open = True
         window.resize(*SIZE)
+        for dock in (window.modes.curation_dock, window.modes.agreement_dock):
+            if dock is not None:  # restored from an earlier window of this process
+                dock.hide()
+        window.size_docks(window.size())
         window.show()
         app.processEvents()
         session = window.session
