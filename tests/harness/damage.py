@@ -188,16 +188,18 @@ def _cli(args: list[str]) -> tuple[str, str]:
 def _window(path: Path) -> tuple[str, str]:
     """What the window does when it opens a project."""
     from akkord.services.annotation import Annotation
-    from akkord.services.documents import list_documents
+    from akkord.services.documents import DocumentCatalog
 
     try:
         with open_project(path) as project:
             annotation = Annotation(project, "anna")
             annotation.schema  # noqa: B018
-            with project.read() as session:
-                documents = list_documents(session, "anna")
-            for summary in documents:
-                annotation.load_document(summary.id)
+            catalog = DocumentCatalog(project, "anna")  # as the document list reads
+            ids = catalog.ids()
+            for start in range(0, len(ids), 50):  # a page of rows at a time
+                catalog.rows(ids[start:start + 50])
+            for doc_id in ids:
+                annotation.load_document(doc_id)
         return "ok", ""
     except AkkordError as exc:
         return "message", str(exc)
