@@ -376,20 +376,19 @@ def b_cubed(c: Clusterings) -> Score:
     return Score(recall, precision)
 
 
-_TINY = 1e-9  # far below any φ₄ = 2|k∩r|/(|k|+|r|) difference of real clusters
 
 
 def ceaf_e(c: Clusterings) -> Score:
     """CEAF-e (Luo 2005): the best one-to-one alignment of clusters by φ₄ = 2|k∩r|/(|k|+|r|).
 
     The assignment problem splits into the connected components of the "shares a mention"
-    graph; each is solved with scipy's ``min_weight_full_bipartite_matching`` (LAPJVsp,
-    the same optimum as ``scipy.optimize.linear_sum_assignment``, whose package takes
-    over a second to import). Every cell gets a tiny weight so that a full matching
-    exists: each full matching gains the same amount, so the best one is unchanged.
+    graph. Most are one key and one response cluster (the assignment is their edge); the
+    others are solved with scipy's ``linear_sum_assignment`` on their dense matrix.
+    (``min_weight_full_bipartite_matching``, LAPJVsp, was used before: it can loop for
+    ever on some inputs, scipy gh-17269, and the property test against scorch found one.)
     """
-    from scipy.sparse import coo_matrix, csr_matrix
-    from scipy.sparse.csgraph import connected_components, min_weight_full_bipartite_matching
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
 
     n_k, n_r = len(c.key_sizes), len(c.response_sizes)
     if n_k == 0 or n_r == 0:
@@ -416,8 +415,9 @@ def ceaf_e(c: Clusterings) -> Score:
         responses, response_index = np.unique(c.pair_response[group], return_inverse=True)
         matrix = np.zeros((len(keys), len(responses)))
         matrix[key_index, response_index] = phi[group]
-        rows, cols = min_weight_full_bipartite_matching(csr_matrix(matrix + _TINY),
-                                                        maximize=True)
+        from scipy.optimize import linear_sum_assignment  # only when a group needs it
+
+        rows, cols = linear_sum_assignment(matrix, maximize=True)
         total += float(matrix[rows, cols].sum())
     return Score(total / n_k, total / n_r)
 
