@@ -184,3 +184,23 @@ def test_a_project_setting_is_set_and_restored(project: Project, kari: Annotatio
     assert project.setting("suggest.threshold") == "0.7"
     kari.apply(applied.inverse)
     assert project.setting("suggest.threshold") is None
+
+
+def test_undoing_alias_edits_puts_the_rows_back_in_their_order(kari: Annotation) -> None:
+    """SQLite gives a deleted row's id to the next one: undoing "set no aliases" wrote
+    "Washington" under the forgotten "NATO"'s id, and undoing the forget then found that
+    id taken (hypothesis found it: "the alias “NATO” exists again"). Undo restores ids."""
+    from akkord.services.edits import SetAliases
+
+    project = kari.project
+    nato = new_entity(kari, "actor", "Nato")
+    before = aliases(project)
+    undo = [kari.apply(SetAliases(nato, ("NATO", "Washington"))).inverse]
+    named = aliases(project)
+    undo.append(kari.apply(ForgetAlias(nato, "NATO")).inverse)
+    undo.append(kari.apply(SetAliases(nato, ())).inverse)
+    for inverse in reversed(undo[1:]):
+        kari.apply(inverse)
+    assert aliases(project) == named  # both back, each with its id, in their order
+    kari.apply(undo[0])
+    assert aliases(project) == before

@@ -9,7 +9,7 @@ locked first so that read, compare and write are one step for concurrent writers
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -51,6 +51,9 @@ class EntityState:
     name: str
     aliases: tuple[str, ...]
     values: Values
+    # The aliases' row ids, so that an undo puts them back in their order; not part of
+    # what is compared (SQLite may give a deleted row's id to the next one).
+    alias_ids: tuple[int, ...] = field(default=(), compare=False)
 
 
 def entity_state(uow: UnitOfWork, entity_id: int) -> EntityState | None:
@@ -58,12 +61,13 @@ def entity_state(uow: UnitOfWork, entity_id: int) -> EntityState | None:
                               .where(Entity.id == entity_id)).first()
     if row is None:
         return None
-    aliases = tuple(uow.session.scalars(select(EntityAlias.alias).where(
-        EntityAlias.entity_id == entity_id).order_by(EntityAlias.id)))
+    alias_rows = uow.session.execute(select(EntityAlias.id, EntityAlias.alias).where(
+        EntityAlias.entity_id == entity_id).order_by(EntityAlias.id)).all()
     values = group_values(uow.session.scalars(select(EntityValue).where(
         EntityValue.entity_id == entity_id)
         .order_by(EntityValue.attribute, EntityValue.position)), "entity_id")
-    return EntityState(row.key, row.kind, row.name, aliases, values.get(entity_id, {}))
+    return EntityState(row.key, row.kind, row.name, tuple(r.alias for r in alias_rows),
+                       values.get(entity_id, {}), tuple(r.id for r in alias_rows))
 
 
 def _locked_state(uow: UnitOfWork, entity_id: int) -> EntityState:
@@ -170,7 +174,7 @@ class RestoreEntity(Edit):
 
     def apply(self, uow: UnitOfWork) -> Applied:
         _insert(uow, self.entity_id, self.state, self.version)
-        write_aliases(uow, self.entity_id, self.state.aliases)
+        write_aliases(uow, self.entity_id, self.state.aliases, self.state.alias_ids)
         write_entity_values(uow, self.entity_id, self.state.values)
         return Applied(ChangeSet.of(entities=[self.entity_id]),
                        DeleteEntity(self.entity_id, self.state))
@@ -203,20 +207,21 @@ class SetAliases(Edit):
     entity_id: int
     aliases: tuple[str, ...]
     expected: tuple[str, ...] | None = None
+    ids: tuple[int, ...] = ()  # the rows' former ids (an undo restores them in order)
 
     @property
     def text(self) -> str:
         return "Set aliases"
 
     def apply(self, uow: UnitOfWork) -> Applied:
-        old = _locked_state(uow, self.entity_id).aliases
-        compare(uow, self.entity_id, "the aliases", self.expected, old)
+        before = _locked_state(uow, self.entity_id)
+        compare(uow, self.entity_id, "the aliases", self.expected, before.aliases)
         uow.session.execute(delete(EntityAlias).where(EntityAlias.entity_id == self.entity_id))
-        write_aliases(uow, self.entity_id, self.aliases)
+        write_aliases(uow, self.entity_id, self.aliases, self.ids)
         bump(uow, self.entity_id, "the aliases")
         new = _locked_state(uow, self.entity_id).aliases
         return Applied(ChangeSet.of(entities=[self.entity_id]),
-                       SetAliases(self.entity_id, old, new))
+                       SetAliases(self.entity_id, before.aliases, new, before.alias_ids))
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,13 +311,13 @@ class Unmerge(Edit):
         now = _locked_state(uow, self.keep)
         compare(uow, self.keep, "the entity", self.merged, now)
         _insert(uow, self.drop, self.drop_state, self.drop_version)
-        write_aliases(uow, self.drop, self.drop_state.aliases)
+        write_aliases(uow, self.drop, self.drop_state.aliases, self.drop_state.alias_ids)
         write_entity_values(uow, self.drop, self.drop_state.values)
         self.moved.point_back(uow, self.drop)
         uow.session.execute(delete(EntityValue).where(EntityValue.entity_id == self.keep))
         write_entity_values(uow, self.keep, self.keep_before.values)
         uow.session.execute(delete(EntityAlias).where(EntityAlias.entity_id == self.keep))
-        write_aliases(uow, self.keep, self.keep_before.aliases)
+        write_aliases(uow, self.keep, self.keep_before.aliases, self.keep_before.alias_ids)
         bump(uow, self.keep, f"the entity (split from {self.drop_state.name})")
         inverse = MergeEntities(self.keep, self.drop, self.keep_before, self.drop_state)
         return Applied(self.moved.changes(uow, self.keep, self.drop), inverse)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -140,14 +140,28 @@ def write_entity_values(uow: UnitOfWork, entity_id: int, values: Values) -> None
         uow.session.execute(insert(EntityValue), rows)
 
 
-def write_aliases(uow: UnitOfWork, entity_id: int, aliases: Iterable[str]) -> None:
-    seen: dict[str, str] = {}
-    for alias in aliases:
+def write_aliases(uow: UnitOfWork, entity_id: int, aliases: Iterable[str],
+                  ids: Sequence[int] = ()) -> None:
+    """Insert the entity's aliases (the first of those that fold alike). ``ids``, one per
+    alias, are their former row ids: an undo puts the rows back with them, so the list
+    keeps its order; an id another row holds meanwhile (SQLite reuses the ids of deleted
+    rows) is left to the database."""
+    given = list(aliases)
+    former: list[int | None] = list(ids) if len(ids) == len(given) else [None] * len(given)
+    seen: dict[str, tuple[str, int | None]] = {}
+    for alias, alias_id in zip(given, former, strict=True):
         if alias.strip():
-            seen.setdefault(fold(alias), alias.strip())
-    if seen:
-        uow.session.execute(insert(EntityAlias), [
-            {"entity_id": entity_id, "alias": a, "folded": f} for f, a in seen.items()])
+            seen.setdefault(fold(alias), (alias.strip(), alias_id))
+    wanted = [i for _, i in seen.values() if i is not None]
+    taken = set(uow.session.scalars(select(EntityAlias.id).where(
+        EntityAlias.id.in_(wanted)))) if wanted else set()
+    with_id = [{"id": i, "entity_id": entity_id, "alias": a, "folded": f}
+               for f, (a, i) in seen.items() if i is not None and i not in taken]
+    new = [{"entity_id": entity_id, "alias": a, "folded": f}
+           for f, (a, i) in seen.items() if i is None or i in taken]
+    for rows in (with_id, new):
+        if rows:
+            uow.session.execute(insert(EntityAlias), rows)
 
 
 # -- compare-and-set on entities ------------------------------------------------------------
