@@ -13,14 +13,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
 from akkord.gui import plain_text
+from akkord.gui.row_model import RIGHT, RowTableModel
 from akkord.services.curation import CurationSnapshot, Unit, curation_queue
 
-Index = QModelIndex | QPersistentModelIndex
 TEXT_ON_COLOUR = QColor("#111111")
 TO_CONFIRM = "to confirm"  # the state filter's name for unanimous units gold lacks
 UNRESOLVED = "unresolved"
@@ -65,13 +65,14 @@ def state_colour(unit: Unit) -> QColor:
     return STATE_COLOURS.get(shown_state(unit), STATE_COLOURS["disagree"])
 
 
-class CurationQueueModel(QAbstractTableModel):
+class CurationQueueModel(RowTableModel):
     """The queue; :meth:`set_filter` chooses the rows shown, :meth:`unit` reads one."""
+
+    columns = COLUMNS
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.all: list[Unit] = []
-        self.rows: list[Unit] = []
         self.titles: dict[int, str] = {}
         self.annotators: tuple[str, ...] = ()
         self.document: int | None = None
@@ -89,22 +90,18 @@ class CurationQueueModel(QAbstractTableModel):
             covered = set(documents)
             units = [u for u in self.all if u.document not in covered] + \
                 [u for u in snapshot.units if u.document in covered]
-        self.beginResetModel()
         self.all = curation_queue(units, include_agreed=True)
         self.titles.update(snapshot.titles)
         self.annotators = snapshot.annotators
-        self._filter()
-        self.endResetModel()
+        self.set_rows(self._filtered())
 
     def set_filter(self, document: int | None = None, label: str | None = None,
                    state: str | None = None) -> None:
-        self.beginResetModel()
         self.document, self.label, self.state = document, label, state
-        self._filter()
-        self.endResetModel()
+        self.set_rows(self._filtered())
 
-    def _filter(self) -> None:
-        self.rows = [u for u in self.all
+    def _filtered(self) -> list[Unit]:
+        return [u for u in self.all
                      if (self.document is None or u.document == self.document)
                      and (self.label is None or u.label == self.label)
                      and (self.state is None or shown_state(u) == self.state
@@ -137,23 +134,7 @@ class CurationQueueModel(QAbstractTableModel):
         return out
 
     # -- Qt ------------------------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        unit = self.unit(index.row()) if index.isValid() else None
-        if unit is None:
-            return None
-        column = index.column()
+    def cell(self, unit: Unit, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(unit, column)
         if role == Qt.ItemDataRole.ToolTipRole:  # tool tips guess markup: escape
@@ -163,7 +144,7 @@ class CurationQueueModel(QAbstractTableModel):
         if column == 0 and role == Qt.ItemDataRole.ForegroundRole:
             return TEXT_ON_COLOUR
         if column == 1 and role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return RIGHT
         return None
 
     def _text(self, unit: Unit, column: int) -> str:
