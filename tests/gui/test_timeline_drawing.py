@@ -7,10 +7,9 @@ lanes, so a clipping or culling mistake shows as an item drawn on the wrong days
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -26,7 +25,6 @@ from akkord.domain.schema import parse_schema
 from akkord.gui.timeline_model import DAY, LaneRow, day_seconds, seconds_day
 from akkord.gui.timeline_view import TimelineView
 from akkord.resources import default_schema_text
-from akkord.services.demo import create_demo
 from akkord.services.timeline import (
     NO_LANE,
     TimelineData,
@@ -34,7 +32,8 @@ from akkord.services.timeline import (
     lanes_of,
     timeline_kinds,
 )
-from akkord.store import Project, open_project
+from akkord.store import Project
+from tests.gui.conftest import shown_timeline
 
 
 @dataclass(frozen=True)
@@ -106,27 +105,9 @@ def _day(seconds: float) -> str:
 
 # -- the demo --------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path, _ = create_demo(tmp_path_factory.mktemp("demo") / "demo.akkord")
-    return path
-
-
-@pytest.fixture
-def demo(demo_path: Path) -> Iterator[Project]:
-    with open_project(demo_path) as project:
-        yield project
-
-
 @pytest.fixture
 def view(qtbot: QtBot, demo: Project) -> TimelineView:
-    widget = TimelineView(demo)
-    qtbot.addWidget(widget)
-    widget.resize(1400, 800)
-    widget.show()
-    qtbot.waitExposed(widget)
-    qtbot.waitUntil(lambda: widget.plot.geometry_ is not None and widget.plot.fitted)
-    return widget
+    return shown_timeline(qtbot, demo)
 
 
 def test_bars_cut_by_the_left_edge_keep_their_days(view: TimelineView) -> None:

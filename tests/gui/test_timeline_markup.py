@@ -24,6 +24,7 @@ from akkord.gui.timeline_view import TimelineView
 from akkord.services.demo import create_demo
 from akkord.store import Project, open_project
 from akkord.store.models import Document, Entity
+from tests.gui.conftest import shown_timeline
 
 MEETING = 'Møte <b>x</b> &amp; <i>y</i>'
 ACTOR = '<b>x</b>'
@@ -49,13 +50,7 @@ def hostile(hostile_path: Path) -> Iterator[Project]:
 
 @pytest.fixture
 def view(qtbot: QtBot, hostile: Project) -> TimelineView:
-    widget = TimelineView(hostile)
-    qtbot.addWidget(widget)
-    widget.resize(1400, 800)
-    widget.show()
-    qtbot.waitExposed(widget)
-    qtbot.waitUntil(lambda: widget.plot.geometry_ is not None and widget.plot.fitted)
-    return widget
+    return shown_timeline(qtbot, hostile)
 
 
 def _geneva(project: Project) -> int:

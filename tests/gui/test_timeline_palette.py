@@ -7,9 +7,6 @@ set on the widget, not the application, so nothing leaks into other tests.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import QPoint, QPointF
 from PySide6.QtGui import QColor, QImage, QPalette
@@ -18,8 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from akkord.gui.timeline_colors import TimelineColors
 from akkord.gui.timeline_view import TimelineView
-from akkord.services.demo import create_demo
-from akkord.store import Project, open_project
+from akkord.store import Project
 
 Role = QPalette.ColorRole
 
@@ -52,18 +48,6 @@ def contrast(a: QColor, b: QColor) -> float:
                 + 0.0722 * channel(c.blueF()))
     high, low = sorted((luminance(a), luminance(b)), reverse=True)
     return (high + 0.05) / (low + 0.05)
-
-
-@pytest.fixture(scope="module")
-def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path, _ = create_demo(tmp_path_factory.mktemp("demo") / "demo.akkord")
-    return path
-
-
-@pytest.fixture
-def demo(demo_path: Path) -> Iterator[Project]:
-    with open_project(demo_path) as project:
-        yield project
 
 
 @pytest.mark.parametrize("palette", [light_palette, dark_palette], ids=["light", "dark"])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -15,36 +14,18 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from akkord.gui.timeline_view import TimelineView, grab_timeline
-from akkord.services.demo import create_demo
 from akkord.services.timeline import TimelineFilter
 from akkord.store import Project, open_project
 from akkord.store.models import Entity
+from tests.gui.conftest import shown_timeline
 
 GENEVA = "meeting/geneve-2022-01-10"
 ENLARGEMENT = "demand/no-nato-enlargement"
 
 
-@pytest.fixture(scope="module")
-def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path, _ = create_demo(tmp_path_factory.mktemp("demo") / "demo.akkord")
-    return path
-
-
-@pytest.fixture
-def demo(demo_path: Path) -> Iterator[Project]:
-    with open_project(demo_path) as project:
-        yield project
-
-
 @pytest.fixture
 def view(qtbot: QtBot, demo: Project) -> TimelineView:
-    widget = TimelineView(demo)
-    qtbot.addWidget(widget)
-    widget.resize(1400, 800)
-    widget.show()
-    qtbot.waitExposed(widget)
-    qtbot.waitUntil(lambda: widget.plot.geometry_ is not None and widget.plot.fitted)
-    return widget
+    return shown_timeline(qtbot, demo)
 
 
 def _id(project: Project, key: str) -> int:
