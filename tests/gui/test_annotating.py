@@ -314,3 +314,25 @@ def test_commands_without_a_selection_say_what_to_do(window: MainWindow, qtbot: 
         qtbot.keyClick(window.view, key)
         assert word in window.statusBar().currentMessage()
     assert mentions(window.project) == []
+
+
+def test_painted_places_follow_the_text_when_the_window_narrows(window: MainWindow,
+                                                                qtbot: QtBot) -> None:
+    """The view keeps where each span lies (a repaint costs rectangles, not a layout
+    walk); after the lines wrap elsewhere, what it paints must be where the text is."""
+    doc = window.session.document
+    assert doc is not None
+    start = doc.text.index("Stoltenberg avviste")
+    span = (start, start + len("Stoltenberg avviste kravet"))
+    window.resize(1400, 800)
+    qtbot.waitUntil(lambda: window.view.viewport().width() > 450)
+    before = window.view.span_rects(*span)
+    cursor = window.view.cursorForPosition(before[0].center().toPoint())
+    assert doc.from_qt(cursor.position()) in range(*span)
+    window.view.setFixedWidth(230)  # the reading column wraps into short lines
+    qtbot.waitUntil(lambda: window.view.viewport().width() < 250)
+    after = window.view.span_rects(*span)
+    assert after != before
+    for rect in after:  # every rectangle still covers the span's own letters
+        cursor = window.view.cursorForPosition(rect.center().toPoint())
+        assert start <= doc.from_qt(cursor.position()) <= span[1]

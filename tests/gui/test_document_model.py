@@ -3,8 +3,15 @@ database; its answers must be the service's."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+
 from akkord.gui.document_model import DocumentModel
 from akkord.services.annotation import Annotation
+from akkord.services.views import DocumentView
 from akkord.store import Project
 from akkord.store.models import Document
 from tests.services.editing import add, link, new_entity
@@ -37,3 +44,40 @@ def test_identical_unlinked_in_the_model_is_the_services(project: Project) -> No
         expected = sorted(kari.identical_unlinked(mention, project_wide=False))
         assert sorted(model.identical_unlinked(mention)) == expected
     assert len(model.identical_unlinked(ids[0])) == len(ids) - 2  # itself and the linked
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(st.tuples(st.sampled_from(["drop_mention", "drop_relation", "put"]),
+                                st.integers(0, 10_000)), max_size=40))
+def test_relations_of_is_the_scan_of_every_relation(demo: Project, steps: list[tuple[str, int]]
+                                                     ) -> None:
+    """The model indexes relations by mention (the view asks on every repaint); after any
+    sequence of puts and drops its answer must be the plain scan's."""
+    ingrid = Annotation(demo, "Ingrid")
+    doc_id = max((ingrid.load_document(d).relations and d) or 0 for d in _document_ids(demo))
+    view = ingrid.load_document(doc_id)
+    assert view.relations
+    model, kept = DocumentModel(view), list(view.relations)
+    for step, pick in steps:
+        if step == "drop_mention" and model.mentions:
+            model.drop_mention(sorted(model.mentions)[pick % len(model.mentions)])
+        elif step == "drop_relation" and model.relations:
+            model.drop_relation(sorted(model.relations)[pick % len(model.relations)])
+        elif step == "put" and kept:
+            relation = kept[pick % len(kept)]
+            if {relation.head, relation.tail} <= model.mentions.keys():
+                model.put_relation(replace(relation, type=f"t{pick}"))
+    for mention_id in view_mentions(view):
+        scanned = sorted((r for r in model.relations.values()
+                          if mention_id in (r.head, r.tail)), key=lambda r: r.id)
+        assert model.relations_of(mention_id) == scanned
+
+
+def _document_ids(project: Project) -> list[int]:
+    with project.read() as session:
+        return list(session.scalars(select(Document.id)))
+
+
+def view_mentions(view: DocumentView) -> list[int]:
+    return [m.id for m in view.mentions]

@@ -98,6 +98,12 @@ class ArticleView(QTextEdit):
         self.selected: int | None = None
         self.emphasised: set[int] = set()
         self._press: QPoint | None = None
+        # Where each painted span lies in document coordinates (scrolling only moves it),
+        # so a repaint costs rectangles, not a walk of the text layout per mention. Lines
+        # move only when the text, its formats or the viewport's width change: set_document
+        # and resizeEvent (the viewport's too) empty it. (The layout of a long text goes
+        # on in the background, but only below what is laid out already.)
+        self._geometry: dict[tuple[int, int], list[QRectF]] = {}
         # A mouse selection made holding Ctrl or Alt is taken as it is, character by
         # character (part of a word: "Nato" in "Nato-sjef"); any other is snapped to words.
         self.exact = False
@@ -124,6 +130,7 @@ class ArticleView(QTextEdit):
 
     def set_document(self, model: DocumentModel | None) -> None:
         self.model = model
+        self._geometry.clear()
         self.selected = None
         self.emphasised = set()
         # Very long paragraphs are shown broken into shorter ones (display only: offsets
@@ -139,6 +146,7 @@ class ArticleView(QTextEdit):
             self._format_parts(model)
         self.moveCursor(QTextCursor.MoveOperation.Start)
         self.verticalScrollBar().setValue(0)
+        self._geometry.clear()  # the parts' formats moved lines
 
     def _format_parts(self, model: DocumentModel) -> None:
         cursor = QTextCursor(self.document())
@@ -214,18 +222,28 @@ class ArticleView(QTextEdit):
     def _offset(self) -> QPointF:
         return QPointF(-self.horizontalScrollBar().value(), -self.verticalScrollBar().value())
 
-    def span_rects(self, start: int, end: int) -> list[QRectF]:
-        """Viewport rectangles covering ``[start, end)``, one per line it touches."""
+    def span_rects(self, start: int, end: int, offset: QPointF | None = None
+                   ) -> list[QRectF]:
+        """Viewport rectangles covering ``[start, end)``, one per line it touches
+        (``offset``: the scroll position's, when the caller has it already)."""
+        key = (start, end)
+        rects = self._geometry.get(key)
+        if rects is None:
+            rects = self._geometry[key] = self._layout_rects(start, end)
+        offset = self._offset() if offset is None else offset
+        return [rect.translated(offset) for rect in rects]
+
+    def _layout_rects(self, start: int, end: int) -> list[QRectF]:
+        """:meth:`span_rects` in document coordinates, from the text layout."""
         assert self.model is not None
         qstart, qend = self.display.to_view(start), self.display.to_view(end)
         document = self.document()
         layout = document.documentLayout()
-        offset = self._offset()
         rects: list[QRectF] = []
         block = document.findBlock(qstart)
         while block.isValid() and block.position() < qend:
             text_layout = block.layout()
-            origin = layout.blockBoundingRect(block).topLeft() + offset
+            origin = layout.blockBoundingRect(block).topLeft()
             position = block.position()
             for i in range(text_layout.lineCount()):
                 line = text_layout.lineAt(i)
@@ -240,11 +258,15 @@ class ArticleView(QTextEdit):
             block = block.next()
         return rects
 
-    def visible_range(self) -> tuple[int, int]:
+    def visible_range(self, area: QRect | None = None) -> tuple[int, int]:
+        """The text shown in ``area`` of the viewport (all of it by default); a mention
+        whose nesting bars hang into ``area`` from the line above counts as shown."""
         assert self.model is not None
-        top = self.cursorForPosition(QPoint(0, 0)).position()
+        area = self.viewport().rect() if area is None else area
+        reach = int(_BAR_STEP * (self.model.index.max_level + 2)) + 4
+        top = self.cursorForPosition(QPoint(0, max(0, area.top() - reach))).position()
         bottom = self.cursorForPosition(QPoint(self.viewport().width(),
-                                               self.viewport().height())).position()
+                                               area.bottom())).position()
         return self.display.from_view(top), self.display.from_view(bottom) + 1
 
     def position_at(self, point: QPoint) -> int:
@@ -260,16 +282,18 @@ class ArticleView(QTextEdit):
             painter = QPainter(self.viewport())
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             painter.setClipRect(event.rect())
-            start, end = self.visible_range()
+            start, end = self.visible_range(event.rect())
+            clip, offset = QRectF(event.rect()), self._offset()
             for key in self.model.index.overlapping(start, end):
-                self._paint_mention(painter, self.model.mentions[key], event.rect())
+                self._paint_mention(painter, self.model.mentions[key], clip, offset)
             if self.selected in self.model.mentions:
                 painter.setClipping(False)
                 self._paint_relations(painter, self.selected)
             painter.end()
         super().paintEvent(event)
 
-    def _paint_mention(self, painter: QPainter, mention: MentionView, clip: QRect) -> None:
+    def _paint_mention(self, painter: QPainter, mention: MentionView, clip: QRectF,
+                       offset: QPointF) -> None:
         if mention.status == "rejected":
             return
         assert self.model is not None
@@ -277,8 +301,8 @@ class ArticleView(QTextEdit):
         level = self.model.index.level(mention.id)
         suggested = mention.status == "suggested"
         selected = mention.id == self.selected
-        for rect in self.span_rects(mention.start, mention.end):
-            if not rect.intersects(QRectF(clip)):
+        for rect in self.span_rects(mention.start, mention.end, offset):
+            if not rect.intersects(clip):
                 continue
             fill = QColor(base)
             fill.setAlpha(28 if suggested else (95 if selected else 60) if level == 0 else 30)
@@ -366,6 +390,7 @@ class ArticleView(QTextEdit):
         segmentation fault when the margins were computed from the event's size).
         """
         self._fit_margins()
+        self._geometry.clear()  # lines may wrap elsewhere
         super().resizeEvent(event)
 
     def _fit_margins(self) -> None:

@@ -28,7 +28,10 @@ class DocumentModel:
         self.meta = view.meta
         self.status = view.status
         self.mentions: dict[int, MentionView] = {m.id: m for m in view.mentions}
-        self.relations: dict[int, RelationView] = {r.id: r for r in view.relations}
+        self.relations: dict[int, RelationView] = {}
+        self._relations_of: dict[int, set[int]] = {}  # mention → its relations' ids
+        for relation in view.relations:
+            self._keep_relation(relation)
         self.index = SpanIndex((m.start, m.end, m.id) for m in view.mentions)
         self.to_qt = utf16_offsets(self.text)
         self.from_qt = from_utf16_offsets(self.text)
@@ -70,19 +73,35 @@ class DocumentModel:
             return None
         self.counts[(mention.label, mention.status)] -= 1
         self.index.remove(mention_id)
-        for rel_id in [r.id for r in self.relations.values()
-                       if mention_id in (r.head, r.tail)]:
-            del self.relations[rel_id]
+        for rel_id in sorted(self._relations_of.get(mention_id, ())):
+            self._forget_relation(rel_id)
         return self._mark(mention.start, mention.end)
 
     def put_relation(self, relation: RelationView) -> None:
-        self.relations[relation.id] = relation
+        self._forget_relation(relation.id)
+        self._keep_relation(relation)
         self._mark_relation(relation)
 
     def drop_relation(self, relation_id: int) -> None:
-        relation = self.relations.pop(relation_id, None)
+        relation = self._forget_relation(relation_id)
         if relation is not None:
             self._mark_relation(relation)
+
+    def _keep_relation(self, relation: RelationView) -> None:
+        self.relations[relation.id] = relation
+        for end in (relation.head, relation.tail):
+            self._relations_of.setdefault(end, set()).add(relation.id)
+
+    def _forget_relation(self, relation_id: int) -> RelationView | None:
+        relation = self.relations.pop(relation_id, None)
+        if relation is not None:
+            for end in (relation.head, relation.tail):
+                ids = self._relations_of.get(end)
+                if ids is not None:
+                    ids.discard(relation_id)
+                    if not ids:
+                        del self._relations_of[end]
+        return relation
 
     def _mark_relation(self, relation: RelationView) -> None:
         ends = [self.mentions[m] for m in (relation.head, relation.tail) if m in self.mentions]
@@ -105,8 +124,9 @@ class DocumentModel:
                 and m.end - m.start == length and fold(self.surface(m.id)) == wanted]
 
     def relations_of(self, mention_id: int) -> list[RelationView]:
-        return sorted((r for r in self.relations.values() if mention_id in (r.head, r.tail)),
-                      key=lambda r: r.id)
+        """The relations a mention is the head or tail of, oldest first (indexed: the
+        view asks on every selection and repaint)."""
+        return [self.relations[i] for i in sorted(self._relations_of.get(mention_id, ()))]
 
     def mentions_of_entity(self, entity_id: int) -> list[int]:
         return [m.id for m in sorted(self.mentions.values(), key=lambda m: m.start)

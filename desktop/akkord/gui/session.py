@@ -25,7 +25,7 @@ from akkord.errors import AkkordError
 from akkord.gui.commands import EditCommand
 from akkord.gui.document_model import DocumentModel
 from akkord.services import edits
-from akkord.services.annotation import Annotation
+from akkord.services.annotation import Annotation, Changed
 from akkord.services.edits import Applied, ChangeSet, ConflictError, Edit, EntityState
 from akkord.services.projects import Project
 from akkord.services.suggesting import Suggestion
@@ -128,12 +128,14 @@ class AnnotationSession(QObject):
 
     def apply(self, edit: Edit, action: str | None = None) -> Applied | None:
         """Apply an edit (an undo, a redo, or a new one) and show what it changed."""
+        document = self.document
         try:
-            applied = self.service.apply(edit)
+            applied, shown = self.service.apply_showing(
+                edit, document.id if document is not None else None)
         except AkkordError as error:
             self.report(error, action)
             return None
-        self._take_in(applied)
+        self._take_in(applied, shown)
         return applied
 
     def _first_suggestions(self, doc_id: int) -> Edit:
@@ -183,11 +185,10 @@ class AnnotationSession(QObject):
             self.report(error)
             return None
 
-    def _take_in(self, applied: Applied) -> None:
+    def _take_in(self, applied: Applied, shown: Changed | None) -> None:
         changes = applied.changes
-        document = self.document
-        if document is not None and document.id in changes.documents:
-            self._refresh_model(changes)
+        if shown is not None:
+            self._refresh_model(changes, shown)
         elif applied.focus is not None:
             self._show_document_of(applied.focus)  # an undo or redo in another document
         document, focus = self.document, applied.focus
@@ -207,11 +208,11 @@ class AnnotationSession(QObject):
         if doc_id is not None and (self.document is None or doc_id != self.document.id):
             self.open_document(doc_id)
 
-    def _refresh_model(self, changes: ChangeSet) -> None:
-        """Bring the open document's picture up to date with one read of what changed."""
+    def _refresh_model(self, changes: ChangeSet, now: Changed) -> None:
+        """Bring the open document's picture up to date with what the edit changed, as
+        its transaction read it back."""
         document = self.document
         assert document is not None
-        now = self.service.changed(changes, document.id)
         fresh = {m.id: m for m in now.mentions}
         for mention_id in changes.mentions:
             mention = fresh.get(mention_id)

@@ -83,10 +83,23 @@ class Annotation:
     def apply(self, edit: Edit) -> Applied:
         """Apply ``edit`` as one transaction; raises :class:`EditError` (nothing written)
         when it is refused."""
+        return self.apply_showing(edit, None)[0]
+
+    def apply_showing(self, edit: Edit, document_id: int | None
+                      ) -> tuple[Applied, Changed | None]:
+        """:meth:`apply`, and what it changed in the open document ``document_id`` as
+        :meth:`changed` reads it — read in the edit's own transaction (the window needs
+        it after every key that edits: one transaction instead of two). ``None`` when the
+        edit did not touch that document."""
         try:
             with self.project.write() as session:
                 schema = self.project.schema_in(session)
-                return edit.apply(UnitOfWork(session, schema, self.layer, self.author))
+                applied = edit.apply(UnitOfWork(session, schema, self.layer, self.author))
+                shown = None
+                if document_id is not None and document_id in applied.changes.documents:
+                    session.flush()
+                    shown = self._changed_in(session, applied.changes, document_id)
+                return applied, shown
         except DBAPIError as exc:  # a constraint, a full disk, a lock held too long …
             raise EditError(f"the project refused the edit ({_first_line(exc.orig)}); "
                             "nothing was changed") from exc
@@ -98,7 +111,7 @@ class Annotation:
             if doc is None:
                 raise EditError(f"document {doc_id} is not in the project")
             mentions = queries.mentions(session, self.layer, Mention.document_id == doc_id)
-            relations = queries.relations_from(session, self.layer, [m.id for m in mentions])
+            relations = queries.relations_in(session, self.layer, doc_id)
             status = session.scalar(select(DocumentState.status).where(
                 DocumentState.document_id == doc_id,
                 DocumentState.annotator_id == self.annotator_id)) or DocumentStatus.NEW
@@ -115,10 +128,13 @@ class Annotation:
         date and this layer's status. Mentions in the change set that are missing here
         are gone (or in another document); relations the caller places by their head."""
         with self.project.read() as session:
-            mentions = queries.mentions_by_id(session, self.layer, sorted(changes.mentions))
-            relations = queries.relations_by_id(session, self.layer,
-                                                sorted(changes.relations))
-            date, status = self._document_state(session, document_id)
+            return self._changed_in(session, changes, document_id)
+
+    def _changed_in(self, session: Session, changes: ChangeSet, document_id: int
+                    ) -> Changed:
+        mentions = queries.mentions_by_id(session, self.layer, sorted(changes.mentions))
+        relations = queries.relations_by_id(session, self.layer, sorted(changes.relations))
+        date, status = self._document_state(session, document_id)
         return Changed(tuple(m for m in mentions if m.document_id == document_id),
                        tuple(relations), date, status)
 
