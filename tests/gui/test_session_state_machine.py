@@ -272,6 +272,22 @@ class Annotating(RuleBasedStateMachine):
             assert list(shown.aliases) == [a for e, a, _f in rows if e == entity_id]
 
 
+    @invariant()
+    def entity_lists_and_inspector_show_what_is_stored(self) -> None:
+        """The entity list updates only the rows an edit changed, from what the edit read
+        back; whatever happened, its rows must be those a full read gives, and the
+        inspector's entity the stored one."""
+        panel, document = self.window.entities, self.session.document
+        assert document is not None
+        stored = {e.id: e for e in self.session.service.entities(None, document.id)}
+        for kind, tab in panel.kind_tabs.items():
+            assert {e.id: e for e in tab.model.rows} == \
+                {i: e for i, e in stored.items() if e.kind == kind}
+        shown = self.window.inspector.entity
+        if shown is not None:
+            assert shown == self.session.service.entity(shown.id)
+
+
 def test_random_editing_keeps_database_model_and_index_in_step(qtbot: QtBot,
                                                                project_path: Path) -> None:
     Annotating.template, Annotating.qtbot = project_path, qtbot

@@ -38,6 +38,16 @@ class EntityTableModel(RowTableModel):
     def set_entities(self, rows: list[EntityView]) -> None:
         self.set_rows(rows)
 
+    def put(self, entity_id: int, entity: EntityView | None) -> None:
+        """Show ``entity`` in its row (added when new; ``None``: its row goes)."""
+        row = next((i for i, e in enumerate(self.rows) if e.id == entity_id), None)
+        if row is None and entity is not None:
+            self.append_row(entity)
+        elif row is not None and entity is None:
+            self.remove_row(row)
+        elif row is not None:
+            self.replace_row(row, entity)
+
     def cell(self, row: Any, column: int, role: int) -> Any:
         entity: EntityView = row
         if role == Qt.ItemDataRole.DisplayRole:
@@ -138,12 +148,38 @@ class EntityPanel(QWidget):
 
     def _changed(self, changes: ChangeSet) -> None:
         """Entities edited, linked or unlinked (their counts) show at once; an empty
-        change set means "everything may have changed" (a reload)."""
-        if changes.entities or not changes:
+        change set means "everything may have changed" (a reload). An edit's own entities
+        (read back with it) update their rows only: a link runs this on every Enter."""
+        fresh = self.session.fresh_entities
+        if not changes or (changes.entities and not changes.entities <= fresh.keys()):
             self.reload()
+            return
+        for entity_id in sorted(changes.entities):
+            self._put(entity_id, fresh[entity_id])
+        self._update_titles()
+
+    def _put(self, entity_id: int, entity: EntityView | None) -> None:
+        shown = entity if entity is not None and self._in_scope(entity_id) else None
+        for kind, tab in self.kind_tabs.items():
+            tab.model.put(entity_id, shown if shown is not None and shown.kind == kind
+                          else None)
+
+    def _in_scope(self, entity_id: int) -> bool:
+        """In the document's list: linked from one of its mentions (of any status)."""
+        document = self.session.document
+        if self.project_wide:
+            return True
+        return document is not None and any(
+            m.entity_id == entity_id for m in document.mentions.values())
+
+    def _update_titles(self) -> None:
+        for kind, tab in self.kind_tabs.items():
+            display = self.session.schema.kind(kind).display
+            self.tabs.setTabText(self.tabs.indexOf(tab), f"{display}s ({tab.model.rowCount()})")
 
     def reload(self) -> None:
-        """Every kind's list, from one read (this runs after every link and rename)."""
+        """Every kind's list, from one read (on opening a document, changing the scope, a
+        reload, or an edit that changed more entities than it read back)."""
         document = self.session.document
         found: list[EntityView] = []
         if self.project_wide:
@@ -161,8 +197,7 @@ class EntityPanel(QWidget):
                 index = tab.proxy.index(row, 0)
                 if int(index.data(Qt.ItemDataRole.UserRole)) in selected:
                     tab.table.selectRow(row)
-            self.tabs.setTabText(self.tabs.indexOf(tab),
-                                 f"{self.session.schema.kind(kind).display}s ({len(rows)})")
+        self._update_titles()
 
     def _filter(self, text: str) -> None:
         for tab in self.kind_tabs.values():

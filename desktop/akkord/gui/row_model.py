@@ -29,6 +29,17 @@ class RowTableModel(QAbstractTableModel):
         self.rows[row] = value
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
 
+    def append_row(self, value: Any) -> None:
+        end = len(self.rows)
+        self.beginInsertRows(QModelIndex(), end, end)
+        self.rows.append(value)
+        self.endInsertRows()
+
+    def remove_row(self, row: int) -> None:
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self.rows[row]
+        self.endRemoveRows()
+
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
 

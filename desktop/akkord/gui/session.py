@@ -25,7 +25,7 @@ from akkord.errors import AkkordError
 from akkord.gui.commands import EditCommand
 from akkord.gui.document_model import DocumentModel
 from akkord.services import edits
-from akkord.services.annotation import Annotation, Changed
+from akkord.services.annotation import Annotation, Changed, Shown
 from akkord.services.edits import Applied, ChangeSet, ConflictError, Edit, EntityState
 from akkord.services.projects import Project
 from akkord.services.suggesting import Suggestion
@@ -69,6 +69,9 @@ class AnnotationSession(QObject):
         self.undo_stack = QUndoStack(self)
         self.document: DocumentModel | None = None
         self.selected: int | None = None
+        # The entities the edit being shown changed, as its transaction read them back
+        # (see _take_in); empty between edits, so nothing is served stale.
+        self.fresh_entities: dict[int, EntityView | None] = {}
         self.suggestions = SuggestionDesk(project, self.service.annotator_id)
         self.kinds = SuggestionKinds()
         self.recommender: Recommender | None = None  # set once trained, passing its threshold
@@ -185,7 +188,16 @@ class AnnotationSession(QObject):
             self.report(error)
             return None
 
-    def _take_in(self, applied: Applied, shown: Changed | None) -> None:
+    def _take_in(self, applied: Applied, shown: Shown) -> None:
+        """Show what an edit changed; while its signals run, :meth:`entity` answers from
+        the entities it read back (the inspector and the entity list ask for them)."""
+        self.fresh_entities = shown.entities
+        try:
+            self._show_change(applied, shown.document)
+        finally:
+            self.fresh_entities = {}
+
+    def _show_change(self, applied: Applied, shown: Changed | None) -> None:
         changes = applied.changes
         if shown is not None:
             self._refresh_model(changes, shown)
@@ -427,6 +439,8 @@ class AnnotationSession(QObject):
         return self.suggestions.candidates(kind, query, document.id, linked)
 
     def entity(self, entity_id: int) -> EntityView | None:
+        if entity_id in self.fresh_entities:
+            return self.fresh_entities[entity_id]
         try:
             return self.service.entity(entity_id)
         except AkkordError:

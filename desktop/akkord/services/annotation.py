@@ -38,6 +38,8 @@ from akkord.store.project import Project
 
 __all__ = ["Annotation", "ConflictError", "EditError"]
 
+SHOWN_ENTITIES = 200  # at most this many changed entities are read back with an edit
+
 
 @dataclass(frozen=True, slots=True)
 class Changed:
@@ -47,6 +49,16 @@ class Changed:
     relations: tuple[RelationView, ...]
     date: PartialDate | None
     status: DocumentStatus
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """What an edit changed that a window shows, read back in the edit's own transaction
+    (so the window need not read it again): the open document's part, ``None`` when the
+    edit did not touch it; and every changed entity as it is now (``None``: gone)."""
+
+    document: Changed | None
+    entities: dict[int, EntityView | None]
 
 
 class Annotation:
@@ -83,26 +95,41 @@ class Annotation:
     def apply(self, edit: Edit) -> Applied:
         """Apply ``edit`` as one transaction; raises :class:`EditError` (nothing written)
         when it is refused."""
-        return self.apply_showing(edit, None)[0]
-
-    def apply_showing(self, edit: Edit, document_id: int | None
-                      ) -> tuple[Applied, Changed | None]:
-        """:meth:`apply`, and what it changed in the open document ``document_id`` as
-        :meth:`changed` reads it — read in the edit's own transaction (the window needs
-        it after every key that edits: one transaction instead of two). ``None`` when the
-        edit did not touch that document."""
         try:
             with self.project.write() as session:
-                schema = self.project.schema_in(session)
-                applied = edit.apply(UnitOfWork(session, schema, self.layer, self.author))
-                shown = None
-                if document_id is not None and document_id in applied.changes.documents:
-                    session.flush()
-                    shown = self._changed_in(session, applied.changes, document_id)
-                return applied, shown
+                return self._apply_in(session, edit)
         except DBAPIError as exc:  # a constraint, a full disk, a lock held too long …
-            raise EditError(f"the project refused the edit ({_first_line(exc.orig)}); "
-                            "nothing was changed") from exc
+            raise _refused(exc) from exc
+
+    def apply_showing(self, edit: Edit, document_id: int | None) -> tuple[Applied, Shown]:
+        """:meth:`apply`, and what it changed as a window shows it (see :class:`Shown`;
+        ``document_id``: the open document) — read in the edit's own transaction: the
+        window needs it after every key that edits, and one transaction costs less than
+        two."""
+        try:
+            with self.project.write() as session:
+                applied = self._apply_in(session, edit)
+                changes = applied.changes
+                session.flush()
+                document = self._changed_in(session, changes, document_id) \
+                    if document_id is not None and document_id in changes.documents else None
+                return applied, Shown(document, self._entities_in(session, changes))
+        except DBAPIError as exc:
+            raise _refused(exc) from exc
+
+    def _entities_in(self, session: Session, changes: ChangeSet
+                     ) -> dict[int, EntityView | None]:
+        """The changed entities as they are now; none when an edit changed so many (a
+        merge of hundreds) that the window is better off reading what it shows."""
+        if not changes.entities or len(changes.entities) > SHOWN_ENTITIES:
+            return {}
+        found = {e.id: e for e in queries.entities(
+            session, self.layer, Entity.id.in_(sorted(changes.entities)))}
+        return {i: found.get(i) for i in changes.entities}
+
+    def _apply_in(self, session: Session, edit: Edit) -> Applied:
+        schema = self.project.schema_in(session)
+        return edit.apply(UnitOfWork(session, schema, self.layer, self.author))
 
     # -- reading ------------------------------------------------------------------------------
     def load_document(self, doc_id: int) -> DocumentView:
@@ -238,6 +265,12 @@ class Annotation:
                     .join(Document, Document.id == Mention.document_id).where(*where))]
         wanted = fold(surface)
         return [row[0] for row in rows if fold(row[1]) == wanted]
+
+
+def _refused(exc: DBAPIError) -> EditError:
+    """A constraint, a full disk, a lock held too long …: the edit was rolled back."""
+    return EditError(f"the project refused the edit ({_first_line(exc.orig)}); "
+                     "nothing was changed")
 
 
 def _first_line(error: object) -> str:
