@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from akkord.domain.dates import PartialDate
 from akkord.domain.entities import Value
 from akkord.services.annotation import Annotation
+from akkord.services.edits import UpdateMention
 from akkord.services.linking import Offices, rank_candidates
 from akkord.services.suggesting import (
     ALIAS,
@@ -23,6 +24,7 @@ from akkord.services.suggesting import (
     remember_alias,
     write_suggestions,
 )
+from akkord.services.suggesting.edits import RememberForm
 from akkord.services.suggesting.offices import office_terms
 from akkord.services.suggesting.pipeline import Suggesters, suggest_document
 from akkord.services.suggesting.review import accept, reject, review_queue, undo_review
@@ -265,3 +267,27 @@ def test_reviewing_accepts_remembers_rejects_and_undoes(
     assert aliases(project, nato.id) == []
     with project.read() as session:
         assert len(review_queue(session, kari.annotator_id)) == 3
+
+
+@pytest.mark.parametrize(("before", "remembered"), [
+    ("Nato svarte. ", "alliansen"),  # starts a sentence: the capital says nothing
+    ("Nato og" + " " * 200, "Alliansen"),  # no start, further back than what is read
+    ("Nato svarte: " + "ord " * 40, "Alliansen"),  # inside a sentence: written as a name
+])
+def test_linking_remembers_the_form_as_a_name_is_written(project: Project, kari: Annotation,
+                                                         before: str, remembered: str) -> None:
+    """The link's form is read with a few characters before it, not the whole text; a
+    sentence start further back than those is still seen."""
+    text = before + "Alliansen står samlet."
+    with project.write() as session:
+        doc = Document(content_hash="r1", text=text, meta={}, parts=[])
+        session.add(doc)
+        session.flush()
+        doc_id = doc.id
+    nato = create_entity(kari, "actor", "Nato")
+    mention = add_mention(kari, doc_id, *at("Alliansen", text=text), "ACTOR").id
+    kari.apply(RememberForm(mention))  # nothing linked yet: nothing remembered
+    assert aliases(project, nato.id) == []
+    kari.apply(UpdateMention(mention, entity_id=nato.id))
+    kari.apply(RememberForm(mention))
+    assert aliases(project, nato.id) == [remembered]

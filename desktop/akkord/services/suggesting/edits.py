@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import case, delete, func, insert, select, update
 
 from akkord.domain.statuses import MentionStatus
 from akkord.services import queries
@@ -124,6 +124,9 @@ class RememberAlias(Edit):
                        ForgetAlias(self.entity_id, added), note=f"remembered “{added}”")
 
 
+_LOOK_BACK = 80  # characters before a form read to tell whether it starts a sentence
+
+
 @dataclass(frozen=True, slots=True)
 class RememberForm(Edit):
     """Remember a linked mention's form as an alias of its entity (read inside the
@@ -136,15 +139,28 @@ class RememberForm(Edit):
         return "Remember the form"
 
     def apply(self, uow: UnitOfWork) -> Applied:
+        # The form and the few characters before it, not the whole text (a link in the
+        # 180 KB document would read all of it).
+        before = case((Mention.start > _LOOK_BACK, Mention.start - _LOOK_BACK), else_=0)
         row = uow.session.execute(
-            select(Mention.start, Mention.end, Mention.entity_id, Document.text)
+            select(Mention.start, Mention.end, Mention.entity_id, before,
+                   func.substr(Document.text, before + 1, Mention.end - before))
             .join(Document, Document.id == Mention.document_id)
             .where(Mention.id == self.mention_id,
                    Mention.annotator_id == uow.annotator_id)).first()
         if row is None or row.entity_id is None:
             return Applied(ChangeSet(), Nothing(self.text))
-        return RememberAlias(row.entity_id, row.text[row.start:row.end],
-                             sentence_initial(row.text, row.start)).apply(uow)
+        start, end, entity_id, offset, text = row
+        initial = sentence_initial(text, start - offset)
+        if initial and offset > 0 and not text[:start - offset].strip(" \t"):
+            initial = self._initial_in_whole_text(uow, start)  # a long run of spaces
+        return RememberAlias(entity_id, text[start - offset:end - offset], initial).apply(uow)
+
+    def _initial_in_whole_text(self, uow: UnitOfWork, start: int) -> bool:
+        text = uow.session.scalar(select(Document.text).join(
+            Mention, Mention.document_id == Document.id).where(
+            Mention.id == self.mention_id)) or ""
+        return sentence_initial(text, start)
 
 
 @dataclass(frozen=True, slots=True)
