@@ -358,6 +358,7 @@ def test_suggested_relations_are_checked_and_added_with_enter(plain: MainWindow,
     assert dialog is not None and dialog.isVisible()
     assert [dialog.list.item(r).text() for r in range(dialog.list.count())] == [
         "Russland  —participant→  møtes"]
+    assert "record, probability 0.50" in dialog.list.item(0).toolTip()  # no examples yet
     qtbot.keyClick(dialog.list, Qt.Key.Key_Space)  # unchecks it
     assert dialog.chosen() == []
     qtbot.keyClick(dialog.list, Qt.Key.Key_Space)

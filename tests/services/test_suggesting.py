@@ -291,3 +291,30 @@ def test_linking_remembers_the_form_as_a_name_is_written(project: Project, kari:
     kari.apply(UpdateMention(mention, entity_id=nato.id))
     kari.apply(RememberForm(mention))
     assert aliases(project, nato.id) == [remembered]
+
+
+def test_the_picker_finds_a_known_entity_under_a_new_form(project: Project,
+                                                         kari: Annotation) -> None:
+    """A genitive of a name that is also a word (*Polens*: not *pole*), a form without
+    its accents, a compound by its first part, an acronym's long form; and, when nothing
+    matches, the entities the document links, most linked first (never strong enough to
+    be preselected over "+ New")."""
+    names = ("Polen", "Genève", "Nato", "OSSE", "Russland", "Sergej Lavrov")
+    ids = {name: create_entity(kari, "actor", name).id for name in names}
+    with project.read() as session:
+        def top(query: str, context: dict[int, int] | None = None) -> str | None:
+            ranked = rank_candidates(session, "actor", query, kari.annotator_id,
+                                     context=context or {})
+            return ranked[0].name if ranked else None
+
+        assert top("Polens") == "Polen"
+        assert top("Geneve") == "Genève"
+        assert top("Nato-landene") == "Nato"
+        assert top("Organisasjonen for sikkerhet og samarbeid i Europa") == "OSSE"
+        assert top("Moskva") is None  # nothing matches, nothing linked in the document
+        linked = {ids["Sergej Lavrov"]: 1, ids["Russland"]: 4}
+        ranked = rank_candidates(session, "actor", "Moskva", kari.annotator_id,
+                                 context=linked)
+        assert [c.name for c in ranked] == ["Russland", "Sergej Lavrov"]
+        assert ranked[0].score < 50  # below the picker's STRONG_MATCH
+        assert top("Lavrov", linked) == "Sergej Lavrov"  # a match beats the context

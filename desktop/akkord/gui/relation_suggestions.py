@@ -41,7 +41,8 @@ class RelationSuggestionsDialog(QDialog):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked)
             item.setToolTip(plain_text.tooltip(
-                f"suggested from {REASONS.get(proposal.reason, proposal.reason)}"))
+                f"suggested from {REASONS.get(proposal.reason, proposal.reason)}, "
+                f"probability {proposal.score:.2f}"))
             self.list.addItem(item)
         self.list.setCurrentRow(0)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok

@@ -12,6 +12,7 @@ its redo.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -430,12 +431,12 @@ class AnnotationSession(QObject):
     # -- queries ----------
     def candidates(self, kind: str, query: str) -> list[Candidate]:
         """The picker's ranking for the open document (offices resolve to their holder on
-        its date; among equal matches, the entities it links already come first)."""
+        its date; among equal matches, the entities it links most often come first)."""
         document = self.document
         if document is None:
             return self.suggestions.candidates(kind, query)
-        linked = frozenset(m.entity_id for m in document.mentions.values()
-                           if m.entity_id is not None and MentionStatus(m.status).decided)
+        linked = Counter(m.entity_id for m in document.mentions.values()
+                         if m.entity_id is not None and MentionStatus(m.status).decided)
         return self.suggestions.candidates(kind, query, document.id, linked)
 
     def entity(self, entity_id: int) -> EntityView | None:

@@ -11,14 +11,22 @@ first, in tiers that usage never overturns:
 2. the whole text is an inflection of the name or an alias (92);
 3. a name or alias stands inside the text as whole words: the longer it is, the higher
    (70–89), so "Nato-sjef Jens Stoltenberg" is Jens Stoltenberg, not Nato;
-4. what was typed starts the name or one of its words (60 / 55);
-5. the text is part of the name, as whole words (50: *Stoltenberg*), or as letters (40);
-6. 15 per shared word.
+4. looser: the words match without their accents (*Geneve* → Genève), a hyphenated
+   compound by its first part (*Nato-landene* → Nato), or the text is the initials of a
+   name of three words or more, or those initials are the text (*OSSE*) (66);
+5. what was typed starts the name or one of its words (60 / 55);
+6. the text is part of the name, as whole words (50: *Stoltenberg*), or as letters (40);
+7. 15 per shared word;
+8. nothing matches, but the document links the entity already (10): a metonym or a
+   description (*Moskva*, *alliansen*, *arbeidsmiddagen*) most often means one of the
+   article's own entities, so they are listed, the most linked first (never preselected:
+   Enter still creates a new entity).
 
-Among candidates that match equally well, an entity already linked in the document being
-annotated comes first, then the one used most in the annotator's layer (shown as a bonus
-below 5 points on the score; it never lifts a weaker match above a better one). The top
-candidate is what Enter accepts.
+Among candidates that match equally well, the entity linked most often in the document
+being annotated comes first ("møtet" is the meeting the article is about, not another
+meeting once called "møtet"), then the one used most in the annotator's layer (shown as
+a bonus below 5 points on the score; it never lifts a weaker match above a better one).
+The top candidate is what Enter accepts.
 
 **Offices**: given the project's office terms and the document's date
 (:class:`Offices`), an office that matches ("Natos generalsekretær") brings its holder on
@@ -28,6 +36,7 @@ that date in right above it, so Enter links the person, as the guidelines want.
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -41,6 +50,8 @@ from akkord.services.views import Candidate
 from akkord.store.models import Entity, EntityAlias, Mention
 from akkord.textproc.lemmas import fold, genitive_base, word_key, words
 
+IN_DOCUMENT = 10.0  # the score of an entity that only the document's context suggests
+
 
 @dataclass(frozen=True, slots=True)
 class _Form:
@@ -48,6 +59,8 @@ class _Form:
     folded: str
     keys: tuple[str, ...]
     is_name: bool
+    plain: tuple[str, ...] = ()  # the keys without accents (Genève → geneve)
+    initials: str = ""  # of a name of three words or more (OSSE), else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,24 +76,62 @@ class _Query:
     folded: str
     words: tuple[frozenset[str], ...]  # per word: its key, and without a genitive
     typed: str  # folded, for prefix and letter matches
+    loose: tuple[frozenset[str], ...] = ()  # per word: without accents, compound heads
+    initials: str = ""
 
     def fits(self, keys: tuple[str, ...], at: int) -> bool:
         """Whether ``keys`` are the query's words from word ``at`` on."""
         return all(k in self.words[at + i] for i, k in enumerate(keys))
 
+    def fits_loosely(self, keys: tuple[str, ...]) -> bool:
+        """Whether ``keys`` are the query's words, each also without its accents or as
+        the first part of a hyphenated compound (*Geneve*, *Nato-landene*)."""
+        return len(keys) == len(self.loose) and all(
+            k in self.loose[i] for i, k in enumerate(keys))
+
+
+def _plain(key: str) -> str:
+    """Without accents (é, è, ü …), keeping the Norwegian letters (å, æ, ø)."""
+    marks = "".join(c for c in unicodedata.normalize("NFD", key)
+                    if not unicodedata.combining(c) or c == "\u030a")
+    return unicodedata.normalize("NFC", marks)
+
+
+def _initials(text: str) -> str:
+    """The initials of a name of three words or more, of its capitalised or longer
+    words (*Organisasjonen for sikkerhet og samarbeid i Europa* → ``osse``)."""
+    found = words(text)
+    if len(found) < 3:
+        return ""
+    return "".join(w[0] for w in found if w[:1].isupper() or len(w) > 3).casefold()
+
 
 def _form(text: str, is_name: bool) -> _Form:
-    return _Form(text, fold(text), tuple(word_key(w) for w in words(text)), is_name)
+    keys = tuple(word_key(w) for w in words(text))
+    return _Form(text, fold(text), keys, is_name, tuple(_plain(k) for k in keys),
+                 _initials(text))
 
 
 def _alternatives(word: str) -> frozenset[str]:
-    base = genitive_base(fold(word))
-    return frozenset({word_key(word), *((word_key(base),) if base is not None else ())})
+    """The word's key, and its key without a genitive ending, as written (*Polens* →
+    *Polen*, the country) and lowered (*alliansens* → *alliansen*)."""
+    bases = {genitive_base(word), genitive_base(fold(word))} - {None}
+    return frozenset({word_key(word), *(word_key(b) for b in bases if b is not None)})
+
+
+def _loose(word: str) -> frozenset[str]:
+    keys = _alternatives(word)
+    head = word.replace("–", "-").split("-")[0]
+    if head != word:
+        keys |= _alternatives(head)
+    return frozenset(_plain(k) for k in keys)
 
 
 def _query(text: str) -> _Query:
     """Any word may be a genitive (*Natos generalsekretær*, *alliansens dør*)."""
-    return _Query(fold(text), tuple(_alternatives(w) for w in words(text)), fold(text))
+    found = words(text)
+    return _Query(fold(text), tuple(_alternatives(w) for w in found), fold(text),
+                  tuple(_loose(w) for w in found), _initials(text))
 
 
 def _entries(session: Session, kind: str) -> list[_Entry]:
@@ -104,6 +155,10 @@ def _form_score(form: _Form, query: _Query) -> float:
         return 92.0
     if 0 < n < total and any(query.fits(form.keys, i) for i in range(total - n + 1)):
         return 70.0 + 19.0 * n / total
+    if n and (query.fits_loosely(form.plain) or (
+            n == 1 and form.keys[0] == query.initials)
+            or (total == 1 and form.initials and form.initials == query.typed)):
+        return 66.0
     if len(query.typed) >= 1 and form.folded.startswith(query.typed):
         return 60.0
     form_words = form.folded.split()
@@ -161,14 +216,16 @@ def _usage_bonus(count: int) -> float:
 
 def rank_candidates(session: Session, kind: str, query: str, annotator_id: int | None = None,
                     limit: int = 20, *, offices: Offices | None = None,
-                    context: frozenset[int] = frozenset()) -> list[Candidate]:
+                    context: Mapping[int, int] | frozenset[int] = frozenset()
+                    ) -> list[Candidate]:
     """Entities of ``kind`` for ``query`` (a mention's text or what the user typed).
 
     With an empty query every entity of the kind is listed, most used first. Among
     candidates that match equally well, those in ``context`` (the entities already linked
     in the document being annotated: "møtet" is the meeting the article is about) come
-    first, then the most used.
+    first (a mapping: how often it is linked there, most first), then the most used.
     """
+    linked = context if isinstance(context, Mapping) else dict.fromkeys(context, 1)
     use_query = select(Mention.entity_id, func.count()).where(
         Mention.entity_id.is_not(None), Mention.status.in_(("manual", "accepted"))).group_by(
         Mention.entity_id)
@@ -180,12 +237,14 @@ def rank_candidates(session: Session, kind: str, query: str, annotator_id: int |
     ranked: list[tuple[float, Candidate]] = []
     for entry in _entries(session, kind):
         score, matched = _score(entry, parsed) if parsed else (1.0, entry.name)
+        if score <= 0 and entry.entity_id in linked:
+            score = IN_DOCUMENT  # "alliansen", "Moskva": the article's own actors
         if score <= 0:
             continue
         count = uses.get(entry.entity_id, 0)
         ranked.append((score, Candidate(entry.entity_id, entry.name, entry.kind,
                                         score + _usage_bonus(count), count, matched)))
-    ranked.sort(key=lambda pair: (-round(pair[0], 6), pair[1].entity_id not in context,
+    ranked.sort(key=lambda pair: (-round(pair[0], 6), -linked.get(pair[1].entity_id, 0),
                                   -pair[1].uses, fold(pair[1].name)))
     found = [candidate for _, candidate in ranked]
     if offices is not None and offices.terms:

@@ -14,7 +14,7 @@ of the project.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from sqlalchemy import select
 
@@ -81,10 +81,11 @@ class SuggestionDesk:
                                project_wide=project_wide)
 
     def candidates(self, kind: str, query: str, document_id: int | None = None,
-                   context: frozenset[int] = frozenset()) -> list[Candidate]:
+                   context: Mapping[int, int] | frozenset[int] = frozenset()
+                   ) -> list[Candidate]:
         """The picker's ranking; an office is followed by its holder on the document's
         date (so Enter links the person); among equal matches, the entities in
-        ``context`` (linked in the document already) first."""
+        ``context`` (linked in the document already; a mapping: how often) first."""
         with self.project.read() as session:
             offices = None
             if document_id is not None:
