@@ -20,12 +20,12 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 from pytestqt.qtbot import QtBot
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from akkord.domain.entities import Value
 from akkord.gui.main_window import MainWindow
 from akkord.store import open_project
-from akkord.store.models import Document, EntityAlias, Mention, Relation
+from akkord.store.models import Document, DocumentState, EntityAlias, Mention, Relation
 
 STEP_LIMIT_S = 30  # a step that has not returned by then hangs (hundreds of times its need)
 
@@ -219,6 +219,11 @@ class Annotating(RuleBasedStateMachine):
         self.session.select(data.draw(st.sampled_from([None, *self._mentions()])))
 
     @rule()
+    def mark_done_or_not(self) -> None:
+        """Ctrl+D: done, or back in progress."""
+        self.window.run_action("toggle-done")
+
+    @rule()
     def undo(self) -> None:
         self.session.undo_stack.undo()
 
@@ -271,6 +276,16 @@ class Annotating(RuleBasedStateMachine):
             assert shown is not None
             assert list(shown.aliases) == [a for e, a, _f in rows if e == entity_id]
 
+
+    @invariant()
+    def progress_shows_the_stored_count_of_done_documents(self) -> None:
+        """The status bar re-counts only when a document became done or stopped being so;
+        it must still say what is stored."""
+        layer = self.session.service.annotator_id
+        with self.session.project.read() as db:
+            done = db.scalar(select(func.count()).select_from(DocumentState).where(
+                DocumentState.annotator_id == layer, DocumentState.status == "done"))
+        assert self.window.progress_label.text().strip() == f"{done} of {len(TEXTS)} done"
 
     @invariant()
     def entity_lists_and_inspector_show_what_is_stored(self) -> None:

@@ -175,7 +175,9 @@ class EntityPanel(QWidget):
     def _update_titles(self) -> None:
         for kind, tab in self.kind_tabs.items():
             display = self.session.schema.kind(kind).display
-            self.tabs.setTabText(self.tabs.indexOf(tab), f"{display}s ({tab.model.rowCount()})")
+            title, index = f"{display}s ({tab.model.rowCount()})", self.tabs.indexOf(tab)
+            if self.tabs.tabText(index) != title:  # the tab bar lays itself out again
+                self.tabs.setTabText(index, title)
 
     def reload(self) -> None:
         """Every kind's list, from one read (on opening a document, changing the scope, a

@@ -264,7 +264,7 @@ class MainWindow(QMainWindow):
             self.view.refresh(*document.take_dirty())
             self._update_counts()
             if (document.id, document.status) != self._status_shown:
-                self._update_progress()  # the open document's status changed
+                self._status_changed(document.id, document.status)
         others = changes.documents - {open_id}
         if others:  # an undo elsewhere, a project-wide link: read those rows again
             self.documents.model.invalidate(sorted(others))
@@ -344,6 +344,17 @@ class MainWindow(QMainWindow):
         reason = self.project.read_only_reason if self.project.read_only else None
         state = f" — read-only ({reason})" if reason else ""
         self.setWindowTitle(f"{prefix}{self.project.name}{state} — {who} — Akkord")
+
+    def _status_changed(self, doc_id: int, status: str) -> None:
+        """The open document's status changed: the count of done documents changes only
+        when it became done or stopped being so (new ↔ in progress, on a first edit and
+        its undo, changes nothing there)."""
+        before = self._status_shown
+        if before is not None and before[0] == doc_id \
+                and DocumentStatus.DONE not in (before[1], status):
+            self._status_shown = (doc_id, status)
+            return
+        self._update_progress()
 
     def _update_progress(self) -> None:
         document = self.session.document

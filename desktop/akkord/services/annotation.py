@@ -70,6 +70,9 @@ class Annotation:
         someone else (a curator in the gold layer)."""
         self.project = project
         self.annotator = annotator.strip()
+        # Documents' text lengths, which every span check needs: texts never change, so
+        # they are read once per document, not on every edit (the long one is 180 KB).
+        self._lengths: dict[int, int] = {}
         # A read-only project is shown as it is: a layer it does not have yet is empty
         # (id 0 names no row) instead of being created, and every edit is refused by the
         # store with its message.
@@ -129,7 +132,8 @@ class Annotation:
 
     def _apply_in(self, session: Session, edit: Edit) -> Applied:
         schema = self.project.schema_in(session)
-        return edit.apply(UnitOfWork(session, schema, self.layer, self.author))
+        return edit.apply(UnitOfWork(session, schema, self.layer, self.author,
+                                     self._lengths))
 
     # -- reading ------------------------------------------------------------------------------
     def load_document(self, doc_id: int) -> DocumentView:
@@ -173,11 +177,14 @@ class Annotation:
 
     def _document_state(self, session: Session, doc_id: int
                         ) -> tuple[PartialDate | None, DocumentStatus]:
-        date = session.scalar(select(Document.date_value).where(Document.id == doc_id))
-        status = session.scalar(select(DocumentState.status).where(
-            DocumentState.document_id == doc_id,
-            DocumentState.annotator_id == self.annotator_id)) or DocumentStatus.NEW
-        return (PartialDate.parse(date) if date else None), DocumentStatus(status)
+        row = session.execute(
+            select(Document.date_value, DocumentState.status)
+            .outerjoin(DocumentState, (DocumentState.document_id == Document.id)
+                       & (DocumentState.annotator_id == self.annotator_id))
+            .where(Document.id == doc_id)).first()
+        date, status = row if row is not None else (None, None)
+        return (PartialDate.parse(date) if date else None), \
+            DocumentStatus(status or DocumentStatus.NEW)
 
     def document_state(self, doc_id: int) -> tuple[PartialDate | None, DocumentStatus]:
         """A document's publication date and this layer's status of it."""
