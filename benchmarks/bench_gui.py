@@ -17,7 +17,10 @@ and one edit, each through the keys a user presses (DESIGN.md budget).
 * ``delete_mention_ms`` — Delete on the selected mention;
 * ``undo_ms`` — Ctrl+Z (of a delete, of an add, of a link);
 * ``link_mention_ms`` — Enter in the link picker (opened by the ACTOR key ``1`` on a
-  new selection, with ``Nato`` typed): the link committed and redrawn.
+  new selection, with ``Nato`` typed; the project knows Nato): the link committed, the
+  form remembered, everything that shows it redrawn;
+* ``link_new_entity_ms`` — the same Enter on "+ New" for a name the project does not
+  know: the entity created and linked.
 
 Each figure is taken from the key press until the window has processed what it posted
 and the article view has repainted synchronously; edits commit in the key handler.
@@ -49,7 +52,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 SWITCHES = 30
 LONG_OPENS = 9
 EDITS = 25
-LINKS = 12
+LINKS = 18  # 12 links to a known entity, 6 to a new one
 STARTS = 3
 
 
@@ -223,8 +226,9 @@ def measure_window(project: Path, size: str) -> None:
     text = document.text
     words = free_words(text, [(m.start, m.end) for m in document.mentions.values()],
                        EDITS + LINKS)
-    adds, deletes, undos, links = [], [], [], []
-    cpus: dict[str, list[float]] = {"add": [], "delete": [], "undo": [], "link": []}
+    adds, deletes, undos, links, news = [], [], [], [], []
+    cpus: dict[str, list[float]] = {"add": [], "delete": [], "undo": [], "link": [],
+                                    "new": []}
 
     def keep(kind: str, into: list[float], ms: float) -> None:
         into.append(ms)
@@ -238,16 +242,14 @@ def measure_window(project: Path, size: str) -> None:
              drive.timed(lambda: drive.key(drive.view, Qt.Key.Key_Delete)))
         keep("undo", undos, drive.timed(drive.ctrl(Qt.Key.Key_Z)))  # the delete: back
         keep("undo", undos, drive.timed(drive.ctrl(Qt.Key.Key_Z)))  # the add: gone
-    picker = window.picker
-    for start, end in words[EDITS:]:
-        drive.select(start, end)
-        drive.key(drive.view, "1")  # ACTOR: the mention is added, the picker opens
-        drive.settle()
-        assert picker.isVisible(), "the link picker did not open"
-        picker.query.clear()
-        drive.qtest.keyClicks(picker.query, "Nato")
-        drive.settle()
-        keep("link", links, drive.timed(lambda: drive.key(picker.query, Qt.Key.Key_Return)))
+    known_entity(window, "actor", "Nato")  # what a project of this size has linked before
+    for n, (start, end) in enumerate(words[EDITS:]):
+        # Enter on the picker's first choice: the existing Nato, then (every third
+        # time) "+ New" for a name the project does not know.
+        new = n % 3 == 2
+        open_picker(drive, start, end, f"Ny aktør {n}" if new else "Nato")
+        keep("new" if new else "link", news if new else links,
+             drive.timed(lambda: drive.key(window.picker.query, Qt.Key.Key_Return)))
         drive.view.setFocus()
         keep("undo", undos, drive.timed(drive.ctrl(Qt.Key.Key_Z)))  # the link
         drive.timed(drive.ctrl(Qt.Key.Key_Z))  # the add
@@ -256,8 +258,30 @@ def measure_window(project: Path, size: str) -> None:
     figure(f"add_mention_ms_{size}", adds, cpus["add"])
     figure(f"delete_mention_ms_{size}", deletes, cpus["delete"])
     figure(f"link_mention_ms_{size}", links, cpus["link"])
+    figure(f"link_new_entity_ms_{size}", news, cpus["new"])
     figure(f"undo_ms_{size}", undos, cpus["undo"])
     drive.close()
+
+
+def known_entity(window: Any, kind: str, name: str) -> None:
+    """Make sure the project has an entity called ``name`` (not measured)."""
+    from akkord.services import edits
+
+    if not any(e.name == name for e in window.session.service.entities(kind)):
+        window.session.service.apply(edits.CreateEntity(kind, name))
+
+
+def open_picker(drive: Driver, start: int, end: int, query: str) -> None:
+    """Select a word, press the ACTOR key (the mention is added, the link picker opens)
+    and type ``query`` (not measured)."""
+    drive.select(start, end)
+    drive.key(drive.view, "1")
+    drive.settle()
+    picker = drive.window.picker
+    assert picker.isVisible(), "the link picker did not open"
+    picker.query.clear()
+    drive.qtest.keyClicks(picker.query, query)
+    drive.settle()
 
 
 def switching_ms(project: Path, count: int = 15) -> list[float]:

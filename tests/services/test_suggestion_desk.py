@@ -10,7 +10,12 @@ from akkord.services.edits import SetStatus
 from akkord.services.suggesting import MODEL, Suggestion
 from akkord.services.suggesting.desk import SuggestionDesk
 from akkord.services.suggesting.edits import AddSuggestions, RememberAlias
-from akkord.services.suggesting.recommender import training_examples
+from akkord.services.suggesting.recommender import (
+    NotTrained,
+    Recommender,
+    Settings,
+    training_examples,
+)
 from akkord.store import Project
 from akkord.store.models import Document
 from tests.services.editing import add, new_entity
@@ -69,3 +74,17 @@ def test_training_reads_only_the_latest_documents_when_told(project: Project,
     assert [e.text for e in every] == list(TEXTS)
     assert [e.text for e in latest] == list(TEXTS[1:])
     assert latest[0].spans == ((0, 8, "ACTOR"),) and latest[1].spans == ()
+
+
+def test_the_training_process_reads_the_same_examples_itself(project: Project,
+                                                             kari: Annotation) -> None:
+    """The window's trainer sends where the examples are, not the examples: read there
+    (another process, its own connection), they must be the ones read here."""
+    for doc in (1, 2):
+        add(kari, doc, (0, 4) if doc == 1 else (0, 8), "ACTOR")
+    desk = SuggestionDesk(project, kari.annotator_id)
+    source = desk.example_source()
+    assert source.read() == desk.training_examples()
+    assert [e.spans for e in source.read()] == [((0, 4, "ACTOR"),), ((0, 8, "ACTOR"),)]
+    with pytest.raises(NotTrained):  # two spans: too little, said by the child
+        Recommender(Settings()).train_in_process(source)

@@ -1,13 +1,15 @@
 """The recommender, trained in the background while the annotator works.
 
 :class:`RecommenderTrainer` runs one training at a time on a thread of its own
-``QThreadPool``. The worker reads its training examples through a
-:class:`~akkord.services.suggesting.desk.SuggestionDesk` of its own (its own read
-transaction: no database connection is shared between threads) and trains with
-:meth:`~akkord.services.suggesting.recommender.Recommender.train_in_process`, so the
-window stays responsive while CRFsuite works. The trained recommender comes back to the
-GUI thread through a queued signal (:attr:`RecommenderTrainer.trained`); the window then
-writes its suggestions as an edit there. :meth:`RecommenderTrainer.cancel` stops a
+``QThreadPool``. The worker asks a
+:class:`~akkord.services.suggesting.desk.SuggestionDesk` of its own where the layer's
+examples are and trains with
+:meth:`~akkord.services.suggesting.recommender.Recommender.train_in_process`: a child
+process reads the examples and runs CRFsuite, so neither holds this process's
+interpreter lock and the window stays responsive while the model learns. The trained
+recommender comes back to the GUI thread through a queued signal
+(:attr:`RecommenderTrainer.trained`); the window then writes its suggestions as an edit
+there. :meth:`RecommenderTrainer.cancel` stops a
 training at once; closing the window cancels and waits.
 
 :meth:`RecommenderTrainer.consider` is called as the annotator works: it trains again
@@ -78,9 +80,8 @@ class _Training(QRunnable):
 
     def run(self) -> None:
         try:
-            examples = SuggestionDesk(self.project, self.annotator_id).training_examples()
-            if self.stop.is_set():
-                raise Cancelled("training the recommender")
+            # The examples are read by the training's process, not this one's thread.
+            examples = SuggestionDesk(self.project, self.annotator_id).example_source()
             recommender = Recommender(self.settings)
             recommender.train_in_process(examples, _Progress(self.signals, self.stop))
         except Cancelled:

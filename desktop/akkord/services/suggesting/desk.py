@@ -30,6 +30,7 @@ from akkord.services.suggesting.recommender import (
     DEFAULT_THRESHOLD,
     THRESHOLD_SETTING,
     Example,
+    LayerExamples,
     Recommender,
     annotated_count,
     recommend,
@@ -137,6 +138,10 @@ class SuggestionDesk:
         with self.project.read() as session:
             return training_examples(session, self.annotator_id,
                                      max_documents=TRAINING_DOCUMENTS)
+
+    def example_source(self) -> LayerExamples:
+        """:meth:`training_examples`, to be read by the training's own process."""
+        return LayerExamples(self.project.url, self.annotator_id, TRAINING_DOCUMENTS)
 
     def annotated_count(self) -> int:
         with self.project.read() as session:

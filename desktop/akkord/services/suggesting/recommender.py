@@ -81,6 +81,25 @@ class Example:
 
 
 @dataclass(frozen=True, slots=True)
+class LayerExamples:
+    """A layer's training examples, read where they are used: the child process of
+    :meth:`Recommender.train_in_process` opens the project and reads them itself, so the
+    window's process does not hold its interpreter lock reading hundreds of documents
+    while the annotator edits (that slowed every key by tens of milliseconds)."""
+
+    url: str  # the project's database URL (sent through a pipe, never a command line)
+    annotator_id: int
+    max_documents: int | None = None
+
+    def read(self) -> list[Example]:
+        from akkord.store.project import open_project
+
+        with open_project(self.url) as project, project.read() as session:
+            return training_examples(session, self.annotator_id,
+                                     max_documents=self.max_documents)
+
+
+@dataclass(frozen=True, slots=True)
 class Scores:
     precision: float
     recall: float
@@ -223,8 +242,8 @@ class Recommender:
             self.trained_on = sum(len(ex.spans) for ex in examples)
         return evaluation
 
-    def train_in_process(self, examples: Sequence[Example], progress: Progress = SILENT
-                         ) -> Evaluation:
+    def train_in_process(self, examples: Sequence[Example] | LayerExamples,
+                         progress: Progress = SILENT) -> Evaluation:
         """:meth:`train` in a child process: CRFsuite holds the interpreter's lock for a
         whole L-BFGS iteration (tens of milliseconds on a real project), so a window that
         trained in a thread would stutter. The child (a fresh interpreter running
@@ -246,7 +265,8 @@ class Recommender:
         try:
             assert child.stdin is not None
             with child.stdin:
-                pickle.dump((list(examples), self.settings, str(target)), child.stdin)
+                sent = examples if isinstance(examples, LayerExamples) else list(examples)
+                pickle.dump((sent, self.settings, str(target)), child.stdin)
             while True:
                 if progress.cancelled():
                     raise Cancelled("training the recommender")
@@ -414,6 +434,8 @@ def _child_main() -> None:
     examples, settings, target = pickle.load(sys.stdin.buffer)
     recommender = Recommender(settings)
     try:
+        if isinstance(examples, LayerExamples):
+            examples = examples.read()
         evaluation = recommender.train(examples, _Reporter(send))
         assert recommender._model is not None
         shutil.copyfile(recommender._model, target)
