@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -126,8 +126,8 @@ class Annotation:
         merge of hundreds) that the window is better off reading what it shows."""
         if not changes.entities or len(changes.entities) > SHOWN_ENTITIES:
             return {}
-        found = {e.id: e for e in queries.entities(
-            session, self.layer, Entity.id.in_(sorted(changes.entities)))}
+        found = {e.id: e for e in queries.entities_by_id(session, self.layer,
+                                                         sorted(changes.entities))}
         return {i: found.get(i) for i in changes.entities}
 
     def _apply_in(self, session: Session, edit: Edit) -> Applied:
@@ -141,7 +141,7 @@ class Annotation:
             doc = session.get(Document, doc_id)
             if doc is None:
                 raise EditError(f"document {doc_id} is not in the project")
-            mentions = queries.mentions(session, self.layer, Mention.document_id == doc_id)
+            mentions = queries.mentions_in(session, self.layer, doc_id)
             relations = queries.relations_in(session, self.layer, doc_id)
             status = session.scalar(select(DocumentState.status).where(
                 DocumentState.document_id == doc_id,
@@ -177,11 +177,8 @@ class Annotation:
 
     def _document_state(self, session: Session, doc_id: int
                         ) -> tuple[PartialDate | None, DocumentStatus]:
-        row = session.execute(
-            select(Document.date_value, DocumentState.status)
-            .outerjoin(DocumentState, (DocumentState.document_id == Document.id)
-                       & (DocumentState.annotator_id == self.annotator_id))
-            .where(Document.id == doc_id)).first()
+        row = session.connection().execute(_DOCUMENT_STATE, {
+            "layer": self.annotator_id, "document": doc_id}).first()
         date, status = row if row is not None else (None, None)
         return (PartialDate.parse(date) if date else None), \
             DocumentStatus(status or DocumentStatus.NEW)
@@ -272,6 +269,12 @@ class Annotation:
                     .join(Document, Document.id == Mention.document_id).where(*where))]
         wanted = fold(surface)
         return [row[0] for row in rows if fold(row[1]) == wanted]
+
+
+_DOCUMENT_STATE = select(Document.date_value, DocumentState.status).outerjoin(
+    DocumentState, (DocumentState.document_id == Document.id)
+    & (DocumentState.annotator_id == bindparam("layer"))).where(
+    Document.id == bindparam("document"))  # after every edit: built once
 
 
 def _refused(exc: DBAPIError) -> EditError:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import BindParameter, Executable, Result, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from akkord.domain.dates import PartialDate
@@ -62,117 +62,181 @@ def chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
         yield ids[i:i + CHUNK]
 
 
+# -- statements built once ---------------------------------------------------------------
+# The window runs these on every key that edits. Built once with bound parameters and run
+# on the session's connection (see _run), each costs a compiled-cache lookup instead of
+# being built, coerced and loaded through the ORM again: that Python work cost more than
+# SQLite's own, several times over.
+
+_VALUE_COLUMNS = ("attribute", "text", "flag", "number", "date_value", "ref_id", "role",
+                  "preferred")
+_IDS: BindParameter[int] = bindparam("ids", expanding=True)
+_LAYER: BindParameter[int] = bindparam("layer")
+_DOCUMENT: BindParameter[int] = bindparam("document")
+
+_MENTION = (Mention.id, Mention.document_id, Mention.start, Mention.end, Mention.label,
+            Mention.status, Mention.entity_id, Mention.origin, Mention.score,
+            Mention.score_gap)
+_TEXT_ORDER = (Mention.start, Mention.end.desc(), Mention.id)
+_MENTIONS_OF_IDS = select(*_MENTION).where(
+    Mention.annotator_id == _LAYER, Mention.id.in_(_IDS)).order_by(*_TEXT_ORDER)
+_MENTIONS_OF_DOCUMENT = select(*_MENTION).where(
+    Mention.annotator_id == _LAYER, Mention.document_id == _DOCUMENT).order_by(*_TEXT_ORDER)
+_MENTION_VALUE = (MentionValue.mention_id,
+                  *(getattr(MentionValue, c) for c in _VALUE_COLUMNS))
+_VALUE_ORDER = (MentionValue.attribute, MentionValue.position)
+_VALUES_OF_IDS = select(*_MENTION_VALUE).where(
+    MentionValue.mention_id.in_(_IDS)).order_by(*_VALUE_ORDER)
+_VALUES_OF_DOCUMENT = select(*_MENTION_VALUE).join(
+    Mention, Mention.id == MentionValue.mention_id).where(
+    Mention.annotator_id == _LAYER, Mention.document_id == _DOCUMENT).order_by(*_VALUE_ORDER)
+
+_RELATION = (Relation.id, Relation.type, Relation.head_id, Relation.tail_id)
+_RELATIONS_OF_IDS = select(*_RELATION).where(
+    Relation.annotator_id == _LAYER, Relation.id.in_(_IDS))
+_RELATIONS_TOUCHING = select(*_RELATION).where(
+    Relation.annotator_id == _LAYER,
+    (Relation.head_id == bindparam("mention")) | (Relation.tail_id == bindparam("mention")))
+_RELATIONS_OF_DOCUMENT = select(*_RELATION).where(
+    Relation.annotator_id == _LAYER, Relation.head_id.in_(select(Mention.id).where(
+        Mention.document_id == _DOCUMENT, Mention.annotator_id == _LAYER)))
+
+_ENTITY = (Entity.id, Entity.key, Entity.kind, Entity.name, Entity.version)
+_ENTITIES_OF_IDS = select(*_ENTITY).where(Entity.id.in_(_IDS)).order_by(Entity.name)
+_ALIASES_OF_IDS = select(EntityAlias.entity_id, EntityAlias.alias).where(
+    EntityAlias.entity_id.in_(_IDS)).order_by(EntityAlias.id)
+_ENTITY_VALUES_OF_IDS = select(
+    EntityValue.entity_id, EntityValue.evidence_id,
+    *(getattr(EntityValue, c) for c in _VALUE_COLUMNS)).where(
+    EntityValue.entity_id.in_(_IDS)).order_by(EntityValue.attribute, EntityValue.position)
+_USAGE_OF_IDS = select(
+    Mention.entity_id, func.count(), func.count(func.distinct(Mention.document_id))).where(
+    Mention.entity_id.in_(_IDS), Mention.annotator_id == _LAYER).group_by(Mention.entity_id)
+
+
+def _run(session: Session, statement: Executable, **params: Any
+         ) -> Result[*tuple[Any, ...]]:
+    """Run a statement built once on the session's connection, in its transaction. The
+    ORM flushes what an edit added before it reads; so does this, when there is any."""
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    return session.connection().execute(statement, params)
+
+
 # -- mentions -------------------------------------------------------------------------------
 
-def mentions(session: Session, layer: Layer, *where: Any) -> list[MentionView]:
-    """The layer's mentions matching ``where`` (conditions on ``Mention``), in text
-    order. Two statements whatever their number: the values are read with the same
-    conditions, joined, not by lists of ids (the long document has 2,600 mentions)."""
-    rows = session.execute(
-        select(Mention.id, Mention.document_id, Mention.start, Mention.end, Mention.label,
-               Mention.status, Mention.entity_id, Mention.origin, Mention.score,
-               Mention.score_gap)
-        .where(Mention.annotator_id == layer.id, *where)
-        .order_by(Mention.start, Mention.end.desc(), Mention.id)).all()
-    values = _values_where(session, layer, where) if rows else {}
+def _mention_views(layer: Layer, rows: Sequence[Any],
+                   values: dict[int, dict[str, tuple[Value, ...]]]) -> list[MentionView]:
     name, none = layer.name, dict[str, tuple[Value, ...]]()
     return [MentionView(id_, doc, start, end, label, status, name, entity,
                         values.get(id_, none), origin, score, gap)
             for id_, doc, start, end, label, status, entity, origin, score, gap in rows]
 
 
-def _values_where(session: Session, layer: Layer, where: Sequence[Any]
-                  ) -> dict[int, dict[str, tuple[Value, ...]]]:
-    columns = [MentionValue.mention_id, *(getattr(MentionValue, c) for c in _VALUE_COLUMNS)]
-    return group_values(session.execute(
-        select(*columns).join(Mention, Mention.id == MentionValue.mention_id)
-        .where(Mention.annotator_id == layer.id, *where)
-        .order_by(MentionValue.attribute, MentionValue.position)), "mention_id")
+def mentions(session: Session, layer: Layer, *where: Any) -> list[MentionView]:
+    """The layer's mentions matching ``where`` (conditions on ``Mention``), in text
+    order, in two statements whatever their number (the values joined with the same
+    conditions). The window's own reads use the faster :func:`mentions_by_id` and
+    :func:`mentions_in`."""
+    rows = session.execute(select(*_MENTION).where(Mention.annotator_id == layer.id, *where)
+                           .order_by(*_TEXT_ORDER)).all()
+    values = group_values(session.execute(
+        select(*_MENTION_VALUE).join(Mention, Mention.id == MentionValue.mention_id)
+        .where(Mention.annotator_id == layer.id, *where).order_by(*_VALUE_ORDER)),
+        "mention_id") if rows else {}
+    return _mention_views(layer, rows, values)
+
+
+def mentions_in(session: Session, layer: Layer, document_id: int) -> list[MentionView]:
+    """The layer's mentions of a document, in text order (two statements)."""
+    rows = _run(session, _MENTIONS_OF_DOCUMENT, layer=layer.id, document=document_id).all()
+    values = group_values(_run(session, _VALUES_OF_DOCUMENT, layer=layer.id,
+                               document=document_id), "mention_id") if rows else {}
+    return _mention_views(layer, rows, values)
 
 
 def mentions_by_id(session: Session, layer: Layer, ids: Sequence[int]) -> list[MentionView]:
+    """The layer's mentions among ``ids`` that exist, in text order per chunk of ids."""
     found: list[MentionView] = []
     for chunk in chunks(list(ids)):
-        found += mentions(session, layer, Mention.id.in_(chunk))
+        rows = _run(session, _MENTIONS_OF_IDS, layer=layer.id, ids=list(chunk)).all()
+        values = group_values(_run(session, _VALUES_OF_IDS, ids=[r[0] for r in rows]),
+                              "mention_id") if rows else {}
+        found += _mention_views(layer, rows, values)
     return found
 
 
 def mention(session: Session, layer: Layer, mention_id: int) -> MentionView | None:
-    found = mentions(session, layer, Mention.id == mention_id)
+    found = mentions_by_id(session, layer, [mention_id])
     return found[0] if found else None
-
-
-_VALUE_COLUMNS = ("attribute", "text", "flag", "number", "date_value", "ref_id", "role",
-                  "preferred")
 
 
 # -- relations ------------------------------------------------------------------------------
 
-_RELATION = (Relation.id, Relation.type, Relation.head_id, Relation.tail_id)
-
-
-def _relations(session: Session, layer: Layer, *where: Any) -> list[RelationView]:
-    """Plain rows, not ORM objects: the long document has thousands of relations."""
+def _relation_views(layer: Layer, rows: Iterable[Any]) -> list[RelationView]:
+    """Plain rows, not ORM objects (the long document has thousands of relations), by
+    id."""
     name = layer.name
-    return [RelationView(id_, type_, head, tail, name)
-            for id_, type_, head, tail in session.execute(select(*_RELATION).where(
-                Relation.annotator_id == layer.id, *where))]
+    return sorted((RelationView(id_, type_, head, tail, name)
+                   for id_, type_, head, tail in rows), key=lambda r: r.id)
 
 
 def relations_in(session: Session, layer: Layer, document_id: int) -> list[RelationView]:
     """The layer's relations whose head is in the document, by id (one statement)."""
-    heads = select(Mention.id).where(Mention.document_id == document_id,
-                                     Mention.annotator_id == layer.id)
-    return sorted(_relations(session, layer, Relation.head_id.in_(heads)),
-                  key=lambda r: r.id)
+    return _relation_views(layer, _run(session, _RELATIONS_OF_DOCUMENT, layer=layer.id,
+                                       document=document_id))
 
 
 def relations_touching(session: Session, layer: Layer, mention_id: int) -> list[RelationView]:
     """Relations with the mention at either end."""
-    return sorted(_relations(session, layer, (Relation.head_id == mention_id)
-                             | (Relation.tail_id == mention_id)), key=lambda r: r.id)
+    return _relation_views(layer, _run(session, _RELATIONS_TOUCHING, layer=layer.id,
+                                       mention=mention_id))
 
 
 def relations_by_id(session: Session, layer: Layer, ids: Sequence[int]) -> list[RelationView]:
-    out: list[RelationView] = []
+    rows: list[Any] = []
     for chunk in chunks(list(ids)):
-        out += _relations(session, layer, Relation.id.in_(chunk))
-    return sorted(out, key=lambda r: r.id)
+        rows += _run(session, _RELATIONS_OF_IDS, layer=layer.id, ids=list(chunk)).all()
+    return _relation_views(layer, rows)
 
 
 # -- entities -------------------------------------------------------------------------------
 
 def entities(session: Session, layer: Layer, *where: Any) -> list[EntityView]:
     """Entities matching ``where`` with aliases, values and their use in the layer."""
-    rows = session.execute(select(Entity.id, Entity.key, Entity.kind, Entity.name,
-                                  Entity.version).where(*where).order_by(Entity.name)).all()
-    ids = [e.id for e in rows]
+    rows = session.execute(select(*_ENTITY).where(*where).order_by(Entity.name)).all()
+    return _entity_views(session, layer, rows)
+
+
+def entities_by_id(session: Session, layer: Layer, ids: Sequence[int]) -> list[EntityView]:
+    """:func:`entities` among ``ids`` (those that exist), by name."""
+    rows: list[Any] = []
+    for chunk in chunks(list(ids)):
+        rows += _run(session, _ENTITIES_OF_IDS, ids=list(chunk)).all()
+    return _entity_views(session, layer, sorted(rows, key=lambda r: r[3]))
+
+
+def _entity_views(session: Session, layer: Layer, rows: Sequence[Any]) -> list[EntityView]:
     aliases: dict[int, list[str]] = defaultdict(list)
     values: dict[int, dict[str, tuple[Value, ...]]] = {}
     usage: dict[int, tuple[int, int]] = {}
-    for chunk in chunks(ids):
-        for entity_id, alias in session.execute(
-                select(EntityAlias.entity_id, EntityAlias.alias)
-                .where(EntityAlias.entity_id.in_(chunk)).order_by(EntityAlias.id)):
+    for chunk in chunks([r[0] for r in rows]):
+        ids = list(chunk)
+        for entity_id, alias in _run(session, _ALIASES_OF_IDS, ids=ids):
             aliases[entity_id].append(alias)
-        values.update(group_values(session.execute(
-            select(EntityValue.entity_id, EntityValue.evidence_id,
-                   *(getattr(EntityValue, c) for c in _VALUE_COLUMNS))
-            .where(EntityValue.entity_id.in_(chunk))
-            .order_by(EntityValue.attribute, EntityValue.position)), "entity_id"))
-        for linked, count, documents in session.execute(
-                select(Mention.entity_id, func.count(),
-                       func.count(func.distinct(Mention.document_id)))
-                .where(Mention.entity_id.in_(chunk), Mention.annotator_id == layer.id)
-                .group_by(Mention.entity_id)):
+        values.update(group_values(_run(session, _ENTITY_VALUES_OF_IDS, ids=ids),
+                                   "entity_id"))
+        for linked, count, documents in _run(session, _USAGE_OF_IDS, ids=ids,
+                                             layer=layer.id):
             if linked is not None:
                 usage[linked] = (count, documents)
-    return [EntityView(e.id, e.key, e.kind, e.name, e.version, tuple(aliases[e.id]),
-                       values.get(e.id, {}), *usage.get(e.id, (0, 0))) for e in rows]
+    return [EntityView(id_, key, kind, name, version, tuple(aliases[id_]),
+                       values.get(id_, {}), *usage.get(id_, (0, 0)))
+            for id_, key, kind, name, version in rows]
 
 
 def entity(session: Session, layer: Layer, entity_id: int) -> EntityView | None:
-    found = entities(session, layer, Entity.id == entity_id)
+    found = entities_by_id(session, layer, [entity_id])
     return found[0] if found else None
 
 

@@ -64,6 +64,9 @@ class MigrationReport:
     backup: Path | None
 
 
+_LATEST_SCHEMA = select(func.max(SchemaVersion.id))
+
+
 class Project:
     """An open project: its database, its current schema and its settings."""
 
@@ -140,7 +143,7 @@ class Project:
         """:attr:`schema` as ``session`` sees it: an edit reads it in its own transaction
         (one read less per edit, and the rules it checks are those of the moment it
         writes)."""
-        latest = session.scalar(select(func.max(SchemaVersion.id)))
+        latest = session.connection().scalar(_LATEST_SCHEMA)  # on every edit: built once
         if latest is None:
             raise ProjectError(f"{self.name} has no schema; it was not created by Akkord")
         if self._schema is None or self._schema[0] != latest:
