@@ -114,7 +114,7 @@ _USAGE_OF_IDS = select(
     Mention.entity_id.in_(_IDS), Mention.annotator_id == _LAYER).group_by(Mention.entity_id)
 
 
-def _run(session: Session, statement: Executable, **params: Any
+def run_prepared(session: Session, statement: Executable, **params: Any
          ) -> Result[*tuple[Any, ...]]:
     """Run a statement built once on the session's connection, in its transaction. The
     ORM flushes what an edit added before it reads; so does this, when there is any."""
@@ -149,8 +149,8 @@ def mentions(session: Session, layer: Layer, *where: Any) -> list[MentionView]:
 
 def mentions_in(session: Session, layer: Layer, document_id: int) -> list[MentionView]:
     """The layer's mentions of a document, in text order (two statements)."""
-    rows = _run(session, _MENTIONS_OF_DOCUMENT, layer=layer.id, document=document_id).all()
-    values = group_values(_run(session, _VALUES_OF_DOCUMENT, layer=layer.id,
+    rows = run_prepared(session, _MENTIONS_OF_DOCUMENT, layer=layer.id, document=document_id).all()
+    values = group_values(run_prepared(session, _VALUES_OF_DOCUMENT, layer=layer.id,
                                document=document_id), "mention_id") if rows else {}
     return _mention_views(layer, rows, values)
 
@@ -159,8 +159,8 @@ def mentions_by_id(session: Session, layer: Layer, ids: Sequence[int]) -> list[M
     """The layer's mentions among ``ids`` that exist, in text order per chunk of ids."""
     found: list[MentionView] = []
     for chunk in chunks(list(ids)):
-        rows = _run(session, _MENTIONS_OF_IDS, layer=layer.id, ids=list(chunk)).all()
-        values = group_values(_run(session, _VALUES_OF_IDS, ids=[r[0] for r in rows]),
+        rows = run_prepared(session, _MENTIONS_OF_IDS, layer=layer.id, ids=list(chunk)).all()
+        values = group_values(run_prepared(session, _VALUES_OF_IDS, ids=[r[0] for r in rows]),
                               "mention_id") if rows else {}
         found += _mention_views(layer, rows, values)
     return found
@@ -183,20 +183,20 @@ def _relation_views(layer: Layer, rows: Iterable[Any]) -> list[RelationView]:
 
 def relations_in(session: Session, layer: Layer, document_id: int) -> list[RelationView]:
     """The layer's relations whose head is in the document, by id (one statement)."""
-    return _relation_views(layer, _run(session, _RELATIONS_OF_DOCUMENT, layer=layer.id,
+    return _relation_views(layer, run_prepared(session, _RELATIONS_OF_DOCUMENT, layer=layer.id,
                                        document=document_id))
 
 
 def relations_touching(session: Session, layer: Layer, mention_id: int) -> list[RelationView]:
     """Relations with the mention at either end."""
-    return _relation_views(layer, _run(session, _RELATIONS_TOUCHING, layer=layer.id,
+    return _relation_views(layer, run_prepared(session, _RELATIONS_TOUCHING, layer=layer.id,
                                        mention=mention_id))
 
 
 def relations_by_id(session: Session, layer: Layer, ids: Sequence[int]) -> list[RelationView]:
     rows: list[Any] = []
     for chunk in chunks(list(ids)):
-        rows += _run(session, _RELATIONS_OF_IDS, layer=layer.id, ids=list(chunk)).all()
+        rows += run_prepared(session, _RELATIONS_OF_IDS, layer=layer.id, ids=list(chunk)).all()
     return _relation_views(layer, rows)
 
 
@@ -212,7 +212,7 @@ def entities_by_id(session: Session, layer: Layer, ids: Sequence[int]) -> list[E
     """:func:`entities` among ``ids`` (those that exist), by name."""
     rows: list[Any] = []
     for chunk in chunks(list(ids)):
-        rows += _run(session, _ENTITIES_OF_IDS, ids=list(chunk)).all()
+        rows += run_prepared(session, _ENTITIES_OF_IDS, ids=list(chunk)).all()
     return _entity_views(session, layer, sorted(rows, key=lambda r: r[3]))
 
 
@@ -222,11 +222,11 @@ def _entity_views(session: Session, layer: Layer, rows: Sequence[Any]) -> list[E
     usage: dict[int, tuple[int, int]] = {}
     for chunk in chunks([r[0] for r in rows]):
         ids = list(chunk)
-        for entity_id, alias in _run(session, _ALIASES_OF_IDS, ids=ids):
+        for entity_id, alias in run_prepared(session, _ALIASES_OF_IDS, ids=ids):
             aliases[entity_id].append(alias)
-        values.update(group_values(_run(session, _ENTITY_VALUES_OF_IDS, ids=ids),
+        values.update(group_values(run_prepared(session, _ENTITY_VALUES_OF_IDS, ids=ids),
                                    "entity_id"))
-        for linked, count, documents in _run(session, _USAGE_OF_IDS, ids=ids,
+        for linked, count, documents in run_prepared(session, _USAGE_OF_IDS, ids=ids,
                                              layer=layer.id):
             if linked is not None:
                 usage[linked] = (count, documents)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -87,10 +87,23 @@ def document_status(uow: UnitOfWork, doc_id: int) -> DocumentStatus | None:
 
 def touch(uow: UnitOfWork, doc_id: int) -> bool:
     """The first edit in a document moves it from new to in progress; True when it did
-    (so the edit's inverse can move it back)."""
-    return insert_ignoring_conflict(uow.session, DocumentState.__table__, {  # type: ignore[arg-type]
-        "document_id": doc_id, "annotator_id": uow.annotator_id,
-        "status": DocumentStatus.IN_PROGRESS.value})
+    (so the edit's inverse can move it back). Every edit runs it: built once per
+    backend (see :func:`insert_ignoring_conflict` for why it is written so)."""
+    statement = _TOUCH[uow.session.get_bind().dialect.name == "postgresql"]
+    return queries.run_prepared(uow.session, statement, document=doc_id,
+                                layer=uow.annotator_id).first() is not None
+
+
+def _touch(module: Any) -> Any:
+    table = DocumentState.__table__
+    return module.insert(table).values(
+        document_id=bindparam("document"), annotator_id=bindparam("layer"),
+        status=DocumentStatus.IN_PROGRESS.value).on_conflict_do_nothing().returning(
+        table.c.document_id)
+
+
+_TOUCH = {False: _touch(sqlite), True: _touch(postgresql)}  # by "is it PostgreSQL"
+_ENTITY_KIND = select(Entity.kind).where(Entity.id == bindparam("entity"))
 
 
 # -- labels and values ----------------------------------------------------------------------
@@ -103,7 +116,7 @@ def check_label(uow: UnitOfWork, label: str, entity_id: int | None) -> None:
     if entity_id is None:
         return
     kind = schema.label(label).entity
-    found = uow.session.scalar(select(Entity.kind).where(Entity.id == entity_id))
+    found = queries.run_prepared(uow.session, _ENTITY_KIND, entity=entity_id).scalar()
     if found is None:
         raise EditError(f"entity {entity_id} no longer exists")
     if kind != found:
