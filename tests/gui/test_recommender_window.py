@@ -108,3 +108,20 @@ def test_kinds_are_the_users_choice_and_switch_suggesters_off(window: MainWindow
             Mention.document_id == again)))
     assert "alias" not in origins and "timex" in origins
     assert load_kinds().names is False  # kept for the next window
+
+
+def test_a_pause_in_editing_starts_training_when_it_is_due(window: MainWindow,
+                                                            qtbot: QtBot) -> None:
+    """After an edit the window looks, once the annotator pauses, whether the layer has
+    enough new mentions to learn from; the count runs off the GUI thread and training
+    starts from its answer."""
+    trainer = window.suggesting.trainer
+    assert trainer.recommender is None and not trainer.running
+    started: list[bool] = []
+    trainer.state_changed.connect(lambda state: started.append(state.running))
+    window.suggesting.consider_training()  # what the pause's timer calls
+    assert not trainer.running  # only the count was started: nothing waited for it
+    qtbot.waitUntil(lambda: True in started, timeout=TRAINING_S * 1000)
+    _trained(window, qtbot)
+    trainer.consider(0)  # nothing new since: not again
+    assert not trainer.running

@@ -71,6 +71,27 @@ class _Progress(Progress):
         return self.stop.is_set()
 
 
+class _Counted(QObject):
+    counted = Signal(int)
+
+
+class _Count(QRunnable):
+    """How many mentions the layer has to learn from, counted off the GUI thread: in a
+    layer of 400,000 mentions the count takes 100 ms or more, and it runs whenever the
+    annotator pauses (SQLite releases the interpreter lock while it counts)."""
+
+    def __init__(self, project: Project, annotator_id: int, signals: _Counted) -> None:
+        super().__init__()
+        self.project, self.annotator_id, self.signals = project, annotator_id, signals
+
+    def run(self) -> None:
+        try:
+            count = SuggestionDesk(self.project, self.annotator_id).annotated_count()
+        except AkkordError:
+            return  # the next pause tries again
+        self.signals.counted.emit(count)
+
+
 class _Training(QRunnable):
     def __init__(self, project: Project, annotator_id: int, settings: Settings,
                  signals: _Signals, stop: threading.Event) -> None:
@@ -114,6 +135,8 @@ class RecommenderTrainer(QObject):
         self._stop: threading.Event | None = None
         self._signals: _Signals | None = None
         self._attempted_at: int | None = None  # mentions when training was last tried
+        self._counter = _Counted(self)
+        self._counter.counted.connect(self.consider)
 
     @property
     def running(self) -> bool:
@@ -125,6 +148,13 @@ class RecommenderTrainer(QObject):
         if self.recommender is not None:
             self.recommender.settings.threshold = threshold
         self._publish(self.state)
+
+    def consider_soon(self) -> None:
+        """:meth:`consider`, once the layer's mentions are counted in the background (the
+        count reaches :meth:`consider` on the GUI thread, through a queued signal)."""
+        if self.running:
+            return
+        self.pool.start(_Count(self.project, self.annotator_id, self._counter))
 
     def consider(self, mentions: int) -> bool:
         """Train again if the layer's ``mentions`` (made or accepted) call for it

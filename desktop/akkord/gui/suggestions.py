@@ -175,7 +175,7 @@ class WindowSuggestions(QObject):
 
     def consider_training(self) -> None:
         if self.session.kinds.model:
-            self.trainer.consider(self.session.suggestions.annotated_count())
+            self.trainer.consider_soon()
 
     def _trained(self, recommender: object) -> None:
         assert isinstance(recommender, Recommender)
