@@ -3,12 +3,16 @@ sentences, gated by its threshold, cancellable, and never proposing a rejected p
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 from sqlalchemy import insert
 
 from akkord.services.progress import Cancelled, Progress
 from akkord.services.suggesting import MODEL
 from akkord.services.suggesting.recommender import (
+    BACKGROUND_NICENESS,
     Example,
     NotTrained,
     Recommender,
@@ -151,3 +155,34 @@ def test_a_document_in_progress_teaches_only_up_to_its_last_mention(
         [example] = training_examples(session, kari)
     assert example.limit == text.index(".") + 1  # the end of the first sentence
     assert example.spans == ((0, 16, "ACTOR"),)
+
+
+class _Niceness(Progress):
+    """Records, while training runs, how much lower its process's priority is."""
+
+    def __init__(self) -> None:
+        self.lower: list[int] = []
+
+    def start(self, total: int | None, description: str) -> None:
+        self.advance(0)
+
+    def advance(self, steps: int = 1) -> None:
+        mine = os.getpriority(os.PRIO_PROCESS, 0)
+        tasks = Path(f"/proc/{os.getpid()}/task")
+        children = [int(pid) for task in tasks.iterdir()
+                    for pid in (task / "children").read_text().split()]
+        self.lower += [os.getpriority(os.PRIO_PROCESS, pid) - mine for pid in children]
+
+    def cancelled(self) -> bool:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux's /proc")
+def test_the_training_process_yields_to_the_window() -> None:
+    """Training runs beside the window on the same cores: its process is niced, so the
+    keys the annotator presses are served first (a link took twice as long without)."""
+    text, spans = corpus(40)
+    progress = _Niceness()
+    Recommender(Settings(max_iterations=20)).train_in_process(
+        [Example(text, {}, tuple(spans))], progress)
+    assert progress.lower and set(progress.lower) == {BACKGROUND_NICENESS}

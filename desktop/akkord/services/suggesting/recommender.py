@@ -418,12 +418,17 @@ def _read_messages(pipe: IO[bytes] | None, messages: queue.Queue[tuple[Any, ...]
                 return
 
 
+BACKGROUND_NICENESS = 10  # how much lower the training process's priority is
+
+
 def _child_main() -> None:
     """The child process of :meth:`Recommender.train_in_process`: reads the examples
     from stdin, trains, copies its model to the target, writes messages to stdout (what
     CRFsuite or anything else prints goes to stderr)."""
     import shutil
 
+    if hasattr(os, "nice"):  # background work: the window the annotator types in goes first
+        os.nice(BACKGROUND_NICENESS)
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
 
