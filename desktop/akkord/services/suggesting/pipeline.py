@@ -24,6 +24,7 @@ from akkord.services.suggesting.preannotate import (
     preannotate,
 )
 from akkord.services.suggesting.recommender import Recommender, recommend
+from akkord.services.suggesting.rejections import rejected_forms
 from akkord.services.suggesting.writing import write_suggestions
 from akkord.store.models import Document, Mention
 from akkord.textproc.lemmas import as_written, fold
@@ -77,7 +78,8 @@ class Spans:
 def document_occurrences(session: Session, annotator_id: int, document_id: int
                          ) -> list[Suggestion]:
     """Other occurrences, in the document, of the forms the layer made or accepted there
-    (one matcher over all of them: each form with its label and entity)."""
+    (one matcher over all of them: each form with its label and entity), except the
+    forms it keeps rejecting."""
     text = session.scalar(select(Document.text).where(Document.id == document_id))
     if text is None:
         return []
@@ -94,8 +96,9 @@ def document_occurrences(session: Session, annotator_id: int, document_id: int
     keys = list(forms)
     matcher = NameMatcher(NameEntry(i, key[1], forms[key]) for i, key in enumerate(keys))
     occupied = Occupied(len(text), document_mentions(session, annotator_id, document_id))
-    return [Suggestion(m.start, m.end, m.kind, OCCURRENCE, keys[m.entity_id][2], m.score)
-            for m in matcher.find(text, lambda s, e, label: occupied.blocks(s, e, label))]
+    return rejected_forms(session, annotator_id).keep(text, (
+        Suggestion(m.start, m.end, m.kind, OCCURRENCE, keys[m.entity_id][2], m.score)
+        for m in matcher.find(text, lambda s, e, label: occupied.blocks(s, e, label))))
 
 
 def suggest_document(session: Session, annotator_id: int, document_id: int,

@@ -1,0 +1,108 @@
+"""Forms the layer keeps rejecting: they are no longer proposed.
+
+A common noun remembered as an alias ("møter", "land", "samtalene") is found everywhere
+and rejected nearly everywhere. :func:`rejected_forms` tallies, per label and form key
+(the lemmas of the form's words, :func:`~akkord.textproc.lemmas.phrase_key`), how often
+the layer rejected a name or occurrence suggestion of it and how often it kept that form
+(made or accepted a mention of the label with the same key, linked to one of the
+entities the rejections proposed; or unlinked, when a rejection was unlinked). A form
+rejected more often than kept is no longer pre-annotated (:mod:`.preannotate`) nor
+proposed as an occurrence (:mod:`.occurrences`, :mod:`.pipeline`).
+
+The tally is computed from the layer's mentions, never stored: a rejection is a mention
+whose status is ``rejected``, so undoing it (an edit, :class:`~.edits.UndoReview`)
+restores the tally by itself, and two windows always agree. It reads only the layer's
+rejected mentions (index ``ix_mentions_annotator_status``) with their form cut out in SQL
+(``substr``), then the kept mentions of the entities they name (index on
+``entity_id``): a layer without rejections costs one index probe.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session
+
+from akkord.services.queries import chunks
+from akkord.services.suggesting.model import ALIAS, OCCURRENCE, OFFICE, Suggestion
+from akkord.store.models import Document, Mention
+from akkord.textproc.lemmas import phrase_key
+
+FormKey = tuple[str, tuple[str, ...]]
+"""A label and the word keys of a form: ``("MEETING", ("møte",))``."""
+
+TALLIED_ORIGINS = (ALIAS, OCCURRENCE, OFFICE)
+"""The suggestions whose rejections count: names and occurrences (not the time tagger's,
+nor the recommender's, which learns from what the layer keeps)."""
+
+_KEPT = ("manual", "accepted")
+
+
+@dataclass(frozen=True, slots=True)
+class RejectedForms:
+    """The forms not to propose again, and the tally they come from."""
+
+    keys: frozenset[FormKey] = frozenset()
+    rejected: dict[FormKey, int] = field(default_factory=dict)
+    kept: dict[FormKey, int] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.keys)
+
+    def blocks(self, label: str, surface: str) -> bool:
+        """Whether a suggestion of ``label`` with this text is one the layer keeps
+        rejecting."""
+        return bool(self.keys) and (label, phrase_key(surface)) in self.keys
+
+    def keep(self, text: str, suggestions: Iterable[Suggestion]) -> list[Suggestion]:
+        """The suggestions (in ``text``) whose form is not blocked."""
+        if not self.keys:
+            return list(suggestions)
+        return [s for s in suggestions if not self.blocks(s.label, text[s.start:s.end])]
+
+
+def _form() -> ColumnElement[str]:
+    """The mention's text, cut out of its document by the database (1-based ``substr``)."""
+    return func.substr(Document.text, Mention.start + 1, Mention.end - Mention.start)
+
+
+def rejected_forms(session: Session, annotator_id: int) -> RejectedForms:
+    """The layer's tally and the forms it rejected more often than it kept (see the
+    module docstring)."""
+    rejected: Counter[FormKey] = Counter()
+    entities: set[int] = set()
+    unlinked: set[str] = set()
+    for label, entity_id, form in session.execute(
+            select(Mention.label, Mention.entity_id, _form())
+            .join(Document, Document.id == Mention.document_id)
+            .where(Mention.annotator_id == annotator_id, Mention.status == "rejected",
+                   Mention.origin.in_(TALLIED_ORIGINS))):
+        rejected[(label, phrase_key(form or ""))] += 1
+        if entity_id is None:
+            unlinked.add(label)
+        else:
+            entities.add(entity_id)
+    if not rejected:
+        return RejectedForms()
+    kept: Counter[FormKey] = Counter()
+    for rows in _kept_rows(session, annotator_id, sorted(entities), sorted(unlinked)):
+        for kept_label, kept_form in rows:
+            key = (kept_label, phrase_key(kept_form or ""))
+            if key in rejected:
+                kept[key] += 1
+    blocked = frozenset(k for k, n in rejected.items() if n > kept.get(k, 0))
+    return RejectedForms(blocked, dict(rejected), dict(kept))
+
+
+def _kept_rows(session: Session, annotator_id: int, entities: Sequence[int],
+               unlinked: Sequence[str]) -> Iterable[Sequence[tuple[str, str | None]]]:
+    base = (select(Mention.label, _form()).join(Document, Document.id == Mention.document_id)
+            .where(Mention.annotator_id == annotator_id, Mention.status.in_(_KEPT)))
+    for chunk in chunks(entities):
+        yield [(r[0], r[1]) for r in session.execute(base.where(Mention.entity_id.in_(chunk)))]
+    if unlinked:
+        yield [(r[0], r[1]) for r in session.execute(
+            base.where(Mention.entity_id.is_(None), Mention.label.in_(unlinked)))]

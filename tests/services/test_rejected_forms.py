@@ -1,0 +1,90 @@
+"""Forms the layer keeps rejecting are no longer proposed (SQLite and PostgreSQL): the
+tally comes from the layer's mentions, so undoing a rejection restores it."""
+
+from __future__ import annotations
+
+import pytest
+
+from akkord.services.annotation import Annotation
+from akkord.services.suggesting import ALIAS, Suggestion, load_matcher, occurrences, preannotate
+from akkord.services.suggesting.edits import AcceptSuggestions, AddSuggestions, RejectSuggestions
+from akkord.services.suggesting.pipeline import document_occurrences
+from akkord.services.suggesting.rejections import rejected_forms
+from akkord.store import Project
+from akkord.store.models import Document
+from tests.services.editing import add, new_entity
+
+TEXT = "Lavrov og Blinken hadde to møter i Genève. Etter møtene sa Lavrov at møter hjelper."
+
+
+def at(word: str, occurrence: int = 1) -> tuple[int, int]:
+    start = -1
+    for _ in range(occurrence):
+        start = TEXT.index(word, start + 1)
+    return start, start + len(word)
+
+
+@pytest.fixture
+def kari(project: Project) -> Annotation:
+    with project.write() as session:
+        for n in (1, 2, 3):
+            session.add(Document(content_hash=f"r{n}", text=TEXT, meta={}, parts=[],
+                                 title=f"Artikkel {n}"))
+    return Annotation(project, "kari")
+
+
+def proposed(project: Project, layer: Annotation, doc_id: int) -> list[str]:
+    with project.read() as session:
+        known = load_matcher(session, project.schema, layer.annotator_id)
+        return [TEXT[s.start:s.end] for s in
+                preannotate(session, known, layer.annotator_id, doc_id)]
+
+
+def suggest(layer: Annotation, doc_id: int, span: tuple[int, int], entity: int) -> int:
+    applied = layer.apply(AddSuggestions(doc_id, (Suggestion(*span, "MEETING", ALIAS,
+                                                             entity, 0.9),)))
+    (mention,) = applied.changes.mentions
+    return mention
+
+
+def test_a_form_rejected_more_than_kept_is_no_longer_proposed_and_undo_restores_it(
+        project: Project, kari: Annotation) -> None:
+    talks = new_entity(kari, "meeting", "Samtalene i Genève", ("møter",))
+    new_entity(kari, "actor", "Lavrov")
+    assert proposed(project, kari, 2).count("møter") == 2
+    assert "møtene" in proposed(project, kari, 2)  # an inflection of the alias
+    rejection = kari.apply(RejectSuggestions((suggest(kari, 1, at("møter"), talks),)))
+    assert proposed(project, kari, 2) == ["Lavrov", "Lavrov"]  # every inflection left out
+    with project.read() as session:
+        tally = rejected_forms(session, kari.annotator_id)
+    assert tally.rejected == {("MEETING", ("møte",)): 1} and tally.kept == {}
+    kari.apply(rejection.inverse)  # undo: the tally is the mentions', so it comes back
+    assert proposed(project, kari, 2).count("møter") == 2
+
+
+def test_a_form_kept_as_often_as_rejected_is_still_proposed(
+        project: Project, kari: Annotation) -> None:
+    talks = new_entity(kari, "meeting", "Samtalene i Genève", ("møter",))
+    kari.apply(AcceptSuggestions((suggest(kari, 1, at("møter"), talks),)))
+    kari.apply(RejectSuggestions((suggest(kari, 2, at("møter"), talks),)))
+    assert proposed(project, kari, 3).count("møter") == 2
+    kari.apply(RejectSuggestions((suggest(kari, 2, at("møter", 2), talks),)))
+    assert "møter" not in proposed(project, kari, 3)
+    # a mention made by hand and linked counts as kept, and another layer is its own
+    add(kari, 3, at("møtene"), "MEETING", entity_id=talks)
+    assert proposed(project, kari, 3).count("møter") == 2
+    assert proposed(project, Annotation(project, "ola"), 3).count("møter") == 2
+
+
+def test_occurrences_leave_out_rejected_forms(project: Project, kari: Annotation) -> None:
+    talks = new_entity(kari, "meeting", "Samtalene i Genève")
+    mention = add(kari, 1, at("møter"), "MEETING", entity_id=talks)
+    with project.read() as session:
+        before = occurrences(session, kari.annotator_id, mention, project_wide=True)
+        in_document = document_occurrences(session, kari.annotator_id, 1)
+    assert sum(len(v) for v in before.values()) == 8 and len(in_document) == 2
+    for doc_id in (2, 3):
+        kari.apply(RejectSuggestions((suggest(kari, doc_id, at("møter", 2), talks),)))
+    with project.read() as session:  # kept once, rejected twice
+        assert occurrences(session, kari.annotator_id, mention, project_wide=True) == {}
+        assert document_occurrences(session, kari.annotator_id, 1) == []
