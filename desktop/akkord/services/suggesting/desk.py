@@ -22,6 +22,7 @@ from akkord.domain.dates import PartialDate
 from akkord.services.linking import Offices, rank_candidates
 from akkord.services.projects import Project
 from akkord.services.queries import chunks
+from akkord.services.suggesting.clauses import document_clauses
 from akkord.services.suggesting.model import Suggestion
 from akkord.services.suggesting.occurrences import occurrences
 from akkord.services.suggesting.offices import office_terms
@@ -72,6 +73,11 @@ class SuggestionDesk:
         known = self.known_names()
         with self.project.read() as session:
             return preannotate(session, known, self.annotator_id, document_id)
+
+    def clauses(self, document_id: int) -> list[Suggestion]:
+        """Clauses (demands) after the triggers the layer's own clauses show."""
+        with self.project.read() as session:
+            return document_clauses(session, self.annotator_id, document_id)
 
     def occurrences(self, mention_id: int, *, project_wide: bool
                     ) -> dict[int, list[Suggestion]]:

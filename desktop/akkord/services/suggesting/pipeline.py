@@ -2,7 +2,8 @@
 
 Order of precedence when two suggesters propose overlapping spans of one label: known
 names and offices (exact knowledge of the project), then other occurrences of the
-layer's own mentions, then the recommender. Places the layer already has a mention of
+layer's own mentions, then the clauses its own clauses' triggers show (with the model),
+then the recommender. Places the layer already has a mention of
 the label (or one with the same span) are never proposed; see each suggester.
 """
 
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from akkord.services.suggesting.clauses import document_clauses
 from akkord.services.suggesting.matcher import NameEntry, NameMatcher
 from akkord.services.suggesting.model import OCCURRENCE, Suggestion, SuggestionCounts
 from akkord.services.suggesting.preannotate import (
@@ -110,7 +112,9 @@ def suggest_document(session: Session, annotator_id: int, document_id: int,
               if suggesters.occurrences else [])
     model = (recommend(session, suggesters.recommender, annotator_id, document_id)
              if suggesters.recommender is not None else [])
-    return merge(names, others, model)
+    clauses = (document_clauses(session, annotator_id, document_id)
+               if suggesters.recommender is not None else [])
+    return merge(names, others, clauses, model)
 
 
 def write_document_suggestions(session: Session, annotator_id: int, document_id: int,
