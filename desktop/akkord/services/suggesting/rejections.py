@@ -1,10 +1,10 @@
 """Forms the layer keeps rejecting: they are no longer proposed.
 
 A common noun remembered as an alias ("møter", "land", "samtalene") is found everywhere
-and rejected nearly everywhere. :func:`rejected_forms` tallies, per label and form key
-(the lemmas of the form's words, :func:`~akkord.textproc.lemmas.phrase_key`), how often
+and rejected nearly everywhere. :func:`rejected_forms` tallies, per label and form
+(case-folded, :func:`~akkord.textproc.lemmas.fold`), how often
 the layer rejected a name or occurrence suggestion of it and how often it kept that form
-(made or accepted a mention of the label with the same key, linked to one of the
+(made or accepted a mention of the label with the same form, linked to one of the
 entities the rejections proposed; or unlinked, when a rejection was unlinked). A form
 rejected more often than kept is no longer pre-annotated (:mod:`.preannotate`) nor
 proposed as an occurrence (:mod:`.occurrences`, :mod:`.pipeline`).
@@ -29,10 +29,10 @@ from sqlalchemy.orm import Session
 from akkord.services.queries import chunks
 from akkord.services.suggesting.model import ALIAS, OCCURRENCE, OFFICE, Suggestion
 from akkord.store.models import Document, Mention
-from akkord.textproc.lemmas import phrase_key
+from akkord.textproc.lemmas import fold
 
-FormKey = tuple[str, tuple[str, ...]]
-"""A label and the word keys of a form: ``("MEETING", ("møte",))``."""
+FormKey = tuple[str, str]
+"""A label and a form, case-folded: ``("MEETING", "møter")``."""
 
 TALLIED_ORIGINS = (ALIAS, OCCURRENCE, OFFICE)
 """The suggestions whose rejections count: names and occurrences (not the time tagger's,
@@ -55,13 +55,20 @@ class RejectedForms:
     def blocks(self, label: str, surface: str) -> bool:
         """Whether a suggestion of ``label`` with this text is one the layer keeps
         rejecting."""
-        return bool(self.keys) and (label, phrase_key(surface)) in self.keys
+        return bool(self.keys) and (label, _key(surface)) in self.keys
 
     def keep(self, text: str, suggestions: Iterable[Suggestion]) -> list[Suggestion]:
         """The suggestions (in ``text``) whose form is not blocked."""
         if not self.keys:
             return list(suggestions)
         return [s for s in suggestions if not self.blocks(s.label, text[s.start:s.end])]
+
+
+def _key(form: str) -> str:
+    """The form as compared: case-folded, spaces collapsed. Not its lemmas: the layer
+    keeps "møtet" (the meeting the article is about) and rejects "møter" (meetings at
+    large); one lemma would let either decide for both."""
+    return fold(form)
 
 
 def _form() -> ColumnElement[str]:
@@ -80,7 +87,7 @@ def rejected_forms(session: Session, annotator_id: int) -> RejectedForms:
             .join(Document, Document.id == Mention.document_id)
             .where(Mention.annotator_id == annotator_id, Mention.status == "rejected",
                    Mention.origin.in_(TALLIED_ORIGINS))):
-        rejected[(label, phrase_key(form or ""))] += 1
+        rejected[(label, _key(form or ""))] += 1
         if entity_id is None:
             unlinked.add(label)
         else:
@@ -90,7 +97,7 @@ def rejected_forms(session: Session, annotator_id: int) -> RejectedForms:
     kept: Counter[FormKey] = Counter()
     for rows in _kept_rows(session, annotator_id, sorted(entities), sorted(unlinked)):
         for kept_label, kept_form in rows:
-            key = (kept_label, phrase_key(kept_form or ""))
+            key = (kept_label, _key(kept_form or ""))
             if key in rejected:
                 kept[key] += 1
     blocked = frozenset(k for k, n in rejected.items() if n > kept.get(k, 0))
