@@ -31,6 +31,9 @@ may also be reached with ↓ / ↑; ``effort_service_ratio``: the Qt-free counti
 (:func:`akkord.services.suggesting.effort.replay`), for comparison with earlier runs.
 First, ``preannotate_demo_*``: pre-annotation of the demo for an empty layer with gold's
 entities and aliases known.
+
+``suggest_tally``: the tally of rejected forms and the clause models, read in the
+10,000-article project for a layer with 2,000 rejections (see the function).
 """
 
 from __future__ import annotations
@@ -290,3 +293,46 @@ def _known_names_on_the_demo(project: Project, session: Session) -> None:
     report("preannotate_demo_precision", hits / proposed, "")
     report("preannotate_demo_recall", hits / wanted, "")
     report("preannotate_demo_entity_right", linked / hits, "")
+
+
+@benchmark("suggest_tally")
+def suggest_tally() -> None:
+    """What a document's first opening reads besides the names, in the project of 10,000
+    articles, for the layer holding its mentions after 2,000 of its linked mentions were
+    made rejected name suggestions: the tally of rejected forms
+    (``rejected_forms_10k_ms``, median of 5, and ``rejected_forms_blocked``) and the clause
+    models of its latest documents (``clause_models_10k_ms``)."""
+    import shutil
+
+    from sqlalchemy import func, select, update
+
+    from akkord.services.projects import open_project
+    from akkord.services.suggesting.clauses import clause_models
+    from akkord.services.suggesting.rejections import rejected_forms
+    from akkord.store.models import Mention
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "tally.akkord"
+        shutil.copyfile(window_project(10_000), path)
+        with open_project(path) as project:
+            with project.write() as session:
+                layer = session.scalar(select(Mention.annotator_id).group_by(
+                    Mention.annotator_id).order_by(func.count().desc()).limit(1))
+                ids = list(session.scalars(select(Mention.id).where(
+                    Mention.annotator_id == layer, Mention.entity_id.is_not(None))
+                    .order_by(Mention.id).limit(2000)))
+                session.execute(update(Mention).where(Mention.id.in_(ids))
+                                .values(status="rejected", origin="alias"))
+            assert layer is not None
+            tally, models, blocked = [], [], 0
+            for _ in range(5):
+                with project.read() as session:
+                    start = time.process_time()
+                    blocked = len(rejected_forms(session, layer).keys)
+                    tally.append((time.process_time() - start) * 1000)
+                    start = time.process_time()
+                    clause_models(session, layer)
+                    models.append((time.process_time() - start) * 1000)
+    report("rejected_forms_10k_ms", statistics.median(tally), "ms")
+    report("rejected_forms_blocked", blocked, "")
+    report("clause_models_10k_ms", statistics.median(models), "ms")
