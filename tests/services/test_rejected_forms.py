@@ -7,6 +7,7 @@ import pytest
 
 from akkord.services.annotation import Annotation
 from akkord.services.suggesting import ALIAS, Suggestion, load_matcher, occurrences, preannotate
+from akkord.services.suggesting.desk import SuggestionDesk
 from akkord.services.suggesting.edits import AcceptSuggestions, AddSuggestions, RejectSuggestions
 from akkord.services.suggesting.pipeline import document_occurrences
 from akkord.services.suggesting.rejections import rejected_forms
@@ -40,7 +41,8 @@ def proposed(project: Project, layer: Annotation, doc_id: int) -> list[str]:
                 preannotate(session, known, layer.annotator_id, doc_id)]
 
 
-def suggest(layer: Annotation, doc_id: int, span: tuple[int, int], entity: int) -> int:
+def suggest(layer: Annotation, doc_id: int, span: tuple[int, int], entity: int | None
+            ) -> int:
     applied = layer.apply(AddSuggestions(doc_id, (Suggestion(*span, "MEETING", ALIAS,
                                                              entity, 0.9),)))
     (mention,) = applied.changes.mentions
@@ -93,3 +95,27 @@ def test_occurrences_leave_out_rejected_forms(project: Project, kari: Annotation
     assert {d: [TEXT[s.start:s.end] for s in v] for d, v in after.items()} == {
         1: ["møtene"], 2: ["møtene"], 3: ["møtene"]}
     assert [TEXT[s.start:s.end] for s in in_document] == ["møtene"]
+
+
+def test_unlinked_rejections_are_not_tallied(project: Project, kari: Annotation) -> None:
+    mention = add(kari, 1, at("møter"), "MEETING")
+    for doc_id in (2, 3):
+        kari.apply(RejectSuggestions((suggest(kari, doc_id, at("møter", 2), None),)))
+    with project.read() as session:
+        assert not rejected_forms(session, kari.annotator_id)
+        assert len(occurrences(session, kari.annotator_id, mention, project_wide=True)) == 3
+
+
+def test_the_windows_desk_keeps_the_tally_until_the_rejections_change(
+        project: Project, kari: Annotation) -> None:
+    talks = new_entity(kari, "meeting", "Samtalene i Genève", ("møter",))
+    desk = SuggestionDesk(project, kari.annotator_id)
+
+    def shown(doc_id: int) -> list[str]:
+        return [TEXT[s.start:s.end] for s in desk.preannotation(doc_id)]
+
+    assert shown(2).count("møter") == 2
+    rejection = kari.apply(RejectSuggestions((suggest(kari, 1, at("møter"), talks),)))
+    assert "møter" not in shown(2)
+    kari.apply(rejection.inverse)
+    assert shown(2).count("møter") == 2

@@ -20,7 +20,7 @@ from akkord.errors import AkkordError
 from akkord.services.suggesting.matcher import NameEntry, NameMatcher
 from akkord.services.suggesting.model import OCCURRENCE, Suggestion
 from akkord.services.suggesting.preannotate import Occupied, document_mentions
-from akkord.services.suggesting.rejections import rejected_forms
+from akkord.services.suggesting.rejections import RejectedForms, rejected_forms
 from akkord.store.models import Document, Mention
 from akkord.textproc.lemmas import as_written, words
 
@@ -28,7 +28,8 @@ _KIND = "occurrence"
 
 
 def occurrences(session: Session, annotator_id: int, mention_id: int, *,
-                project_wide: bool = False) -> dict[int, list[Suggestion]]:
+                project_wide: bool = False, rejected: RejectedForms | None = None
+                ) -> dict[int, list[Suggestion]]:
     """Document id → the other occurrences of the mention's form there (see the module
     docstring). Raises :class:`AkkordError` when the mention is not in the layer."""
     source = session.execute(
@@ -42,7 +43,7 @@ def occurrences(session: Session, annotator_id: int, mention_id: int, *,
     if not words(form):
         return {}
     matcher = NameMatcher([NameEntry(source.entity_id or 0, _KIND, form)])
-    refused = rejected_forms(session, annotator_id)
+    refused = rejected if rejected is not None else rejected_forms(session, annotator_id)
     out: dict[int, list[Suggestion]] = {}
     for document_id, doc_text in _documents(session, source.document_id, project_wide):
         occupied = Occupied(len(doc_text),

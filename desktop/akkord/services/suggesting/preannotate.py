@@ -130,9 +130,10 @@ def _suggestion(known: KnownNames, match: NameMatch, date: PartialDate | None) -
                       match.gap)
 
 
-def preannotate(session: Session, known: KnownNames, annotator_id: int, document_id: int
-                ) -> list[Suggestion]:
-    """The known names in one document, as suggestions for the annotator's layer."""
+def preannotate(session: Session, known: KnownNames, annotator_id: int, document_id: int,
+                rejected: RejectedForms | None = None) -> list[Suggestion]:
+    """The known names in one document, as suggestions for the annotator's layer
+    (``rejected``: the layer's tally when the caller keeps it, else it is read)."""
     row = session.execute(select(Document.text, Document.date_value).where(
         Document.id == document_id)).first()
     if row is None:
@@ -140,4 +141,5 @@ def preannotate(session: Session, known: KnownNames, annotator_id: int, document
     date = PartialDate.parse(row.date_value) if row.date_value else None
     return suggest_known_names(known, row.text, date,
                                document_mentions(session, annotator_id, document_id),
-                               rejected_forms(session, annotator_id))
+                               rejected if rejected is not None
+                               else rejected_forms(session, annotator_id))

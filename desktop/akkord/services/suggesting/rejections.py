@@ -3,9 +3,11 @@
 A common noun remembered as an alias ("møter", "land", "samtalene") is found everywhere
 and rejected nearly everywhere. :func:`rejected_forms` tallies, per label and form
 (case-folded, :func:`~akkord.textproc.lemmas.fold`), how often
-the layer rejected a name or occurrence suggestion of it and how often it kept that form
-(made or accepted a mention of the label with the same form, linked to one of the
-entities the rejections proposed; or unlinked, when a rejection was unlinked). A form
+the layer rejected a name or occurrence suggestion of it that proposed an entity, and how
+often it kept that form (made or accepted a mention of the label with the same form,
+linked to one of the entities the rejections proposed). Unlinked suggestions (occurrences
+of an unlinked mention) are not tallied: counting what was kept of them would read every
+unlinked mention of the layer. A form
 rejected more often than kept is no longer pre-annotated (:mod:`.preannotate`) nor
 proposed as an occurrence (:mod:`.occurrences`, :mod:`.pipeline`).
 
@@ -13,14 +15,17 @@ The tally is computed from the layer's mentions, never stored: a rejection is a 
 whose status is ``rejected``, so undoing it (an edit, :class:`~.edits.UndoReview`)
 restores the tally by itself, and two windows always agree. It reads only the layer's
 rejected mentions (index ``ix_mentions_annotator_status``) with their form cut out in SQL
-(``substr``), then the kept mentions of the entities they name (index on
-``entity_id``): a layer without rejections costs one index probe.
+(``substr``), then the kept mentions of the entities they name that have the length of a
+rejected form (index on ``entity_id``): a layer without rejections costs one index probe.
+A window keeps the tally until the layer's rejections change (:func:`signature`; 0.5 s of
+CPU to read in a 10,000-document layer with 2,000 rejections of entities it linked 40,000
+times), so what it keeps in between counts from the next rejection or undo on.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement, func, select
@@ -76,40 +81,38 @@ def _form() -> ColumnElement[str]:
     return func.substr(Document.text, Mention.start + 1, Mention.end - Mention.start)
 
 
+def signature(session: Session, annotator_id: int) -> tuple[int, int]:
+    """How many mentions the layer has rejected, and the last one's id: what a cached
+    tally is checked against (a rejection, or its undo, changes it; one index range)."""
+    count, last = session.execute(select(func.count(), func.max(Mention.id)).where(
+        Mention.annotator_id == annotator_id, Mention.status == "rejected")).one()
+    return int(count or 0), int(last or 0)
+
+
 def rejected_forms(session: Session, annotator_id: int) -> RejectedForms:
     """The layer's tally and the forms it rejected more often than it kept (see the
     module docstring)."""
     rejected: Counter[FormKey] = Counter()
     entities: set[int] = set()
-    unlinked: set[str] = set()
+    lengths: set[int] = set()
     for label, entity_id, form in session.execute(
             select(Mention.label, Mention.entity_id, _form())
             .join(Document, Document.id == Mention.document_id)
             .where(Mention.annotator_id == annotator_id, Mention.status == "rejected",
-                   Mention.origin.in_(TALLIED_ORIGINS))):
+                   Mention.origin.in_(TALLIED_ORIGINS), Mention.entity_id.is_not(None))):
         rejected[(label, _key(form or ""))] += 1
-        if entity_id is None:
-            unlinked.add(label)
-        else:
-            entities.add(entity_id)
+        entities.add(entity_id or 0)  # never 0: only linked rejections are read
+        lengths.add(len(form or ""))
     if not rejected:
         return RejectedForms()
     kept: Counter[FormKey] = Counter()
-    for rows in _kept_rows(session, annotator_id, sorted(entities), sorted(unlinked)):
-        for kept_label, kept_form in rows:
+    for chunk in chunks(sorted(entities)):
+        for kept_label, kept_form in session.execute(
+                select(Mention.label, _form()).join(Document, Document.id == Mention.document_id)
+                .where(Mention.entity_id.in_(chunk), Mention.annotator_id == annotator_id,
+                       Mention.status.in_(_KEPT), (Mention.end - Mention.start).in_(lengths))):
             key = (kept_label, _key(kept_form or ""))
             if key in rejected:
                 kept[key] += 1
     blocked = frozenset(k for k, n in rejected.items() if n > kept.get(k, 0))
     return RejectedForms(blocked, dict(rejected), dict(kept))
-
-
-def _kept_rows(session: Session, annotator_id: int, entities: Sequence[int],
-               unlinked: Sequence[str]) -> Iterable[Sequence[tuple[str, str | None]]]:
-    base = (select(Mention.label, _form()).join(Document, Document.id == Mention.document_id)
-            .where(Mention.annotator_id == annotator_id, Mention.status.in_(_KEPT)))
-    for chunk in chunks(entities):
-        yield [(r[0], r[1]) for r in session.execute(base.where(Mention.entity_id.in_(chunk)))]
-    if unlinked:
-        yield [(r[0], r[1]) for r in session.execute(
-            base.where(Mention.entity_id.is_(None), Mention.label.in_(unlinked)))]
