@@ -31,6 +31,9 @@ may also be reached with ↓ / ↑; ``effort_service_ratio``: the Qt-free counti
 (:func:`akkord.services.suggesting.effort.replay`), for comparison with earlier runs.
 First, ``preannotate_demo_*``: pre-annotation of the demo for an empty layer with gold's
 entities and aliases known.
+
+``suggest_tally``: the tally of rejected forms and the clause models, read in the
+10,000-article project for a layer with 2,000 rejections (see the function).
 """
 
 from __future__ import annotations
@@ -290,3 +293,63 @@ def _known_names_on_the_demo(project: Project, session: Session) -> None:
     report("preannotate_demo_precision", hits / proposed, "")
     report("preannotate_demo_recall", hits / wanted, "")
     report("preannotate_demo_entity_right", linked / hits, "")
+
+
+@benchmark("suggest_tally")
+def suggest_tally() -> None:
+    """What a document's first opening reads besides the names, in the project of 10,000
+    articles, for the layer holding its mentions after 40,000 of them were linked to ten
+    entities and 2,000 more made rejected name suggestions of those: the tally of rejected forms
+    (``rejected_forms_10k_ms``, median of 5, and ``rejected_forms_blocked``), what a window
+checks its kept tally against (``rejected_forms_signature_10k_ms``) and the clause
+    models of its latest documents (``clause_models_10k_ms``)."""
+    import shutil
+
+    from sqlalchemy import func, insert, select, update
+
+    from akkord.domain.entities import entity_key
+    from akkord.services.projects import open_project
+    from akkord.services.suggesting.clauses import clause_models
+    from akkord.services.suggesting.rejections import rejected_forms, signature
+    from akkord.store.models import Entity, Mention
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "tally.akkord"
+        shutil.copyfile(window_project(10_000), path)
+        with open_project(path) as project:
+            with project.write() as session:
+                layer = session.scalar(select(Mention.annotator_id).group_by(
+                    Mention.annotator_id).order_by(func.count().desc()).limit(1))
+                taken: set[str] = set(session.scalars(select(Entity.key)))
+                entities = []
+                for n in range(10):
+                    key = entity_key("actor", f"Aktør {n}", taken)
+                    taken.add(key)
+                    entities.append(session.scalar(insert(Entity).values(
+                        key=key, kind="actor", name=f"Aktør {n}", version=1)
+                        .returning(Entity.id)))
+                ids = list(session.scalars(select(Mention.id).where(
+                    Mention.annotator_id == layer).order_by(Mention.id).limit(42_000)))
+                for n, entity in enumerate(entities):  # 40,000 kept, 2,000 rejected
+                    session.execute(update(Mention).where(Mention.id.in_(ids[n:40_000:10]))
+                                    .values(entity_id=entity))
+                    session.execute(update(Mention).where(Mention.id.in_(ids[40_000 + n::10]))
+                                    .values(entity_id=entity, status="rejected",
+                                            origin="alias"))
+            assert layer is not None
+            tally, models, marks, blocked = [], [], [], 0
+            for _ in range(5):
+                with project.read() as session:
+                    start = time.process_time()
+                    blocked = len(rejected_forms(session, layer).keys)
+                    tally.append((time.process_time() - start) * 1000)
+                    start = time.process_time()
+                    signature(session, layer)
+                    marks.append((time.process_time() - start) * 1000)
+                    start = time.process_time()
+                    clause_models(session, layer)
+                    models.append((time.process_time() - start) * 1000)
+    report("rejected_forms_10k_ms", statistics.median(tally), "ms")
+    report("rejected_forms_blocked", blocked, "")
+    report("rejected_forms_signature_10k_ms", statistics.median(marks), "ms")
+    report("clause_models_10k_ms", statistics.median(models), "ms")

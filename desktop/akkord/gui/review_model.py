@@ -20,7 +20,7 @@ from akkord.gui.row_model import RIGHT, RowTableModel
 from akkord.services.suggesting.review import ReviewItem
 
 ORIGINS = {"alias": "known name", "office": "office holder", "occurrence": "occurrence",
-           "model": "model", "timex": "time tagger"}
+           "model": "model", "timex": "time tagger", "clause": "clause after a trigger"}
 
 
 def score_text(value: float | None) -> str:

@@ -152,6 +152,8 @@ class AnnotationSession(QObject):
             except AkkordError as error:
                 self.report(error)
         model = self._recommendations(doc_id)
+        if self.kinds.model:  # learned from the layer's own clauses, like the recommender
+            model = self.suggestions.clauses(doc_id) + model
         steps: list[Edit] = []
         if found or model:
             steps.append(suggesting.AddSuggestions(doc_id, tuple(merge(found, model)),

@@ -17,11 +17,13 @@ import threading
 from collections.abc import Iterable, Mapping
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from akkord.domain.dates import PartialDate
 from akkord.services.linking import Offices, rank_candidates
 from akkord.services.projects import Project
 from akkord.services.queries import chunks
+from akkord.services.suggesting.clauses import document_clauses
 from akkord.services.suggesting.model import Suggestion
 from akkord.services.suggesting.occurrences import occurrences
 from akkord.services.suggesting.offices import office_terms
@@ -36,6 +38,7 @@ from akkord.services.suggesting.recommender import (
     recommend,
     training_examples,
 )
+from akkord.services.suggesting.rejections import RejectedForms, rejected_forms, signature
 from akkord.services.suggesting.relations import RelationSuggestion, relation_suggestions
 from akkord.services.suggesting.review import ReviewItem, review_queue
 from akkord.services.views import Candidate
@@ -53,6 +56,7 @@ class SuggestionDesk:
         self.project = project
         self.annotator_id = annotator_id
         self._names: KnownNames | None = None
+        self._rejected: tuple[tuple[int, int], RejectedForms] | None = None
         self._lock = threading.Lock()
 
     # -- known names ----------
@@ -68,18 +72,33 @@ class SuggestionDesk:
         with self._lock:
             self._names = None
 
+    def rejected_forms(self, session: Session) -> RejectedForms:
+        """The layer's tally of rejected forms, read again when its rejections changed."""
+        mark = signature(session, self.annotator_id)
+        with self._lock:
+            if self._rejected is None or self._rejected[0] != mark:
+                self._rejected = (mark, rejected_forms(session, self.annotator_id))
+            return self._rejected[1]
+
     def preannotation(self, document_id: int) -> list[Suggestion]:
         """The project's known names and offices in the document, as suggestions."""
         known = self.known_names()
         with self.project.read() as session:
-            return preannotate(session, known, self.annotator_id, document_id)
+            return preannotate(session, known, self.annotator_id, document_id,
+                               self.rejected_forms(session))
+
+    def clauses(self, document_id: int) -> list[Suggestion]:
+        """Clauses (demands) after the triggers the layer's own clauses show."""
+        with self.project.read() as session:
+            return document_clauses(session, self.annotator_id, document_id)
 
     def occurrences(self, mention_id: int, *, project_wide: bool
                     ) -> dict[int, list[Suggestion]]:
         """Every other occurrence of the mention's form (document id → suggestions)."""
         with self.project.read() as session:
             return occurrences(session, self.annotator_id, mention_id,
-                               project_wide=project_wide)
+                               project_wide=project_wide,
+                               rejected=self.rejected_forms(session))
 
     def candidates(self, kind: str, query: str, document_id: int | None = None,
                    context: Mapping[int, int] | frozenset[int] = frozenset()

@@ -9,7 +9,8 @@ OCCURRENCE = "occurrence"  # another occurrence of a mention's form (annotate al
 OFFICE = "office"  # an office's name, linked to the holder on the article's date
 MODEL = "model"  # the recommender trained on the project's own annotations
 TIMEX = "timex"  # the time expression tagger (akkord.services.dating)
-ORIGINS = (ALIAS, OCCURRENCE, OFFICE, MODEL, TIMEX)
+CLAUSE = "clause"  # a clause after a trigger the layer's own clauses show (demands)
+ORIGINS = (ALIAS, OCCURRENCE, OFFICE, MODEL, TIMEX, CLAUSE)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,8 @@
 everywhere else in the document or the project, proposed with the same label and entity.
 
 The form is matched like pre-annotation matches names (whole words, lemmas, genitives,
-capitals; :mod:`akkord.services.suggesting.matcher`), and places the layer already has a
+capitals; :mod:`akkord.services.suggesting.matcher`); forms the layer rejected more
+often than it kept are left out (:mod:`.rejections`), and places the layer already has a
 mention of the label overlapping, or any mention with the same span, are skipped. The
 result is a list per document, to be written with
 :func:`~akkord.services.suggesting.writing.write_suggestions` and reviewed one by one.
@@ -19,6 +20,7 @@ from akkord.errors import AkkordError
 from akkord.services.suggesting.matcher import NameEntry, NameMatcher
 from akkord.services.suggesting.model import OCCURRENCE, Suggestion
 from akkord.services.suggesting.preannotate import Occupied, document_mentions
+from akkord.services.suggesting.rejections import RejectedForms, rejected_forms
 from akkord.store.models import Document, Mention
 from akkord.textproc.lemmas import as_written, words
 
@@ -26,7 +28,8 @@ _KIND = "occurrence"
 
 
 def occurrences(session: Session, annotator_id: int, mention_id: int, *,
-                project_wide: bool = False) -> dict[int, list[Suggestion]]:
+                project_wide: bool = False, rejected: RejectedForms | None = None
+                ) -> dict[int, list[Suggestion]]:
     """Document id → the other occurrences of the mention's form there (see the module
     docstring). Raises :class:`AkkordError` when the mention is not in the layer."""
     source = session.execute(
@@ -40,13 +43,15 @@ def occurrences(session: Session, annotator_id: int, mention_id: int, *,
     if not words(form):
         return {}
     matcher = NameMatcher([NameEntry(source.entity_id or 0, _KIND, form)])
+    refused = rejected if rejected is not None else rejected_forms(session, annotator_id)
     out: dict[int, list[Suggestion]] = {}
     for document_id, doc_text in _documents(session, source.document_id, project_wide):
         occupied = Occupied(len(doc_text),
                              document_mentions(session, annotator_id, document_id))
-        found = [Suggestion(m.start, m.end, source.label, OCCURRENCE, source.entity_id,
-                            m.score, None)
-                 for m in matcher.find(doc_text, occupied.blocker(source.label))]
+        found = refused.keep(doc_text, (
+            Suggestion(m.start, m.end, source.label, OCCURRENCE, source.entity_id, m.score,
+                       None)
+            for m in matcher.find(doc_text, occupied.blocker(source.label))))
         if found:
             out[document_id] = found
     return out

@@ -2,7 +2,8 @@
 
 Order of precedence when two suggesters propose overlapping spans of one label: known
 names and offices (exact knowledge of the project), then other occurrences of the
-layer's own mentions, then the recommender. Places the layer already has a mention of
+layer's own mentions, then the clauses its own clauses' triggers show (with the model),
+then the recommender. Places the layer already has a mention of
 the label (or one with the same span) are never proposed; see each suggester.
 """
 
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from akkord.services.suggesting.clauses import document_clauses
 from akkord.services.suggesting.matcher import NameEntry, NameMatcher
 from akkord.services.suggesting.model import OCCURRENCE, Suggestion, SuggestionCounts
 from akkord.services.suggesting.preannotate import (
@@ -24,6 +26,7 @@ from akkord.services.suggesting.preannotate import (
     preannotate,
 )
 from akkord.services.suggesting.recommender import Recommender, recommend
+from akkord.services.suggesting.rejections import rejected_forms
 from akkord.services.suggesting.writing import write_suggestions
 from akkord.store.models import Document, Mention
 from akkord.textproc.lemmas import as_written, fold
@@ -77,7 +80,8 @@ class Spans:
 def document_occurrences(session: Session, annotator_id: int, document_id: int
                          ) -> list[Suggestion]:
     """Other occurrences, in the document, of the forms the layer made or accepted there
-    (one matcher over all of them: each form with its label and entity)."""
+    (one matcher over all of them: each form with its label and entity), except the
+    forms it keeps rejecting."""
     text = session.scalar(select(Document.text).where(Document.id == document_id))
     if text is None:
         return []
@@ -94,8 +98,9 @@ def document_occurrences(session: Session, annotator_id: int, document_id: int
     keys = list(forms)
     matcher = NameMatcher(NameEntry(i, key[1], forms[key]) for i, key in enumerate(keys))
     occupied = Occupied(len(text), document_mentions(session, annotator_id, document_id))
-    return [Suggestion(m.start, m.end, m.kind, OCCURRENCE, keys[m.entity_id][2], m.score)
-            for m in matcher.find(text, lambda s, e, label: occupied.blocks(s, e, label))]
+    return rejected_forms(session, annotator_id).keep(text, (
+        Suggestion(m.start, m.end, m.kind, OCCURRENCE, keys[m.entity_id][2], m.score)
+        for m in matcher.find(text, lambda s, e, label: occupied.blocks(s, e, label))))
 
 
 def suggest_document(session: Session, annotator_id: int, document_id: int,
@@ -107,7 +112,9 @@ def suggest_document(session: Session, annotator_id: int, document_id: int,
               if suggesters.occurrences else [])
     model = (recommend(session, suggesters.recommender, annotator_id, document_id)
              if suggesters.recommender is not None else [])
-    return merge(names, others, model)
+    clauses = (document_clauses(session, annotator_id, document_id)
+               if suggesters.recommender is not None else [])
+    return merge(names, others, clauses, model)
 
 
 def write_document_suggestions(session: Session, annotator_id: int, document_id: int,

@@ -9,7 +9,8 @@ for one document, to be written with
 
 Places are skipped where the annotator already has a mention of the same label that
 overlaps (so a rejected suggestion is not proposed again, nor a shorter name inside a
-longer mention), or any mention with exactly the same span. A known office ("Natos
+longer mention), or any mention with exactly the same span; nor are the forms the layer
+rejected more often than it kept (:mod:`.rejections`). A known office ("Natos
 generalsekretær") is linked to its holder on the document's date (origin ``office``).
 """
 
@@ -28,6 +29,7 @@ from akkord.domain.schema import Schema
 from akkord.services.suggesting.matcher import Blocked, NameEntry, NameMatch, NameMatcher
 from akkord.services.suggesting.model import ALIAS, OFFICE, Suggestion
 from akkord.services.suggesting.offices import office_terms
+from akkord.services.suggesting.rejections import RejectedForms, rejected_forms
 from akkord.store.models import Document, Entity, EntityAlias, Mention
 
 
@@ -101,13 +103,17 @@ def document_mentions(session: Session, annotator_id: int, document_id: int
 
 
 def suggest_known_names(known: KnownNames, text: str, date: PartialDate | None,
-                        mentions: Sequence[tuple[int, int, str]]) -> list[Suggestion]:
-    """The suggestions for a text whose layer has ``mentions`` (no database needed)."""
+                        mentions: Sequence[tuple[int, int, str]],
+                        rejected: RejectedForms | None = None) -> list[Suggestion]:
+    """The suggestions for a text whose layer has ``mentions`` (no database needed),
+    leaving out the forms the layer keeps ``rejected``."""
     occupied = Occupied(len(text), mentions)
+    refused = rejected if rejected else None
 
     def blocked(start: int, end: int, kind: str) -> bool:
         label = known.labels.get(kind)
-        return label is None or occupied.blocks(start, end, label)
+        return label is None or occupied.blocks(start, end, label) or (
+            refused is not None and refused.blocks(label, text[start:end]))
 
     return [_suggestion(known, match, date) for match in known.matcher.find(text, blocked)]
 
@@ -124,13 +130,16 @@ def _suggestion(known: KnownNames, match: NameMatch, date: PartialDate | None) -
                       match.gap)
 
 
-def preannotate(session: Session, known: KnownNames, annotator_id: int, document_id: int
-                ) -> list[Suggestion]:
-    """The known names in one document, as suggestions for the annotator's layer."""
+def preannotate(session: Session, known: KnownNames, annotator_id: int, document_id: int,
+                rejected: RejectedForms | None = None) -> list[Suggestion]:
+    """The known names in one document, as suggestions for the annotator's layer
+    (``rejected``: the layer's tally when the caller keeps it, else it is read)."""
     row = session.execute(select(Document.text, Document.date_value).where(
         Document.id == document_id)).first()
     if row is None:
         return []
     date = PartialDate.parse(row.date_value) if row.date_value else None
     return suggest_known_names(known, row.text, date,
-                               document_mentions(session, annotator_id, document_id))
+                               document_mentions(session, annotator_id, document_id),
+                               rejected if rejected is not None
+                               else rejected_forms(session, annotator_id))
