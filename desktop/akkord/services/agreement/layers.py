@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import case, func, literal, select
+from sqlalchemy import BigInteger, Connection, case, cast, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from akkord.domain.schema import Schema
@@ -209,44 +209,81 @@ def load_corpus(session: Session, schema: Schema, annotators: Sequence[str] | No
     for doc_id, annotator in fetch_rows(conn, _within(query, DocumentState.document_id,
                                                       only)):
         worked[annotator].add(doc_id)
-    # One pass over each table, integers only (labels and types numbered by the database):
-    # numpy takes the rows as they come from the driver, with no Python loop per mention.
+    # One pass over each table, integers only (labels and types numbered by the database),
+    # two to a column: numpy takes the rows as they come from the driver, with no Python
+    # loop per mention, and the driver makes half as many Python integers.
+    pack = _packable(conn)
     label_code = _codes(Mention.label, labels)
-    rows = fetch_rows(conn, _within(select(
-        Mention.annotator_id, Mention.document_id, Mention.start, Mention.end, label_code,
-        func.coalesce(Mention.entity_id, -1), Mention.id).where(
-        Mention.annotator_id.in_(ids), Mention.status.in_(ANNOTATED)), Mention.document_id,
-        only))
-    mentions = _int_array(rows, 7)
-    del rows
-    mentions = mentions[mentions[:, 4] >= 0]  # labels the schema no longer has
-    query = select(Relation.annotator_id, Relation.head_id, Relation.tail_id,
-                   _codes(Relation.type, relation_types), Relation.id).where(
-        Relation.annotator_id.in_(ids))
+    query = select(*_packed((
+        Mention.document_id, Mention.start, Mention.id, Mention.end,
+        func.coalesce(Mention.entity_id, -1), label_code, Mention.annotator_id), pack)
+    ).where(Mention.annotator_id.in_(ids), Mention.status.in_(ANNOTATED))
+    mentions = _unpack(fetch_rows(conn, _within(query, Mention.document_id, only)), 7, pack)
+    mentions = mentions[mentions[:, 5] >= 0]  # labels the schema no longer has
+    query = select(*_packed((Relation.head_id, Relation.tail_id, Relation.id,
+                             _codes(Relation.type, relation_types), Relation.annotator_id),
+                            pack)).where(Relation.annotator_id.in_(ids))
     if only is not None:
         query = _within(query.join(Mention, Mention.id == Relation.head_id),
                         Mention.document_id, only)
-    rows = fetch_rows(conn, query)
-    relations = _int_array(rows, 5)
-    del rows
+    relations = _unpack(fetch_rows(conn, query), 5, pack)
     relations = relations[relations[:, 3] >= 0]
-    layers = [_layer(name, annotator, mentions[mentions[:, 0] == annotator, 1:],
-                     relations[relations[:, 0] == annotator, 1:], worked[annotator])
+    layers = [_layer(name, annotator, mentions[mentions[:, 6] == annotator, :6],
+                     relations[relations[:, 4] == annotator, :4], worked[annotator])
               for name, annotator in chosen]
     del mentions, relations
     corpus = Corpus(schema, labels, relation_types, layers, {}, {}, {}, {})
     linked = None if only is None else sorted(
         {int(e) for layer in layers for e in np.unique(layer.entities).tolist() if e >= 0})
     _load_entities(session, corpus, linked)
-    _load_mention_values(session, corpus, ids, only)
+    _load_mention_values(session, corpus, only)
     return corpus
 
 
-def _int_array(rows: list[tuple[Any, ...]], columns: int) -> npt.NDArray[np.int64]:
-    """Rows of integers as an array, through one flat iterator: ``np.array`` on a list of
-    a million tuples takes a second more (it inspects every tuple for the shape)."""
-    flat = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=len(rows) * columns)
-    return flat.reshape(-1, columns)
+PAIR = 1 << 32  # two values to one 64-bit integer: high × PAIR + low
+PACKABLE = (1 << 31) - 2  # each value in [−1, PACKABLE]: high + 1 < 2³¹, low + 1 < 2³²
+
+
+def _packable(conn: Connection) -> bool:
+    """Whether every id that :func:`load_corpus` reads fits :data:`PACKABLE` (starts and
+    ends do: neither SQLite nor PostgreSQL stores a text of 2³⁰ characters). The largest
+    id of a table is one step down its primary key."""
+    tops = conn.execute(select(*(select(func.max(model.id)).scalar_subquery() for model in (
+        Annotator, Document, Entity, Mention, Relation)))).one()
+    return all(top is None or top <= PACKABLE for top in tops)
+
+
+def _packed(values: Sequence[Any], pack: bool) -> list[Any]:
+    """SQL columns carrying ``values`` (integers in [−1, :data:`PACKABLE`]), two to a
+    column when ``pack``: a million rows of seven integers cost the driver most of its
+    time in making Python integers, and half as many take half the time. The last one of
+    an odd number goes alone (put a small one there). :func:`_unpack` reverses it."""
+    if not pack:
+        return list(values)
+    columns = [(cast(high, BigInteger) + 1) * PAIR + (low + 1)
+               for high, low in zip(values[0::2], values[1::2], strict=False)]
+    if len(values) % 2:
+        columns.append(values[-1])
+    return columns
+
+
+def _unpack(rows: list[tuple[Any, ...]], count: int, pack: bool) -> IntArray:
+    """The rows of :func:`_packed` columns as a (rows × ``count``) array of the values,
+    through one flat iterator: ``np.array`` on a list of a million tuples takes a second
+    more (it inspects every tuple for the shape)."""
+    width = (count + 1) // 2 if pack else count
+    flat = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=len(rows) * width)
+    del rows
+    columns = flat.reshape(-1, width)
+    if not pack:
+        return columns
+    out = np.empty((len(columns), count), dtype=np.int64)
+    pairs = columns[:, :count // 2]
+    out[:, 0:count - 1:2] = (pairs >> 32) - 1
+    out[:, 1:count:2] = (pairs & (PAIR - 1)) - 1
+    if count % 2:
+        out[:, -1] = columns[:, -1]
+    return out
 
 
 def _within(query: Any, column: Any, documents: Sequence[int] | None) -> Any:
@@ -266,22 +303,38 @@ def _codes(column: Any, names: Sequence[str]) -> Any:
 
 def _layer(name: str, annotator: int, mentions: npt.NDArray[np.int64],
            relations: npt.NDArray[np.int64], worked: set[int]) -> Layer:
-    """``mentions``: (document, start, end, label, entity, id) rows; ``relations``:
-    (head, tail, type, id) rows."""
-    array = mentions[np.lexsort((mentions[:, 5], mentions[:, 3], mentions[:, 2],
-                                 mentions[:, 1], mentions[:, 0]))]
-    rels = relations
+    """``mentions``: (document, start, id, end, entity, label) rows; ``relations``:
+    (head, tail, id, type) rows."""
+    doc, start, ident, end, _entity, label = mentions.T
+    array = mentions[_mention_order(doc, start, end, label, ident)]
     docs = array[:, 0].copy()
-    documents = frozenset(worked) | frozenset(np.unique(docs, return_counts=True)[0].tolist())
-    layer = Layer(name, annotator, array[:, 5].copy(), docs, array[:, 1].copy(),
-                  array[:, 2].copy(), array[:, 3].copy(), array[:, 4].copy(), documents,
-                  rels[:, 0].copy(), rels[:, 1].copy(), rels[:, 2].copy(), rels[:, 3].copy())
+    distinct = np.ones(len(docs), dtype=bool)
+    distinct[1:] = docs[1:] != docs[:-1]
+    documents = frozenset(worked) | frozenset(docs[distinct].tolist())
+    rels = relations
+    layer = Layer(name, annotator, array[:, 2].copy(), docs, array[:, 1].copy(),
+                  array[:, 3].copy(), array[:, 5].copy(), array[:, 4].copy(), documents,
+                  rels[:, 0].copy(), rels[:, 1].copy(), rels[:, 3].copy(), rels[:, 2].copy())
     # Relations whose mentions are not annotations of the layer (suggested, rejected) go.
     if len(rels):
-        known = np.isin(layer.rel_heads, layer.ids) & np.isin(layer.rel_tails, layer.ids)
+        known = member(layer.rel_heads, layer.ids) & member(layer.rel_tails, layer.ids)
         layer.rel_heads, layer.rel_tails = layer.rel_heads[known], layer.rel_tails[known]
         layer.rel_types, layer.rel_ids = layer.rel_types[known], layer.rel_ids[known]
     return layer
+
+
+def _mention_order(doc: IntArray, start: IntArray, end: IntArray, label: IntArray,
+                   ident: IntArray) -> IntArray:
+    """The order of mentions by (document, start, end, label, id), as
+    ``np.lexsort`` of the five gives it, in three keys when (document, start) and (end,
+    label) each fit one 63-bit integer (they do for any id below 2³¹)."""
+    if not len(doc):
+        return np.zeros(0, dtype=np.int64)
+    if int(doc.max()) >= 1 << 31 or int(end.max()) >= 1 << 32 or int(label.max()) >= 1 << 16 \
+            or min(int(doc.min()), int(start.min()), int(label.min())) < 0:
+        return np.lexsort((ident, label, end, start, doc)).astype(np.int64)
+    order: IntArray = np.lexsort((ident, (end << 16) | label, (doc << 32) | start))
+    return order.astype(np.int64)
 
 
 def _plain(text: str | None, flag: bool | None, number: float | None, ref: int | None,
@@ -328,20 +381,39 @@ def _load_entities(session: Session, corpus: Corpus, linked: Sequence[int] | Non
             corpus.entity_names[entity_id] = name
 
 
-def _load_mention_values(session: Session, corpus: Corpus, annotator_ids: list[int],
+def _load_mention_values(session: Session, corpus: Corpus,
                          documents: Sequence[int] | None = None) -> None:
-    enum_attributes = {(label.name, a.name) for label in corpus.schema.labels
+    """Each layer mention's date (its first date value) and enum values.
+
+    One query on the values alone, in (mention, attribute, position) order; which layer a
+    value belongs to (if any: other annotators', suggested and rejected mentions are in
+    none) is looked up in the layers' arrays, not joined in SQL.
+    """
+    labels = {name: i for i, name in enumerate(corpus.labels)}
+    enum_attributes = {(labels[label.name], a.name) for label in corpus.schema.labels
                        for a in label.attributes if a.type == "enum"}
+    query = select(
+        MentionValue.mention_id, MentionValue.attribute, MentionValue.text,
+        MentionValue.date_value, MentionValue.date_earliest, MentionValue.date_latest,
+        MentionValue.date_precision).where(or_(
+            MentionValue.date_value.is_not(None),
+            MentionValue.attribute.in_(sorted({a for _, a in enum_attributes})))).order_by(
+        MentionValue.mention_id, MentionValue.attribute, MentionValue.position)
+    if documents is not None and len(documents) <= DOCUMENT_FILTER:
+        query = query.where(MentionValue.mention_id.in_(
+            select(Mention.id).where(Mention.document_id.in_(documents))))
+    rows = fetch_rows(session.connection(), query)
+    ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+    label_of = np.full(len(rows), -1, dtype=np.int64)  # the mention's label; −1: no layer's
+    for layer in corpus.layers:
+        where = layer.positions(ids)
+        found = where >= 0
+        label_of[found] = layer.labels[where[found]]
     mention_ids: list[int] = []
     codes: list[int] = []
-    rows = fetch_rows(session.connection(), _within(select(
-        MentionValue.mention_id, Mention.label, MentionValue.attribute, MentionValue.text,
-        MentionValue.date_value, MentionValue.date_earliest, MentionValue.date_latest,
-        MentionValue.date_precision).join(Mention, Mention.id == MentionValue.mention_id)
-        .where(Mention.annotator_id.in_(annotator_ids), Mention.status.in_(ANNOTATED))
-        .order_by(MentionValue.mention_id, MentionValue.attribute, MentionValue.position),
-        Mention.document_id, documents))
-    for mention_id, label, attribute, text, value, earliest, latest, precision in rows:
+    chosen = np.flatnonzero(label_of >= 0)
+    for i, label in zip(chosen.tolist(), label_of[chosen].tolist(), strict=True):
+        mention_id, attribute, text, value, earliest, latest, precision = rows[i]
         if value is not None:
             if earliest is not None and latest is not None:
                 code = corpus.date_codes.get(value)
@@ -353,13 +425,13 @@ def _load_mention_values(session: Session, corpus: Corpus, annotator_ids: list[i
         elif text is not None and (label, attribute) in enum_attributes:
             corpus.mention_enums.setdefault((mention_id, attribute), text)
     del rows
-    ids = np.array(mention_ids, dtype=np.int64)
+    dated = np.array(mention_ids, dtype=np.int64)
     # The first date value of each mention (rows come by mention, attribute, position).
-    ids, first = np.unique(ids, return_index=True)
+    dated, first = np.unique(dated, return_index=True)
     values = np.array(codes, dtype=np.int64)[first]
     for layer in corpus.layers:
         layer.dates = np.full(len(layer), -1, dtype=np.int64)
-        where = layer.positions(ids)
+        where = layer.positions(dated)
         found = where >= 0
         layer.dates[where[found]] = values[found]
 
