@@ -15,7 +15,6 @@ is no role.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -214,35 +213,66 @@ def _settle(entity: IntArray, attribute: IntArray, value: IntArray, role: IntArr
 
 def align_record_ids(alignment: Alignment, left: Statements, right: Statements
                      ) -> tuple[IntArray, IntArray]:
-    """Pairs of records (entity ids), one-to-one, by shared evidence mentions."""
+    """Pairs of records (entity ids), one-to-one, by shared evidence mentions.
+
+    Candidates are the (a's record, b's record) pairs of aligned mentions, weighted by how
+    many there are, and the same entity on both sides (weight 0 when no mention says
+    so); records of different kinds are never paired. In order of weight (the same
+    entity first on a tie, then by ids) a candidate is taken when neither record is
+    taken yet. The pairs come out in that order.
+    """
     a, b = alignment.a, alignment.b
     ea, eb = a.entities[alignment.pa], b.entities[alignment.pb]
     keep = member(ea, left.records) & member(eb, right.records)
-    weights: Counter[tuple[int, int]] = Counter()
-    if keep.any():  # (a's entity, b's entity) as one sortable key: unique(axis=0) is slow
-        key = np.sort(ea[keep] * SHIFT + eb[keep], kind="stable")
-        starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
-        counts = np.diff(np.append(starts, len(key)))
-        found = key[starts]
-        weights.update(dict(zip(zip((found // SHIFT).tolist(), (found % SHIFT).tolist(),
-                                    strict=True), counts.tolist(), strict=True)))
-    for entity in np.intersect1d(left.records, right.records, assume_unique=True).tolist():
-        weights.setdefault((entity, entity), 0)
-    kind_a = dict(zip(left.records.tolist(), left.record_kinds.tolist(), strict=True))
-    kind_b = dict(zip(right.records.tolist(), right.record_kinds.tolist(), strict=True))
-    ranked = sorted(weights.items(), key=lambda item: (-item[1], item[0][0] != item[0][1],
-                                                       item[0]))
-    used_a: set[int] = set()
-    used_b: set[int] = set()
-    out_a: list[int] = []
-    out_b: list[int] = []
-    for (x, y), _weight in ranked:
-        if x not in used_a and y not in used_b and kind_a[x] == kind_b[y]:
-            used_a.add(x)
-            used_b.add(y)
-            out_a.append(x)
-            out_b.append(y)
-    return np.array(out_a, dtype=np.int64), np.array(out_b, dtype=np.int64)
+    key = np.sort(ea[keep] * SHIFT + eb[keep])  # (a's entity, b's entity) as one key
+    starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1]))) if len(key) \
+        else np.zeros(0, dtype=np.int64)
+    counts = np.diff(np.append(starts, len(key)))
+    same = np.intersect1d(left.records, right.records, assume_unique=True)
+    same = same * SHIFT + same
+    same = same[~member(same, key)]
+    keys = np.concatenate((key[starts], same))
+    weights = np.concatenate((counts, np.zeros(len(same), dtype=np.int64)))
+    x, y = keys // SHIFT, keys % SHIFT
+    kind_a = left.record_kinds[np.searchsorted(left.records, x)]
+    kind_b = right.record_kinds[np.searchsorted(right.records, y)]
+    alike = kind_a == kind_b
+    x, y, weights = x[alike], y[alike], weights[alike]
+    ranked = np.lexsort((y, x, x != y, -weights))
+    x, y = x[ranked], y[ranked]
+    taken = _greedy(x, y)
+    return x[taken].astype(np.int64), y[taken].astype(np.int64)
+
+
+def _greedy(x: IntArray, y: IntArray) -> npt.NDArray[np.bool_]:
+    """Which of the ranked candidate pairs (x, y) a greedy one-to-one matching takes: a
+    pair is taken when no earlier taken pair has its x or its y. A pair whose x and y
+    occur in no other candidate is always taken; only the others need the loop."""
+    contested = _repeated(x) | _repeated(y)
+    taken = ~contested
+    used_x: set[int] = set()
+    used_y: set[int] = set()
+    chosen = np.flatnonzero(contested)
+    for t, p, q in zip(chosen.tolist(), x[chosen].tolist(), y[chosen].tolist(), strict=True):
+        if p not in used_x and q not in used_y:
+            used_x.add(p)
+            used_y.add(q)
+            taken[t] = True
+    return taken
+
+
+def _repeated(values: IntArray) -> npt.NDArray[np.bool_]:
+    """Which elements have a value that occurs more than once."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    twin = np.zeros(len(values), dtype=bool)
+    if len(values) > 1:
+        equal = ordered[1:] == ordered[:-1]
+        twin[1:] |= equal
+        twin[:-1] |= equal
+    out = np.zeros(len(values), dtype=bool)
+    out[order] = twin
+    return out
 
 
 def pair_of(records: IntArray, entities: IntArray) -> IntArray:
