@@ -17,12 +17,11 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import chain
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import BigInteger, Connection, case, cast, func, literal, or_, select
+from sqlalchemy import Connection, Text, case, cast, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from akkord.domain.schema import Schema
@@ -229,23 +228,22 @@ def load_corpus(session: Session, schema: Schema, annotators: Sequence[str] | No
                                                       only)):
         worked[annotator].add(doc_id)
     # One pass over each table, integers only (labels and types numbered by the database),
-    # two to a column: numpy takes the rows as they come from the driver, with no Python
-    # loop per mention, and the driver makes half as many Python integers.
-    pack = _packable(conn)
+    # each column as one text of numbers (see _int_columns): no Python object per value.
     label_code = _codes(Mention.label, labels)
-    query = select(*_packed((
+    where = [Mention.annotator_id.in_(ids), Mention.status.in_(ANNOTATED)]
+    if only is not None and len(only) <= DOCUMENT_FILTER:
+        where.append(Mention.document_id.in_(only))
+    mentions = _int_columns(conn, Mention.id, (
         Mention.document_id, Mention.start, Mention.id, Mention.end,
-        func.coalesce(Mention.entity_id, -1), label_code, Mention.annotator_id), pack)
-    ).where(Mention.annotator_id.in_(ids), Mention.status.in_(ANNOTATED))
-    mentions = _unpack(fetch_rows(conn, _within(query, Mention.document_id, only)), 7, pack)
+        func.coalesce(Mention.entity_id, -1), label_code, Mention.annotator_id), where)
     mentions = mentions[mentions[:, 5] >= 0]  # labels the schema no longer has
-    query = select(*_packed((Relation.head_id, Relation.tail_id, Relation.id,
-                             _codes(Relation.type, relation_types), Relation.annotator_id),
-                            pack)).where(Relation.annotator_id.in_(ids))
-    if only is not None:
-        query = _within(query.join(Mention, Mention.id == Relation.head_id),
-                        Mention.document_id, only)
-    relations = _unpack(fetch_rows(conn, query), 5, pack)
+    where = [Relation.annotator_id.in_(ids)]
+    if only is not None and len(only) <= DOCUMENT_FILTER:
+        where.append(Relation.head_id.in_(select(Mention.id).where(
+            Mention.document_id.in_(only))))
+    relations = _int_columns(conn, Relation.id, (
+        Relation.head_id, Relation.tail_id, Relation.id, _codes(Relation.type, relation_types),
+        Relation.annotator_id), where)
     relations = relations[relations[:, 3] >= 0]
     layers = [_layer(name, annotator, mentions[mentions[:, 6] == annotator, :6],
                      relations[relations[:, 4] == annotator, :4], worked[annotator])
@@ -259,50 +257,36 @@ def load_corpus(session: Session, schema: Schema, annotators: Sequence[str] | No
     return corpus
 
 
-PAIR = 1 << 32  # two values to one 64-bit integer: high × PAIR + low
-PACKABLE = (1 << 31) - 2  # each value in [−1, PACKABLE]: high + 1 < 2³¹, low + 1 < 2³²
+ID_RANGE = 1 << 20  # rows read by one query of _int_columns: a range of ids
 
 
-def _packable(conn: Connection) -> bool:
-    """Whether every id that :func:`load_corpus` reads fits :data:`PACKABLE` (starts and
-    ends do: neither SQLite nor PostgreSQL stores a text of 2³⁰ characters). The largest
-    id of a table is one step down its primary key."""
-    tops = conn.execute(select(*(select(func.max(model.id)).scalar_subquery() for model in (
-        Annotator, Document, Entity, Mention, Relation)))).one()
-    return all(top is None or top <= PACKABLE for top in tops)
+def _int_columns(conn: Connection, key: Any, columns: Sequence[Any], where: Sequence[Any]
+                 ) -> IntArray:
+    """The rows (``where``) of a table as a (rows × columns) array of integers.
 
-
-def _packed(values: Sequence[Any], pack: bool) -> list[Any]:
-    """SQL columns carrying ``values`` (integers in [−1, :data:`PACKABLE`]), two to a
-    column when ``pack``: a million rows of seven integers cost the driver most of its
-    time in making Python integers, and half as many take half the time. The last one of
-    an odd number goes alone (put a small one there). :func:`_unpack` reverses it."""
-    if not pack:
-        return list(values)
-    columns = [(cast(high, BigInteger) + 1) * PAIR + (low + 1)
-               for high, low in zip(values[0::2], values[1::2], strict=False)]
-    if len(values) % 2:
-        columns.append(values[-1])
-    return columns
-
-
-def _unpack(rows: list[tuple[Any, ...]], count: int, pack: bool) -> IntArray:
-    """The rows of :func:`_packed` columns as a (rows × ``count``) array of the values,
-    through one flat iterator: ``np.array`` on a list of a million tuples takes a second
-    more (it inspects every tuple for the shape)."""
-    width = (count + 1) // 2 if pack else count
-    flat = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=len(rows) * width)
-    del rows
-    columns = flat.reshape(-1, width)
-    if not pack:
-        return columns
-    out = np.empty((len(columns), count), dtype=np.int64)
-    pairs = columns[:, :count // 2]
-    out[:, 0:count - 1:2] = (pairs >> 32) - 1
-    out[:, 1:count:2] = (pairs & (PAIR - 1)) - 1
-    if count % 2:
-        out[:, -1] = columns[:, -1]
-    return out
+    Each column comes as one comma-separated text (``group_concat`` in SQLite,
+    ``string_agg`` in PostgreSQL), parsed by numpy: a million rows of seven integers cost
+    the driver seconds in Python objects (a tuple and its integers per row), the texts a
+    fraction of that. All columns of one query aggregate the same rows in the same order;
+    ``columns`` must never be NULL (``coalesce`` them). Rows are read by ranges of the
+    table's integer primary key ``key`` (:data:`ID_RANGE` a query), so no text grows with
+    the project; the order of the rows is not defined.
+    """
+    low, high = conn.execute(select(func.min(key), func.max(key))).one()
+    if low is None:
+        return np.zeros((0, len(columns)), dtype=np.int64)
+    texts = [func.aggregate_strings(cast(column, Text), ",") for column in columns]
+    parts = [np.zeros((0, len(columns)), dtype=np.int64)]
+    for start in range(int(low), int(high) + 1, ID_RANGE):
+        row: tuple[str | None, ...] = tuple(conn.execute(select(*texts).where(
+            *where, key >= start, key < start + ID_RANGE)).one())
+        if row[0] is None:  # no rows in this range
+            continue
+        values = [np.fromstring(text or "", dtype=np.int64, sep=",") for text in row]
+        if len({len(v) for v in values}) != 1:
+            raise ValueError("a column read for agreement has NULL values")
+        parts.append(np.stack(values, axis=1))
+    return np.concatenate(parts)
 
 
 def _within(query: Any, column: Any, documents: Sequence[int] | None) -> Any:
