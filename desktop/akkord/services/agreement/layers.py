@@ -234,20 +234,22 @@ def load_corpus(session: Session, schema: Schema, annotators: Sequence[str] | No
     if only is not None and len(only) <= DOCUMENT_FILTER:
         where.append(Mention.document_id.in_(only))
     mentions = _int_columns(conn, Mention.id, (
-        Mention.document_id, Mention.start, Mention.id, Mention.end,
+        Mention.document_id, Mention.start, Mention.end, Mention.id,
         func.coalesce(Mention.entity_id, -1), label_code, Mention.annotator_id), where)
-    mentions = mentions[mentions[:, 5] >= 0]  # labels the schema no longer has
     where = [Relation.annotator_id.in_(ids)]
     if only is not None and len(only) <= DOCUMENT_FILTER:
         where.append(Relation.head_id.in_(select(Mention.id).where(
             Mention.document_id.in_(only))))
     relations = _int_columns(conn, Relation.id, (
-        Relation.head_id, Relation.tail_id, Relation.id, _codes(Relation.type, relation_types),
-        Relation.annotator_id), where)
-    relations = relations[relations[:, 3] >= 0]
-    layers = [_layer(name, annotator, mentions[mentions[:, 6] == annotator, :6],
-                     relations[relations[:, 4] == annotator, :4], worked[annotator])
-              for name, annotator in chosen]
+        Relation.head_id, Relation.tail_id, _codes(Relation.type, relation_types),
+        Relation.id, Relation.annotator_id), where)
+    layers = []
+    for name, annotator in chosen:
+        # Labels and relation types the schema no longer has (code −1) are left out.
+        mine = (mentions[6] == annotator) & (mentions[5] >= 0)
+        rels = (relations[4] == annotator) & (relations[2] >= 0)
+        layers.append(_layer(name, annotator, [c[mine] for c in mentions[:6]],
+                             [c[rels] for c in relations[:4]], worked[annotator]))
     del mentions, relations
     corpus = Corpus(schema, labels, relation_types, layers, {}, {}, {}, {})
     linked = None if only is None else sorted(
@@ -261,8 +263,8 @@ ID_RANGE = 1 << 20  # rows read by one query of _int_columns: a range of ids
 
 
 def _int_columns(conn: Connection, key: Any, columns: Sequence[Any], where: Sequence[Any]
-                 ) -> IntArray:
-    """The rows (``where``) of a table as a (rows × columns) array of integers.
+                 ) -> list[IntArray]:
+    """The rows (``where``) of a table as integer arrays, one per column.
 
     Each column comes as one comma-separated text (``group_concat`` in SQLite,
     ``string_agg`` in PostgreSQL), parsed by numpy: a million rows of seven integers cost
@@ -273,11 +275,9 @@ def _int_columns(conn: Connection, key: Any, columns: Sequence[Any], where: Sequ
     the project; the order of the rows is not defined.
     """
     low, high = conn.execute(select(func.min(key), func.max(key))).one()
-    if low is None:
-        return np.zeros((0, len(columns)), dtype=np.int64)
+    parts: list[list[IntArray]] = [[] for _ in columns]
     texts = [func.aggregate_strings(cast(column, Text), ",") for column in columns]
-    parts = [np.zeros((0, len(columns)), dtype=np.int64)]
-    for start in range(int(low), int(high) + 1, ID_RANGE):
+    for start in range(int(low or 0), int(high or -1) + 1, ID_RANGE):
         row: tuple[str | None, ...] = tuple(conn.execute(select(*texts).where(
             *where, key >= start, key < start + ID_RANGE)).one())
         if row[0] is None:  # no rows in this range
@@ -285,8 +285,10 @@ def _int_columns(conn: Connection, key: Any, columns: Sequence[Any], where: Sequ
         values = [np.fromstring(text or "", dtype=np.int64, sep=",") for text in row]
         if len({len(v) for v in values}) != 1:
             raise ValueError("a column read for agreement has NULL values")
-        parts.append(np.stack(values, axis=1))
-    return np.concatenate(parts)
+        for part, value in zip(parts, values, strict=True):
+            part.append(value)
+    return [part[0] if len(part) == 1 else np.concatenate(part or [np.zeros(0, np.int64)])
+            for part in parts]
 
 
 def _within(query: Any, column: Any, documents: Sequence[int] | None) -> Any:
@@ -304,26 +306,22 @@ def _codes(column: Any, names: Sequence[str]) -> Any:
     return case(*((column == name, i) for i, name in enumerate(names)), else_=-1)
 
 
-def _layer(name: str, annotator: int, mentions: npt.NDArray[np.int64],
-           relations: npt.NDArray[np.int64], worked: set[int]) -> Layer:
-    """``mentions``: (document, start, id, end, entity, label) rows; ``relations``:
-    (head, tail, id, type) rows."""
-    doc, start, ident, end, _entity, label = mentions.T
-    array = mentions[_mention_order(doc, start, end, label, ident)]
-    docs = array[:, 0].copy()
+def _layer(name: str, annotator: int, mentions: list[IntArray], relations: list[IntArray],
+           worked: set[int]) -> Layer:
+    """``mentions``: columns document, start, end, id, entity, label; ``relations``:
+    head, tail, type, id."""
+    doc, start, end, ident, entity, label = mentions
+    order = _mention_order(doc, start, end, label, ident)
+    docs = doc[order]
     distinct = np.ones(len(docs), dtype=bool)
     distinct[1:] = docs[1:] != docs[:-1]
     documents = frozenset(worked) | frozenset(docs[distinct].tolist())
-    rels = relations
-    layer = Layer(name, annotator, array[:, 2].copy(), docs, array[:, 1].copy(),
-                  array[:, 3].copy(), array[:, 5].copy(), array[:, 4].copy(), documents,
-                  rels[:, 0].copy(), rels[:, 1].copy(), rels[:, 3].copy(), rels[:, 2].copy())
+    heads, tails, types, rel_ids = relations
     # Relations whose mentions are not annotations of the layer (suggested, rejected) go.
-    if len(rels):
-        known = member(layer.rel_heads, layer.ids) & member(layer.rel_tails, layer.ids)
-        layer.rel_heads, layer.rel_tails = layer.rel_heads[known], layer.rel_tails[known]
-        layer.rel_types, layer.rel_ids = layer.rel_types[known], layer.rel_ids[known]
-    return layer
+    known = member(heads, ident) & member(tails, ident)
+    return Layer(name, annotator, ident[order], docs, start[order], end[order], label[order],
+                 entity[order], documents, heads[known], tails[known], types[known],
+                 rel_ids[known])
 
 
 def _mention_order(doc: IntArray, start: IntArray, end: IntArray, label: IntArray,
