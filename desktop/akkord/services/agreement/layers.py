@@ -317,11 +317,13 @@ def _layer(name: str, annotator: int, mentions: list[IntArray], relations: list[
     distinct[1:] = docs[1:] != docs[:-1]
     documents = frozenset(worked) | frozenset(docs[distinct].tolist())
     heads, tails, types, rel_ids = relations
+    layer = Layer(name, annotator, ident[order], docs, start[order], end[order],
+                  label[order], entity[order], documents, heads, tails, types, rel_ids)
     # Relations whose mentions are not annotations of the layer (suggested, rejected) go.
-    known = member(heads, ident) & member(tails, ident)
-    return Layer(name, annotator, ident[order], docs, start[order], end[order], label[order],
-                 entity[order], documents, heads[known], tails[known], types[known],
-                 rel_ids[known])
+    known = (layer.positions(heads) >= 0) & (layer.positions(tails) >= 0)
+    layer.rel_heads, layer.rel_tails = heads[known], tails[known]
+    layer.rel_types, layer.rel_ids = types[known], rel_ids[known]
+    return layer
 
 
 def _mention_order(doc: IntArray, start: IntArray, end: IntArray, label: IntArray,

@@ -61,6 +61,37 @@ def member(values: npt.ArrayLike, pool: npt.ArrayLike) -> npt.NDArray[np.bool_]:
     return found
 
 
+def greedy_matching(x: IntArray, y: IntArray) -> npt.NDArray[np.bool_]:
+    """Which of the ranked candidate pairs (x, y) a greedy one-to-one matching takes: a
+    pair is taken when no earlier taken pair has its x or its y. A pair whose x and y
+    occur in no other candidate is always taken; only the others need the loop."""
+    contested = _repeated(x) | _repeated(y)
+    taken = ~contested
+    used_x: set[int] = set()
+    used_y: set[int] = set()
+    chosen = np.flatnonzero(contested)
+    for t, p, q in zip(chosen.tolist(), x[chosen].tolist(), y[chosen].tolist(), strict=True):
+        if p not in used_x and q not in used_y:
+            used_x.add(p)
+            used_y.add(q)
+            taken[t] = True
+    return taken
+
+
+def _repeated(values: IntArray) -> npt.NDArray[np.bool_]:
+    """Which elements have a value that occurs more than once."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    twin = np.zeros(len(values), dtype=bool)
+    if len(values) > 1:
+        equal = ordered[1:] == ordered[:-1]
+        twin[1:] |= equal
+        twin[:-1] |= equal
+    out = np.zeros(len(values), dtype=bool)
+    out[order] = twin
+    return out
+
+
 # -- F1 --------------------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)

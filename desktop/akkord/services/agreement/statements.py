@@ -23,7 +23,7 @@ import numpy.typing as npt
 from akkord.domain.schema import Attribute
 from akkord.services.agreement.align import Alignment
 from akkord.services.agreement.layers import Corpus, DateValue, IntArray, Layer
-from akkord.services.agreement.measures import member, unique
+from akkord.services.agreement.measures import greedy_matching, member, unique
 from akkord.services.agreement.records import record_kinds
 
 SHIFT = np.int64(1 << 32)
@@ -240,39 +240,8 @@ def align_record_ids(alignment: Alignment, left: Statements, right: Statements
     x, y, weights = x[alike], y[alike], weights[alike]
     ranked = np.lexsort((y, x, x != y, -weights))
     x, y = x[ranked], y[ranked]
-    taken = _greedy(x, y)
+    taken = greedy_matching(x, y)
     return x[taken].astype(np.int64), y[taken].astype(np.int64)
-
-
-def _greedy(x: IntArray, y: IntArray) -> npt.NDArray[np.bool_]:
-    """Which of the ranked candidate pairs (x, y) a greedy one-to-one matching takes: a
-    pair is taken when no earlier taken pair has its x or its y. A pair whose x and y
-    occur in no other candidate is always taken; only the others need the loop."""
-    contested = _repeated(x) | _repeated(y)
-    taken = ~contested
-    used_x: set[int] = set()
-    used_y: set[int] = set()
-    chosen = np.flatnonzero(contested)
-    for t, p, q in zip(chosen.tolist(), x[chosen].tolist(), y[chosen].tolist(), strict=True):
-        if p not in used_x and q not in used_y:
-            used_x.add(p)
-            used_y.add(q)
-            taken[t] = True
-    return taken
-
-
-def _repeated(values: IntArray) -> npt.NDArray[np.bool_]:
-    """Which elements have a value that occurs more than once."""
-    order = np.argsort(values, kind="stable")
-    ordered = values[order]
-    twin = np.zeros(len(values), dtype=bool)
-    if len(values) > 1:
-        equal = ordered[1:] == ordered[:-1]
-        twin[1:] |= equal
-        twin[:-1] |= equal
-    out = np.zeros(len(values), dtype=bool)
-    out[order] = twin
-    return out
 
 
 def pair_of(records: IntArray, entities: IntArray) -> IntArray:
