@@ -137,6 +137,7 @@ def agreement(project: Project, options: AgreementOptions | None = None) -> Agre
 
 def compute_agreement(session: Session, schema: Schema, options: AgreementOptions
                       ) -> AgreementReport:
+    m.import_scipy_early()  # while the layers are read
     corpus = load_corpus(session, schema, options.annotators)
     report = AgreementReport(corpus.names, list(corpus.labels))
     computer = _Computer(corpus, report, options)

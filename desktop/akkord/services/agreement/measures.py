@@ -24,6 +24,8 @@ Why some measures are written out here rather than taken from a library:
 
 from __future__ import annotations
 
+import importlib
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -460,6 +462,42 @@ def b_cubed(c: Clusterings) -> Score:
 
 
 
+_SCIPY = ("scipy.sparse", "scipy.sparse.csgraph", "scipy.optimize")
+_scipy_lock = threading.Lock()
+_scipy_thread: threading.Thread | None = None
+
+
+def import_scipy_early() -> None:
+    """Start importing the scipy modules :func:`ceaf_e` uses on a background thread.
+
+    They take about a second to import (``scipy.optimize`` brings most of scipy), and
+    agreement first spends seconds reading the project, mostly inside SQLite, which
+    leaves Python's lock free: the import runs beside the reading on the other core.
+    :func:`ceaf_e` waits for it, so no two threads ever import one module. A missing
+    scipy is left for :func:`ceaf_e` to report."""
+    global _scipy_thread
+    with _scipy_lock:
+        if _scipy_thread is None:
+            _scipy_thread = threading.Thread(target=_import_scipy, name="akkord-scipy",
+                                             daemon=True)
+            _scipy_thread.start()
+
+
+def _import_scipy() -> None:
+    try:
+        for name in _SCIPY:
+            importlib.import_module(name)
+    except ImportError:
+        pass  # ceaf_e imports again and says what is missing
+
+
+def _wait_for_scipy() -> None:
+    with _scipy_lock:
+        thread = _scipy_thread
+    if thread is not None:
+        thread.join()
+
+
 def ceaf_e(c: Clusterings) -> Score:
     """CEAF-e (Luo 2005): the best one-to-one alignment of clusters by φ₄ = 2|k∩r|/(|k|+|r|).
 
@@ -469,6 +507,7 @@ def ceaf_e(c: Clusterings) -> Score:
     (``min_weight_full_bipartite_matching``, LAPJVsp, was used before: it can loop for
     ever on some inputs, scipy gh-17269, and the property test against scorch found one.)
     """
+    _wait_for_scipy()
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 
