@@ -49,6 +49,11 @@ NAMES = ["anna", "ola", "per"]
 WORDS = ["Russland", "krever", "garantier", "fra", "Nato", "møtet", "i", "Genève", "10.",
          "januar", "Moskva", "og", "Washington", "holdt", "—", "«samtaler»", "2022", ",",
          "Stoltenberg", "sa", "at", "alliansen", "ikke", "vil", "trekke", "seg", "tilbake"]
+# The default schema with an enum attribute on a mention label (value κ of mentions).
+SCHEMA = default_schema_text().replace(
+    "[labels.TIME.attributes.date]",
+    '[labels.TIME.attributes.certainty]\ntype = "enum"\nvalues = ["sure", "vague"]\n\n'
+    "[labels.TIME.attributes.date]")
 KINDS = {"ACTOR": "actor", "PLACE": "place", "DEMAND": "demand", "MEETING": "meeting"}
 RELATIONS = {"claimant": ("ACTOR", "DEMAND"), "addressee": ("DEMAND", "ACTOR"),
              "participant": ("ACTOR", "MEETING"), "place": ("PLACE", "MEETING"),
@@ -88,6 +93,8 @@ def _layer(rng: random.Random, text: str, name: str, doc: int
             day = PartialDate.parse(f"2022-01-{rng.randint(10, 12):02d}")
             values = [ValueRecord("date", date=rng.choice((day, PartialDate.parse("2022-W02"),
                                                            PartialDate.parse("2022-01"))))]
+            if rng.random() < 0.7:
+                values.append(ValueRecord("certainty", text=rng.choice(("sure", "vague"))))
         status = "suggested" if rng.random() < 0.1 else "manual"
         spans.append(SpanRecord(start, end, label, f"{name}:{doc}:{n}", name, status, entity,
                                 values))
@@ -121,7 +128,7 @@ def _build(project: Project, tmp_path: Path, seed: int) -> Project:
             record.relations += relations
         docs.append((record, content_hash(text)))
     out = io.BytesIO()
-    write_jsonl(out, HeaderRecord(default_schema_text(), NAMES), _entities(), docs)
+    write_jsonl(out, HeaderRecord(SCHEMA, NAMES), _entities(), docs)
     source = tmp_path / f"random-{seed}.jsonl"
     source.write_bytes(out.getvalue())
     report = import_paths(project, [source], ImportOptions(all_or_nothing=True,
@@ -165,15 +172,19 @@ def _plain_layer(project: Project, name: str) -> dict[str, object]:
                                Relation.annotator_id == annotator.id))
                            if r.head_id in ids and r.tail_id in ids and r.type in types)
         dates: dict[int, str] = {}
+        enums: dict[tuple[int, str], str] = {}
         for value in session.scalars(select(MentionValue).order_by(
                 MentionValue.mention_id, MentionValue.attribute, MentionValue.position)):
             if value.mention_id in ids and value.date_value is not None:
                 dates.setdefault(value.mention_id, value.date_value)
+            elif value.mention_id in ids and value.attribute == "certainty" and value.text:
+                enums.setdefault((value.mention_id, value.attribute), value.text)
     return {"ids": [x.id for x in mentions], "docs": [x.document_id for x in mentions],
             "starts": [x.start for x in mentions], "ends": [x.end for x in mentions],
             "labels": [labels.index(x.label) for x in mentions],
             "entities": [x.entity_id if x.entity_id is not None else -1 for x in mentions],
-            "relations": relations, "dates": [dates.get(x.id) for x in mentions]}
+            "relations": relations, "dates": [dates.get(x.id) for x in mentions],
+            "enums": {key: v for key, v in enums.items() if key[0] in ids}}
 
 
 def _as_plain(corpus: Corpus, layer: Layer) -> dict[str, object]:
@@ -184,7 +195,9 @@ def _as_plain(corpus: Corpus, layer: Layer) -> dict[str, object]:
                                     layer.rel_types.tolist(), layer.rel_ids.tolist(),
                                     strict=True)),
             "dates": [None if (d := corpus.date_at(layer, i)) is None else d.value
-                      for i in range(len(layer))]}
+                      for i in range(len(layer))],
+            "enums": {key: v for key, v in corpus.mention_enums.items()
+                      if key[0] in set(layer.ids.tolist())}}
 
 
 @pytest.mark.parametrize("id_range", [layers_module.ID_RANGE, 7])
@@ -196,6 +209,7 @@ def test_layers_read_as_texts_equal_the_orm_rows(random_project: Project, id_ran
     for layer in corpus.layers:
         assert len(layer) > 0
         assert _as_plain(corpus, layer) == _plain_layer(random_project, layer.name)
+    assert len(corpus.mention_enums) > 10
 
 
 def test_positions_by_table_and_by_search_agree() -> None:

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Connection, Text, case, cast, exists, func, literal, or_, select
+from sqlalchemy import Connection, Text, case, cast, exists, func, literal, select
 from sqlalchemy.orm import Session
 
 from akkord.domain.schema import Schema
@@ -403,45 +403,41 @@ def _load_mention_values(session: Session, corpus: Corpus,
                          documents: Sequence[int] | None = None) -> None:
     """Each layer mention's date (its first date value) and enum values.
 
-    One query on the values alone, in (mention, attribute, position) order; which layer a
+    Queries on the values alone, in (mention, attribute, position) order; which layer a
     value belongs to (if any: other annotators', suggested and rejected mentions are in
     none) is looked up in the layers' arrays, not joined in SQL.
     """
-    labels = {name: i for i, name in enumerate(corpus.labels)}
-    enum_attributes = {(labels[label.name], a.name) for label in corpus.schema.labels
-                       for a in label.attributes if a.type == "enum"}
-    query = select(
-        MentionValue.mention_id, MentionValue.attribute, MentionValue.text,
-        MentionValue.date_value, MentionValue.date_earliest, MentionValue.date_latest,
-        MentionValue.date_precision).where(or_(
-            MentionValue.date_value.is_not(None),
-            MentionValue.attribute.in_(sorted({a for _, a in enum_attributes})))).order_by(
-        MentionValue.mention_id, MentionValue.attribute, MentionValue.position)
-    if documents is not None and len(documents) <= DOCUMENT_FILTER:
-        query = query.where(MentionValue.mention_id.in_(
-            select(Mention.id).where(Mention.document_id.in_(documents))))
-    rows = fetch_rows(session.connection(), query)
-    ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
-    label_of = np.full(len(rows), -1, dtype=np.int64)  # the mention's label; −1: no layer's
-    for layer in corpus.layers:
-        where = layer.positions(ids)
-        found = where >= 0
-        label_of[found] = layer.labels[where[found]]
+    def rows_of(*columns: Any) -> tuple[list[tuple[Any, ...]], IntArray]:
+        query = select(*columns).where(*conditions).order_by(
+            MentionValue.mention_id, MentionValue.attribute, MentionValue.position)
+        if documents is not None and len(documents) <= DOCUMENT_FILTER:
+            query = query.where(MentionValue.mention_id.in_(
+                select(Mention.id).where(Mention.document_id.in_(documents))))
+        rows = fetch_rows(session.connection(), query)
+        ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+        label_of = np.full(len(rows), -1, dtype=np.int64)  # −1: in no layer
+        for layer in corpus.layers:
+            where = layer.positions(ids)
+            found = where >= 0
+            label_of[found] = layer.labels[where[found]]
+        return rows, label_of
+
+    conditions: list[Any] = [MentionValue.date_value.is_not(None),
+                             MentionValue.date_earliest.is_not(None),
+                             MentionValue.date_latest.is_not(None)]
+    rows, label_of = rows_of(MentionValue.mention_id, MentionValue.date_value,
+                             MentionValue.date_earliest, MentionValue.date_latest,
+                             MentionValue.date_precision)
     mention_ids: list[int] = []
     codes: list[int] = []
-    chosen = np.flatnonzero(label_of >= 0)
-    for i, label in zip(chosen.tolist(), label_of[chosen].tolist(), strict=True):
-        mention_id, attribute, text, value, earliest, latest, precision = rows[i]
-        if value is not None:
-            if earliest is not None and latest is not None:
-                code = corpus.date_codes.get(value)
-                if code is None:
-                    code = corpus.date_code(DateValue(value, _iso(earliest), _iso(latest),
-                                                      precision or ""))
-                mention_ids.append(mention_id)
-                codes.append(code)
-        elif text is not None and (label, attribute) in enum_attributes:
-            corpus.mention_enums.setdefault((mention_id, attribute), text)
+    for i in np.flatnonzero(label_of >= 0).tolist():
+        mention_id, value, earliest, latest, precision = rows[i]
+        code = corpus.date_codes.get(value)
+        if code is None:
+            code = corpus.date_code(DateValue(value, _iso(earliest), _iso(latest),
+                                              precision or ""))
+        mention_ids.append(mention_id)
+        codes.append(code)
     del rows
     dated = np.array(mention_ids, dtype=np.int64)
     # The first date value of each mention (rows come by mention, attribute, position).
@@ -452,6 +448,20 @@ def _load_mention_values(session: Session, corpus: Corpus,
         where = layer.positions(dated)
         found = where >= 0
         layer.dates[where[found]] = values[found]
+    labels = {name: i for i, name in enumerate(corpus.labels)}
+    enum_attributes = {(labels[label.name], a.name) for label in corpus.schema.labels
+                       for a in label.attributes if a.type == "enum"}
+    if not enum_attributes:
+        return
+    conditions = [MentionValue.date_value.is_(None), MentionValue.text.is_not(None),
+                  MentionValue.attribute.in_(sorted({a for _, a in enum_attributes}))]
+    rows, label_of = rows_of(MentionValue.mention_id, MentionValue.attribute,
+                             MentionValue.text)
+    chosen = np.flatnonzero(label_of >= 0)
+    for i, label in zip(chosen.tolist(), label_of[chosen].tolist(), strict=True):
+        mention_id, attribute, text = rows[i]
+        if (label, attribute) in enum_attributes:
+            corpus.mention_enums.setdefault((mention_id, attribute), text)
 
 
 def document_texts(session: Session, doc_ids: Sequence[int], chunk: int = 500

@@ -274,14 +274,15 @@ def slot_scores(left: Statements, right: Statements, pa: IntArray, pb: IntArray,
     kb = _keys(side_b, right, n_attributes)
     groups = unique(np.concatenate((ka[0] // SHIFT, kb[0] // SHIFT)))
     scores = []
+    distinct = []
     for a_keys, b_keys, width in ((ka[0], kb[0], 1), (ka[1], kb[1], ROLES)):
         ua, ub = unique(a_keys), unique(b_keys)
+        distinct.append((ua, ub))
         na = _count(ua // SHIFT // width, groups)
         nb = _count(ub // SHIFT // width, groups)
         both = _count(np.intersect1d(ua, ub, assume_unique=True) // SHIFT // width, groups)
         scores.append(2 * both / np.maximum(na + nb, 1))
-    target_a = unique(ka[0])
-    target_b = unique(kb[0])
+    target_a, target_b = distinct[0]
     return SlotScores(groups, scores[0], scores[1], _single(target_a, groups),
                       _single(target_b, groups))
 
