@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from akkord.services.agreement.layers import IntArray, Layer
+from akkord.services.agreement.measures import greedy_matching
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,14 +148,6 @@ def _overlaps(a: Layer, b: Layer, rest_a: IntArray, rest_b: IntArray
     same_span = (a.starts[i] == b.starts[j]) & (a.ends[i] == b.ends[j])
     distance = np.abs(a.starts[i] - b.starts[j])
     best = np.lexsort((j, i, distance, -overlap, ~same_span, ~same_label))
-    taken_a: set[int] = set()
-    taken_b: set[int] = set()
-    out_a: list[int] = []
-    out_b: list[int] = []
-    for x, y in zip(i[best].tolist(), j[best].tolist(), strict=True):
-        if x not in taken_a and y not in taken_b:
-            taken_a.add(x)
-            taken_b.add(y)
-            out_a.append(x)
-            out_b.append(y)
-    return out_a, out_b
+    i, j = i[best], j[best]
+    taken = greedy_matching(i, j)
+    return i[taken].tolist(), j[taken].tolist()

@@ -137,6 +137,7 @@ def agreement(project: Project, options: AgreementOptions | None = None) -> Agre
 
 def compute_agreement(session: Session, schema: Schema, options: AgreementOptions
                       ) -> AgreementReport:
+    m.import_scipy_early()  # while the layers are read
     corpus = load_corpus(session, schema, options.annotators)
     report = AgreementReport(corpus.names, list(corpus.labels))
     computer = _Computer(corpus, report, options)
@@ -577,36 +578,51 @@ class _Computer:
             self.row("token_alpha", ALL, names, m.krippendorff_alpha_nominal(patterns, weights))
 
     def unitized(self, counts: TokenCounts, names_all: tuple[str, ...]) -> None:
+        """α_U per label for every pair and for all annotators, each on the documents its
+        annotators share, laid end to end as one continuum. Groups on the same documents
+        (usually all of them) share one :class:`~measures.Continuum` per label."""
         layers = self.corpus.layers
-        groups: list[tuple[tuple[str, ...], list[Layer]]] = [
-            ((x.name, y.name), [x, y]) for x, y in combinations(layers, 2)]
+        groups: list[tuple[tuple[str, ...], list[int]]] = [
+            ((layers[i].name, layers[j].name), [i, j])
+            for i, j in combinations(range(len(layers)), 2)]
         if len(layers) > 2:
-            groups.append((names_all, list(layers)))
-        for names, group in groups:
-            docs = sorted(self.corpus.common_documents(group))
+            groups.append((names_all, list(range(len(layers)))))
+        continua: dict[frozenset[int], list[m.Continuum]] = {}
+        for names, members in groups:
+            docs = self.corpus.common_documents([layers[i] for i in members])
             if not docs:
                 continue
-            lengths = np.array([counts.doc_lengths.get(d, 0) for d in docs], dtype=np.int64)
-            offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-            where = np.array(docs, dtype=np.int64)
-            total = int(lengths.sum())
+            per_label = continua.get(docs)
+            if per_label is None:
+                per_label = continua[docs] = self.continua(docs, counts)
             pooled_o = pooled_e = 0.0
-            inside = [layer.in_documents(frozenset(docs)) for layer in group]
-            for label_index, label in enumerate(self.labels):
-                units = []
-                for layer, in_docs in zip(group, inside, strict=True):
-                    keep = in_docs & (layer.labels == label_index)
-                    shift = offsets[np.searchsorted(where, layer.docs[keep])]
-                    units.append(np.stack((layer.starts[keep] + shift, layer.ends[keep] + shift),
-                                          axis=1))
-                if not any(len(u) for u in units):
+            for label, continuum in zip(self.labels, per_label, strict=True):
+                if not any(continuum.units(i) for i in members):
                     continue
-                result = m.unitizing(units, total)
+                result = continuum.unitizing(members)
                 pooled_o += result.observed
                 pooled_e += result.expected
                 self.row("alpha_unitized", label, names, result.alpha)
             if pooled_e:
                 self.row("alpha_unitized", ALL, names, 1 - pooled_o / pooled_e)
+
+    def continua(self, docs: frozenset[int], counts: TokenCounts) -> list[m.Continuum]:
+        """Per label, every layer's mentions in ``docs`` on their continuum: the documents
+        in id order, each one's characters after the previous one's."""
+        ordered = sorted(docs)
+        lengths = np.array([counts.doc_lengths.get(d, 0) for d in ordered], dtype=np.int64)
+        offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        where = np.array(ordered, dtype=np.int64)
+        total = int(lengths.sum())
+        units: list[list[npt.NDArray[np.int64]]] = [[] for _ in self.labels]
+        for layer in self.corpus.layers:
+            keep = layer.in_documents(docs)
+            shift = offsets[np.searchsorted(where, layer.docs[keep])]
+            spans = np.stack((layer.starts[keep] + shift, layer.ends[keep] + shift), axis=1)
+            labels = layer.labels[keep]
+            for label_index, per_layer in enumerate(units):
+                per_layer.append(spans[labels == label_index])
+        return [m.Continuum(per_layer, total) for per_layer in units]
 
     # -- the mean over pairs ------------------------------------------------------------------
     def means(self) -> None:

@@ -17,12 +17,11 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import chain
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import case, func, literal, select
+from sqlalchemy import Connection, Text, case, cast, exists, func, literal, select
 from sqlalchemy.orm import Session
 
 from akkord.domain.schema import Schema
@@ -79,20 +78,39 @@ class Layer:
     rel_ids: IntArray
     dates: IntArray = field(default_factory=lambda: np.zeros(0, np.int64))  # code or −1
     _order: IntArray | None = None
+    _table: IntArray | None = None  # position by id − _low (see positions)
+    _low: int = 0
 
     def __len__(self) -> int:
         return len(self.ids)
 
     def positions(self, mention_ids: npt.ArrayLike) -> IntArray:
-        """Array positions of these mention ids in this layer (−1 for ids not in it)."""
+        """Array positions of these mention ids in this layer (−1 for ids not in it).
+
+        Through a table indexed by id when the layer's ids are dense enough (one layer of
+        a project whose annotators' mentions interleave: a few times its length), else by
+        a sorted search."""
         wanted = np.asarray(mention_ids, dtype=np.int64)
         if not len(self.ids) or not len(wanted):
             return np.full(len(wanted), -1, dtype=np.int64)
-        if self._order is None:
-            self._order = np.argsort(self.ids, kind="stable").astype(np.int64)
+        if self._order is None and self._table is None:
+            low, high = int(self.ids.min()), int(self.ids.max())
+            if high - low < 8 * len(self.ids) + 1024:
+                table = np.full(high - low + 2, -1, dtype=np.int64)  # the last: not here
+                table[self.ids - low] = np.arange(len(self.ids), dtype=np.int64)
+                self._table, self._low = table, low
+            else:
+                self._order = np.argsort(self.ids, kind="stable").astype(np.int64)
+        if self._table is not None:
+            outside = len(self._table) - 1
+            at = wanted - self._low
+            at[(at < 0) | (at > outside)] = outside
+            found: IntArray = self._table[at]
+            return found
+        assert self._order is not None
         ordered = self.ids[self._order]
         at = np.minimum(np.searchsorted(ordered, wanted), len(ordered) - 1)
-        found: IntArray = np.where(ordered[at] == wanted, self._order[at], -1)
+        found = np.where(ordered[at] == wanted, self._order[at], -1)
         return found
 
     def in_documents(self, docs: frozenset[int]) -> npt.NDArray[np.bool_]:
@@ -182,8 +200,9 @@ def _resolve_annotators(session: Session, wanted: Sequence[str] | None, at_least
                               f"(annotators: {', '.join(sorted(known)) or 'none'})")
         names = list(dict.fromkeys(wanted))
     else:
-        with_mentions = set(session.scalars(
-            select(Mention.annotator_id).where(Mention.status.in_(ANNOTATED)).distinct()))
+        # EXISTS stops at each annotator's first annotation (DISTINCT reads every row).
+        with_mentions = set(session.scalars(select(Annotator.id).where(exists().where(
+            Mention.annotator_id == Annotator.id, Mention.status.in_(ANNOTATED)))))
         names = sorted(n for n, i in known.items() if i in with_mentions)
     if len(names) < at_least:
         raise AkkordError("agreement needs at least two annotators' layers "
@@ -209,44 +228,70 @@ def load_corpus(session: Session, schema: Schema, annotators: Sequence[str] | No
     for doc_id, annotator in fetch_rows(conn, _within(query, DocumentState.document_id,
                                                       only)):
         worked[annotator].add(doc_id)
-    # One pass over each table, integers only (labels and types numbered by the database):
-    # numpy takes the rows as they come from the driver, with no Python loop per mention.
+    # One pass over each table, integers only (labels and types numbered by the database),
+    # each column as one text of numbers (see _int_columns): no Python object per value.
     label_code = _codes(Mention.label, labels)
-    rows = fetch_rows(conn, _within(select(
-        Mention.annotator_id, Mention.document_id, Mention.start, Mention.end, label_code,
-        func.coalesce(Mention.entity_id, -1), Mention.id).where(
-        Mention.annotator_id.in_(ids), Mention.status.in_(ANNOTATED)), Mention.document_id,
-        only))
-    mentions = _int_array(rows, 7)
-    del rows
-    mentions = mentions[mentions[:, 4] >= 0]  # labels the schema no longer has
-    query = select(Relation.annotator_id, Relation.head_id, Relation.tail_id,
-                   _codes(Relation.type, relation_types), Relation.id).where(
-        Relation.annotator_id.in_(ids))
-    if only is not None:
-        query = _within(query.join(Mention, Mention.id == Relation.head_id),
-                        Mention.document_id, only)
-    rows = fetch_rows(conn, query)
-    relations = _int_array(rows, 5)
-    del rows
-    relations = relations[relations[:, 3] >= 0]
-    layers = [_layer(name, annotator, mentions[mentions[:, 0] == annotator, 1:],
-                     relations[relations[:, 0] == annotator, 1:], worked[annotator])
-              for name, annotator in chosen]
+    where = [Mention.annotator_id.in_(ids), Mention.status.in_(ANNOTATED)]
+    if only is not None and len(only) <= DOCUMENT_FILTER:
+        where.append(Mention.document_id.in_(only))
+    mentions = _int_columns(conn, Mention.id, (
+        Mention.document_id, Mention.start, Mention.end, Mention.id,
+        func.coalesce(Mention.entity_id, -1), label_code, Mention.annotator_id), where)
+    where = [Relation.annotator_id.in_(ids)]
+    if only is not None and len(only) <= DOCUMENT_FILTER:
+        where.append(Relation.head_id.in_(select(Mention.id).where(
+            Mention.document_id.in_(only))))
+    relations = _int_columns(conn, Relation.id, (
+        Relation.head_id, Relation.tail_id, _codes(Relation.type, relation_types),
+        Relation.id, Relation.annotator_id), where)
+    layers = []
+    for name, annotator in chosen:
+        # Labels and relation types the schema no longer has (code −1) are left out.
+        mine = (mentions[6] == annotator) & (mentions[5] >= 0)
+        rels = (relations[4] == annotator) & (relations[2] >= 0)
+        layers.append(_layer(name, annotator, [c[mine] for c in mentions[:6]],
+                             [c[rels] for c in relations[:4]], worked[annotator]))
     del mentions, relations
     corpus = Corpus(schema, labels, relation_types, layers, {}, {}, {}, {})
     linked = None if only is None else sorted(
         {int(e) for layer in layers for e in np.unique(layer.entities).tolist() if e >= 0})
     _load_entities(session, corpus, linked)
-    _load_mention_values(session, corpus, ids, only)
+    _load_mention_values(session, corpus, only)
     return corpus
 
 
-def _int_array(rows: list[tuple[Any, ...]], columns: int) -> npt.NDArray[np.int64]:
-    """Rows of integers as an array, through one flat iterator: ``np.array`` on a list of
-    a million tuples takes a second more (it inspects every tuple for the shape)."""
-    flat = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=len(rows) * columns)
-    return flat.reshape(-1, columns)
+ID_RANGE = 1 << 20  # rows read by one query of _int_columns: a range of ids
+
+
+def _int_columns(conn: Connection, key: Any, columns: Sequence[Any], where: Sequence[Any]
+                 ) -> list[IntArray]:
+    """The rows (``where``) of a table as integer arrays, one per column.
+
+    Each column comes as one comma-separated text (``group_concat`` in SQLite,
+    ``string_agg`` in PostgreSQL), parsed by numpy: a million rows of seven integers cost
+    the driver seconds in Python objects (a tuple and its integers per row), the texts a
+    fraction of that. All columns of one query aggregate the same rows in the same order;
+    ``columns`` must never be NULL (``coalesce`` them). Rows are read by ranges of the
+    table's integer primary key ``key`` (:data:`ID_RANGE` a query), so no text grows with
+    the project; the order of the rows is not defined.
+    """
+    low, high = conn.execute(select(func.min(key), func.max(key))).one()
+    parts: list[list[IntArray]] = [[] for _ in columns]
+    # SQLite writes an integer as text by itself (a CAST costs a tenth more there).
+    as_text = (lambda c: c) if conn.dialect.name == "sqlite" else (lambda c: cast(c, Text))
+    texts = [func.aggregate_strings(as_text(column), ",") for column in columns]
+    for start in range(int(low or 0), int(high or -1) + 1, ID_RANGE):
+        row: tuple[str | None, ...] = tuple(conn.execute(select(*texts).where(
+            *where, key >= start, key < start + ID_RANGE)).one())
+        if row[0] is None:  # no rows in this range
+            continue
+        values = [np.fromstring(text or "", dtype=np.int64, sep=",") for text in row]
+        if len({len(v) for v in values}) != 1:
+            raise ValueError("a column read for agreement has NULL values")
+        for part, value in zip(parts, values, strict=True):
+            part.append(value)
+    return [part[0] if len(part) == 1 else np.concatenate(part or [np.zeros(0, np.int64)])
+            for part in parts]
 
 
 def _within(query: Any, column: Any, documents: Sequence[int] | None) -> Any:
@@ -264,24 +309,50 @@ def _codes(column: Any, names: Sequence[str]) -> Any:
     return case(*((column == name, i) for i, name in enumerate(names)), else_=-1)
 
 
-def _layer(name: str, annotator: int, mentions: npt.NDArray[np.int64],
-           relations: npt.NDArray[np.int64], worked: set[int]) -> Layer:
-    """``mentions``: (document, start, end, label, entity, id) rows; ``relations``:
-    (head, tail, type, id) rows."""
-    array = mentions[np.lexsort((mentions[:, 5], mentions[:, 3], mentions[:, 2],
-                                 mentions[:, 1], mentions[:, 0]))]
-    rels = relations
-    docs = array[:, 0].copy()
-    documents = frozenset(worked) | frozenset(np.unique(docs, return_counts=True)[0].tolist())
-    layer = Layer(name, annotator, array[:, 5].copy(), docs, array[:, 1].copy(),
-                  array[:, 2].copy(), array[:, 3].copy(), array[:, 4].copy(), documents,
-                  rels[:, 0].copy(), rels[:, 1].copy(), rels[:, 2].copy(), rels[:, 3].copy())
+def _layer(name: str, annotator: int, mentions: list[IntArray], relations: list[IntArray],
+           worked: set[int]) -> Layer:
+    """``mentions``: columns document, start, end, id, entity, label; ``relations``:
+    head, tail, type, id."""
+    doc, start, end, ident, entity, label = mentions
+    order = _mention_order(doc, start, end, label, ident)
+    docs = doc[order]
+    distinct = np.ones(len(docs), dtype=bool)
+    distinct[1:] = docs[1:] != docs[:-1]
+    documents = frozenset(worked) | frozenset(docs[distinct].tolist())
+    heads, tails, types, rel_ids = relations
+    layer = Layer(name, annotator, ident[order], docs, start[order], end[order],
+                  label[order], entity[order], documents, heads, tails, types, rel_ids)
     # Relations whose mentions are not annotations of the layer (suggested, rejected) go.
-    if len(rels):
-        known = np.isin(layer.rel_heads, layer.ids) & np.isin(layer.rel_tails, layer.ids)
-        layer.rel_heads, layer.rel_tails = layer.rel_heads[known], layer.rel_tails[known]
-        layer.rel_types, layer.rel_ids = layer.rel_types[known], layer.rel_ids[known]
+    known = (layer.positions(heads) >= 0) & (layer.positions(tails) >= 0)
+    layer.rel_heads, layer.rel_tails = heads[known], tails[known]
+    layer.rel_types, layer.rel_ids = types[known], rel_ids[known]
     return layer
+
+
+def _mention_order(doc: IntArray, start: IntArray, end: IntArray, label: IntArray,
+                   ident: IntArray) -> IntArray:
+    """The order of mentions by (document, start, end, label, id), as ``np.lexsort`` of
+    the five gives it.
+
+    Mentions come from the database in id order, and an import writes them in document
+    and start order: a stable sort by (document, start) alone (timsort, quick on sorted
+    runs) is then the whole order unless mentions with the same start are out of (end,
+    label, id) order, which is checked. Otherwise three keys when (document, start) and
+    (end, label) each fit one 63-bit integer (any id below 2³¹), or the five."""
+    if not len(doc):
+        return np.zeros(0, dtype=np.int64)
+    if int(doc.max()) >= 1 << 31 or int(end.max()) >= 1 << 32 or int(label.max()) >= 1 << 16 \
+            or min(int(doc.min()), int(start.min()), int(label.min())) < 0:
+        return np.lexsort((ident, label, end, start, doc)).astype(np.int64)
+    first = (doc << 32) | start
+    second = (end << 16) | label
+    order: IntArray = np.argsort(first, kind="stable")
+    tied = first[order[1:]] == first[order[:-1]]
+    if tied.any():
+        a, b = order[:-1][tied], order[1:][tied]
+        if ((second[a] > second[b]) | ((second[a] == second[b]) & (ident[a] > ident[b]))).any():
+            order = np.lexsort((ident, second, first))
+    return order.astype(np.int64)
 
 
 def _plain(text: str | None, flag: bool | None, number: float | None, ref: int | None,
@@ -323,45 +394,74 @@ def _load_entities(session: Session, corpus: Corpus, linked: Sequence[int] | Non
         name_query.where(Entity.id.in_(wanted[i:i + DOCUMENT_FILTER]))
         for i in range(0, len(wanted), DOCUMENT_FILTER)]
     for named_part in names:
-        for entity_id, kind, name in session.execute(named_part):
+        for entity_id, kind, name in fetch_rows(session.connection(), named_part):
             corpus.entity_kinds[entity_id] = kind
             corpus.entity_names[entity_id] = name
 
 
-def _load_mention_values(session: Session, corpus: Corpus, annotator_ids: list[int],
+def _load_mention_values(session: Session, corpus: Corpus,
                          documents: Sequence[int] | None = None) -> None:
-    enum_attributes = {(label.name, a.name) for label in corpus.schema.labels
-                       for a in label.attributes if a.type == "enum"}
+    """Each layer mention's date (its first date value) and enum values.
+
+    Queries on the values alone, in (mention, attribute, position) order; which layer a
+    value belongs to (if any: other annotators', suggested and rejected mentions are in
+    none) is looked up in the layers' arrays, not joined in SQL.
+    """
+    def rows_of(*columns: Any) -> tuple[list[tuple[Any, ...]], IntArray]:
+        query = select(*columns).where(*conditions).order_by(
+            MentionValue.mention_id, MentionValue.attribute, MentionValue.position)
+        if documents is not None and len(documents) <= DOCUMENT_FILTER:
+            query = query.where(MentionValue.mention_id.in_(
+                select(Mention.id).where(Mention.document_id.in_(documents))))
+        rows = fetch_rows(session.connection(), query)
+        ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+        label_of = np.full(len(rows), -1, dtype=np.int64)  # −1: in no layer
+        for layer in corpus.layers:
+            where = layer.positions(ids)
+            found = where >= 0
+            label_of[found] = layer.labels[where[found]]
+        return rows, label_of
+
+    conditions: list[Any] = [MentionValue.date_value.is_not(None),
+                             MentionValue.date_earliest.is_not(None),
+                             MentionValue.date_latest.is_not(None)]
+    rows, label_of = rows_of(MentionValue.mention_id, MentionValue.date_value,
+                             MentionValue.date_earliest, MentionValue.date_latest,
+                             MentionValue.date_precision)
     mention_ids: list[int] = []
     codes: list[int] = []
-    rows = fetch_rows(session.connection(), _within(select(
-        MentionValue.mention_id, Mention.label, MentionValue.attribute, MentionValue.text,
-        MentionValue.date_value, MentionValue.date_earliest, MentionValue.date_latest,
-        MentionValue.date_precision).join(Mention, Mention.id == MentionValue.mention_id)
-        .where(Mention.annotator_id.in_(annotator_ids), Mention.status.in_(ANNOTATED))
-        .order_by(MentionValue.mention_id, MentionValue.attribute, MentionValue.position),
-        Mention.document_id, documents))
-    for mention_id, label, attribute, text, value, earliest, latest, precision in rows:
-        if value is not None:
-            if earliest is not None and latest is not None:
-                code = corpus.date_codes.get(value)
-                if code is None:
-                    code = corpus.date_code(DateValue(value, _iso(earliest), _iso(latest),
-                                                      precision or ""))
-                mention_ids.append(mention_id)
-                codes.append(code)
-        elif text is not None and (label, attribute) in enum_attributes:
-            corpus.mention_enums.setdefault((mention_id, attribute), text)
+    for i in np.flatnonzero(label_of >= 0).tolist():
+        mention_id, value, earliest, latest, precision = rows[i]
+        code = corpus.date_codes.get(value)
+        if code is None:
+            code = corpus.date_code(DateValue(value, _iso(earliest), _iso(latest),
+                                              precision or ""))
+        mention_ids.append(mention_id)
+        codes.append(code)
     del rows
-    ids = np.array(mention_ids, dtype=np.int64)
+    dated = np.array(mention_ids, dtype=np.int64)
     # The first date value of each mention (rows come by mention, attribute, position).
-    ids, first = np.unique(ids, return_index=True)
+    dated, first = np.unique(dated, return_index=True)
     values = np.array(codes, dtype=np.int64)[first]
     for layer in corpus.layers:
         layer.dates = np.full(len(layer), -1, dtype=np.int64)
-        where = layer.positions(ids)
+        where = layer.positions(dated)
         found = where >= 0
         layer.dates[where[found]] = values[found]
+    labels = {name: i for i, name in enumerate(corpus.labels)}
+    enum_attributes = {(labels[label.name], a.name) for label in corpus.schema.labels
+                       for a in label.attributes if a.type == "enum"}
+    if not enum_attributes:
+        return
+    conditions = [MentionValue.date_value.is_(None), MentionValue.text.is_not(None),
+                  MentionValue.attribute.in_(sorted({a for _, a in enum_attributes}))]
+    rows, label_of = rows_of(MentionValue.mention_id, MentionValue.attribute,
+                             MentionValue.text)
+    chosen = np.flatnonzero(label_of >= 0)
+    for i, label in zip(chosen.tolist(), label_of[chosen].tolist(), strict=True):
+        mention_id, attribute, text = rows[i]
+        if (label, attribute) in enum_attributes:
+            corpus.mention_enums.setdefault((mention_id, attribute), text)
 
 
 def document_texts(session: Session, doc_ids: Sequence[int], chunk: int = 500

@@ -24,6 +24,8 @@ Why some measures are written out here rather than taken from a library:
 
 from __future__ import annotations
 
+import importlib
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -59,6 +61,37 @@ def member(values: npt.ArrayLike, pool: npt.ArrayLike) -> npt.NDArray[np.bool_]:
     at = np.minimum(np.searchsorted(ordered, wanted), len(ordered) - 1)
     found: npt.NDArray[np.bool_] = ordered[at] == wanted
     return found
+
+
+def greedy_matching(x: IntArray, y: IntArray) -> npt.NDArray[np.bool_]:
+    """Which of the ranked candidate pairs (x, y) a greedy one-to-one matching takes: a
+    pair is taken when no earlier taken pair has its x or its y. A pair whose x and y
+    occur in no other candidate is always taken; only the others need the loop."""
+    contested = _repeated(x) | _repeated(y)
+    taken = ~contested
+    used_x: set[int] = set()
+    used_y: set[int] = set()
+    chosen = np.flatnonzero(contested)
+    for t, p, q in zip(chosen.tolist(), x[chosen].tolist(), y[chosen].tolist(), strict=True):
+        if p not in used_x and q not in used_y:
+            used_x.add(p)
+            used_y.add(q)
+            taken[t] = True
+    return taken
+
+
+def _repeated(values: IntArray) -> npt.NDArray[np.bool_]:
+    """Which elements have a value that occurs more than once."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    twin = np.zeros(len(values), dtype=bool)
+    if len(values) > 1:
+        equal = ordered[1:] == ordered[:-1]
+        twin[1:] |= equal
+        twin[:-1] |= equal
+    out = np.zeros(len(values), dtype=bool)
+    out[order] = twin
+    return out
 
 
 # -- F1 --------------------------------------------------------------------------------------
@@ -211,7 +244,8 @@ def merge_ranges(ranges: npt.ArrayLike) -> IntArray:
     r = np.asarray(ranges, dtype=np.int64).reshape(-1, 2)
     if len(r) == 0:
         return r
-    r = r[np.lexsort((r[:, 1], r[:, 0]))]
+    if (r[1:, 0] < r[:-1, 0]).any():  # layers come sorted by start: most need no sort
+        r = r[np.argsort(r[:, 0], kind="stable")]
     reach = np.maximum.accumulate(r[:, 1])
     new = np.ones(len(r), dtype=bool)
     new[1:] = r[1:, 0] > reach[:-1]
@@ -223,31 +257,25 @@ def merge_ranges(ranges: npt.ArrayLike) -> IntArray:
     return out
 
 
-def _starts_of_runs(ordered: IntArray) -> npt.NDArray[np.bool_]:
-    """Where a sorted array's runs of equal values start (its distinct values)."""
-    keep = np.ones(len(ordered), dtype=bool)
-    keep[1:] = ordered[1:] != ordered[:-1]
-    return keep
-
-
 def _pair_distance(a: tuple[IntArray, IntArray, npt.NDArray[np.bool_]],
                    b: tuple[IntArray, IntArray, npt.NDArray[np.bool_]]) -> float:
     """Σ δ² over the overlapping segment pairs of two coders (Krippendorff 2004, p. 253)."""
     a_start, a_end, a_unit = a
     b_start, b_end, b_unit = b
-    # Every elementary interval between consecutive boundaries lies in exactly one segment
-    # of each coder; runs of equal (segment, segment) pairs are one overlapping pair.
-    # Each coder's boundaries are sorted runs: a stable sort merges them (timsort), and
-    # the (segment, segment) codes come out sorted, so runs are found without sorting.
-    points = np.concatenate((a_start, a_end, b_start, b_end))
-    points.sort(kind="stable")
-    points = points[_starts_of_runs(points)]
-    left = points[:-1]
-    ia = np.searchsorted(a_end, left, side="right")
-    ib = np.searchsorted(b_end, left, side="right")
-    pair = ia.astype(np.int64) * (len(b_start) + 1) + ib
-    pair = pair[_starts_of_runs(pair)]
-    ia, ib = pair // (len(b_start) + 1), pair % (len(b_start) + 1)
+    # Each coder's segments tile [0, L): the overlapping pairs start at the distinct
+    # segment starts of either coder, each in one segment of a and one of b, and a new
+    # pair begins at every such point. Both starts are sorted runs: a stable argsort
+    # merges them (timsort), and counting each coder's starts up to a point gives the
+    # index of its segment there.
+    starts = np.concatenate((a_start, b_start))
+    order = np.argsort(starts, kind="stable")
+    from_a = order < len(a_start)
+    count_a = np.cumsum(from_a)
+    count_b = np.arange(1, len(order) + 1) - count_a
+    ordered = starts[order]
+    last = np.ones(len(order), dtype=bool)  # the last of equal starts has counted both
+    last[:-1] = ordered[1:] != ordered[:-1]
+    ia, ib = count_a[last] - 1, count_b[last] - 1
     sa, la, ua = a_start[ia], a_end[ia] - a_start[ia], a_unit[ia]
     sb, lb, ub = b_start[ib], b_end[ib] - b_start[ib], b_unit[ib]
     both = ua & ub
@@ -274,46 +302,102 @@ def unitizing(coders: Sequence[IntArray], length: int) -> Unitizing:
       (l_h − l_g + 1)] / [mL(mL − 1) − Σ_g l_g(l_g − 1)], over all coders' units g and
       gaps h.
     """
-    m = len(coders)
-    if m < 2 or length <= 0:
-        return Unitizing(0.0, 0.0)
-    segments = [_segments(merge_ranges(units), length) for units in coders]
-    observed = 0.0
-    for i in range(m):
-        for j in range(i + 1, m):
-            observed += _pair_distance(segments[i], segments[j])
-    observed = 2 * observed / (m * (m - 1) * float(length) ** 2)
-    unit_lengths = np.concatenate([e[u] - s[u] for s, e, u in segments]).astype(np.float64)
-    gap_lengths = np.sort(np.concatenate([e[~u] - s[~u] for s, e, u in segments])
-                          ).astype(np.float64)
-    n_c = len(unit_lengths)
-    if n_c == 0:
-        return Unitizing(observed, 0.0)
-    # Σ over gaps with l_h ≥ l_g of (l_h − l_g + 1), for every unit length at once.
-    suffix = np.concatenate((np.cumsum(gap_lengths[::-1])[::-1], [0.0]))
-    first = np.searchsorted(gap_lengths, unit_lengths, side="left")
-    count = len(gap_lengths) - first
-    gap_sum = suffix[first] - count * (unit_lengths - 1)
-    lg = unit_lengths
-    within = (n_c - 1) * (2 * lg**3 - 3 * lg**2 + lg) / 3
-    numerator = (2 / length) * float((within + lg**2 * gap_sum).sum())
-    denominator = m * float(length) * (m * float(length) - 1) - float((lg * (lg - 1)).sum())
-    return Unitizing(observed, numerator / denominator if denominator else 0.0)
+    return Continuum(coders, length).unitizing(range(len(coders)))
+
+
+class Continuum:
+    """Several coders' units of one category on one continuum, for α_U of any subset of
+    the coders (:meth:`unitizing`, the formula of :func:`unitizing`).
+
+    Agreement asks for every pair of annotators and for all of them on the same
+    documents: each coder's segments and each pair's Σ δ² are computed once here and
+    shared by the subsets, with the same sums in the same order (the same figures)."""
+
+    def __init__(self, coders: Sequence[IntArray], length: int) -> None:
+        self.coders = list(coders)
+        self.length = length
+        self._segments: dict[int, tuple[IntArray, IntArray, npt.NDArray[np.bool_]]] = {}
+        self._lengths: dict[int, tuple[FloatArray, FloatArray]] = {}
+        self._distances: dict[tuple[int, int], float] = {}
+
+    def units(self, coder: int) -> int:
+        """How many units (before merging) ``coder`` marked."""
+        return len(self.coders[coder])
+
+    def segments(self, coder: int) -> tuple[IntArray, IntArray, npt.NDArray[np.bool_]]:
+        found = self._segments.get(coder)
+        if found is None:
+            found = self._segments[coder] = _segments(merge_ranges(self.coders[coder]),
+                                                      self.length)
+        return found
+
+    def lengths(self, coder: int) -> tuple[FloatArray, FloatArray]:
+        """``coder``'s unit lengths in order, and its gap lengths sorted."""
+        found = self._lengths.get(coder)
+        if found is None:
+            s, e, u = self.segments(coder)
+            found = self._lengths[coder] = ((e[u] - s[u]).astype(np.float64),
+                                            np.sort(e[~u] - s[~u]).astype(np.float64))
+        return found
+
+    def distance(self, i: int, j: int) -> float:
+        """Σ δ² between coders ``i`` and ``j`` (:func:`_pair_distance`)."""
+        found = self._distances.get((i, j))
+        if found is None:
+            found = self._distances[(i, j)] = _pair_distance(self.segments(i),
+                                                             self.segments(j))
+        return found
+
+    def unitizing(self, chosen: Sequence[int]) -> Unitizing:
+        """D_o and D_e of the coders ``chosen`` (indexes into the coders given)."""
+        m = len(chosen)
+        length = self.length
+        if m < 2 or length <= 0:
+            return Unitizing(0.0, 0.0)
+        observed = 0.0
+        for x in range(m):
+            for y in range(x + 1, m):
+                observed += self.distance(chosen[x], chosen[y])
+        observed = 2 * observed / (m * (m - 1) * float(length) ** 2)
+        unit_lengths = np.concatenate([self.lengths(c)[0] for c in chosen])
+        # Each coder's gaps are sorted: the stable sort (timsort) merges the runs.
+        gap_lengths = np.sort(np.concatenate([self.lengths(c)[1] for c in chosen]),
+                              kind="stable")
+        n_c = len(unit_lengths)
+        if n_c == 0:
+            return Unitizing(observed, 0.0)
+        # Σ over gaps with l_h ≥ l_g of (l_h − l_g + 1), for every unit length at once.
+        suffix = np.concatenate((np.cumsum(gap_lengths[::-1])[::-1], [0.0]))
+        first = np.searchsorted(gap_lengths, unit_lengths, side="left")
+        count = len(gap_lengths) - first
+        gap_sum = suffix[first] - count * (unit_lengths - 1)
+        lg = unit_lengths
+        within = (n_c - 1) * (2 * lg**3 - 3 * lg**2 + lg) / 3
+        numerator = (2 / length) * float((within + lg**2 * gap_sum).sum())
+        denominator = m * float(length) * (m * float(length) - 1) - float(
+            (lg * (lg - 1)).sum())
+        return Unitizing(observed, numerator / denominator if denominator else 0.0)
 
 
 # -- coreference ---------------------------------------------------------------------------------
 
 def _relabel(ids: IntArray) -> tuple[IntArray, IntArray]:
-    """Cluster ids (−1 = mention absent) → dense ids 0…k−1 (−1 kept), and cluster sizes."""
+    """Cluster ids (−1 = mention absent) → dense ids 0…k−1 in the order of the ids (−1
+    kept), and cluster sizes. Entity ids are small: counted in a table by id, no sort."""
     present = ids >= 0
     dense = np.full(len(ids), -1, dtype=np.int64)
-    if present.any():
-        _, inverse = np.unique(ids[present], return_inverse=True)
-        dense[present] = inverse
-        sizes = np.bincount(inverse).astype(np.int64)
-    else:
-        sizes = np.zeros(0, dtype=np.int64)
-    return dense, sizes
+    if not present.any():
+        return dense, np.zeros(0, dtype=np.int64)
+    chosen = ids[present]
+    top = int(chosen.max())
+    if top < 4 * len(chosen) + 1024:
+        counts = np.bincount(chosen, minlength=top + 1)
+        used = counts > 0
+        dense[present] = (np.cumsum(used) - 1)[chosen]
+        return dense, counts[used].astype(np.int64)
+    _, inverse = np.unique(chosen, return_inverse=True)
+    dense[present] = inverse
+    return dense, np.bincount(inverse).astype(np.int64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -378,6 +462,42 @@ def b_cubed(c: Clusterings) -> Score:
 
 
 
+_SCIPY = ("scipy.sparse", "scipy.sparse.csgraph", "scipy.optimize")
+_scipy_lock = threading.Lock()
+_scipy_thread: threading.Thread | None = None
+
+
+def import_scipy_early() -> None:
+    """Start importing the scipy modules :func:`ceaf_e` uses on a background thread.
+
+    They take about a second to import (``scipy.optimize`` brings most of scipy), and
+    agreement first spends seconds reading the project, mostly inside SQLite, which
+    leaves Python's lock free: the import runs beside the reading on the other core.
+    :func:`ceaf_e` waits for it, so no two threads ever import one module. A missing
+    scipy is left for :func:`ceaf_e` to report."""
+    global _scipy_thread
+    with _scipy_lock:
+        if _scipy_thread is None:
+            _scipy_thread = threading.Thread(target=_import_scipy, name="akkord-scipy",
+                                             daemon=True)
+            _scipy_thread.start()
+
+
+def _import_scipy() -> None:
+    try:
+        for name in _SCIPY:
+            importlib.import_module(name)
+    except ImportError:
+        pass  # ceaf_e imports again and says what is missing
+
+
+def _wait_for_scipy() -> None:
+    with _scipy_lock:
+        thread = _scipy_thread
+    if thread is not None:
+        thread.join()
+
+
 def ceaf_e(c: Clusterings) -> Score:
     """CEAF-e (Luo 2005): the best one-to-one alignment of clusters by φ₄ = 2|k∩r|/(|k|+|r|).
 
@@ -387,6 +507,7 @@ def ceaf_e(c: Clusterings) -> Score:
     (``min_weight_full_bipartite_matching``, LAPJVsp, was used before: it can loop for
     ever on some inputs, scipy gh-17269, and the property test against scorch found one.)
     """
+    _wait_for_scipy()
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 

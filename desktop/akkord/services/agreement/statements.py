@@ -15,7 +15,6 @@ is no role.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -24,7 +23,7 @@ import numpy.typing as npt
 from akkord.domain.schema import Attribute
 from akkord.services.agreement.align import Alignment
 from akkord.services.agreement.layers import Corpus, DateValue, IntArray, Layer
-from akkord.services.agreement.measures import member, unique
+from akkord.services.agreement.measures import greedy_matching, member, unique
 from akkord.services.agreement.records import record_kinds
 
 SHIFT = np.int64(1 << 32)
@@ -214,35 +213,35 @@ def _settle(entity: IntArray, attribute: IntArray, value: IntArray, role: IntArr
 
 def align_record_ids(alignment: Alignment, left: Statements, right: Statements
                      ) -> tuple[IntArray, IntArray]:
-    """Pairs of records (entity ids), one-to-one, by shared evidence mentions."""
+    """Pairs of records (entity ids), one-to-one, by shared evidence mentions.
+
+    Candidates are the (a's record, b's record) pairs of aligned mentions, weighted by how
+    many there are, and the same entity on both sides (weight 0 when no mention says
+    so); records of different kinds are never paired. In order of weight (the same
+    entity first on a tie, then by ids) a candidate is taken when neither record is
+    taken yet. The pairs come out in that order.
+    """
     a, b = alignment.a, alignment.b
     ea, eb = a.entities[alignment.pa], b.entities[alignment.pb]
     keep = member(ea, left.records) & member(eb, right.records)
-    weights: Counter[tuple[int, int]] = Counter()
-    if keep.any():  # (a's entity, b's entity) as one sortable key: unique(axis=0) is slow
-        key = np.sort(ea[keep] * SHIFT + eb[keep], kind="stable")
-        starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
-        counts = np.diff(np.append(starts, len(key)))
-        found = key[starts]
-        weights.update(dict(zip(zip((found // SHIFT).tolist(), (found % SHIFT).tolist(),
-                                    strict=True), counts.tolist(), strict=True)))
-    for entity in np.intersect1d(left.records, right.records, assume_unique=True).tolist():
-        weights.setdefault((entity, entity), 0)
-    kind_a = dict(zip(left.records.tolist(), left.record_kinds.tolist(), strict=True))
-    kind_b = dict(zip(right.records.tolist(), right.record_kinds.tolist(), strict=True))
-    ranked = sorted(weights.items(), key=lambda item: (-item[1], item[0][0] != item[0][1],
-                                                       item[0]))
-    used_a: set[int] = set()
-    used_b: set[int] = set()
-    out_a: list[int] = []
-    out_b: list[int] = []
-    for (x, y), _weight in ranked:
-        if x not in used_a and y not in used_b and kind_a[x] == kind_b[y]:
-            used_a.add(x)
-            used_b.add(y)
-            out_a.append(x)
-            out_b.append(y)
-    return np.array(out_a, dtype=np.int64), np.array(out_b, dtype=np.int64)
+    key = np.sort(ea[keep] * SHIFT + eb[keep])  # (a's entity, b's entity) as one key
+    starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1]))) if len(key) \
+        else np.zeros(0, dtype=np.int64)
+    counts = np.diff(np.append(starts, len(key)))
+    same = np.intersect1d(left.records, right.records, assume_unique=True)
+    same = same * SHIFT + same
+    same = same[~member(same, key)]
+    keys = np.concatenate((key[starts], same))
+    weights = np.concatenate((counts, np.zeros(len(same), dtype=np.int64)))
+    x, y = keys // SHIFT, keys % SHIFT
+    kind_a = left.record_kinds[np.searchsorted(left.records, x)]
+    kind_b = right.record_kinds[np.searchsorted(right.records, y)]
+    alike = kind_a == kind_b
+    x, y, weights = x[alike], y[alike], weights[alike]
+    ranked = np.lexsort((y, x, x != y, -weights))
+    x, y = x[ranked], y[ranked]
+    taken = greedy_matching(x, y)
+    return x[taken].astype(np.int64), y[taken].astype(np.int64)
 
 
 def pair_of(records: IntArray, entities: IntArray) -> IntArray:
@@ -275,14 +274,15 @@ def slot_scores(left: Statements, right: Statements, pa: IntArray, pb: IntArray,
     kb = _keys(side_b, right, n_attributes)
     groups = unique(np.concatenate((ka[0] // SHIFT, kb[0] // SHIFT)))
     scores = []
+    distinct = []
     for a_keys, b_keys, width in ((ka[0], kb[0], 1), (ka[1], kb[1], ROLES)):
         ua, ub = unique(a_keys), unique(b_keys)
+        distinct.append((ua, ub))
         na = _count(ua // SHIFT // width, groups)
         nb = _count(ub // SHIFT // width, groups)
         both = _count(np.intersect1d(ua, ub, assume_unique=True) // SHIFT // width, groups)
         scores.append(2 * both / np.maximum(na + nb, 1))
-    target_a = unique(ka[0])
-    target_b = unique(kb[0])
+    target_a, target_b = distinct[0]
     return SlotScores(groups, scores[0], scores[1], _single(target_a, groups),
                       _single(target_b, groups))
 

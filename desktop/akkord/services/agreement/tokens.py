@@ -31,37 +31,59 @@ _TABLE_SIZE = 0x30000  # code points beyond this are classified one by one
 
 
 @lru_cache(maxsize=1)
-def _classes() -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+def _classes() -> npt.NDArray[np.uint8]:
+    """Per code point below the table size: 1 for a word character (``isalnum`` or
+    ``_``), 2 for a space (``isspace``), else 0."""
     chars = [chr(i) for i in range(_TABLE_SIZE)]
     word = np.fromiter(((c.isalnum() or c == "_") for c in chars), dtype=bool,
                        count=_TABLE_SIZE)
     space = np.fromiter((c.isspace() for c in chars), dtype=bool, count=_TABLE_SIZE)
-    return word, space
+    kinds: npt.NDArray[np.uint8] = (word + 2 * space).astype(np.uint8)
+    return kinds
 
 
 def token_index(text: str) -> tuple[IntArray, int]:
     """For every character, the index of the token it belongs to (spaces: the previous
     token's), and the number of tokens."""
-    index, starts = _tokens(text)
-    return index, len(starts)
-
-
-def _tokens(text: str) -> tuple[IntArray, IntArray]:
-    """:func:`token_index`'s character → token array, and each token's first character."""
     if not text:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return np.zeros(0, dtype=np.int64), 0
+    start = _is_start(text)
+    index: IntArray = np.cumsum(start, dtype=np.int64)
+    index -= 1
+    np.maximum(index, 0, out=index)
+    return index, int(start.sum())
+
+
+def token_starts(text: str) -> IntArray:
+    """The first character of each token of ``text``."""
+    if not text:
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(_is_start(text)).astype(np.int64)
+
+
+def token_at(starts: IntArray, positions: IntArray) -> IntArray:
+    """The token each character position belongs to (:func:`token_index`'s value there),
+    from the tokens' ``starts``."""
+    found: IntArray = np.searchsorted(starts, positions, side="right") - 1
+    np.maximum(found, 0, out=found)
+    return found
+
+
+def _is_start(text: str) -> npt.NDArray[np.bool_]:
+    """Whether each character starts a token: a non-space that is not a word character
+    right after another."""
     codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
-    word_table, space_table = _classes()
-    clipped = np.minimum(codes, _TABLE_SIZE - 1)
-    word, space = word_table[clipped], space_table[clipped]
+    kind = np.take(_classes(), codes, mode="clip")
     beyond = codes >= _TABLE_SIZE
     if beyond.any():  # rare scripts: ask Python
+        kind = kind.copy()
         for i in np.flatnonzero(beyond).tolist():
             c = text[i]
-            word[i], space[i] = c.isalnum(), c.isspace()
-    start = ~space & ~(word & np.concatenate(([False], word[:-1])))
-    index = np.cumsum(start) - 1
-    return np.maximum(index, 0).astype(np.int64), np.flatnonzero(start).astype(np.int64)
+            kind[i] = 2 if c.isspace() else int(c.isalnum())
+    word = kind == 1
+    start: npt.NDArray[np.bool_] = kind != 2
+    start[1:] &= ~(word[1:] & word[:-1])
+    return start
 
 
 @dataclass(slots=True)
@@ -88,20 +110,22 @@ class TokenCounts:
         return digits.astype(np.int64), weights
 
 
-def _token_labels(layer: Layer, lo: int, hi: int, docs: list[int], base: IntArray,
-                  char_token: IntArray, n_tokens: int, token_doc: IntArray) -> IntArray:
+def _token_labels(layer: Layer, lo: int, hi: int, worked: npt.NDArray[np.bool_],
+                  base: IntArray, docs: IntArray, starts: IntArray, token_doc: IntArray
+                  ) -> IntArray:
     """One layer's label per token of the chunk (−1 where the layer did not work);
-    ``base`` is each document's first character in the chunk, in ``docs`` order."""
-    labels = np.full(n_tokens, -1, dtype=np.int64)
-    worked = np.array([d in layer.documents for d in docs], dtype=bool)
-    labels[worked[token_doc]] = 0
+    ``base`` is each document's first character in the chunk, in ``docs`` order; its
+    mentions are ``lo:hi``."""
+    labels = np.where(worked[token_doc], 0, -1)
     if hi <= lo:
         return labels
-    doc = layer.docs[lo:hi]
-    offset = base[np.searchsorted(np.asarray(docs, dtype=np.int64), doc)]
-    first = char_token[offset + layer.starts[lo:hi]]
-    last = char_token[offset + layer.ends[lo:hi] - 1]
-    order = np.argsort(layer.ends[lo:hi] - layer.starts[lo:hi], kind="stable")  # longest last
+    offset = base[np.searchsorted(docs, layer.docs[lo:hi])]
+    first = token_at(starts, offset + layer.starts[lo:hi])
+    last = token_at(starts, offset + layer.ends[lo:hi] - 1)
+    size = layer.ends[lo:hi] - layer.starts[lo:hi]
+    if len(size) and int(size.max()) < 1 << 16:  # a radix sort: the same stable order
+        size = size.astype(np.uint16)
+    order = np.argsort(size, kind="stable")  # longest last
     first, last = first[order], last[order]
     lengths = last - first + 1
     ranges = np.repeat(first - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths) + \
@@ -118,46 +142,59 @@ def count_tokens(layers: Sequence[Layer], n_labels: int,
     base_code = (len(layers) + 1) ** np.arange(k, dtype=np.int64)
     if (len(layers) + 1) ** k >= sys.maxsize:
         raise ValueError("too many labels and annotators for the token patterns")
+    # Label −1 (the layer did not work on the document) is the last entry: no code.
+    pattern_code = np.append(base_code, 0)
     pairs = [(i, j) for i in range(len(layers)) for j in range(i + 1, len(layers))]
     for chunk in chunks:
-        docs = [d for d, _ in chunk]
+        docs = np.array([d for d, _ in chunk], dtype=np.int64)
         for doc, text in chunk:
             counts.doc_lengths[doc] = len(text)
         # The chunk as one text, a line break after each document: no token crosses one.
         joined = "\n".join(text for _, text in chunk) + "\n"
-        char_token, starts = _tokens(joined)
+        starts = token_starts(joined)
         n_tokens = len(starts)
         base = np.cumsum([0] + [len(t) + 1 for _, t in chunk])[:-1].astype(np.int64)
-        char_doc = np.repeat(np.arange(len(chunk), dtype=np.int64),
-                             [len(t) + 1 for _, t in chunk])
-        token_doc = char_doc[starts]  # a token is in the document of its first character
+        # A token is in the document of its first character.
+        first_token = np.searchsorted(starts, base)
+        token_doc = np.repeat(np.arange(len(chunk), dtype=np.int64),
+                              np.diff(np.append(first_token, n_tokens)))
         labels = []
         for layer in layers:
             lo = int(np.searchsorted(layer.docs, docs[0], side="left"))
             hi = int(np.searchsorted(layer.docs, docs[-1], side="right"))
-            labels.append(_token_labels(layer, lo, hi, docs, base, char_token, n_tokens,
+            worked = np.array([d in layer.documents for d in docs.tolist()], dtype=bool)
+            labels.append(_token_labels(layer, lo, hi, worked, base, docs, starts,
                                         token_doc))
         for i, j in pairs:
-            both = (labels[i] >= 0) & (labels[j] >= 0)
-            cell = labels[i][both] * k + labels[j][both]
-            table = np.bincount(cell, minlength=k * k).reshape(k, k)
-            counts.pair_tables[(i, j)] = counts.pair_tables.get((i, j), 0) + table
-            if by_document:
-                per_doc = np.bincount(token_doc[both] * k * k + cell,
-                                      minlength=len(docs) * k * k).reshape(len(docs), k, k)
-                store = counts.pair_doc_tables.setdefault((i, j), {})
-                for position in np.flatnonzero(per_doc.sum((1, 2))).tolist():
-                    store[docs[position]] = per_doc[position]
+            _count_pair(counts, (i, j), labels[i], labels[j], token_doc, docs, by_document)
         present = np.zeros(n_tokens, dtype=np.int64)
         code = np.zeros(n_tokens, dtype=np.int64)
         for lab in labels:
-            ok = lab >= 0
-            present += ok
-            code[ok] += base_code[lab[ok]]
+            present += lab >= 0
+            code += pattern_code[lab]
         everyone = present == len(layers)
         _tally(counts.all_patterns, code[everyone])
         _tally(counts.some_patterns, code[present >= 2])
     return counts
+
+
+def _count_pair(counts: TokenCounts, pair: tuple[int, int], x: IntArray, y: IntArray,
+                token_doc: IntArray, docs: IntArray, by_document: bool) -> None:
+    """Add a chunk's tokens to the pair's contingency table (and per document): tokens
+    a layer did not work on (−1) fall in row or column 0 of a table one larger, which
+    is then cut off."""
+    k = counts.n_labels
+    wide = k + 1
+    cell = (x + 1) * wide + (y + 1)
+    table = np.bincount(cell, minlength=wide * wide).reshape(wide, wide)[1:, 1:]
+    counts.pair_tables[pair] = counts.pair_tables.get(pair, 0) + table
+    if by_document:
+        per_doc = np.bincount(token_doc * wide * wide + cell,
+                              minlength=len(docs) * wide * wide
+                              ).reshape(len(docs), wide, wide)[:, 1:, 1:]
+        store = counts.pair_doc_tables.setdefault(pair, {})
+        for position in np.flatnonzero(per_doc.sum((1, 2))).tolist():
+            store[int(docs[position])] = per_doc[position]
 
 
 def _tally(counter: Counter[int], codes: IntArray) -> None:
