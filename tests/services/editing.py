@@ -48,3 +48,11 @@ def add_mention(layer: Annotation, doc_id: int, start: int, end: int, label: str
 def set_attribute(layer: Annotation, entity_id: int, attribute: str, values: Sequence[Value],
                   _version: int | None = None) -> Applied:
     return layer.apply(edits.SetAttribute(entity_id, attribute, tuple(values)))
+
+
+def span_of(text: str, word: str, occurrence: int = 1) -> tuple[int, int]:
+    """Where the ``occurrence``-th ``word`` is in ``text`` (the span a test labels)."""
+    start = -1
+    for _ in range(occurrence):
+        start = text.index(word, start + 1)
+    return start, start + len(word)

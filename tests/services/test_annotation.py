@@ -13,7 +13,7 @@ from akkord.services.annotation import Annotation, ConflictError, EditError
 from akkord.services.linking import rank_candidates
 from akkord.store import Project
 from akkord.store.models import Document, DocumentState, EntityValue, Mention, Relation
-from tests.services.editing import add, link, new_entity, set_values
+from tests.services.editing import add, link, new_entity, set_values, span_of
 
 TEXT = ("Natos generalsekretær Jens Stoltenberg inviterte Russland til et møte i Brussel "
         "12. januar. Russlands krav er at Nato stanser utvidelsen. Stoltenbergs svar kom "
@@ -21,10 +21,7 @@ TEXT = ("Natos generalsekretær Jens Stoltenberg inviterte Russland til et møte
 
 
 def at(word: str, occurrence: int = 1) -> tuple[int, int]:
-    start = -1
-    for _ in range(occurrence):
-        start = TEXT.index(word, start + 1)
-    return start, start + len(word)
+    return span_of(TEXT, word, occurrence)
 
 
 @pytest.fixture

@@ -13,16 +13,13 @@ from akkord.services.suggesting.pipeline import document_occurrences
 from akkord.services.suggesting.rejections import rejected_forms
 from akkord.store import Project
 from akkord.store.models import Document
-from tests.services.editing import add, new_entity
+from tests.services.editing import add, new_entity, span_of
 
 TEXT = "Lavrov og Blinken hadde to møter i Genève. Etter møtene sa Lavrov at møter hjelper."
 
 
 def at(word: str, occurrence: int = 1) -> tuple[int, int]:
-    start = -1
-    for _ in range(occurrence):
-        start = TEXT.index(word, start + 1)
-    return start, start + len(word)
+    return span_of(TEXT, word, occurrence)
 
 
 @pytest.fixture

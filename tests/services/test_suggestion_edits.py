@@ -21,17 +21,14 @@ from akkord.services.suggesting.edits import (
 )
 from akkord.store import Project
 from akkord.store.models import Document, EntityAlias, Mention
-from tests.services.editing import add, new_entity
+from tests.services.editing import add, new_entity, span_of
 
 TEXT = ("Nato-sjef Jens Stoltenberg møtte Russland i Brussel. Alliansen svarte at "
         "alliansens dør står åpen. Russlands krav ble avvist av Nato.")
 
 
 def at(word: str, occurrence: int = 1) -> tuple[int, int]:
-    start = -1
-    for _ in range(occurrence):
-        start = TEXT.index(word, start + 1)
-    return start, start + len(word)
+    return span_of(TEXT, word, occurrence)
 
 
 @pytest.fixture

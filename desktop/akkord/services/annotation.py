@@ -153,16 +153,12 @@ class Annotation:
                 mentions=tuple(mentions), relations=tuple(relations),
                 status=DocumentStatus(status), external_id=doc.external_id)
 
-    def changed(self, changes: ChangeSet, document_id: int) -> Changed:
-        """What an edit changed, read in one transaction for the open document: the
-        changed mentions of that document and the changed relations as they are now, its
-        date and this layer's status. Mentions in the change set that are missing here
-        are gone (or in another document); relations the caller places by their head."""
-        with self.project.read() as session:
-            return self._changed_in(session, changes, document_id)
-
     def _changed_in(self, session: Session, changes: ChangeSet, document_id: int
                     ) -> Changed:
+        """What an edit changed in the open document, as it is now: its changed mentions
+        and the changed relations, its date and this layer's status. Mentions in the
+        change set that are missing here are gone (or in another document); relations the
+        caller places by their head."""
         mentions = queries.mentions_by_id(session, self.layer, sorted(changes.mentions))
         relations = queries.relations_by_id(session, self.layer, sorted(changes.relations))
         date, status = self._document_state(session, document_id)
