@@ -61,10 +61,12 @@ STARTS = 3
 STARTUP = textwrap.dedent("""
     import resource, sys, time
     from pathlib import Path
+    from akkord.cli import load_command
+    load_command("gui")  # what `akkord gui` loads, in its order: the CLI, then
+    from akkord.cli.gui_cmd import preload
+    preload()  # the modules without Qt, then Qt and the window
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
-    from akkord.cli.gui_cmd import preload
-    preload()  # what `akkord gui` does first
     from akkord.gui.app import application, run
 
     def painted():

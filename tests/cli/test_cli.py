@@ -31,6 +31,29 @@ def test_version_and_help() -> None:
         assert code == 0 and "Usage:" in out, command
 
 
+def test_every_command_is_listed_and_loads_lazily() -> None:
+    """The lazy table names every command each module defines, and only those; `akkord
+    gui` loads none of the other commands' modules (their imports are start-up time)."""
+    import importlib
+    import pkgutil
+
+    import akkord.cli as cli
+
+    defined = {}
+    for info in pkgutil.iter_modules(cli.__path__):
+        module = importlib.import_module(f"akkord.cli.{info.name}")
+        for command in getattr(module, "COMMANDS", []):
+            defined[command.name] = info.name
+    assert defined == cli.COMMANDS
+    code, out, _ = run("--help")
+    assert code == 0 and all(name in out for name in cli.COMMANDS)
+    probe = ("import sys, akkord.cli as c; c.load_command('gui'); "
+             "print(sorted(m for m in sys.modules if m.startswith('akkord.cli.')))")
+    loaded = subprocess.run([sys.executable, "-c", probe], check=True, text=True,
+                            capture_output=True).stdout
+    assert loaded.strip() == "['akkord.cli.gui_cmd']"
+
+
 def test_init_import_list_export(tmp_path: Path) -> None:
     project = tmp_path / "p.akkord"
     article = tmp_path / "a.txt"

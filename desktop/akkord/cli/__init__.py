@@ -1,13 +1,16 @@
 """The ``akkord`` command: the GUI by default, subcommands for batch work.
 
-Each group of subcommands lives in its own module and is registered in
-:func:`_register`; every command gets ``--help`` from click. User-facing failures
+Each group of subcommands lives in its own module, named in :data:`COMMANDS` and imported
+only when one of its commands runs (or ``--help`` lists them): ``akkord gui`` then loads
+neither the suggesters nor the exporters, which is a few tenths of a second of start-up.
+Every command gets ``--help`` from click. User-facing failures
 (:class:`~akkord.errors.AkkordError`) print ``Error: …`` and exit with status 1; usage
 mistakes exit with 2 (click's convention).
 """
 
 from __future__ import annotations
 
+import importlib
 import sqlite3
 import sys
 from typing import Any
@@ -20,10 +23,30 @@ from akkord.errors import AkkordError
 from akkord.store.faults import Where, translate
 from akkord.store.project import PROJECT_SUFFIX
 
+# Each command's name and the module (in this package) that defines it. A test checks
+# it against every module's ``COMMANDS``, so a command added there cannot be forgotten.
+COMMANDS: dict[str, str] = {
+    "init": "project_cmds", "import": "project_cmds", "list": "project_cmds",
+    "export": "project_cmds", "demo": "project_cmds",
+    "check": "recover_cmd", "recover": "recover_cmd",
+    "gui": "gui_cmd", "timex": "timex_cmd", "screenshot": "screenshot_cmd",
+    "suggest": "suggest_cmd", "agreement": "agreement_cmd",
+}
+
+
+def load_command(name: str) -> click.Command | None:
+    """The command called *name*, importing its module; None if there is no such one."""
+    module_name = COMMANDS.get(name)
+    if module_name is None:
+        return None
+    module = importlib.import_module(f"{__name__}.{module_name}")
+    return next((c for c in module.COMMANDS if c.name == name), None)
+
 
 class _Group(click.Group):
-    """A click group that reports :class:`AkkordError` as a clean message, not a traceback,
-    and opens a project given alone (``akkord FILE.akkord``) in the window.
+    """A click group that loads its commands lazily (:data:`COMMANDS`), reports
+    :class:`AkkordError` as a clean message, not a traceback, and opens a project given
+    alone (``akkord FILE.akkord``) in the window.
 
     Database and disk failures that reach it without having been translated by the store
     (it translates at its boundary) are translated here as a last resort, so a full disk
@@ -33,9 +56,15 @@ class _Group(click.Group):
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         # The desktop entry runs `akkord %f` (a double-click on a project file): a first
         # argument that names no command but a project file means `akkord gui FILE`.
-        if args and args[0] not in self.commands and args[0].endswith(PROJECT_SUFFIX):
+        if args and args[0] not in COMMANDS and args[0].endswith(PROJECT_SUFFIX):
             args = ["gui", *args]
         return super().parse_args(ctx, args)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return load_command(cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -75,22 +104,3 @@ def main(ctx: click.Context, db_url: str | None) -> None:
 
         ctx.invoke(gui)
 
-
-def _register() -> None:
-    from akkord.cli import (
-        agreement_cmd,
-        gui_cmd,
-        project_cmds,
-        recover_cmd,
-        screenshot_cmd,
-        suggest_cmd,
-        timex_cmd,
-    )
-
-    for module in (project_cmds, recover_cmd, gui_cmd, timex_cmd, screenshot_cmd,
-                   suggest_cmd, agreement_cmd):
-        for command in module.COMMANDS:
-            main.add_command(command)
-
-
-_register()

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, bindparam, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from akkord.domain.entities import Value, fold
@@ -52,8 +52,7 @@ def insert_ignoring_conflict(session: Session, table: Table, values: dict[str, A
     must not fail on the primary key: the second simply finds it there. (RETURNING, not
     ``rowcount``: psycopg reports 1 for a row that was skipped.)
     """
-    dialect = session.get_bind().dialect.name
-    module: Any = postgresql if dialect == "postgresql" else sqlite
+    module = _dialect_module(session.get_bind().dialect.name == "postgresql")
     key = next(iter(table.primary_key.columns))
     stmt = module.insert(table).values(**values).on_conflict_do_nothing().returning(key)
     return session.execute(stmt).first() is not None
@@ -89,20 +88,34 @@ def touch(uow: UnitOfWork, doc_id: int) -> bool:
     """The first edit in a document moves it from new to in progress; True when it did
     (so the edit's inverse can move it back). Every edit runs it: built once per
     backend (see :func:`insert_ignoring_conflict` for why it is written so)."""
-    statement = _TOUCH[uow.session.get_bind().dialect.name == "postgresql"]
+    statement = _touch(uow.session.get_bind().dialect.name == "postgresql")
     return queries.run_prepared(uow.session, statement, document=doc_id,
                                 layer=uow.annotator_id).first() is not None
 
 
-def _touch(module: Any) -> Any:
+def _dialect_module(postgres: bool) -> Any:
+    """SQLAlchemy's PostgreSQL or SQLite dialect module (for ``insert … on conflict``),
+    imported when first used: the PostgreSQL one pulls in asyncio and ssl, a tenth of a
+    second of the window's start-up on a SQLite project."""
+    if postgres:
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite
+
+
+@functools.cache
+def _touch(postgres: bool) -> Any:
+    """The statement :func:`touch` runs, built once per backend ("is it PostgreSQL")."""
     table = DocumentState.__table__
-    return module.insert(table).values(
+    return _dialect_module(postgres).insert(table).values(
         document_id=bindparam("document"), annotator_id=bindparam("layer"),
         status=DocumentStatus.IN_PROGRESS.value).on_conflict_do_nothing().returning(
         table.c.document_id)
 
 
-_TOUCH = {False: _touch(sqlite), True: _touch(postgresql)}  # by "is it PostgreSQL"
 _ENTITY_KIND = select(Entity.kind).where(Entity.id == bindparam("entity"))
 
 
