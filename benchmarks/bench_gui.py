@@ -9,6 +9,9 @@ and one edit, each through the keys a user presses (DESIGN.md budget).
   ``akkord gui PROJECT`` does: settings, project, document list, first document open),
   median of 3 launches; ``startup_cpu_s``, the CPU time that took (less inflated by a
   busy machine than the wall time), and ``startup_peak_mb``, the memory of that window;
+  ``startup_floor_s`` is the floor under it on this machine (the same interpreter
+  importing PySide6's widgets and the SQLAlchemy ORM and painting an empty main window
+  of the same shape), and ``startup_<size>_vs_floor`` the ratio of their CPU times;
 * ``switch_document_ms`` — Ctrl+PgDown in the article view: the next document opened,
   highlighted, the list's current row moved, everything repainted;
 * ``open_long_doc_ms`` — Ctrl+PgDown onto the long document, every mention painted;
@@ -82,16 +85,58 @@ STARTUP = textwrap.dedent("""
 """)
 
 
+# The floor under any start-up of this window on this machine: the same interpreter
+# imports the two libraries the window cannot start without (PySide6's widgets and the
+# SQLAlchemy ORM), shows a main window of the same shape (an editor and three docks of
+# tables) and paints it once. Akkord's own start-up is quoted as a ratio to it.
+FLOOR = textwrap.dedent("""
+    import gc, resource, sys, time
+    gc.disable()  # as Akkord starts (akkord.startup): the floor gets the same help
+    import sqlalchemy.orm
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import (QApplication, QDockWidget, QMainWindow, QPlainTextEdit,
+                                   QTableView)
+
+    app = QApplication([])
+    window = QMainWindow()
+    window.setCentralWidget(QPlainTextEdit("text"))
+    for area in (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.LeftDockWidgetArea,
+                 Qt.DockWidgetArea.RightDockWidgetArea):
+        dock = QDockWidget("dock")
+        dock.setWidget(QTableView())
+        window.addDockWidget(area, dock)
+    window.resize(1480, 920)
+    window.show()
+
+    def painted():
+        window.repaint()
+        print(time.time(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        app.quit()
+
+    QTimer.singleShot(0, painted)
+    app.exec()
+""")
+
+
+def floor_seconds(starts: int = STARTS) -> tuple[float, float]:
+    """Median wall and CPU seconds of :data:`FLOOR`, launched as the window is."""
+    return _launches([sys.executable, "-c", FLOOR], starts)[:2]
+
+
 def startup_seconds(project: Path, starts: int = STARTS) -> tuple[float, float, float]:
     """Median seconds from launch to a painted window, the median CPU seconds the
     process used for it (user + system: what a shared machine's load does not inflate
     as much), and the window's peak memory."""
+    return _launches([sys.executable, "-c", STARTUP, str(project)], starts)
+
+
+def _launches(command: list[str], starts: int) -> tuple[float, float, float]:
     times, cpu, memory = [], [], []
     env = isolated_env()
     for _ in range(starts):
         used = resource.getrusage(resource.RUSAGE_CHILDREN)
         begin = time.time()
-        out = subprocess.run([sys.executable, "-c", STARTUP, str(project)], check=True,
+        out = subprocess.run(command, check=True,
                              capture_output=True, text=True, env=env).stdout.split()
         times.append(float(out[-2]) - begin)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -123,6 +168,9 @@ class Driver:
 
         self.qtest = QTest
         QTest.qWaitForWindowExposed(self.window)
+        from akkord import startup
+
+        startup.started()  # what `akkord gui` does once its window shows
         self.settle()
         self.view = self.window.view
 
@@ -319,6 +367,9 @@ def gui() -> None:
         demo_seconds, demo_cpu, _ = startup_seconds(demo_project(Path(tmp)))
     report("startup_demo_s", demo_seconds, "s")
     report("startup_demo_cpu_s", demo_cpu, "s")
+    floor_wall, floor_cpu = floor_seconds()
+    report("startup_floor_s", floor_wall, "s")
+    report("startup_floor_cpu_s", floor_cpu, "s")
     for n in (10_000, 30_000):
         size = SIZES[n]
         project = window_project(n)
@@ -328,6 +379,7 @@ def gui() -> None:
         # The same start-up on the 8-document demo, measured just before: a ratio near 1
         # says nothing in start-up grows with the project, whatever the machine's load.
         report(f"startup_{size}_vs_demo", cpu / demo_cpu, "x")
+        report(f"startup_{size}_vs_floor", cpu / floor_cpu, "x")
         report(f"startup_peak_mb_{size}", memory, "MB")
         # The window is measured in a child of its own per size, so that the 10k window's
         # memory and caches do not flatter or burden the 30k one.
@@ -341,6 +393,9 @@ def startup() -> None:
         seconds, cpu, memory = startup_seconds(demo_project(Path(tmp)), 5)
     report("startup_to_window_s", seconds, "s")
     report("startup_demo_cpu_s", cpu, "s")
+    floor_wall, floor_cpu = floor_seconds(5)
+    report("startup_floor_s", floor_wall, "s")
+    report("startup_demo_vs_floor", cpu / floor_cpu, "x")
     report("startup_demo_peak_mb", memory, "MB")
 
 

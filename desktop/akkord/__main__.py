@@ -12,8 +12,12 @@ import sys
 
 def run() -> None:
     try:
+        from akkord import startup
+
+        startup.starting()  # see akkord.startup
         from akkord.cli import main
 
+        startup.started()
         main()
     except KeyboardInterrupt:
         sys.stderr.write("Interrupted; nothing half-written was kept.\n")

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from akkord import startup
+
 # The modules the window needs that do not use Qt, imported *before* PySide6: PySide6
 # (6.11) reads the source of every module imported after it, looking for its
 # ``__feature__`` switches, and SQLAlchemy alone is some 300 modules (0.3–0.5 s of
@@ -21,7 +23,9 @@ BEFORE_QT = (
 
 
 def preload() -> None:
-    """Import :data:`BEFORE_QT` (call it before anything imports PySide6)."""
+    """Import :data:`BEFORE_QT` (call it before anything imports PySide6), with the
+    cyclic garbage collector off until the window shows (see :mod:`akkord.startup`)."""
+    startup.starting()
     for name in BEFORE_QT:
         try:
             importlib.import_module(name)

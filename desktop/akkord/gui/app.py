@@ -6,9 +6,10 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from akkord import startup
 from akkord.domain.statuses import GOLD
 from akkord.errors import AkkordError
 from akkord.services.projects import Project, has_annotations, open_project
@@ -76,6 +77,11 @@ def first_layer(project: Project, annotator: str) -> str:
 
 
 def run(project: Path | None = None, db_url: str | None = None, demo: bool = False) -> int:
+    """Open the window on a project and run until it closes; the exit status.
+
+    The cyclic garbage collector, off during start-up (:func:`akkord.cli.gui_cmd.preload`),
+    is turned back on once the window is shown, with everything start-up made frozen out
+    of its way; a project that cannot be opened turns it back on too."""
     app = application()
     from akkord.gui import theme
 
@@ -83,6 +89,7 @@ def run(project: Path | None = None, db_url: str | None = None, demo: bool = Fal
     try:
         opened = choose_project(project, db_url, demo)
     except AkkordError as exc:
+        startup.started()
         QMessageBox.critical(None, APPLICATION, str(exc))
         return 1
     from akkord.gui.main_window import MainWindow
@@ -91,4 +98,5 @@ def run(project: Path | None = None, db_url: str | None = None, demo: bool = Fal
     name = annotator_name()
     window = MainWindow(opened, name, first_layer(opened, name))  # restores its geometry
     window.show()
+    QTimer.singleShot(0, startup.started)  # once the window has been painted
     return app.exec()
