@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from akkord.domain.dates import PartialDate, PartialDateError
 from akkord.domain.entities import Value
 from akkord.domain.schema import Attribute
-from akkord.gui import plain_text
+from akkord.gui import plain_text, theme
 from akkord.gui.entity_picker import EntityPicker, Ranker
 
 ERROR = "#d64545"
@@ -93,7 +93,7 @@ class TextField(_Field):
         self._show_problem(None)
 
     def _show_problem(self, problem: str | None) -> None:
-        self.edit.setStyleSheet(f"border-color: {ERROR};" if problem else "")
+        theme.set_style(self.edit, f"border-color: {ERROR};" if problem else "")
         self.edit.setToolTip(plain_text.tooltip(problem or ""))
         self.problem.setText(f"Not saved: {problem}" if problem else "")
         self.problem.setVisible(bool(problem))
@@ -162,7 +162,7 @@ class DateField(_Field):
         super().set_values(values)
         date = values[0].date if values else None
         self.edit.setText(date.value if date else "")
-        self.edit.setStyleSheet("")
+        theme.set_style(self.edit, "")
         evidence = " · from the text" if values and values[0].evidence else ""
         self.meaning.setText(describe(date) + evidence if date else "")
 
@@ -179,7 +179,8 @@ class DateField(_Field):
         parsed = self._parse()
         self.meaning.setText(parsed if isinstance(parsed, str) else
                              describe(parsed) if parsed else "")
-        self.edit.setStyleSheet(f"border-color: {ERROR};" if isinstance(parsed, str) else "")
+        theme.set_style(self.edit, f"border-color: {ERROR};" if isinstance(parsed, str)
+                        else "")
 
     def _finished(self) -> None:
         parsed = self._parse()

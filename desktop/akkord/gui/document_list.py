@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from akkord.domain.dates import PartialDate, PartialDateError
-from akkord.gui import plain_text
+from akkord.gui import plain_text, theme
 from akkord.services.documents import DocumentFilter, DocumentSummary
 
 Index = QModelIndex | QPersistentModelIndex
@@ -239,9 +239,9 @@ class DocumentList(QWidget):
         if text:
             try:
                 date = PartialDate.parse(text)
-                self.date.setStyleSheet("")
+                theme.set_style(self.date, "")
             except PartialDateError:
-                self.date.setStyleSheet("border-color: #d64545;")
+                theme.set_style(self.date, "border-color: #d64545;")
         current = self.current_id()
         self.model.set_filter(DocumentFilter(self.filter.text().strip(),
                                              self.status.currentData(), date))

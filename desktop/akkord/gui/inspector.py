@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from akkord.domain.entities import Value
-from akkord.gui import plain_text
+from akkord.gui import plain_text, theme
 from akkord.gui.attribute_form import AttributeForm
 from akkord.gui.entity_picker import Ranker
 from akkord.gui.review_model import origin_text, score_text
@@ -47,8 +47,8 @@ def chip(color: str, text: str, parent: QWidget | None = None) -> QLabel:
 
 def set_chip(target: QLabel, color: str, text: str) -> None:
     plain_text.set_plain(target, text)
-    target.setStyleSheet(f"background: {color}; color: white; border-radius: 3px; "
-                         "padding: 1px 6px; font-weight: 600;")
+    theme.set_style(target, f"background: {color}; color: white; border-radius: 3px; "
+                             "padding: 1px 6px; font-weight: 600;")
 
 
 class RelationDialog(QDialog):
@@ -278,6 +278,25 @@ class Inspector(QScrollArea):
 
     # -- showing ----------
     def show_mention(self, mention_id: object) -> None:
+        """Show the mention ``mention_id`` (None: nothing selected).
+
+        Every child shown while its parents are visible lays out the whole inspector at
+        once, up to the window (Qt activates the ancestors' layouts in ``setVisible``): a
+        link showed nine rows and buttons, nine layouts. So the body is hidden while it
+        changes and shown once at the end (one layout), unless the focus is in it, which
+        hiding would move."""
+        body, focus = self.widget(), QApplication.focusWidget()
+        if body is None or not body.isVisible() or (focus is not None
+                                                    and body.isAncestorOf(focus)):
+            self._show(mention_id)
+            return
+        body.hide()
+        try:
+            self._show(mention_id)
+        finally:
+            body.show()
+
+    def _show(self, mention_id: object) -> None:
         document = self.session.document
         mention = document.mentions.get(mention_id) if document and isinstance(
             mention_id, int) else None

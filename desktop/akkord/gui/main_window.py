@@ -360,12 +360,12 @@ class MainWindow(QMainWindow):
         document = self.session.document
         self._status_shown = (document.id, document.status) if document else None
         progress = self.session.service.progress()
-        self.progress_label.setText(f"  {progress.done} of {progress.total} done  ")
+        plain_text.set_steady(self.progress_label, f"  {progress.done} of {progress.total} done  ")
 
     def _update_counts(self) -> None:
         document = self.session.document
         if document is None:
-            self.counts_label.setText("")
+            plain_text.set_steady(self.counts_label, "")
             return
         counts: dict[str, int] = {}
         suggested = 0
@@ -378,7 +378,7 @@ class MainWindow(QMainWindow):
         text = f"{made + suggested} mentions"
         if suggested:
             text += f" ({suggested} suggested)"
-        self.counts_label.setText(text + "  ·  ")
+        plain_text.set_steady(self.counts_label, text + "  ·  ")
         self.documents.model.update(document.id, mentions=made, label_counts=counts,
                                     status=document.status)
 

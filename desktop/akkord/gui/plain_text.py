@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 PLAIN = Qt.TextFormat.PlainText
@@ -42,6 +42,21 @@ def set_plain(target: QLabel, text: str) -> None:
     """Show ``text`` literally in an existing label (fixes its format first)."""
     target.setTextFormat(PLAIN)
     target.setText(text)
+
+
+def set_steady(target: QLabel, text: str) -> None:
+    """Set the plain text of a label that changes often (the status bar's counts) without
+    laying the window out again each time.
+
+    A label asks its layout for a new geometry on every ``setText``, and a status bar's
+    layout is the main window's: every edit laid out the whole window. A label of fixed
+    size (minimum = maximum) does not ask, so the label is fixed at the size its text
+    needs, and only ever grows (a shrinking count keeps the room it had)."""
+    target.setText(text)
+    hint = target.sizeHint()
+    wanted = QSize(max(hint.width(), target.minimumWidth()), hint.height())
+    if target.minimumSize() != wanted or target.maximumSize() != wanted:
+        target.setFixedSize(wanted)
 
 
 def tooltip(text: str) -> str:

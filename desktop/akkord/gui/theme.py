@@ -19,7 +19,7 @@ from functools import cache
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 THEME_ENV = "AKKORD_THEME"  # light | dark | (empty, auto): follow the system
 READING_WIDTH = 740  # pixels of text per line: about 80 characters
@@ -162,6 +162,17 @@ QLabel#muted {{ color: {c.muted}; }}
 QLabel#error {{ color: {c.error}; }}
 QToolTip {{ background: {c.field}; color: {c.ink}; border: 1px solid {c.border}; }}
 """
+
+
+def set_style(widget: QWidget, sheet: str) -> None:
+    """Give ``widget`` its own style sheet, unless it already has that one.
+
+    Under the application's style sheet every ``setStyleSheet`` re-polishes the widget and
+    its children, even with the sheet it already has (or an empty one): the inspector
+    did that for every field at every selection, which was most of an edit's layout work.
+    """
+    if widget.styleSheet() != sheet:
+        widget.setStyleSheet(sheet)
 
 
 def label_button_style(label_color: str) -> str:

@@ -1,0 +1,112 @@
+"""How much layout an edit costs the window: the inspector is laid out once per
+selection, the status bar's counts do not lay the window out, and a widget's own style
+sheet is not set again when it is unchanged (each of these was most of an edit's time in
+a 10,000-article project; see benchmarks/bench_gui.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
+from pytestqt.qtbot import QtBot
+
+from akkord.gui import plain_text, theme
+from akkord.gui.main_window import MainWindow
+from akkord.services.demo import create_demo
+from akkord.store import open_project
+
+
+class Events(QObject):
+    """Counts the events of some types that a widget receives."""
+
+    def __init__(self, widget: QWidget, *types: QEvent.Type) -> None:
+        super().__init__()
+        self.types, self.count = types, 0
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() in self.types:
+            self.count += 1
+        return False
+
+
+@pytest.fixture
+def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
+    path, _ = create_demo(tmp_path / "demo.akkord")
+    theme.apply(QApplication.instance())  # type: ignore[arg-type]  # its style sheet
+    win = MainWindow(open_project(path), "kari", "gold")
+    qtbot.addWidget(win)
+    win.resize(1366, 768)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+
+
+def _linked_and_unlinked(window: MainWindow) -> tuple[int, int]:
+    """Two mentions of one label, the first linked, the second unlinked (by an edit)."""
+    document = window.session.document
+    assert document is not None
+    linked = next(m for m in document.in_order() if m.entity_id)
+    other = next(m for m in document.in_order()
+                 if m.entity_id and m.label == linked.label and m.id != linked.id)
+    window.session.link(other.id, None)
+    assert not document.mentions[other.id].entity_id
+    return linked.id, other.id
+
+
+def test_showing_a_linked_mention_lays_the_inspector_out_once_not_per_row(window: MainWindow,
+                                                              qtbot: QtBot) -> None:
+    linked, unlinked = _linked_and_unlinked(window)
+    window.session.select(unlinked)
+    qtbot.waitUntil(lambda: not window.inspector.unlink_button.isVisibleTo(window.inspector))
+    QApplication.processEvents()
+    resizes = Events(window.inspector.entity_name, QEvent.Type.Resize)
+    window.session.select(linked)  # nine rows and buttons appear
+    QApplication.processEvents()
+    assert window.inspector.unlink_button.isVisible()
+    assert window.inspector.entity_name.text()
+    # One layout of the inspector (settling with its scroll bar takes up to three
+    # resizes of a field); one per row and button shown took nine.
+    assert resizes.count <= 3
+
+
+def test_the_focus_stays_in_the_inspector_while_it_changes(window: MainWindow,
+                                                           qtbot: QtBot) -> None:
+    linked, _ = _linked_and_unlinked(window)
+    window.session.select(linked)
+    window.activateWindow()
+    window.inspector.entity_name.setFocus()
+    qtbot.waitUntil(window.inspector.entity_name.hasFocus)
+    window.session.select(linked)  # shown again, e.g. after an edit of its entity
+    assert window.inspector.entity_name.hasFocus()
+
+
+def test_counts_in_the_status_bar_do_not_lay_the_window_out(window: MainWindow) -> None:
+    label = window.counts_label
+    plain_text.set_steady(label, "1234 mentions  ·  ")
+    QApplication.processEvents()
+    requests = Events(window.statusBar(), QEvent.Type.LayoutRequest)
+    for text in ("1235 mentions  ·  ", "17 mentions  ·  ", "", "999 mentions  ·  "):
+        plain_text.set_steady(label, text)
+        QApplication.processEvents()
+        assert label.text() == text
+    assert requests.count == 0
+    plain_text.set_steady(label, "123456 mentions (120000 suggested)  ·  ")  # needs room
+    assert label.width() >= label.sizeHint().width()
+
+
+def test_an_unchanged_style_sheet_is_not_set_again(window: MainWindow) -> None:
+    edit = QLineEdit(window)
+    edit.show()
+    theme.set_style(edit, "")
+    QApplication.processEvents()
+    changes = Events(edit, QEvent.Type.StyleChange)
+    theme.set_style(edit, "")
+    theme.set_style(edit, "border-color: red;")
+    theme.set_style(edit, "border-color: red;")
+    QApplication.processEvents()
+    assert edit.styleSheet() == "border-color: red;"
+    assert changes.count == 1
