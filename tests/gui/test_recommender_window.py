@@ -125,3 +125,22 @@ def test_a_pause_in_editing_starts_training_when_it_is_due(window: MainWindow,
     _trained(window, qtbot)
     trainer.consider(0)  # nothing new since: not again
     assert not trainer.running
+
+
+def test_a_worker_whose_window_is_gone_stops_without_a_traceback() -> None:
+    """Quitting while a training runs deletes the signals' object under the worker: its
+    reports then stop the training instead of raising (a traceback at exit before)."""
+    import threading
+
+    import shiboken6
+
+    from akkord.gui.recommender_worker import _Progress, _Signals, emit
+
+    signals, stop = _Signals(), threading.Event()
+    progress = _Progress(signals, stop)
+    progress.start(10, "training")
+    assert not stop.is_set()
+    shiboken6.delete(signals)
+    progress.advance()  # raised RuntimeError("Signal source has been deleted")
+    assert stop.is_set() and progress.cancelled()
+    assert emit(signals.finished, None, "") is False

@@ -22,7 +22,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, replace
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, SignalInstance
 
 from akkord.errors import AkkordError
 from akkord.services.progress import Cancelled, Progress
@@ -52,8 +52,23 @@ class _Signals(QObject):
     finished = Signal(object, str)  # Recommender | None, what happened
 
 
+def emit(signal: SignalInstance, *args: object) -> bool:
+    """Emit ``signal`` from a worker thread; False when its object is gone.
+
+    The application can quit while a worker runs (a window destroyed without being
+    closed, the interpreter finalising): its signals' objects are then deleted under it,
+    and an emit raises. The worker has no one left to tell, so it stops quietly instead
+    of printing a traceback."""
+    try:
+        signal.emit(*args)
+    except RuntimeError:  # "Signal source has been deleted"
+        return False
+    return True
+
+
 class _Progress(Progress):
-    """The worker's progress: reported through a signal; cancelled by an event."""
+    """The worker's progress: reported through a signal; cancelled by an event, or when
+    no one is left to report to."""
 
     def __init__(self, signals: _Signals, stop: threading.Event) -> None:
         self.signals, self.stop = signals, stop
@@ -61,11 +76,15 @@ class _Progress(Progress):
 
     def start(self, total: int | None, description: str) -> None:
         self.total, self.done = total or 0, 0
-        self.signals.progressed.emit(0, self.total)
+        self._report(0)
 
     def advance(self, steps: int = 1) -> None:
         self.done += steps
-        self.signals.progressed.emit(self.done, self.total)
+        self._report(self.done)
+
+    def _report(self, done: int) -> None:
+        if not emit(self.signals.progressed, done, self.total):
+            self.stop.set()
 
     def cancelled(self) -> bool:
         return self.stop.is_set()
@@ -89,7 +108,7 @@ class _Count(QRunnable):
             count = SuggestionDesk(self.project, self.annotator_id).annotated_count()
         except AkkordError:
             return  # the next pause tries again
-        self.signals.counted.emit(count)
+        emit(self.signals.counted, count)
 
 
 class _Training(QRunnable):
@@ -106,15 +125,15 @@ class _Training(QRunnable):
             recommender = Recommender(self.settings)
             recommender.train_in_process(examples, _Progress(self.signals, self.stop))
         except Cancelled:
-            self.signals.finished.emit(None, "Training cancelled")
+            emit(self.signals.finished, None, "Training cancelled")
         except NotTrained as exc:
-            self.signals.finished.emit(None, f"Not trained: {exc}")
+            emit(self.signals.finished, None, f"Not trained: {exc}")
         except AkkordError as exc:
-            self.signals.finished.emit(None, str(exc))
+            emit(self.signals.finished, None, str(exc))
         except Exception as exc:  # a worker must never die silently
-            self.signals.finished.emit(None, f"Training failed: {type(exc).__name__}: {exc}")
+            emit(self.signals.finished, None, f"Training failed: {type(exc).__name__}: {exc}")
         else:
-            self.signals.finished.emit(recommender, "")
+            emit(self.signals.finished, recommender, "")
 
 
 class RecommenderTrainer(QObject):
