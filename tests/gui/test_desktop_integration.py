@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import configparser
+import gc
 import os
 import shutil
 import subprocess
@@ -45,6 +46,7 @@ def test_akkord_file_opens_the_project_in_the_window(monkeypatch: pytest.MonkeyP
     result = CliRunner().invoke(main, [str(project)])
     assert result.exit_code == 0, result.output
     assert opened == [(project, False)]
+    assert gc.isenabled()  # start-up turned the collector off; the command turns it on
     result = CliRunner().invoke(main, ["nonsense"])
     assert result.exit_code == 2 and "No such command" in result.output
 

@@ -41,9 +41,13 @@ def preload() -> None:
 def gui(ctx: click.Context, project: Path | None, demo: bool) -> None:
     """Start the desktop application on PROJECT (default: the last one, or the demo)."""
     preload()
-    from akkord.gui.app import run
+    try:
+        from akkord.gui.app import run
 
-    raise SystemExit(run(project=project, db_url=ctx.obj.get("db_url"), demo=demo))
+        code = run(project=project, db_url=ctx.obj.get("db_url"), demo=demo)
+    finally:
+        startup.started()  # whatever happened to the window (it also does, once shown)
+    raise SystemExit(code)
 
 
 COMMANDS = [gui]
