@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from akkord.domain.entities import fold
 from akkord.gui.document_model import DocumentModel
 from akkord.services.annotation import Annotation
 from akkord.services.views import DocumentView
@@ -81,3 +82,44 @@ def _document_ids(project: Project) -> list[int]:
 
 def view_mentions(view: DocumentView) -> list[int]:
     return [m.id for m in view.mentions]
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(st.tuples(st.sampled_from(["drop", "relink", "unlink", "move", "put"]),
+                                st.integers(0, 10_000)), max_size=40))
+def test_mentions_by_entity_and_identical_unlinked_are_the_scans(
+        demo: Project, steps: list[tuple[str, int]]) -> None:
+    """The model indexes mentions by entity and by label and length (a link asks both);
+    after any sequence of puts and drops its answers must be the plain scans'."""
+    ingrid = Annotation(demo, "Ingrid")
+    doc_id = max(_document_ids(demo), key=lambda d: len(ingrid.load_document(d).mentions))
+    view = ingrid.load_document(doc_id)
+    model, kept = DocumentModel(view), list(view.mentions)
+    entities = sorted({m.entity_id for m in kept if m.entity_id} | {10**6})
+    for step, pick in steps:
+        ids = sorted(model.mentions)
+        if step == "put" or not ids:
+            model.put_mention(kept[pick % len(kept)])
+            continue
+        mention = model.mentions[ids[pick % len(ids)]]
+        if step == "drop":
+            model.drop_mention(mention.id)
+        elif step == "relink":
+            model.put_mention(replace(mention, entity_id=entities[pick % len(entities)]))
+        elif step == "unlink":
+            model.put_mention(replace(mention, entity_id=None))
+        elif mention.end < len(model.text):  # move: one character longer
+            model.put_mention(replace(mention, end=mention.end + 1))
+    in_order = sorted(model.mentions.values(), key=lambda m: (m.start, m.id))
+    for entity_id in entities:
+        assert model.mentions_of_entity(entity_id) == [
+            m.id for m in in_order if m.entity_id == entity_id]
+        assert model.links(entity_id) == any(m.entity_id == entity_id for m in in_order)
+    for mention in model.mentions.values():
+        wanted = fold(model.surface(mention.id))
+        assert model.identical_unlinked(mention.id) == sorted(
+            m.id for m in model.mentions.values()
+            if m.id != mention.id and m.entity_id is None and m.label == mention.label
+            and m.end - m.start == mention.end - mention.start
+            and fold(model.surface(m.id)) == wanted)

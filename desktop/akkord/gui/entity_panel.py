@@ -169,8 +169,7 @@ class EntityPanel(QWidget):
         document = self.session.document
         if self.project_wide:
             return True
-        return document is not None and any(
-            m.entity_id == entity_id for m in document.mentions.values())
+        return document is not None and document.links(entity_id)
 
     def _update_titles(self) -> None:
         for kind, tab in self.kind_tabs.items():
