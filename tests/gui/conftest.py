@@ -14,6 +14,7 @@ from akkord.services.demo import create_demo
 from akkord.store import Project, open_project
 
 if TYPE_CHECKING:
+    from akkord.gui.main_window import MainWindow
     from akkord.gui.timeline_view import TimelineView
 
 
@@ -41,3 +42,18 @@ def shown_timeline(qtbot: QtBot, project: Project) -> TimelineView:
     qtbot.waitExposed(widget)
     qtbot.waitUntil(lambda: widget.plot.geometry_ is not None and widget.plot.fitted)
     return widget
+
+
+def demo_window(qtbot: QtBot, folder: Path, width: int = 1500, height: int = 950
+                ) -> MainWindow:
+    """A main window on a fresh demo project in ``folder`` (Kari in the gold layer),
+    shown at ``width`` × ``height`` and exposed."""
+    from akkord.gui.main_window import MainWindow
+
+    path, _ = create_demo(folder / "demo.akkord")
+    window = MainWindow(open_project(path), "kari", "gold")
+    qtbot.addWidget(window)
+    window.resize(width, height)
+    window.show()
+    qtbot.waitExposed(window)
+    return window

@@ -4,7 +4,6 @@ and relation arcs never hide the article's text."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -17,19 +16,12 @@ from pytestqt.qtbot import QtBot
 from akkord.gui.attribute_form import DateField, TextField
 from akkord.gui.inspector import RelationDialog
 from akkord.gui.main_window import MainWindow
-from akkord.services.demo import create_demo
-from akkord.store import open_project
+from tests.gui.conftest import demo_window
 
 
 @pytest.fixture
-def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
-    path, _ = create_demo(tmp_path / "demo.akkord")
-    win = MainWindow(open_project(path), "kari", "gold")
-    qtbot.addWidget(win)
-    win.resize(1500, 950)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
+def window(qtbot: QtBot, tmp_path: Path) -> MainWindow:
+    return demo_window(qtbot, tmp_path)
 
 
 def select_linked(window: MainWindow, label: str) -> int:

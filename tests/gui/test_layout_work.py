@@ -5,7 +5,6 @@ a 10,000-article project; see benchmarks/bench_gui.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,8 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from akkord.gui import plain_text, theme
 from akkord.gui.main_window import MainWindow
-from akkord.services.demo import create_demo
-from akkord.store import open_project
+from tests.gui.conftest import demo_window
 
 
 class Events(QObject):
@@ -34,15 +32,9 @@ class Events(QObject):
 
 
 @pytest.fixture
-def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
-    path, _ = create_demo(tmp_path / "demo.akkord")
+def window(qtbot: QtBot, tmp_path: Path) -> MainWindow:
     theme.apply(QApplication.instance())  # type: ignore[arg-type]  # its style sheet
-    win = MainWindow(open_project(path), "kari", "gold")
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
+    return demo_window(qtbot, tmp_path, 1366, 768)
 
 
 def _linked_and_unlinked(window: MainWindow) -> tuple[int, int]:
