@@ -52,7 +52,7 @@ def insert_ignoring_conflict(session: Session, table: Table, values: dict[str, A
     must not fail on the primary key: the second simply finds it there. (RETURNING, not
     ``rowcount``: psycopg reports 1 for a row that was skipped.)
     """
-    module = _dialect_module(session.get_bind().dialect.name == "postgresql")
+    module = dialect_module(session.get_bind().dialect.name == "postgresql")
     key = next(iter(table.primary_key.columns))
     stmt = module.insert(table).values(**values).on_conflict_do_nothing().returning(key)
     return session.execute(stmt).first() is not None
@@ -93,7 +93,7 @@ def touch(uow: UnitOfWork, doc_id: int) -> bool:
                                 layer=uow.annotator_id).first() is not None
 
 
-def _dialect_module(postgres: bool) -> Any:
+def dialect_module(postgres: bool) -> Any:
     """SQLAlchemy's PostgreSQL or SQLite dialect module (for ``insert … on conflict``),
     imported when first used: the PostgreSQL one pulls in asyncio and ssl, a tenth of a
     second of the window's start-up on a SQLite project."""
@@ -110,7 +110,7 @@ def _dialect_module(postgres: bool) -> Any:
 def _touch(postgres: bool) -> Any:
     """The statement :func:`touch` runs, built once per backend ("is it PostgreSQL")."""
     table = DocumentState.__table__
-    return _dialect_module(postgres).insert(table).values(
+    return dialect_module(postgres).insert(table).values(
         document_id=bindparam("document"), annotator_id=bindparam("layer"),
         status=DocumentStatus.IN_PROGRESS.value).on_conflict_do_nothing().returning(
         table.c.document_id)

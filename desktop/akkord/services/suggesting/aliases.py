@@ -17,28 +17,36 @@ rather than in a lost update, and the window's view of the entity stays valid.
 
 from __future__ import annotations
 
-from sqlalchemy import Insert, delete, insert, select
+import functools
+from typing import Any
+
+from sqlalchemy import bindparam, delete, literal, select
 from sqlalchemy.orm import Session
 
+from akkord.services import queries
+from akkord.services.edits.rows import dialect_module
 from akkord.store.models import Entity, EntityAlias
 from akkord.textproc.lemmas import fold, is_known, phrase_keys, words
 
+# The entity's name (flag 0) and its aliases (flag 1), in one statement built once: a
+# link runs it every time.
+_NAMES = select(literal(0).label("alias"), Entity.name).where(
+    Entity.id == bindparam("entity")).union_all(
+    select(literal(1), EntityAlias.alias).where(EntityAlias.entity_id == bindparam("entity")))
+
+
+@functools.cache
+def _insert(postgres: bool) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING id of one alias, built once per backend."""
+    return dialect_module(postgres).insert(EntityAlias).values(
+        entity_id=bindparam("entity"), alias=bindparam("alias"),
+        folded=bindparam("folded")).on_conflict_do_nothing().returning(EntityAlias.id)
+
 
 def _insert_ignoring_duplicates(session: Session, entity_id: int, alias: str) -> bool:
-    values = {"entity_id": entity_id, "alias": alias, "folded": fold(alias)}
-    dialect = session.get_bind().dialect.name
-    stmt: Insert
-    if dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        stmt = sqlite_insert(EntityAlias).values(**values).on_conflict_do_nothing()
-    elif dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        stmt = pg_insert(EntityAlias).values(**values).on_conflict_do_nothing()
-    else:  # pragma: no cover - the two supported databases are above
-        stmt = insert(EntityAlias).values(**values)
-    return bool(session.execute(stmt.returning(EntityAlias.id)).first())
+    statement = _insert(session.get_bind().dialect.name == "postgresql")
+    return queries.run_prepared(session, statement, entity=entity_id, alias=alias,
+                                folded=fold(alias)).first() is not None
 
 
 def remember_alias(session: Session, entity_id: int, surface: str, *,
@@ -65,11 +73,10 @@ def remembered_alias(session: Session, entity_id: int, surface: str, *,
         return None
     if sentence_initial and found[0][:1].isupper() and is_known(found[0]):
         alias = alias[:1].lower() + alias[1:]
-    name = session.scalar(select(Entity.name).where(Entity.id == entity_id))
-    if name is None:
-        return None
-    known = [name, *session.scalars(select(EntityAlias.alias).where(
-        EntityAlias.entity_id == entity_id))]
+    rows = queries.run_prepared(session, _NAMES, entity=entity_id).all()
+    if not any(is_alias == 0 for is_alias, _ in rows):
+        return None  # no such entity
+    known = [text for _, text in rows]
     folded = {fold(k) for k in known}
     keys = set().union(*(phrase_keys(k) for k in known))
     if fold(alias) in folded or phrase_keys(alias) & keys:
