@@ -318,3 +318,53 @@ def test_the_picker_finds_a_known_entity_under_a_new_form(project: Project,
         assert [c.name for c in ranked] == ["Russland", "Sergej Lavrov"]
         assert ranked[0].score < 50  # below the picker's STRONG_MATCH
         assert top("Lavrov", linked) == "Sergej Lavrov"  # a match beats the context
+
+
+def test_a_description_means_the_articles_own_entity(project: Project,
+                                                     kari: Annotation) -> None:
+    """"møtet", remembered as an alias of one article's meeting, ranks below the
+    meetings the document being annotated links (and so does a meeting that only shares
+    a word with it); a name, a longer description, or a document that links no meeting
+    keeps the alias first."""
+    other = create_entity(kari, "meeting", "Ekstraordinært videomøte", ["møtet"]).id
+    council = create_entity(kari, "meeting", "Møte i Nato–Russland-rådet").id
+    geneva = create_entity(kari, "meeting", "Strategiske stabilitetssamtaler i Genève").id
+    lavrov = create_entity(kari, "actor", "Sergej Lavrov",
+                           ["den russiske utenriksministeren"]).id
+    create_entity(kari, "actor", "Russland")
+    with project.read() as session:
+        def names(query: str, kind: str = "meeting", context: dict[int, int] | None = None,
+                  written: str | None = None) -> list[str]:
+            return [c.name for c in rank_candidates(
+                session, kind, query, kari.annotator_id, context=context or {},
+                written=written)]
+
+        assert names("møtet")[0] == "Ekstraordinært videomøte"  # nothing in the document
+        in_document = {geneva: 2}
+        assert names("møtet", context=in_document) == [
+            "Strategiske stabilitetssamtaler i Genève", "Ekstraordinært videomøte",
+            "Møte i Nato–Russland-rådet"]
+        # "Møtet" starting a sentence is written "møtet": the same
+        assert names("Møtet", context=in_document, written="møtet")[0] == \
+            "Strategiske stabilitetssamtaler i Genève"
+        # the article's own meeting is the one the alias names: it stays first
+        assert names("møtet", context={other: 1, geneva: 3})[0] == "Ekstraordinært videomøte"
+        # longer descriptions name what they mean
+        assert names("den russiske utenriksministeren", "actor",
+                     context={lavrov + 1: 1})[0] == "Sergej Lavrov"
+        assert council  # listed, never dropped
+
+
+def test_among_the_documents_unmatched_entities_the_nearest_before_comes_first(
+        project: Project, kari: Annotation) -> None:
+    """Equally linked in the document and matching nothing ("nabolandet"): the one linked
+    nearest before the mention comes first (an anaphor's antecedent)."""
+    ukraine = create_entity(kari, "actor", "Ukraina").id
+    russia = create_entity(kari, "actor", "Russland").id
+    with project.read() as session:
+        def top(nearest: tuple[int, ...]) -> str:
+            return rank_candidates(session, "actor", "nabolandet", kari.annotator_id,
+                                   context={ukraine: 2, russia: 2}, nearest=nearest)[0].name
+
+        assert top((ukraine, russia)) == "Ukraina"
+        assert top((russia, ukraine)) == "Russland"
