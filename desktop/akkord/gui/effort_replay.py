@@ -164,8 +164,10 @@ class SessionReplay:
             self.why.add(f"suggestion accepted {item.label} ({item.origin})", 0)
         for item in review.wrong:
             self.why.add(f"suggestion rejected {item.label} ({item.origin})", 0)
-            if item.origin == "clause":
-                self.why.misses.append(f"clause rejected: {gold.text[item.start:item.end]!r}")
+            other = next((m.label for m in gold.mentions
+                          if (m.start, m.end) == (item.start, item.end)), None)
+            self.why.misses.append(f"rejected {item.label} ({item.origin}): "
+                                   f"{gold.text[item.start:item.end]!r}, gold: {other}")
         for item, _ in review.relink:
             self.why.add(f"suggestion relinked {item.label} ({item.origin})", 0)
         self.effort.accepted += len(review.right) + len(review.relink)
@@ -185,6 +187,11 @@ class SessionReplay:
         assert mention_id is not None, "the session refused a gold mention"
         self.effort.by_hand += 1
         self.why.add(f"by hand: span and label {mention.label}", cost)
+        if mention.entity is not None:
+            seen = "seen before" if mention.entity in self.entities else "new"
+            self.why.add(f"by hand: {mention.label} of an entity {seen}", 0)
+            if seen != "new":
+                self.why.misses.append(f"by hand {mention.label}: {surface!r} → {mention.name!r}")
         if mention.entity is not None:
             picked = self._link(gold, mention, mention_id)
             self.why.add(f"by hand: picker {mention.label}", picked)

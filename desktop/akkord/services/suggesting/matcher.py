@@ -65,11 +65,13 @@ class NameMatch:
     score: float
     gap: float  # score minus the runner-up entity's score (the score itself when alone)
     runner_up: int | None = None
+    runner_kind: str | None = None  # the runner-up entity's kind
     words: int = 1
 
 
-_Resolved = tuple[int, str, str, float, float, int | None]
-"""entity id, kind, form, score, gap, runner-up: the entity fields of a :class:`NameMatch`."""
+_Resolved = tuple[int, str, str, float, float, int | None, str | None]
+"""entity id, kind, form, score, gap, runner-up and its kind: the entity fields of a
+:class:`NameMatch`."""
 
 Blocked = Callable[[int, int, str], bool]
 """``blocked(start, end, kind)``: whether a match may not be proposed there."""
@@ -184,7 +186,7 @@ class NameMatcher:
             runner = ranked[1] if len(ranked) > 1 else None
             result = (entity, pattern.entry.kind, pattern.entry.form, round(score, 4),
                       round(score - (runner[0] if runner else 0.0), 4),
-                      runner[1] if runner else None)
+                      runner[1] if runner else None, runner[2].entry.kind if runner else None)
         if len(self._resolved) > 100_000:
             self._resolved.clear()
         self._resolved[(key, surface)] = result
