@@ -27,6 +27,7 @@ from akkord.services.suggesting import (
 from akkord.services.suggesting.edits import RememberForm
 from akkord.services.suggesting.offices import office_terms
 from akkord.services.suggesting.pipeline import Suggesters, suggest_document
+from akkord.services.suggesting.preannotate import surname
 from akkord.services.suggesting.review import accept, reject, review_queue, undo_review
 from akkord.store import Project
 from akkord.store.models import Document, EntityAlias, Mention
@@ -368,3 +369,24 @@ def test_among_the_documents_unmatched_entities_the_nearest_before_comes_first(
 
         assert top((ukraine, russia)) == "Ukraina"
         assert top((russia, ukraine)) == "Russland"
+
+
+def test_a_persons_surname_alone_is_found(project: Project, kari: Annotation) -> None:
+    """After "Vladimir Putin", news write "Putin": the last word of a name of two or three
+    capitalised words is found alone, capitalised only."""
+    assert surname("Vladimir Putin") == "Putin"
+    assert surname("Nato-sjef Jens Stoltenberg") == "Stoltenberg"
+    assert [surname(n) for n in ("Det hvite hus", "Ukraina (området)", "Nato",
+                                 "Hans Li")] == [None, None, None, None]
+    text = "Putin ringte. Putins rådgiver svarte, og putin er ingen ord. Biden lyttet."
+    with project.write() as session:
+        session.add(Document(content_hash="p1", text=text, meta={}, parts=[]))
+        session.flush()
+        document = session.scalar(select(func.max(Document.id)))
+    putin = create_entity(kari, "actor", "Vladimir Putin")
+    biden = create_entity(kari, "actor", "Joe Biden")
+    with project.read() as session:
+        known = load_matcher(session, project.schema, kari.annotator_id)
+        found = preannotate(session, known, kari.annotator_id, document)
+    assert [(text[s.start:s.end], s.entity_id) for s in found] == [
+        ("Putin", putin.id), ("Putins", putin.id), ("Biden", biden.id)]

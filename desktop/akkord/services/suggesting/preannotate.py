@@ -7,6 +7,9 @@ window rebuilds it when an alias is added). :func:`preannotate` returns the sugg
 for one document, to be written with
 :func:`~akkord.services.suggesting.writing.write_suggestions`.
 
+A person's surname alone (the last word of a name of two or three capitalised words:
+*Putin* for *Vladimir Putin*) is found too (:func:`surname`).
+
 Places are skipped where the annotator already has a mention of the same label that
 overlaps (so a rejected suggestion is not proposed again, nor a shorter name inside a
 longer mention), or any mention with exactly the same span; nor are the forms the layer
@@ -35,6 +38,7 @@ from akkord.services.suggesting.model import ALIAS, OFFICE, Suggestion
 from akkord.services.suggesting.offices import office_terms
 from akkord.services.suggesting.rejections import RejectedForms, rejected_forms
 from akkord.store.models import Document, Entity, EntityAlias, Mention
+from akkord.textproc.lemmas import words
 
 
 @dataclass(slots=True)
@@ -70,12 +74,28 @@ def load_matcher(session: Session, schema: Schema, annotator_id: int | None = No
     entities = {e.id: (e.kind, e.name) for e in session.execute(
         select(Entity.id, Entity.kind, Entity.name).where(Entity.kind.in_(kinds)))}
     entries = [NameEntry(i, kind, name, uses.get(i, 0)) for i, (kind, name) in entities.items()]
+    entries += [NameEntry(i, kind, last, uses.get(i, 0)) for i, (kind, name) in entities.items()
+                if (last := surname(name)) is not None]
     for entity_id, alias in session.execute(
             select(EntityAlias.entity_id, EntityAlias.alias)
             .join(Entity, Entity.id == EntityAlias.entity_id).where(Entity.kind.in_(kinds))):
         kind, _ = entities[entity_id]
         entries.append(NameEntry(entity_id, kind, alias, uses.get(entity_id, 0)))
     return KnownNames(NameMatcher(entries), labels, office_terms(session, schema))
+
+
+def surname(name: str) -> str | None:
+    """The last word of a name of two or three capitalised words (*Vladimir Putin* →
+    *Putin*, *Jens Stoltenberg* → *Stoltenberg*; not *Det hvite hus*, not *Ukraina
+    (området)*): news name a person so after the first time. Like every capitalised
+    name it is found only capitalised. ``None`` otherwise."""
+    found = words(name)
+    if not 2 <= len(found) <= 3 or not all(w[:1].isupper() for w in found):
+        return None
+    last = found[-1]
+    if len(last) < 3 or "-" in last or not last[1:].islower():
+        return None
+    return last
 
 
 class Occupied:
