@@ -10,7 +10,8 @@ document is scanned in tens of milliseconds.
 Rules of a match (the contract the tests hold it to):
 
 * **Whole words** only, as the text view snaps selections: never *Nato* inside
-  *Nato-sjef* (a hyphenated compound is one word).
+  *Nato-sjef* (a hyphenated compound is one word), nor inside a compound joined by a
+  dash without spaces (*Nato–Russland-rådet*, the council, not Nato).
 * **Inflections**: a word matches a name's word when their lemmas agree, or when the
   word is a genitive (``-s``, ``'s``, ``'``) of it. An exact surface match scores
   higher than an inflected one (:data:`EXACT`, :data:`INFLECTED`).
@@ -152,6 +153,8 @@ class NameMatcher:
         for last, key in self._automaton.iter(keys):
             first = last - len(key) + 1
             start, end = bounds[2 * first], bounds[2 * last + 1]
+            if _in_dashed_compound(text, start, end):
+                continue
             surface = text[start:end]
             cached = self._resolved.get((key, surface), _UNSEEN)
             resolved: _Resolved | None = self._resolve(key, surface, tuple(
@@ -191,6 +194,15 @@ class NameMatcher:
             self._resolved.clear()
         self._resolved[(key, surface)] = result
         return result
+
+
+_DASHES = "–—"
+
+
+def _in_dashed_compound(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is joined to a word by a dash without spaces."""
+    return (end + 1 < len(text) and text[end] in _DASHES and text[end + 1].isalnum()) or (
+        start >= 2 and text[start - 1] in _DASHES and text[start - 2].isalnum())
 
 
 def _longest_first(candidates: list[NameMatch]) -> list[NameMatch]:
