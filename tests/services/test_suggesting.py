@@ -350,6 +350,14 @@ def test_a_description_means_the_articles_own_entity(project: Project,
             "Strategiske stabilitetssamtaler i Genève"
         # the article's own meeting is the one the alias names: it stays first
         assert names("møtet", context={other: 1, geneva: 3})[0] == "Ekstraordinært videomøte"
+        # "møtet" is a description the layer uses: the article's meeting is preselected
+        # (the picker preselects from 50); a description never linked is only listed
+        ranked = rank_candidates(session, "meeting", "møtet", kari.annotator_id,
+                                 context=in_document)
+        assert ranked[0].entity_id == geneva and ranked[0].score >= 50
+        ranked = rank_candidates(session, "meeting", "arbeidsmiddagen", kari.annotator_id,
+                                 context=in_document)
+        assert ranked[0].entity_id == geneva and ranked[0].score < 50
         # longer descriptions name what they mean
         assert names("den russiske utenriksministeren", "actor",
                      context={lavrov + 1: 1})[0] == "Sergej Lavrov"

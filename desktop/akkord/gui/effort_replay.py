@@ -167,7 +167,8 @@ class SessionReplay:
             other = next((m.label for m in gold.mentions
                           if (m.start, m.end) == (item.start, item.end)), None)
             self.why.misses.append(f"rejected {item.label} ({item.origin}): "
-                                   f"{gold.text[item.start:item.end]!r}, gold: {other}")
+                                   f"{gold.text[item.start:item.end]!r}, gold: {other} in "
+                                   f"{gold.text[max(0, item.start - 30):item.end + 20]!r}")
         for item, _ in review.relink:
             self.why.add(f"suggestion relinked {item.label} ({item.origin})", 0)
         self.effort.accepted += len(review.right) + len(review.relink)
@@ -236,8 +237,10 @@ class SessionReplay:
             cost += (2 + wrong if right else 2) if proposed else 1
             self.why.add("relations: suggested list", (2 + wrong if right else 2)
                          if proposed else 1, 0)
-            self.why.add("relations: suggested, taken", 0, len(right))
-            self.why.add("relations: suggested, left out", 0, wrong)
+            for p in proposed:
+                taken = "taken" if (p.type, p.head, p.tail) in wanted else "left out"
+                self.why.add(f"relations: suggested {p.type} ({p.reason}, score "
+                             f"{min(int(p.score * 10), 9) / 10:.1f}+), {taken}", 0)
             self.session.add_relations(right)
             self.effort.suggested_relations += len(right)
             self.effort.rejected_relations += wrong

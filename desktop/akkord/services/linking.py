@@ -30,7 +30,10 @@ and the document links entities of the kind already, an entity *outside* the doc
 that matches only through such a form (its alias *møtet*, remembered in another
 article) or only in part (*Møte i Nato–Russland-rådet* shares the word) drops below the
 document's own entities (to 8): the article's meeting comes first, and the other
-meeting is still listed.
+meeting is still listed. When the form was remembered so (the layer uses it as a
+description), the document's unmatched entities come in at 51 instead of 10, strong
+enough for the picker to preselect the first (nearest before the mention among the
+equally linked): Enter links the article's meeting.
 
 Among candidates that match equally well, the entity linked most often in the document
 being annotated comes first ("møtet" is the meeting the article is about, not another
@@ -63,6 +66,7 @@ from akkord.textproc.lemmas import fold, genitive_base, word_key, words
 IN_DOCUMENT = 10.0  # the score of an entity that only the document's context suggests
 ELSEWHERE = 8.0  # a description's match through a description form, outside the document
 WHOLE = 92.0  # the whole text is a name or alias, or an inflection of one
+IN_DESCRIBED_DOCUMENT = 51.0  # the document's entity for a description linked elsewhere
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,11 +271,17 @@ def rank_candidates(session: Session, kind: str, query: str, annotator_id: int |
     describing = is_description(query if written is None else written) and any(
         entry.entity_id in linked for entry in entries)
     ranked: list[tuple[float, Candidate]] = []
-    for entry in entries:
-        score, matched, described = _score(entry, parsed) if parsed else (
-            1.0, entry.name, False)
+    scored = [(entry, *(_score(entry, parsed) if parsed else (1.0, entry.name, False)))
+              for entry in entries]
+    # the form was linked before, to an entity outside the document: a description the
+    # layer uses, so the document's own entities are offered first, and preselected
+    remembered = describing and any(
+        described and score >= WHOLE and entry.entity_id not in linked
+        for entry, score, _, described in scored)
+    for entry, score, matched, described in scored:
         if score <= 0 and entry.entity_id in linked:
-            score = IN_DOCUMENT  # "alliansen", "Moskva": the article's own actors
+            # "alliansen", "Moskva": the article's own actors
+            score = IN_DESCRIBED_DOCUMENT if remembered else IN_DOCUMENT
         elif describing and entry.entity_id not in linked and score > 0 and (
                 described or score < WHOLE):
             score = ELSEWHERE  # "møtet" remembered for another article's meeting
@@ -284,7 +294,8 @@ def rank_candidates(session: Session, kind: str, query: str, annotator_id: int |
     ranked.sort(key=lambda pair: (
         -round(pair[0], 6),
         -linked.get(pair[1].entity_id, 0),
-        near.get(pair[1].entity_id, len(near)) if pair[0] == IN_DOCUMENT else 0,
+        near.get(pair[1].entity_id, len(near))
+        if pair[0] in (IN_DOCUMENT, IN_DESCRIBED_DOCUMENT) else 0,
         -pair[1].uses, fold(pair[1].name)))
     found = [candidate for _, candidate in ranked]
     if offices is not None and offices.terms:
