@@ -11,6 +11,7 @@ from akkord.domain.entities import Value
 from akkord.services.annotation import Annotation
 from akkord.services.edits import UpdateMention
 from akkord.services.linking import Offices, rank_candidates
+from akkord.services.views import Candidate
 from akkord.services.suggesting import (
     ALIAS,
     OCCURRENCE,
@@ -398,3 +399,25 @@ def test_a_persons_surname_alone_is_found(project: Project, kari: Annotation) ->
         found = preannotate(session, known, kari.annotator_id, document)
     assert [(text[s.start:s.end], s.entity_id) for s in found] == [
         ("Putin", putin.id), ("Putins", putin.id), ("Biden", biden.id)]
+
+
+def test_a_clause_finds_the_entity_whose_names_share_its_rare_words(
+        project: Project, kari: Annotation) -> None:
+    """A demand said again in other words: the entity whose names share its rare words
+    ranks first and is preselected (50 or more), not the one whose long alias holds more
+    of its common words; a clause like nothing is listed below 50."""
+    enlargement = create_entity(kari, "demand", "Nato skal ikke utvides østover",
+                                ["at Nato ikke skal ta opp flere medlemmer"]).id
+    create_entity(kari, "demand", "Juridisk bindende garantier",
+                  ["garantier fra USA og Nato om at alliansen ikke skal være i øst"])
+    create_entity(kari, "demand", "Ingen raketter", ["at USA og Russland ikke skal ha raketter"])
+    series = create_entity(kari, "meeting", "Samtalerundene med Russland (serie)").id
+    create_entity(kari, "meeting", "Ekstraordinært videomøte", ["møtet"])
+    with project.read() as session:
+        def first(kind: str, query: str) -> Candidate:
+            return rank_candidates(session, kind, query, kari.annotator_id)[0]
+
+        top = first("demand", "at Nato ikke tar opp nye medlemmer i øst")
+        assert top.entity_id == enlargement and top.score >= 50
+        assert first("meeting", "tre krevende møter med Russland").entity_id == series
+        assert first("demand", "at været blir fint i hele landet").score < 50

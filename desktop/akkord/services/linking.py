@@ -17,6 +17,14 @@ first, in tiers that usage never overturns:
 5. what was typed starts the name or one of its words (60 / 55);
 6. the text is part of the name, as whole words (50: *Stoltenberg*), or as letters (40);
 7. 15 per shared word;
+
+   but a **clause** (a text of :data:`CLAUSE_WORDS` words or more: "at Nato ikke utvides
+   videre østover") that is not a whole name or alias is scored by how much of it, word
+   by word, a name or alias shares, each word weighted by how rare it is among the
+   kind's names and aliases (*Nato*, *at* say little, *utvides* much): from a weighted
+   share of :data:`CLAUSE_SIMILAR` the entity is preselected (50–90), below it listed
+   (15–50). A demand said again in other words finds its entity, not the one whose
+   long alias happens to contain three of its words;
 8. nothing matches, but the document links the entity already (10): a metonym or a
    description (*Moskva*, *alliansen*, *arbeidsmiddagen*) most often means one of the
    article's own entities, so they are listed, the one linked nearest before the mention
@@ -50,7 +58,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -67,6 +75,9 @@ IN_DOCUMENT = 10.0  # the score of an entity that only the document's context su
 ELSEWHERE = 8.0  # a description's match through a description form, outside the document
 WHOLE = 92.0  # the whole text is a name or alias, or an inflection of one
 IN_DESCRIBED_DOCUMENT = 51.0  # the document's entity for a description linked elsewhere
+LOOSE = 66.0  # tier 4: without accents, a compound's first part, an acronym's long form
+CLAUSE_WORDS = 4  # a text of this many words is scored as a clause (tier 7's note)
+CLAUSE_SIMILAR = 0.3  # the weighted share of words from which a clause's entity is preselected
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +185,7 @@ def _form_score(form: _Form, query: _Query) -> float:
     if n and (query.fits_loosely(form.plain) or (
             n == 1 and form.keys[0] == query.initials)
             or (total == 1 and form.initials and form.initials == query.typed)):
-        return 66.0
+        return LOOSE
     if len(query.typed) >= 1 and form.folded.startswith(query.typed):
         return 60.0
     form_words = form.folded.split()
@@ -208,6 +219,48 @@ def is_description(text: str) -> bool:
     sentence's capital lowered)."""
     found = words(text)
     return len(found) == 1 and found[0][:1].islower()
+
+
+def _as_clause(scored: list[tuple[_Entry, float, str, bool]], query: _Query
+               ) -> list[tuple[_Entry, float, str, bool]]:
+    """Scores for a clause (see the module docstring, tier 7): whole names and aliases
+    keep theirs, and so does an acronym for its long form (tier 4) when the clause
+    scores lower; the others get the rarity-weighted share of words they have in
+    common."""
+    frequency: Counter[str] = Counter()
+    for entry, *_ in scored:
+        frequency.update({k for form in entry.forms for k in form.keys})
+    total = len(scored)
+
+    def weight(key: str) -> float:
+        return math.log((total + 1) / (frequency.get(key, 0) + 0.5))
+
+    # a query word matches a form's word in any of its alternatives (genitives)
+    keys = {min(alternatives) for alternatives in query.words}
+    out = []
+    for entry, score, matched, described in scored:
+        if score >= WHOLE:
+            out.append((entry, score, matched, described))
+            continue
+        loose = score == LOOSE
+        best, shown = 0.0, matched
+        for form in entry.forms:
+            theirs = set(form.keys)
+            shared = sum(weight(k) for k in theirs
+                         if any(k in alternatives for alternatives in query.words))
+            union = sum(weight(k) for k in keys) + sum(
+                weight(k) for k in theirs
+                if not any(k in alternatives for alternatives in query.words))
+            similar = shared / union if union else 0.0
+            if similar > best:
+                best, shown = similar, form.shown
+        clause = (50.0 + 40.0 * min(1.0, best) if best >= CLAUSE_SIMILAR
+                  else 15.0 + 35.0 * best / CLAUSE_SIMILAR if best else 0.0)
+        if loose and clause <= LOOSE:
+            out.append((entry, score, matched, described))
+        else:
+            out.append((entry, clause, shown, False))
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,6 +326,8 @@ def rank_candidates(session: Session, kind: str, query: str, annotator_id: int |
     ranked: list[tuple[float, Candidate]] = []
     scored = [(entry, *(_score(entry, parsed) if parsed else (1.0, entry.name, False)))
               for entry in entries]
+    if parsed is not None and len(parsed.words) >= CLAUSE_WORDS:
+        scored = _as_clause(scored, parsed)
     # the form was linked before, to an entity outside the document: a description the
     # layer uses, so the document's own entities are offered first, and preselected
     remembered = describing and any(
