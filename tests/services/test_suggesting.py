@@ -11,7 +11,6 @@ from akkord.domain.entities import Value
 from akkord.services.annotation import Annotation
 from akkord.services.edits import UpdateMention
 from akkord.services.linking import Offices, rank_candidates
-from akkord.services.views import Candidate
 from akkord.services.suggesting import (
     ALIAS,
     OCCURRENCE,
@@ -30,6 +29,7 @@ from akkord.services.suggesting.offices import office_terms
 from akkord.services.suggesting.pipeline import Suggesters, suggest_document
 from akkord.services.suggesting.preannotate import surname
 from akkord.services.suggesting.review import accept, reject, review_queue, undo_review
+from akkord.services.views import Candidate
 from akkord.store import Project
 from akkord.store.models import Document, EntityAlias, Mention
 from tests.services.editing import add_mention, create_entity, set_attribute
