@@ -30,7 +30,11 @@ the picker's top-1 accuracy for entities (``picker_top1_seen_entity``) and forms
 may also be reached with ↓ / ↑; ``effort_service_ratio``: the Qt-free counting model
 (:func:`akkord.services.suggesting.effort.replay`), for comparison with earlier runs.
 First, ``preannotate_demo_*``: pre-annotation of the demo for an empty layer with gold's
-entities and aliases known.
+entities and aliases known. ``effort_why`` replays with suggestions on only and prints
+where the actions went (per kind of work and label; relations by type and sentence
+distance; proposals by type, reason and score), every rejected suggestion in its context,
+every mention made by hand of an entity seen before, and every picker miss with its
+reason: what to work on next.
 
 ``suggest_tally``: the tally of rejected forms and the clause models, read in the
 10,000-article project for a layer with 2,000 rejections (see the function).
