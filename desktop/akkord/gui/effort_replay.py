@@ -118,6 +118,8 @@ class SessionReplay:
                                              for m in gold.mentions}
         queue = session.suggestions.queue(doc_id)
         cost = 1 + self._review(gold, queue, pending) if queue else 0
+        if queue:
+            self.why.add("review list opened (Ctrl+R)", 1)
         for mention in gold.mentions:
             place = (mention.start, mention.end, mention.label)
             if place not in pending:
