@@ -30,7 +30,11 @@ the picker's top-1 accuracy for entities (``picker_top1_seen_entity``) and forms
 may also be reached with ↓ / ↑; ``effort_service_ratio``: the Qt-free counting model
 (:func:`akkord.services.suggesting.effort.replay`), for comparison with earlier runs.
 First, ``preannotate_demo_*``: pre-annotation of the demo for an empty layer with gold's
-entities and aliases known.
+entities and aliases known. ``effort_why`` replays with suggestions on only and prints
+where the actions went (per kind of work and label; relations by type and sentence
+distance; proposals by type, reason and score), every rejected suggestion in its context,
+every mention made by hand of an entity seen before, and every picker miss with its
+reason: what to work on next.
 
 ``suggest_tally``: the tally of rejected forms and the clause models, read in the
 10,000-article project for a layer with 2,000 rejections (see the function).
@@ -263,6 +267,40 @@ def effort() -> None:
     report("effort_actions_on_arrows", arrows_on.actions, "")
     report("effort_ratio_arrows", arrows_on.actions / arrows_off.actions, "")
     report("effort_service_ratio", services["on"].actions / services["off"].actions, "")
+
+
+@benchmark("effort_why")
+def effort_why() -> None:
+    """Where the actions of the replay with suggestions on go (:class:`akkord.gui.
+    effort_replay.Why`): actions per kind of work and label (``why_actions[…]``, with how
+    many), and every picker miss for an entity seen before, with its reason."""
+    from akkord.gui.app import application
+    from akkord.gui.effort_replay import SessionReplay
+    from akkord.services.demo import create_demo
+    from akkord.services.suggesting.effort import gold_documents
+    from akkord.store import open_project
+
+    application()
+    with tempfile.TemporaryDirectory() as tmp:
+        demo, _ = create_demo(Path(tmp) / "demo.akkord")
+        with open_project(demo) as project, project.write() as session:
+            documents = gold_documents(session)
+        with open_project(Path(tmp) / "why.akkord", create=True) as project:
+            replay = SessionReplay(project, documents, suggestions=True)
+            effort = replay.run()
+    why = replay.why
+    report("effort_actions_on", effort.actions, "")
+    for key, actions in sorted(why.actions.items(), key=lambda kv: -kv[1]):
+        if actions:
+            print(f"  {actions:5d} actions  {why.counts[key]:4d}×  {key}")
+    for key, count in sorted(why.counts.items(), key=lambda kv: -kv[1]):
+        if not why.actions[key]:
+            print(f"  {0:5d} actions  {count:4d}×  {key}")
+    print("picker misses (entity seen before):")
+    for key, count in why.miss_reasons.most_common():
+        print(f"  {count:4d}  {key}")
+    for line in why.misses:
+        print(f"    {line}")
 
 
 def _known_names_on_the_demo(project: Project, session: Session) -> None:

@@ -186,6 +186,32 @@ def test_linking_remembers_the_form_in_one_undo_step(plain: MainWindow, qtbot: Q
     assert aliases(window.project) == ["alliansen"]
 
 
+def test_the_picker_lists_the_entity_linked_nearest_before_the_mention_first(
+        plain: MainWindow, qtbot: QtBot) -> None:
+    """Opened on "kravet", which names no entity, the picker lists the document's linked
+    entities, the one linked nearest before the mention first (Russland, though Nato
+    would come first by name), below "+ New"."""
+    window = plain
+    nato, russia = entity_id(window, "Nato"), entity_id(window, "Russland")
+    add(window.session.service, 1, at(FIRST, "Nato", 2), "ACTOR", entity_id=nato)
+    add(window.session.service, 1, at(FIRST, "Russland", 2), "ACTOR", entity_id=russia)
+    window.session.reload()
+    start, end = at(FIRST, "kravet")
+    assert [c.name for c in window.session.candidates("actor", "kravet")] == [
+        "Nato", "Russland"]  # no place: by name
+    cursor = window.view.textCursor()
+    cursor.setPosition(start)
+    cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+    window.view.setTextCursor(cursor)
+    window.view.setFocus()
+    qtbot.keyClick(window.view, "1")
+    qtbot.waitUntil(window.picker.isVisible)
+    rows = [window.picker.list.item(i).text() for i in range(window.picker.list.count())]
+    assert rows[0].startswith("+ New") and rows[1].startswith("Russland")
+    assert window.picker.list.currentRow() == 0  # never preselected over "+ New"
+    qtbot.keyClick(window.picker.query, Qt.Key.Key_Escape)
+
+
 # -- annotate all and the review list ----------
 
 def test_find_every_occurrence_then_review_by_keyboard(plain: MainWindow, qtbot: QtBot) -> None:

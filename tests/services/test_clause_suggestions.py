@@ -16,7 +16,7 @@ from akkord.services.suggesting.edits import AddSuggestions
 from akkord.services.suggesting.model import CLAUSE
 from akkord.store import Project
 from akkord.store.models import Document
-from tests.services.editing import add
+from tests.services.editing import add, create_entity
 
 LEARN = ("Russland krever at Nato ikke tar opp flere medlemmer. Lavrov møtte Blinken i "
          "Genève. Moskva krever at alliansen trekker styrker ut av øst, sa Lavrov. "
@@ -81,3 +81,67 @@ def test_a_layer_learns_clauses_from_its_documents_and_they_are_written_as_edits
     kari.apply(applied.inverse)
     with project.read() as session:
         assert len(document_clauses(session, kari.annotator_id, 2)) == 2
+
+
+SEEN = ("Moskva krever at Nato ikke tar opp flere medlemmer. Lavrov sa at samtalene var "
+        "nyttige. Russland vil at alliansen trekker styrker ut av øst. Kreml mener at "
+        "USA må gi garantier.")
+AGAIN = ("Lavrov gjentok at Nato ikke skal ta opp flere medlemmer. Han sa at været "
+         "var fint. Peskov sa at styrkene må trekkes ut av øst.")
+
+
+def test_a_clause_like_a_linked_one_is_proposed_with_its_entity() -> None:
+    """The same demand in other words is proposed linked to the entity of the layer's
+    most similar clause (rare words weigh most), with the margin over another entity's;
+    a clause after the same word that shares only common words is not."""
+    demands = ("at Nato ikke tar opp flere medlemmer", "at alliansen trekker styrker ut av øst",
+               "at USA må gi garantier")
+    linked = [(demands[0], 11), (demands[1], 12), (demands[2], 13)]
+    model = learn_clauses("DEMAND", [(SEEN, spans(SEEN, *demands))], linked)
+    assert model is not None
+    assert model.firsts == {"at"}  # three clauses begin with it
+    found = suggest_clauses(model, AGAIN, [])
+    assert [(AGAIN[s.start:s.end], s.entity_id) for s in found] == [
+        ("at Nato ikke skal ta opp flere medlemmer", 11),
+        ("at styrkene må trekkes ut av øst", 12)]
+    first = found[0]
+    assert first.origin == CLAUSE and 0.3 <= first.score <= 1
+    assert first.gap is not None and 0 < first.gap <= first.score
+    # without the linked clauses, nothing: "at" alone proposes no clause
+    unlinked = learn_clauses("DEMAND", [(SEEN, spans(SEEN, *demands))])
+    assert unlinked is not None and suggest_clauses(unlinked, AGAIN, []) == []
+
+
+def test_the_layers_linked_clauses_are_learned_from_the_project(project: Project) -> None:
+    with project.write() as session:
+        for n, text in enumerate((SEEN, AGAIN)):
+            session.add(Document(content_hash=f"s{n}", text=text, meta={}, parts=[]))
+    kari = Annotation(project, "kari")
+    demands = ("at Nato ikke tar opp flere medlemmer", "at alliansen trekker styrker ut av øst",
+               "at USA må gi garantier")
+    entities = [create_entity(kari, "demand", name).id
+                for name in ("Ingen utvidelse", "Styrkene ut", "Garantier")]
+    for span, entity in zip(spans(SEEN, *demands), entities, strict=True):
+        add(kari, 1, span, "DEMAND", entity_id=entity)
+    kari.apply(SetStatus(1, DocumentStatus.DONE))
+    with project.read() as session:
+        found = document_clauses(session, kari.annotator_id, 2)
+    assert [(AGAIN[s.start:s.end], s.entity_id) for s in found] == [
+        ("at Nato ikke skal ta opp flere medlemmer", entities[0]),
+        ("at styrkene må trekkes ut av øst", entities[1])]
+
+
+def test_a_similar_clause_begins_after_a_later_trigger_when_that_is_more_like() -> None:
+    """ "at Moskva vil ha | juridiske garantier": the layer begins such clauses after
+    "vil ha", and the part after it is the linked clause itself."""
+    seen = ("Putin vil ha juridiske garantier. Kreml sa at Nato må trekke seg ut. "
+            "Lavrov sa at USA må svare. Peskov sa at Ukraina ikke blir medlem.")
+    demands = ("juridiske garantier", "at Nato må trekke seg ut", "at USA må svare",
+               "at Ukraina ikke blir medlem")
+    model = learn_clauses("DEMAND", [(seen, spans(seen, *demands))],
+                          [(d, n) for n, d in enumerate(demands)])
+    assert model is not None and model.triggers[("ville", "ha", "|")] == 0.5
+    again = "Grusjko sa at Moskva vil ha juridiske garantier."
+    found = suggest_clauses(model, again, [])
+    assert [(again[s.start:s.end], s.entity_id, s.score) for s in found] == [
+        ("juridiske garantier", 0, 1.0)]

@@ -62,3 +62,15 @@ def test_blocked_places_are_left_for_shorter_matches() -> None:
 
 def test_an_empty_matcher_finds_nothing() -> None:
     assert NameMatcher([]).find("Nato") == []
+
+
+def test_a_name_joined_by_a_dash_without_spaces_is_part_of_a_compound() -> None:
+    """*Nato–Russland-rådet* is the council, not Nato nor Russland; "Nato – Russland"
+    with spaces is two names, and the council's own name is found whole."""
+    council = 9
+    matcher = NameMatcher([NameEntry(NATO, "actor", "Nato"),
+                           NameEntry(RUSSIA, "actor", "Russland"),
+                           NameEntry(council, "meeting", "Nato–Russland-rådet")])
+    text = "Et møte i Nato–Russland-rådet. Nato – Russland: 1–0. USA—Nato."
+    assert found(matcher, text) == [("Nato–Russland-rådet", council), ("Nato", NATO),
+                                    ("Russland", RUSSIA)]

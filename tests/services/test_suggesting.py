@@ -27,7 +27,9 @@ from akkord.services.suggesting import (
 from akkord.services.suggesting.edits import RememberForm
 from akkord.services.suggesting.offices import office_terms
 from akkord.services.suggesting.pipeline import Suggesters, suggest_document
+from akkord.services.suggesting.preannotate import surname
 from akkord.services.suggesting.review import accept, reject, review_queue, undo_review
+from akkord.services.views import Candidate
 from akkord.store import Project
 from akkord.store.models import Document, EntityAlias, Mention
 from tests.services.editing import add_mention, create_entity, set_attribute
@@ -318,3 +320,104 @@ def test_the_picker_finds_a_known_entity_under_a_new_form(project: Project,
         assert [c.name for c in ranked] == ["Russland", "Sergej Lavrov"]
         assert ranked[0].score < 50  # below the picker's STRONG_MATCH
         assert top("Lavrov", linked) == "Sergej Lavrov"  # a match beats the context
+
+
+def test_a_description_means_the_articles_own_entity(project: Project,
+                                                     kari: Annotation) -> None:
+    """"møtet", remembered as an alias of one article's meeting, ranks below the
+    meetings the document being annotated links (and so does a meeting that only shares
+    a word with it); a name, a longer description, or a document that links no meeting
+    keeps the alias first."""
+    other = create_entity(kari, "meeting", "Ekstraordinært videomøte", ["møtet"]).id
+    council = create_entity(kari, "meeting", "Møte i Nato–Russland-rådet").id
+    geneva = create_entity(kari, "meeting", "Strategiske stabilitetssamtaler i Genève").id
+    lavrov = create_entity(kari, "actor", "Sergej Lavrov",
+                           ["den russiske utenriksministeren"]).id
+    create_entity(kari, "actor", "Russland")
+    with project.read() as session:
+        def names(query: str, kind: str = "meeting", context: dict[int, int] | None = None,
+                  written: str | None = None) -> list[str]:
+            return [c.name for c in rank_candidates(
+                session, kind, query, kari.annotator_id, context=context or {},
+                written=written)]
+
+        assert names("møtet")[0] == "Ekstraordinært videomøte"  # nothing in the document
+        in_document = {geneva: 2}
+        assert names("møtet", context=in_document) == [
+            "Strategiske stabilitetssamtaler i Genève", "Ekstraordinært videomøte",
+            "Møte i Nato–Russland-rådet"]
+        # "Møtet" starting a sentence is written "møtet": the same
+        assert names("Møtet", context=in_document, written="møtet")[0] == \
+            "Strategiske stabilitetssamtaler i Genève"
+        # the article's own meeting is the one the alias names: it stays first
+        assert names("møtet", context={other: 1, geneva: 3})[0] == "Ekstraordinært videomøte"
+        # "møtet" is a description the layer uses: the article's meeting is preselected
+        # (the picker preselects from 50); a description never linked is only listed
+        ranked = rank_candidates(session, "meeting", "møtet", kari.annotator_id,
+                                 context=in_document)
+        assert ranked[0].entity_id == geneva and ranked[0].score >= 50
+        ranked = rank_candidates(session, "meeting", "arbeidsmiddagen", kari.annotator_id,
+                                 context=in_document)
+        assert ranked[0].entity_id == geneva and ranked[0].score < 50
+        # longer descriptions name what they mean
+        assert names("den russiske utenriksministeren", "actor",
+                     context={lavrov + 1: 1})[0] == "Sergej Lavrov"
+        assert council  # listed, never dropped
+
+
+def test_among_the_documents_unmatched_entities_the_nearest_before_comes_first(
+        project: Project, kari: Annotation) -> None:
+    """Equally linked in the document and matching nothing ("nabolandet"): the one linked
+    nearest before the mention comes first (an anaphor's antecedent)."""
+    ukraine = create_entity(kari, "actor", "Ukraina").id
+    russia = create_entity(kari, "actor", "Russland").id
+    with project.read() as session:
+        def top(nearest: tuple[int, ...]) -> str:
+            return rank_candidates(session, "actor", "nabolandet", kari.annotator_id,
+                                   context={ukraine: 2, russia: 2}, nearest=nearest)[0].name
+
+        assert top((ukraine, russia)) == "Ukraina"
+        assert top((russia, ukraine)) == "Russland"
+
+
+def test_a_persons_surname_alone_is_found(project: Project, kari: Annotation) -> None:
+    """After "Vladimir Putin", news write "Putin": the last word of a name of two or three
+    capitalised words is found alone, capitalised only."""
+    assert surname("Vladimir Putin") == "Putin"
+    assert surname("Nato-sjef Jens Stoltenberg") == "Stoltenberg"
+    assert [surname(n) for n in ("Det hvite hus", "Ukraina (området)", "Nato",
+                                 "Hans Li")] == [None, None, None, None]
+    text = "Putin ringte. Putins rådgiver svarte, og putin er ingen ord. Biden lyttet."
+    with project.write() as session:
+        session.add(Document(content_hash="p1", text=text, meta={}, parts=[]))
+        session.flush()
+        document = session.scalar(select(func.max(Document.id)))
+    putin = create_entity(kari, "actor", "Vladimir Putin")
+    biden = create_entity(kari, "actor", "Joe Biden")
+    with project.read() as session:
+        known = load_matcher(session, project.schema, kari.annotator_id)
+        found = preannotate(session, known, kari.annotator_id, document)
+    assert [(text[s.start:s.end], s.entity_id) for s in found] == [
+        ("Putin", putin.id), ("Putins", putin.id), ("Biden", biden.id)]
+
+
+def test_a_clause_finds_the_entity_whose_names_share_its_rare_words(
+        project: Project, kari: Annotation) -> None:
+    """A demand said again in other words: the entity whose names share its rare words
+    ranks first and is preselected (50 or more), not the one whose long alias holds more
+    of its common words; a clause like nothing is listed below 50."""
+    enlargement = create_entity(kari, "demand", "Nato skal ikke utvides østover",
+                                ["at Nato ikke skal ta opp flere medlemmer"]).id
+    create_entity(kari, "demand", "Juridisk bindende garantier",
+                  ["garantier fra USA og Nato om at alliansen ikke skal være i øst"])
+    create_entity(kari, "demand", "Ingen raketter", ["at USA og Russland ikke skal ha raketter"])
+    series = create_entity(kari, "meeting", "Samtalerundene med Russland (serie)").id
+    create_entity(kari, "meeting", "Ekstraordinært videomøte", ["møtet"])
+    with project.read() as session:
+        def first(kind: str, query: str) -> Candidate:
+            return rank_candidates(session, kind, query, kari.annotator_id)[0]
+
+        top = first("demand", "at Nato ikke tar opp nye medlemmer i øst")
+        assert top.entity_id == enlargement and top.score >= 50
+        assert first("meeting", "tre krevende møter med Russland").entity_id == series
+        assert first("demand", "at været blir fint i hele landet").score < 50

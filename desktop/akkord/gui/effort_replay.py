@@ -32,8 +32,9 @@ with what the window does added:
 from __future__ import annotations
 
 import contextlib
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from akkord.domain.statuses import DocumentStatus, MentionStatus
 from akkord.gui.entity_picker import STRONG_MATCH
@@ -46,8 +47,10 @@ from akkord.services.suggesting.effort import (
     GoldMention,
     insert_documents,
 )
+from akkord.services.suggesting.features import sentences_of, tokens_of
 from akkord.services.suggesting.recommender import NotTrained, Recommender, Settings
 from akkord.services.suggesting.review import ReviewItem
+from akkord.services.views import Candidate
 from akkord.textproc.lemmas import fold, phrase_keys, words
 
 NEW = -1  # the picker's "+ New" row
@@ -61,6 +64,21 @@ class _Review:
     right: list[ReviewItem]
     wrong: list[ReviewItem]
     relink: list[tuple[ReviewItem, GoldMention]]
+
+
+@dataclass(slots=True)
+class Why:
+    """Where a replay's actions went (``run.py effort_why``): actions per kind of work
+    and label, and every picker miss for an entity seen before with its reason."""
+
+    actions: Counter[str] = field(default_factory=Counter)
+    counts: Counter[str] = field(default_factory=Counter)
+    misses: list[str] = field(default_factory=list)
+    miss_reasons: Counter[str] = field(default_factory=Counter)
+
+    def add(self, key: str, actions: int, count: int = 1) -> None:
+        self.actions[key] += actions
+        self.counts[key] += count
 
 
 class SessionReplay:
@@ -79,6 +97,7 @@ class SessionReplay:
         self.used: set[int] = set()
         self.forms: set[tuple[str, ...]] = set()
         self.recommender = Recommender(Settings())
+        self.why = Why()
 
     def run(self) -> Effort:
         for doc_id, gold in zip(self.doc_ids, self.documents, strict=True):
@@ -99,6 +118,8 @@ class SessionReplay:
                                              for m in gold.mentions}
         queue = session.suggestions.queue(doc_id)
         cost = 1 + self._review(gold, queue, pending) if queue else 0
+        if queue:
+            self.why.add("review list opened (Ctrl+R)", 1)
         for mention in gold.mentions:
             place = (mention.start, mention.end, mention.label)
             if place not in pending:
@@ -141,11 +162,24 @@ class SessionReplay:
         for item, target in review.relink:
             del pending[(item.start, item.end, item.label)]
             relinks += 1 + self._link(gold, target, item.mention_id)
+        for item in review.right:
+            self.why.add(f"suggestion accepted {item.label} ({item.origin})", 0)
+        for item in review.wrong:
+            self.why.add(f"suggestion rejected {item.label} ({item.origin})", 0)
+            other = next((m.label for m in gold.mentions
+                          if (m.start, m.end) == (item.start, item.end)), None)
+            self.why.misses.append(f"rejected {item.label} ({item.origin}): "
+                                   f"{gold.text[item.start:item.end]!r}, gold: {other} in "
+                                   f"{gold.text[max(0, item.start - 30):item.end + 20]!r}")
+        for item, _ in review.relink:
+            self.why.add(f"suggestion relinked {item.label} ({item.origin})", 0)
         self.effort.accepted += len(review.right) + len(review.relink)
         self.effort.rejected += len(review.wrong)
         self.effort.relinked += len(review.relink)
         one_by_one = len(review.right) + len(review.wrong) + relinks
         accept_all = 1 + 2 * len(review.wrong) + relinks + len(review.relink)
+        self.why.add("review (keys in the list, picker of relinks included)",
+                     min(one_by_one, accept_all), 0)
         return min(one_by_one, accept_all)
 
     def _by_hand(self, gold: GoldDocument, mention: GoldMention) -> int:
@@ -155,8 +189,16 @@ class SessionReplay:
         mention_id = self.session.add_mention(mention.start, mention.end, mention.label)
         assert mention_id is not None, "the session refused a gold mention"
         self.effort.by_hand += 1
+        self.why.add(f"by hand: span and label {mention.label}", cost)
         if mention.entity is not None:
-            cost += self._link(gold, mention, mention_id)
+            seen = "seen before" if mention.entity in self.entities else "new"
+            self.why.add(f"by hand: {mention.label} of an entity {seen}", 0)
+            if seen != "new":
+                self.why.misses.append(f"by hand {mention.label}: {surface!r} → {mention.name!r}")
+        if mention.entity is not None:
+            picked = self._link(gold, mention, mention_id)
+            self.why.add(f"by hand: picker {mention.label}", picked)
+            cost += picked
         return cost
 
     def _annotate_all(self, gold: GoldDocument, mention: GoldMention,
@@ -173,6 +215,7 @@ class SessionReplay:
                                                             mention.label)
                           and m.status != MentionStatus.REJECTED)
         found = set(self.session.find_occurrences(mention_id, project_wide=False))
+        self.why.add("annotate all (Ctrl+G)", 1)
         if not found:
             return 1
         items = [i for i in self.session.suggestions.queue(document.id)
@@ -194,6 +237,12 @@ class SessionReplay:
                      if (p.type, p.head, p.tail) in wanted]
             wrong = len(proposed) - len(right)
             cost += (2 + wrong if right else 2) if proposed else 1
+            self.why.add("relations: suggested list", (2 + wrong if right else 2)
+                         if proposed else 1, 0)
+            for p in proposed:
+                taken = "taken" if (p.type, p.head, p.tail) in wanted else "left out"
+                self.why.add(f"relations: suggested {p.type} ({p.reason}, score "
+                             f"{min(int(p.score * 10), 9) / 10:.1f}+), {taken}", 0)
             self.session.add_relations(right)
             self.effort.suggested_relations += len(right)
             self.effort.rejected_relations += wrong
@@ -203,14 +252,36 @@ class SessionReplay:
             assert head is not None and tail is not None
             self.session.add_relation(type_, head, tail)
         cost += RELATION_ACTIONS * len(wanted)
+        for relation in gold.links:
+            key = (relation.type, at.get(relation.head), at.get(relation.tail))
+            if key in wanted:
+                self.why.add(f"relations by hand: {relation.type} "
+                             f"{relation.head[2]}→{relation.tail[2]} "
+                             f"{self._apart(gold, relation.head, relation.tail)}",
+                             RELATION_ACTIONS)
         self.effort.relation_actions += cost
         return cost
 
+    @staticmethod
+    def _apart(gold: GoldDocument, head: Place, tail: Place) -> str:
+        """"same sentence" or "N sentences apart" (for the breakdown)."""
+        tokens = tokens_of(gold.text, gold.meta)
+        spans = sentences_of(gold.text, gold.meta, tokens)
+        bounds = [tokens[a][0] if a < len(tokens) else len(gold.text) for a, _ in spans]
+
+        def index(at: int) -> int:
+            return max(0, sum(1 for b in bounds if b <= at) - 1)
+
+        gap = abs(index(head[0]) - index(tail[0]))
+        return "same sentence" if gap == 0 else f"{min(gap, 3)}{'+' if gap >= 3 else ''} " \
+            "sentences apart"
+
     # -- the picker ----------
-    def _rows(self, kind: str, query: str) -> tuple[list[int], int]:
+    def _rows(self, kind: str, query: str, at: int) -> tuple[list[int], int]:
         """The picker's rows for ``query`` (entity ids, :data:`NEW` for "+ New") and the
-        row it preselects, as :class:`~akkord.gui.entity_picker.EntityPicker` fills them."""
-        candidates = self.session.candidates(kind, query)
+        row it preselects, as :class:`~akkord.gui.entity_picker.EntityPicker` fills them
+        for the mention at ``at``."""
+        candidates = self.session.candidates(kind, query, at)
         typed = query.strip()
         new_row = bool(typed) and not any(c.name.casefold() == typed.casefold()
                                           for c in candidates)
@@ -218,10 +289,10 @@ class SessionReplay:
         strong = bool(candidates) and candidates[0].score >= STRONG_MATCH
         return rows, (1 if new_row else 0) if strong else 0
 
-    def _picking(self, kind: str, query: str, wanted: int) -> int | None:
+    def _picking(self, kind: str, query: str, wanted: int, at: int) -> int | None:
         """↓ or ↑ presses from the preselected row to ``wanted``, and Enter (``None``:
         not in the list)."""
-        rows, preselected = self._rows(kind, query)
+        rows, preselected = self._rows(kind, query, at)
         if wanted not in rows or (not self.arrows and rows.index(wanted) != preselected):
             return None
         return abs(rows.index(wanted) - preselected) + 1
@@ -233,18 +304,19 @@ class SessionReplay:
         self._probe(target, surface)
         wanted = self.entities.get(target.entity)
         if wanted is None:  # "+ New" is the first row: ↑ when a candidate is preselected
-            rows, preselected = self._rows(target.kind, surface)
+            rows, preselected = self._rows(target.kind, surface, target.start)
             cost = 1 + (rows.index(NEW) != preselected) if NEW in rows else 1
             entity = self.session.link_new(mention_id, target.name)
             assert entity is not None
             self.entities[target.entity] = entity
             self._learnt(gold.text, target.start, target.end, entity)
             return cost
-        picked = self._picking(target.kind, surface, wanted)
+        picked = self._picking(target.kind, surface, wanted, target.start)
         cost = picked if picked is not None else len(target.name) + 1
         if picked is None or picked > 2:  # typing the name may be quicker than ↓
             typed = next((n for n in range(1, len(target.name) + 1)
-                          if self._picking(target.kind, target.name[:n], wanted) == 1),
+                          if self._picking(target.kind, target.name[:n], wanted,
+                                           target.start) == 1),
                          len(target.name))
             cost = min(cost, typed + 1)
         self.session.link(mention_id, wanted)
@@ -256,13 +328,34 @@ class SessionReplay:
         wanted = self.entities.get(gold.entity or "")
         if wanted is None or wanted not in self.used or gold.kind is None:
             return
-        ranked = self.session.candidates(gold.kind, surface)
+        ranked = self.session.candidates(gold.kind, surface, gold.start)
         right = bool(ranked) and ranked[0].entity_id == wanted
+        if not right:
+            self._miss(gold, surface, ranked, wanted)
         self.effort.picker_seen += 1
         self.effort.picker_top1 += right
         if phrase_keys(surface) & self.forms:
             self.effort.form_seen += 1
             self.effort.form_top1 += right
+
+    def _miss(self, gold: GoldMention, surface: str, ranked: Sequence[Candidate],
+              wanted: int) -> None:
+        """Why the picker's first candidate was not ``wanted`` (for the breakdown)."""
+        at = next((i for i, c in enumerate(ranked) if c.entity_id == wanted), None)
+        top = ranked[0] if ranked else None
+        if top is None:
+            reason = "nothing listed"
+        elif at is None:
+            reason = f"not listed; top matched at {int(top.score)}"
+        else:
+            score = ranked[at].score
+            reason = (f"listed {at + 1}., below a better match ({int(top.score)} > "
+                      f"{int(score)})" if int(top.score) > int(score)
+                      else f"listed {at + 1}., tie at {int(score)} lost")
+        self.why.miss_reasons[f"{gold.label}: {reason.split(';')[0].split('(')[0].strip()}"] += 1
+        self.why.misses.append(
+            f"{gold.label} {surface!r} → {gold.name!r}: {reason}; top "
+            f"{top.name if top else None!r} via {top.matched if top else None!r}")
 
     def _learnt(self, text: str, start: int, end: int, entity: int) -> None:
         self.used.add(entity)

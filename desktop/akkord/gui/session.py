@@ -35,6 +35,7 @@ from akkord.services.suggesting.desk import SuggestionDesk
 from akkord.services.suggesting.pipeline import merge
 from akkord.services.suggesting.recommender import Recommender
 from akkord.services.views import Candidate, EntityView, MentionView
+from akkord.textproc.lemmas import as_written
 
 
 def state_of(entity: EntityView) -> EntityState:
@@ -431,15 +432,27 @@ class AnnotationSession(QObject):
             self.push(edits.SetStatus(self.document.id, status))
 
     # -- queries ----------
-    def candidates(self, kind: str, query: str) -> list[Candidate]:
+    def candidates(self, kind: str, query: str, at: int | None = None) -> list[Candidate]:
         """The picker's ranking for the open document (offices resolve to their holder on
-        its date; among equal matches, the entities it links most often come first)."""
+        its date; among equal matches, the entities it links most often come first).
+        ``at``: where the mention being linked starts, so the entities linked nearest
+        before it come first among the document's unmatched ones, and a description
+        ("Møtet" as written: "møtet") prefers the document's own entities."""
         document = self.document
         if document is None:
             return self.suggestions.candidates(kind, query)
-        linked = Counter(m.entity_id for m in document.mentions.values()
-                         if m.entity_id is not None and MentionStatus(m.status).decided)
-        return self.suggestions.candidates(kind, query, document.id, linked)
+        decided = [(m.start, m.entity_id) for m in document.mentions.values()
+                   if m.entity_id is not None and MentionStatus(m.status).decided]
+        linked = Counter(entity for _, entity in decided)
+        nearest: list[int] = []
+        written = None
+        if at is not None:
+            nearest = [entity for start, entity in sorted(decided, reverse=True)
+                       if start < at]
+            if document.text[at:at + len(query)] == query:
+                written = as_written(document.text, at, at + len(query))
+        return self.suggestions.candidates(kind, query, document.id, linked, nearest,
+                                           written)
 
     def entity(self, entity_id: int) -> EntityView | None:
         if entity_id in self.fresh_entities:

@@ -17,10 +17,31 @@ first, in tiers that usage never overturns:
 5. what was typed starts the name or one of its words (60 / 55);
 6. the text is part of the name, as whole words (50: *Stoltenberg*), or as letters (40);
 7. 15 per shared word;
+
+   but a **clause** (a text of :data:`CLAUSE_WORDS` words or more: "at Nato ikke utvides
+   videre østover") that is not a whole name or alias is scored by how much of it, word
+   by word, a name or alias shares, each word weighted by how rare it is among the
+   kind's names and aliases (*Nato*, *at* say little, *utvides* much): from a weighted
+   share of :data:`CLAUSE_SIMILAR` the entity is preselected (50–90), below it listed
+   (15–50). A demand said again in other words finds its entity, not the one whose
+   long alias happens to contain three of its words;
 8. nothing matches, but the document links the entity already (10): a metonym or a
    description (*Moskva*, *alliansen*, *arbeidsmiddagen*) most often means one of the
-   article's own entities, so they are listed, the most linked first (never preselected:
-   Enter still creates a new entity).
+   article's own entities, so they are listed, the one linked nearest before the mention
+   first (an anaphor's antecedent: *nabolandet* after *Ukraina*), then the most linked
+   (never preselected: Enter still creates a new entity).
+
+**Descriptions are context-sensitive**: a form of common words only (*møtet*,
+*landet*, *samtalene*, as written: a sentence's capital does not count) remembered for
+one entity means another in another article. So when the text is such a description
+and the document links entities of the kind already, an entity *outside* the document
+that matches only through such a form (its alias *møtet*, remembered in another
+article) or only in part (*Møte i Nato–Russland-rådet* shares the word) drops below the
+document's own entities (to 8): the article's meeting comes first, and the other
+meeting is still listed. When the form was remembered so (the layer uses it as a
+description), the document's unmatched entities come in at 51 instead of 10, strong
+enough for the picker to preselect the first (nearest before the mention among the
+equally linked): Enter links the article's meeting.
 
 Among candidates that match equally well, the entity linked most often in the document
 being annotated comes first ("møtet" is the meeting the article is about, not another
@@ -37,7 +58,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -51,6 +72,12 @@ from akkord.store.models import Entity, EntityAlias, Mention
 from akkord.textproc.lemmas import fold, genitive_base, word_key, words
 
 IN_DOCUMENT = 10.0  # the score of an entity that only the document's context suggests
+ELSEWHERE = 8.0  # a description's match through a description form, outside the document
+WHOLE = 92.0  # the whole text is a name or alias, or an inflection of one
+IN_DESCRIBED_DOCUMENT = 51.0  # the document's entity for a description linked elsewhere
+LOOSE = 66.0  # tier 4: without accents, a compound's first part, an acronym's long form
+CLAUSE_WORDS = 4  # a text of this many words is scored as a clause (tier 7's note)
+CLAUSE_SIMILAR = 0.3  # the weighted share of words from which a clause's entity is preselected
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +185,7 @@ def _form_score(form: _Form, query: _Query) -> float:
     if n and (query.fits_loosely(form.plain) or (
             n == 1 and form.keys[0] == query.initials)
             or (total == 1 and form.initials and form.initials == query.typed)):
-        return 66.0
+        return LOOSE
     if len(query.typed) >= 1 and form.folded.startswith(query.typed):
         return 60.0
     form_words = form.folded.split()
@@ -172,14 +199,68 @@ def _form_score(form: _Form, query: _Query) -> float:
     return 15.0 * sum(1 for alternatives in query.words if alternatives & set(form.keys))
 
 
-def _score(entry: _Entry, query: _Query) -> tuple[float, str]:
-    """The best-matching name or alias of the entity and its score."""
-    best, matched = 0.0, entry.name
+def _score(entry: _Entry, query: _Query) -> tuple[float, str, bool]:
+    """The best-matching name or alias of the entity, its score, and whether that form
+    is a description (common words only, :func:`is_description`)."""
+    best, matched, described = 0.0, entry.name, False
     for form in entry.forms:
         score = _form_score(form, query)
-        if score > best:
-            best, matched = score, form.shown
-    return best, matched
+        if score > best or (score == best > 0 and described and not is_description(
+                form.shown)):
+            best, matched, described = score, form.shown, is_description(form.shown)
+    return best, matched, described
+
+
+def is_description(text: str) -> bool:
+    """Whether ``text`` is one common word (*møtet*, *landet*, *samtalene*), the kind of
+    description that means whatever the article is about. Longer descriptions (*den
+    russiske utenriksministeren*) and clauses name what they mean, and a capitalised word
+    is a name. Give it as written (:func:`akkord.textproc.lemmas.as_written`: a
+    sentence's capital lowered)."""
+    found = words(text)
+    return len(found) == 1 and found[0][:1].islower()
+
+
+def _as_clause(scored: list[tuple[_Entry, float, str, bool]], query: _Query
+               ) -> list[tuple[_Entry, float, str, bool]]:
+    """Scores for a clause (see the module docstring, tier 7): whole names and aliases
+    keep theirs, and so does an acronym for its long form (tier 4) when the clause
+    scores lower; the others get the rarity-weighted share of words they have in
+    common."""
+    frequency: Counter[str] = Counter()
+    for entry, *_ in scored:
+        frequency.update({k for form in entry.forms for k in form.keys})
+    total = len(scored)
+
+    def weight(key: str) -> float:
+        return math.log((total + 1) / (frequency.get(key, 0) + 0.5))
+
+    # a query word matches a form's word in any of its alternatives (genitives)
+    keys = {min(alternatives) for alternatives in query.words}
+    out = []
+    for entry, score, matched, described in scored:
+        if score >= WHOLE:
+            out.append((entry, score, matched, described))
+            continue
+        loose = score == LOOSE
+        best, shown = 0.0, matched
+        for form in entry.forms:
+            theirs = set(form.keys)
+            shared = sum(weight(k) for k in theirs
+                         if any(k in alternatives for alternatives in query.words))
+            union = sum(weight(k) for k in keys) + sum(
+                weight(k) for k in theirs
+                if not any(k in alternatives for alternatives in query.words))
+            similar = shared / union if union else 0.0
+            if similar > best:
+                best, shown = similar, form.shown
+        clause = (50.0 + 40.0 * min(1.0, best) if best >= CLAUSE_SIMILAR
+                  else 15.0 + 35.0 * best / CLAUSE_SIMILAR if best else 0.0)
+        if loose and clause <= LOOSE:
+            out.append((entry, score, matched, described))
+        else:
+            out.append((entry, clause, shown, False))
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,7 +297,8 @@ def _usage_bonus(count: int) -> float:
 
 def rank_candidates(session: Session, kind: str, query: str, annotator_id: int | None = None,
                     limit: int = 20, *, offices: Offices | None = None,
-                    context: Mapping[int, int] | frozenset[int] = frozenset()
+                    context: Mapping[int, int] | frozenset[int] = frozenset(),
+                    nearest: Sequence[int] = (), written: str | None = None
                     ) -> list[Candidate]:
     """Entities of ``kind`` for ``query`` (a mention's text or what the user typed).
 
@@ -224,6 +306,10 @@ def rank_candidates(session: Session, kind: str, query: str, annotator_id: int |
     candidates that match equally well, those in ``context`` (the entities already linked
     in the document being annotated: "møtet" is the meeting the article is about) come
     first (a mapping: how often it is linked there, most first), then the most used.
+    ``nearest``: the entities linked before the mention in its document, nearest first
+    (orders the document's entities that nothing else matches). ``written``: the query as
+    written (a sentence's capital lowered), which says whether it is a description (see
+    the module docstring); without it, the query itself.
     """
     linked = context if isinstance(context, Mapping) else dict.fromkeys(context, 1)
     use_query = select(Mention.entity_id, func.count()).where(
@@ -234,18 +320,38 @@ def rank_candidates(session: Session, kind: str, query: str, annotator_id: int |
     uses = {entity_id: count for entity_id, count in session.execute(use_query)
             if entity_id is not None}
     parsed = _query(query) if words(query) else None
+    entries = _entries(session, kind)
+    describing = is_description(query if written is None else written) and any(
+        entry.entity_id in linked for entry in entries)
     ranked: list[tuple[float, Candidate]] = []
-    for entry in _entries(session, kind):
-        score, matched = _score(entry, parsed) if parsed else (1.0, entry.name)
+    scored = [(entry, *(_score(entry, parsed) if parsed else (1.0, entry.name, False)))
+              for entry in entries]
+    if parsed is not None and len(parsed.words) >= CLAUSE_WORDS:
+        scored = _as_clause(scored, parsed)
+    # the form was linked before, to an entity outside the document: a description the
+    # layer uses, so the document's own entities are offered first, and preselected
+    remembered = describing and any(
+        described and score >= WHOLE and entry.entity_id not in linked
+        for entry, score, _, described in scored)
+    for entry, score, matched, described in scored:
         if score <= 0 and entry.entity_id in linked:
-            score = IN_DOCUMENT  # "alliansen", "Moskva": the article's own actors
+            # "alliansen", "Moskva": the article's own actors
+            score = IN_DESCRIBED_DOCUMENT if remembered else IN_DOCUMENT
+        elif describing and entry.entity_id not in linked and score > 0 and (
+                described or score < WHOLE):
+            score = ELSEWHERE  # "møtet" remembered for another article's meeting
         if score <= 0:
             continue
         count = uses.get(entry.entity_id, 0)
         ranked.append((score, Candidate(entry.entity_id, entry.name, entry.kind,
                                         score + _usage_bonus(count), count, matched)))
-    ranked.sort(key=lambda pair: (-round(pair[0], 6), -linked.get(pair[1].entity_id, 0),
-                                  -pair[1].uses, fold(pair[1].name)))
+    near = {entity_id: i for i, entity_id in reversed(list(enumerate(nearest)))}
+    ranked.sort(key=lambda pair: (
+        -round(pair[0], 6),
+        -linked.get(pair[1].entity_id, 0),
+        near.get(pair[1].entity_id, len(near))
+        if pair[0] in (IN_DOCUMENT, IN_DESCRIBED_DOCUMENT) else 0,
+        -pair[1].uses, fold(pair[1].name)))
     found = [candidate for _, candidate in ranked]
     if offices is not None and offices.terms:
         found = _with_holders(found, offices, session)

@@ -14,7 +14,7 @@ of the project.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -101,11 +101,13 @@ class SuggestionDesk:
                                rejected=self.rejected_forms(session))
 
     def candidates(self, kind: str, query: str, document_id: int | None = None,
-                   context: Mapping[int, int] | frozenset[int] = frozenset()
+                   context: Mapping[int, int] | frozenset[int] = frozenset(),
+                   nearest: Sequence[int] = (), written: str | None = None
                    ) -> list[Candidate]:
         """The picker's ranking; an office is followed by its holder on the document's
         date (so Enter links the person); among equal matches, the entities in
-        ``context`` (linked in the document already; a mapping: how often) first."""
+        ``context`` (linked in the document already; a mapping: how often) first;
+        ``nearest`` and ``written`` as :func:`~akkord.services.linking.rank_candidates`."""
         with self.project.read() as session:
             offices = None
             if document_id is not None:
@@ -115,7 +117,7 @@ class SuggestionDesk:
                         Document.id == document_id))
                     offices = Offices(terms, PartialDate.parse(value) if value else None)
             return rank_candidates(session, kind, query, self.annotator_id, offices=offices,
-                                   context=context)
+                                   context=context, nearest=nearest, written=written)
 
     def relation_suggestions(self, document_id: int) -> list[RelationSuggestion]:
         """Relations proposed in the document from records and sentences."""

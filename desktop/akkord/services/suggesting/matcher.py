@@ -10,7 +10,8 @@ document is scanned in tens of milliseconds.
 Rules of a match (the contract the tests hold it to):
 
 * **Whole words** only, as the text view snaps selections: never *Nato* inside
-  *Nato-sjef* (a hyphenated compound is one word).
+  *Nato-sjef* (a hyphenated compound is one word), nor inside a compound joined by a
+  dash without spaces (*Nato–Russland-rådet*, the council, not Nato).
 * **Inflections**: a word matches a name's word when their lemmas agree, or when the
   word is a genitive (``-s``, ``'s``, ``'``) of it. An exact surface match scores
   higher than an inflected one (:data:`EXACT`, :data:`INFLECTED`).
@@ -65,11 +66,13 @@ class NameMatch:
     score: float
     gap: float  # score minus the runner-up entity's score (the score itself when alone)
     runner_up: int | None = None
+    runner_kind: str | None = None  # the runner-up entity's kind
     words: int = 1
 
 
-_Resolved = tuple[int, str, str, float, float, int | None]
-"""entity id, kind, form, score, gap, runner-up: the entity fields of a :class:`NameMatch`."""
+_Resolved = tuple[int, str, str, float, float, int | None, str | None]
+"""entity id, kind, form, score, gap, runner-up and its kind: the entity fields of a
+:class:`NameMatch`."""
 
 Blocked = Callable[[int, int, str], bool]
 """``blocked(start, end, kind)``: whether a match may not be proposed there."""
@@ -150,6 +153,8 @@ class NameMatcher:
         for last, key in self._automaton.iter(keys):
             first = last - len(key) + 1
             start, end = bounds[2 * first], bounds[2 * last + 1]
+            if _in_dashed_compound(text, start, end):
+                continue
             surface = text[start:end]
             cached = self._resolved.get((key, surface), _UNSEEN)
             resolved: _Resolved | None = self._resolve(key, surface, tuple(
@@ -184,11 +189,20 @@ class NameMatcher:
             runner = ranked[1] if len(ranked) > 1 else None
             result = (entity, pattern.entry.kind, pattern.entry.form, round(score, 4),
                       round(score - (runner[0] if runner else 0.0), 4),
-                      runner[1] if runner else None)
+                      runner[1] if runner else None, runner[2].entry.kind if runner else None)
         if len(self._resolved) > 100_000:
             self._resolved.clear()
         self._resolved[(key, surface)] = result
         return result
+
+
+_DASHES = "–—"
+
+
+def _in_dashed_compound(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is joined to a word by a dash without spaces."""
+    return (end + 1 < len(text) and text[end] in _DASHES and text[end + 1].isalnum()) or (
+        start >= 2 and text[start - 1] in _DASHES and text[start - 2].isalnum())
 
 
 def _longest_first(candidates: list[NameMatch]) -> list[NameMatch]:
