@@ -5,6 +5,7 @@ a 10,000-article project; see benchmarks/bench_gui.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -32,9 +33,14 @@ class Events(QObject):
 
 
 @pytest.fixture
-def window(qtbot: QtBot, tmp_path: Path) -> MainWindow:
-    theme.apply(QApplication.instance())  # type: ignore[arg-type]  # its style sheet
-    return demo_window(qtbot, tmp_path, 1366, 768)
+def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
+    """The demo window under the application's look (its style sheet: what makes a
+    needless ``setStyleSheet`` costly), put back as it was afterwards."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    with theme.kept(app):
+        theme.apply(app)
+        yield demo_window(qtbot, tmp_path, 1366, 768)
 
 
 def _linked_and_unlinked(window: MainWindow) -> tuple[int, int]:
