@@ -150,9 +150,8 @@ def test_enter_accepts_delete_rejects_and_both_undo(window: MainWindow, qtbot: Q
 
 # -- linking that remembers ----------
 
-def test_linking_remembers_the_form_in_one_undo_step(plain: MainWindow, qtbot: QtBot) -> None:
-    window = plain
-    start, end = at(FIRST, "Alliansen")
+def open_picker_on(window: MainWindow, qtbot: QtBot, start: int, end: int) -> None:
+    """Select ``[start, end)`` in the article and press the ACTOR key: the picker opens."""
     cursor = window.view.textCursor()
     cursor.setPosition(start)
     cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
@@ -160,6 +159,11 @@ def test_linking_remembers_the_form_in_one_undo_step(plain: MainWindow, qtbot: Q
     window.view.setFocus()
     qtbot.keyClick(window.view, "1")
     qtbot.waitUntil(window.picker.isVisible)
+
+
+def test_linking_remembers_the_form_in_one_undo_step(plain: MainWindow, qtbot: QtBot) -> None:
+    window = plain
+    open_picker_on(window, qtbot, *at(FIRST, "Alliansen"))
     window.picker.query.clear()
     qtbot.keyClicks(window.picker.query, "Nato")
     qtbot.keyClick(window.picker.query, Qt.Key.Key_Return)
@@ -196,16 +200,9 @@ def test_the_picker_lists_the_entity_linked_nearest_before_the_mention_first(
     add(window.session.service, 1, at(FIRST, "Nato", 2), "ACTOR", entity_id=nato)
     add(window.session.service, 1, at(FIRST, "Russland", 2), "ACTOR", entity_id=russia)
     window.session.reload()
-    start, end = at(FIRST, "kravet")
     assert [c.name for c in window.session.candidates("actor", "kravet")] == [
         "Nato", "Russland"]  # no place: by name
-    cursor = window.view.textCursor()
-    cursor.setPosition(start)
-    cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-    window.view.setTextCursor(cursor)
-    window.view.setFocus()
-    qtbot.keyClick(window.view, "1")
-    qtbot.waitUntil(window.picker.isVisible)
+    open_picker_on(window, qtbot, *at(FIRST, "kravet"))
     rows = [window.picker.list.item(i).text() for i in range(window.picker.list.count())]
     assert rows[0].startswith("+ New") and rows[1].startswith("Russland")
     assert window.picker.list.currentRow() == 0  # never preselected over "+ New"

@@ -22,6 +22,7 @@ from akkord.domain.entities import Value
 from akkord.services.views import EntityView, MentionView, RelationView
 from akkord.store.models import (
     Annotator,
+    DocumentState,
     Entity,
     EntityAlias,
     EntityValue,
@@ -244,3 +245,14 @@ def annotator_name(session: Session, annotator_id: int | None) -> str | None:
     if annotator_id is None:
         return None
     return session.scalar(select(Annotator.name).where(Annotator.id == annotator_id))
+
+
+def recently_worked(session: Session, annotator_id: int, limit: int) -> list[int]:
+    """The ids of the layer's ``limit`` documents most recently marked in progress or
+    done, latest first: what the suggesters learn the layer's habits from (a bounded
+    read through the progress index, whatever the project's size)."""
+    return list(session.scalars(
+        select(DocumentState.document_id).where(DocumentState.annotator_id == annotator_id,
+                                                DocumentState.status != "new")
+        .order_by(DocumentState.updated_at.desc(), DocumentState.document_id.desc())
+        .limit(limit)))

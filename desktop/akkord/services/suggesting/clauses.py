@@ -41,9 +41,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from akkord.services import queries
 from akkord.services.suggesting.model import CLAUSE, Suggestion
 from akkord.services.suggesting.preannotate import Occupied, document_mentions
-from akkord.store.models import Document, DocumentState, Mention
+from akkord.store.models import Document, Mention
 from akkord.textproc.lemmas import split_words, word_key
 
 MIN_WORDS = 5.0
@@ -243,11 +244,7 @@ def clause_models(session: Session, annotator_id: int) -> list[ClauseModel]:
     """A model per clause label of the layer, from its latest :data:`DOCUMENTS` documents
     marked in progress or done (bounded reads: the progress index, then the mentions of
     those documents)."""
-    documents = list(session.scalars(
-        select(DocumentState.document_id).where(DocumentState.annotator_id == annotator_id,
-                                                DocumentState.status != "new")
-        .order_by(DocumentState.updated_at.desc(), DocumentState.document_id.desc())
-        .limit(DOCUMENTS)))
+    documents = queries.recently_worked(session, annotator_id, DOCUMENTS)
     if not documents:
         return []
     spans: dict[str, dict[int, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))

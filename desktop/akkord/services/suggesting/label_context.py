@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from akkord.store.models import Document, DocumentState, Mention
+from akkord.services import queries
+from akkord.store.models import Document, Mention
 from akkord.textproc.lemmas import word_key
 
 MIN_SEEN = 2
@@ -73,11 +74,7 @@ def label_context(session: Session, annotator_id: int) -> LabelContext:
     """The layer's context from its latest :data:`DOCUMENTS` documents marked in progress
     or done (bounded reads: the progress index, those documents' mentions, and the few
     characters before each)."""
-    documents = list(session.scalars(
-        select(DocumentState.document_id).where(DocumentState.annotator_id == annotator_id,
-                                                DocumentState.status != "new")
-        .order_by(DocumentState.updated_at.desc(), DocumentState.document_id.desc())
-        .limit(DOCUMENTS)))
+    documents = queries.recently_worked(session, annotator_id, DOCUMENTS)
     if not documents:
         return LabelContext()
     mentions = session.execute(
