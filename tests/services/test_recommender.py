@@ -169,13 +169,21 @@ class _Niceness(Progress):
     def advance(self, steps: int = 1) -> None:
         mine = os.getpriority(os.PRIO_PROCESS, 0)
         tasks = Path(f"/proc/{os.getpid()}/task")
-        children = [int(pid) for task in tasks.iterdir()
-                    for pid in (task / "children").read_text().split()]
+        children = [int(pid) for task in tasks.iterdir() for pid in _children(task)]
         self.lower += [os.getpriority(os.PRIO_PROCESS, pid) - mine for pid in children
                        if _is_training(pid)]  # not the suite's PostgreSQL server
 
     def cancelled(self) -> bool:
         return False
+
+
+def _children(task: Path) -> list[str]:
+    """The child processes a thread of this process started; none when the thread has
+    ended since the task list was read (the suite's other threads come and go)."""
+    try:
+        return (task / "children").read_text().split()
+    except OSError:
+        return []
 
 
 def _is_training(pid: int) -> bool:
