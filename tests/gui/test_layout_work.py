@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -108,3 +108,26 @@ def test_an_unchanged_style_sheet_is_not_set_again(window: MainWindow) -> None:
     QApplication.processEvents()
     assert edit.styleSheet() == "border-color: red;"
     assert changes.count == 1
+
+
+def test_closing_the_picker_does_not_repaint_the_article(window: MainWindow,
+                                                         qtbot: QtBot) -> None:
+    """Qt repaints the whole of a widget that takes the focus: the article view, scroll
+    bar included, after every link. Focus lent to a popup is not taken from the view."""
+    linked, _ = _linked_and_unlinked(window)
+    window.session.select(linked)
+    window.activateWindow()
+    window.view.setFocus()
+    qtbot.waitUntil(window.view.hasFocus)
+    window.gestures.open_picker(linked)
+    qtbot.waitUntil(window.picker.isVisible)
+    QApplication.processEvents()
+    paints = Events(window.view.viewport(), QEvent.Type.Paint)
+    qtbot.keyClick(window.picker.query, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not window.picker.isVisible())
+    QApplication.processEvents()
+    assert window.view.hasFocus()
+    assert paints.count == 0
+    before = window.view.textCursor().position()  # the keys still reach the text
+    qtbot.keyClick(window.view, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    assert window.view.textCursor().position() != before

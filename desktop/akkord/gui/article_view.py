@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QEvent, QMargins, QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
+    QFocusEvent,
     QFont,
     QFontMetricsF,
     QHelpEvent,
@@ -455,6 +456,20 @@ class ArticleView(QTextEdit):
                 event.ignore()
             return True
         return super().viewportEvent(event)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        """Focus coming back from a popup (the entity picker, a menu) changes nothing on
+        screen, so the view does not take it: Qt repaints the whole of a widget that takes
+        the focus, which cost a link a repaint of the article and its scroll bar (3–4 ms).
+        The text control never saw the focus leave (see :meth:`focusOutEvent`), so its
+        state stays right."""
+        if event.reason() != Qt.FocusReason.PopupFocusReason:
+            super().focusInEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        """Focus lent to a popup is not taken from the text (see :meth:`focusInEvent`)."""
+        if event.reason() != Qt.FocusReason.PopupFocusReason:
+            super().focusOutEvent(event)
 
     def focusNextPrevChild(self, next: bool) -> bool:
         return False  # Tab moves between mentions, not out of the text

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from types import EllipsisType
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 
 from akkord.domain.entities import Value
 from akkord.domain.statuses import MentionStatus, mention_status
@@ -174,6 +174,12 @@ class RestoreMention(Edit):
 
 _KEEP: Any = ...
 
+# Built once: a link or a relabel runs it at every key, and building and running an ORM
+# update costs about a millisecond more than running a prepared one.
+_SET_MENTION = update(Mention).where(Mention.id == bindparam("mention")).values(
+    start=bindparam("new_start"), end=bindparam("new_end"), label=bindparam("new_label"),
+    status=bindparam("new_status"), entity_id=bindparam("new_entity"))
+
 
 @dataclass(frozen=True, slots=True)
 class UpdateMention(Edit):
@@ -201,9 +207,9 @@ class UpdateMention(Edit):
         after = self._after(uow, before)
         check_span(uow, before.document_id, after.start, after.end)
         check_label(uow, after.label, after.entity_id)
-        uow.session.execute(update(Mention).where(Mention.id == before.id).values(
-            start=after.start, end=after.end, label=after.label, status=after.status,
-            entity_id=after.entity_id))
+        queries.run_prepared(uow.session, _SET_MENTION, mention=before.id,
+                             new_start=after.start, new_end=after.end, new_label=after.label,
+                             new_status=after.status, new_entity=after.entity_id)
         inverse = UpdateMention(before.id, before.start, before.end, before.label,
                                 before.status, before.entity_id, after, self.description)
         links = set() if before.entity_id == after.entity_id else \

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import case, delete, func, insert, select, update
+from sqlalchemy import bindparam, case, delete, func, insert, select, update
 
 from akkord.domain.statuses import MentionStatus
 from akkord.services import queries
@@ -125,6 +125,13 @@ class RememberAlias(Edit):
 
 
 _LOOK_BACK = 80  # characters before a form read to tell whether it starts a sentence
+_BEFORE = case((Mention.start > _LOOK_BACK, Mention.start - _LOOK_BACK), else_=0)
+# The form and the few characters before it, not the whole text (a link in the 180 KB
+# document would read all of it); built once, as every link runs it.
+_FORM = select(Mention.start, Mention.end, Mention.entity_id, _BEFORE,
+               func.substr(Document.text, _BEFORE + 1, Mention.end - _BEFORE)).join(
+    Document, Document.id == Mention.document_id).where(
+    Mention.id == bindparam("mention"), Mention.annotator_id == bindparam("layer"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,15 +146,8 @@ class RememberForm(Edit):
         return "Remember the form"
 
     def apply(self, uow: UnitOfWork) -> Applied:
-        # The form and the few characters before it, not the whole text (a link in the
-        # 180 KB document would read all of it).
-        before = case((Mention.start > _LOOK_BACK, Mention.start - _LOOK_BACK), else_=0)
-        row = uow.session.execute(
-            select(Mention.start, Mention.end, Mention.entity_id, before,
-                   func.substr(Document.text, before + 1, Mention.end - before))
-            .join(Document, Document.id == Mention.document_id)
-            .where(Mention.id == self.mention_id,
-                   Mention.annotator_id == uow.annotator_id)).first()
+        row = queries.run_prepared(uow.session, _FORM, mention=self.mention_id,
+                                   layer=uow.annotator_id).first()
         if row is None or row.entity_id is None:
             return Applied(ChangeSet(), Nothing(self.text))
         start, end, entity_id, offset, text = row
