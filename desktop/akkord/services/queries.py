@@ -25,6 +25,7 @@ from akkord.store.models import (
     DocumentState,
     Entity,
     EntityAlias,
+    EntityUsage,
     EntityValue,
     Mention,
     MentionValue,
@@ -110,9 +111,13 @@ _ENTITY_VALUES_OF_IDS = select(
     EntityValue.entity_id, EntityValue.evidence_id,
     *(getattr(EntityValue, c) for c in _VALUE_COLUMNS)).where(
     EntityValue.entity_id.in_(_IDS)).order_by(EntityValue.attribute, EntityValue.position)
+# Counted by triggers (see EntityUsage): linear in the documents an entity is in, where
+# counting its mentions was linear in those (16 ms per link for an entity linked 30,000
+# times).
 _USAGE_OF_IDS = select(
-    Mention.entity_id, func.count(), func.count(func.distinct(Mention.document_id))).where(
-    Mention.entity_id.in_(_IDS), Mention.annotator_id == _LAYER).group_by(Mention.entity_id)
+    EntityUsage.entity_id, func.sum(EntityUsage.mentions), func.count()).where(
+    EntityUsage.entity_id.in_(_IDS), EntityUsage.annotator_id == _LAYER).group_by(
+    EntityUsage.entity_id)
 
 
 def run_prepared(session: Session, statement: Executable, **params: Any

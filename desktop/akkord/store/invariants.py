@@ -78,6 +78,15 @@ RULES: dict[str, str] = {
     "a value refers to an entity that does not exist": (
         "SELECT v.id FROM entity_values v LEFT JOIN entities e ON e.id = v.ref_id "
         "WHERE v.ref_id IS NOT NULL AND e.id IS NULL"),
+    "an entity's count of mentions differs from its mentions": (
+        "SELECT u.entity_id FROM entity_usage u LEFT JOIN (SELECT entity_id, annotator_id, "
+        "document_id, count(*) AS n FROM mentions WHERE entity_id IS NOT NULL "
+        "GROUP BY entity_id, annotator_id, document_id) m ON m.entity_id = u.entity_id "
+        "AND m.annotator_id = u.annotator_id AND m.document_id = u.document_id "
+        "WHERE m.n IS NULL OR m.n <> u.mentions UNION ALL SELECT m.entity_id FROM mentions m "
+        "LEFT JOIN entity_usage u ON u.entity_id = m.entity_id "
+        "AND u.annotator_id = m.annotator_id AND u.document_id = m.document_id "
+        "WHERE m.entity_id IS NOT NULL AND u.entity_id IS NULL"),
     "the project has no schema": (
         "SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM schemas)"),
     "an interrupted import is still pending": (

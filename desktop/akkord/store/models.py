@@ -261,6 +261,26 @@ class Mention(Base):
     )
 
 
+class EntityUsage(Base):
+    """How many of a layer's mentions in a document link to an entity: kept by triggers
+    on ``mentions`` (migration 0007), never written by the program.
+
+    The window shows "N mention(s) in M document(s)" for every entity an edit touches;
+    counted from ``mentions`` that took 16 ms for an entity linked 30,000 times, at every
+    link. Read from here it grows with the documents the entity is in, not its mentions.
+    """
+
+    __tablename__ = "entity_usage"
+
+    entity_id: Mapped[int] = mapped_column(
+        ForeignKey("entities.id", ondelete="CASCADE"), primary_key=True)
+    annotator_id: Mapped[int] = mapped_column(
+        ForeignKey("annotators.id", ondelete="CASCADE"), primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True)
+    mentions: Mapped[int] = mapped_column(Integer)
+
+
 class MentionValue(_TypedValue, Base):
     """An attribute value of a mention (e.g. a TIME mention's resolved date)."""
 
