@@ -131,3 +131,27 @@ def test_closing_the_picker_does_not_repaint_the_article(window: MainWindow,
     before = window.view.textCursor().position()  # the keys still reach the text
     qtbot.keyClick(window.view, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
     assert window.view.textCursor().position() != before
+
+
+def test_a_link_does_not_measure_every_entity_of_the_project(window: MainWindow,
+                                                             qtbot: QtBot) -> None:
+    """The entity list in project scope: a link changes one row's counts, and a column
+    sized to its contents measured every row again (thousands in a real project)."""
+    from akkord.services import edits
+
+    window.session.service.apply(edits.Compound(tuple(
+        edits.CreateEntity("actor", f"Aktør {n}") for n in range(300)), "many"))
+    panel = window.entities
+    panel.scope.setCurrentIndex(panel.scope.findData("project"))
+    tab = panel.kind_tabs["actor"]
+    assert tab.model.rowCount() > 300
+    QApplication.processEvents()
+    linked, unlinked = _linked_and_unlinked(window)
+    entity = window.session.document.mentions[linked].entity_id  # type: ignore[union-attr]
+    calls = []
+    cell = tab.model.cell
+    tab.model.cell = lambda *args: calls.append(args) or cell(*args)  # type: ignore[method-assign]
+    window.session.link(unlinked, entity)
+    QApplication.processEvents()
+    assert window.session.document.mentions[unlinked].entity_id == entity  # type: ignore[union-attr]
+    assert 0 < len(calls) < 300

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from akkord.domain.dates import PartialDate, PartialDateError
 from akkord.gui import plain_text, theme
+from akkord.gui.table_columns import fix_widths
 from akkord.services.documents import DocumentFilter, DocumentSummary
 
 Index = QModelIndex | QPersistentModelIndex
@@ -200,7 +201,7 @@ class DocumentList(QWidget):
         self.table.setShowGrid(False)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
-        self._fix_columns()
+        fix_widths(self.table, self.model.columns, SAMPLES)
         self.table.selectionModel().currentRowChanged.connect(self._on_current)
         row = QHBoxLayout()
         row.addWidget(self.filter, 1)
@@ -210,19 +211,6 @@ class DocumentList(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(row)
         layout.addWidget(self.table)
-
-    def _fix_columns(self) -> None:
-        """Title stretches; the others get a width measured once from a sample text
-        (or their header, if wider) and the user may drag them wider."""
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        metrics, header_metrics = self.table.fontMetrics(), header.fontMetrics()
-        for column, sample in SAMPLES.items():
-            title = self.model.columns[column]
-            width = max(metrics.horizontalAdvance(sample),
-                        header_metrics.horizontalAdvance(f"  {title}  ")) + 12
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(column, width)
 
     def set_source(self, ids: IdSource, rows: RowSource) -> None:
         self.model.set_source(ids, rows)

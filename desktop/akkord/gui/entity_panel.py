@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLineEdit,
     QPushButton,
     QTableView,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 from akkord.gui import plain_text
 from akkord.gui.row_model import RIGHT, RowTableModel
 from akkord.gui.session import AnnotationSession
+from akkord.gui.table_columns import fix_widths
 from akkord.services.edits import ChangeSet
 from akkord.services.views import EntityView
 
@@ -82,10 +82,9 @@ class _KindTab(QWidget):
         self.table.setShowGrid(False)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)  # one line per entity; the name is elided
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # Not ResizeToContents: each link changes a row's counts, and that measured every
+        # row of the project's thousands of entities again.
+        fix_widths(self.table, self.model.columns, {1: " 999,999 ", 2: " 99,999 "})
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table)
