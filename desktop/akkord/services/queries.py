@@ -241,6 +241,17 @@ def _entity_views(session: Session, layer: Layer, rows: Sequence[Any]) -> list[E
             for id_, key, kind, name, version in rows]
 
 
+def entity_values(session: Session, ids: Sequence[int]
+                  ) -> dict[int, dict[str, tuple[Value, ...]]]:
+    """The values of the entities among ``ids``, by entity and attribute, in position
+    order (rows, not ORM objects: loading those cost a new entity 5 ms more)."""
+    found: dict[int, dict[str, tuple[Value, ...]]] = {}
+    for chunk in chunks(list(ids)):
+        found.update(group_values(run_prepared(session, _ENTITY_VALUES_OF_IDS,
+                                               ids=list(chunk)), "entity_id"))
+    return found
+
+
 def entity(session: Session, layer: Layer, entity_id: int) -> EntityView | None:
     found = entities_by_id(session, layer, [entity_id])
     return found[0] if found else None

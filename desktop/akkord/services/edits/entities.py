@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from akkord.domain.entities import Value, entity_key, fold
 from akkord.domain.schema import Schema
+from akkord.services import queries
 from akkord.services.edits.base import (
     Applied,
     ChangeSet,
@@ -35,7 +36,6 @@ from akkord.services.edits.rows import (
     write_aliases,
     write_entity_values,
 )
-from akkord.services.queries import group_values
 from akkord.services.views import MentionView
 from akkord.store.models import Entity, EntityAlias, EntityValue, Mention, MentionValue
 
@@ -63,9 +63,7 @@ def entity_state(uow: UnitOfWork, entity_id: int) -> EntityState | None:
         return None
     alias_rows = uow.session.execute(select(EntityAlias.id, EntityAlias.alias).where(
         EntityAlias.entity_id == entity_id).order_by(EntityAlias.id)).all()
-    values = group_values(uow.session.scalars(select(EntityValue).where(
-        EntityValue.entity_id == entity_id)
-        .order_by(EntityValue.attribute, EntityValue.position)), "entity_id")
+    values = queries.entity_values(uow.session, [entity_id])
     return EntityState(row.key, row.kind, row.name, tuple(r.alias for r in alias_rows),
                        values.get(entity_id, {}), tuple(r.id for r in alias_rows))
 
