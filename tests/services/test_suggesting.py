@@ -10,7 +10,7 @@ from akkord.domain.dates import PartialDate
 from akkord.domain.entities import Value
 from akkord.services.annotation import Annotation
 from akkord.services.edits import UpdateMention
-from akkord.services.linking import Offices, rank_candidates
+from akkord.services.linking import Offices, is_genitive, number, rank_candidates
 from akkord.services.suggesting import (
     ALIAS,
     OCCURRENCE,
@@ -421,3 +421,44 @@ def test_a_clause_finds_the_entity_whose_names_share_its_rare_words(
         assert top.entity_id == enlargement and top.score >= 50
         assert first("meeting", "tre krevende møter med Russland").entity_id == series
         assert first("demand", "at været blir fint i hele landet").score < 50
+
+
+def test_a_genitive_names_the_owner_and_a_plural_is_not_the_singular(
+        project: Project, kari: Annotation) -> None:
+    """"Polens utenriksminister" is the minister, not Poland: a name standing in the text
+    only as the genitive of what follows ranks below a title the person was linked by;
+    and "nye møter i rådet" (a series) is not "Møte i rådet", nor is "utenriksminister"
+    in the alias "utenriksministrene" (a word in another number is no word in common)."""
+    create_entity(kari, "actor", "Polen", ["Polens"])
+    rau = create_entity(kari, "actor", "Zbigniew Rau", ["utenriksminister Zbigniew Rau"]).id
+    create_entity(kari, "actor", "Natos utenriksministre", ["utenriksministrene"])
+    create_entity(kari, "meeting", "Møte i Nato–Russland-rådet")
+    series = create_entity(kari, "meeting", "Foreslått serie nye møter i Nato–Russland-rådet",
+                           ["flere møter i rådet"]).id
+    with project.read() as session:
+        def first(kind: str, query: str) -> int:
+            return rank_candidates(session, kind, query, kari.annotator_id)[0].entity_id
+
+        assert first("actor", "Polens utenriksminister") == rau
+        assert first("meeting", "nye møter i Nato–Russland-rådet") == series
+        # the name itself, and a genitive that is the whole text, still find the state
+        assert rank_candidates(session, "actor", "Polens",
+                               kari.annotator_id)[0].name == "Polen"
+        assert rank_candidates(session, "meeting", "møtet i Nato–Russland-rådet",
+                               kari.annotator_id)[0].name == "Møte i Nato–Russland-rådet"
+
+
+@pytest.mark.parametrize(("word", "expected"), [
+    ("møte", "sg"), ("møtet", "sg"), ("samtalen", "sg"), ("utenriksministeren", "sg"),
+    ("møter", "pl"), ("møtene", "pl"), ("utenriksministre", "pl"),
+    ("utenriksministrene", "pl"), ("Genève", None)])
+def test_the_number_of_a_noun(word: str, expected: str | None) -> None:
+    assert number(word) == expected
+
+
+@pytest.mark.parametrize(("word", "expected"), [
+    ("Polens", True), ("Natos", True), ("USAs", True), ("alliansens", True),
+    ("Nato-landenes", True), ("Paris'", True), ("Paris", False), ("prosess", False),
+    ("Polen", False)])
+def test_a_genitive_as_written(word: str, expected: bool) -> None:
+    assert is_genitive(word) is expected
