@@ -462,3 +462,24 @@ def test_the_number_of_a_noun(word: str, expected: str | None) -> None:
     ("Polen", False)])
 def test_a_genitive_as_written(word: str, expected: bool) -> None:
     assert is_genitive(word) is expected
+
+
+def test_a_word_for_a_state_finds_the_state_the_project_has(
+        project: Project, kari: Annotation) -> None:
+    """"russerne", "Washington" (the shipped facts): the actor the project has under the
+    state's name or alias comes first, strongly enough to be preselected; never for a
+    place ("Moskva" the city), and never an entity the project does not have."""
+    usa = create_entity(kari, "actor", "De forente stater", ["USA"]).id
+    russia = create_entity(kari, "actor", "Russland").id
+    create_entity(kari, "actor", "Nato")
+    create_entity(kari, "place", "Russland (landet)", ["Russland"])
+    with project.read() as session:
+        def ranked(kind: str, query: str) -> list[Candidate]:
+            return rank_candidates(session, kind, query, kari.annotator_id,
+                                   context={russia: 1})
+
+        assert ranked("actor", "russerne")[0].entity_id == russia
+        assert ranked("actor", "russerne")[0].score >= 50
+        assert ranked("actor", "Washington")[0].entity_id == usa
+        assert ranked("place", "Moskva") == []
+        assert [c.name for c in ranked("actor", "Beijing")] == ["Russland"]  # the document's

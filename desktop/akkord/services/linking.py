@@ -18,7 +18,9 @@ first, in tiers that usage never overturns:
    here and in tier 7, for texts of up to :data:`NUMBERED_WORDS` words);
 4. looser: the words match without their accents (*Geneve* → Genève), a hyphenated
    compound by its first part (*Nato-landene* → Nato), or the text is the initials of a
-   name of three words or more, or those initials are the text (*OSSE*) (66);
+   name of three words or more, or those initials are the text (*OSSE*), or, for an
+   actor, the text stands for a state the project has (*russerne*, *Washington*, *Kreml*:
+   the shipped facts of :mod:`akkord.textproc.metonyms`) (66);
 5. what was typed starts the name or one of its words (60 / 55);
 6. the text is part of the name, as whole words (50: *Stoltenberg*), or as letters (40);
 7. 15 per shared word;
@@ -75,6 +77,7 @@ from akkord.domain.offices import Term, holder_on
 from akkord.services.views import Candidate
 from akkord.store.models import Entity, EntityAlias, Mention
 from akkord.textproc.lemmas import fold, genitive_base, is_known, word_key, words
+from akkord.textproc.metonyms import state_of
 
 IN_DOCUMENT = 10.0  # the score of an entity that only the document's context suggests
 ELSEWHERE = 8.0  # a description's match through a description form, outside the document
@@ -338,6 +341,20 @@ def _as_clause(scored: list[tuple[_Entry, float, str, bool]], query: _Query
     return out
 
 
+def _as_state(scored: list[tuple[_Entry, float, str, bool]], state: str
+              ) -> list[tuple[_Entry, float, str, bool]]:
+    """Tier 4 for the entity named or aliased ``state`` (folded) when the text stands
+    for it (:func:`akkord.textproc.metonyms.state_of`); the others as they were."""
+    out = []
+    for entry, score, matched, described in scored:
+        form = next((f for f in entry.forms if f.folded == state), None)
+        if form is not None and score < LOOSE:
+            out.append((entry, LOOSE, form.shown, False))
+        else:
+            out.append((entry, score, matched, described))
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class Offices:
     """Who held which office (:func:`akkord.services.suggesting.offices.office_terms`),
@@ -403,6 +420,9 @@ def rank_candidates(session: Session, kind: str, query: str, annotator_id: int |
               for entry in entries]
     if parsed is not None and len(parsed.words) >= CLAUSE_WORDS:
         scored = _as_clause(scored, parsed)
+    state = state_of(kind, query) if parsed is not None else None
+    if state is not None:  # "russerne", "Washington": the state, when the project has it
+        scored = _as_state(scored, fold(state))
     # the form was linked before, to an entity outside the document: a description the
     # layer uses, so the document's own entities are offered first, and preselected
     remembered = describing and any(
