@@ -76,7 +76,7 @@ from akkord.domain.dates import PartialDate
 from akkord.domain.offices import Term, holder_on
 from akkord.services.views import Candidate
 from akkord.store.models import Entity, EntityAlias, Mention
-from akkord.textproc.lemmas import fold, genitive_base, is_known, word_key, words
+from akkord.textproc.lemmas import fold, genitive_base, is_genitive, number, word_key, words
 from akkord.textproc.metonyms import state_of
 
 IN_DOCUMENT = 10.0  # the score of an entity that only the document's context suggests
@@ -171,34 +171,6 @@ def _initials(text: str) -> str:
     if len(found) < 3:
         return ""
     return "".join(w[0] for w in found if w[:1].isupper() or len(w) > 3).casefold()
-
-
-def number(word: str) -> str | None:
-    """Whether a common noun is singular (``"sg"``: *møte*, *møtet*, *samtalen*,
-    *utenriksministeren*) or plural (``"pl"``: *møter*, *møtene*, *utenriksministre*),
-    by how it differs from its lemma; ``None`` for a name or a word the dictionary does
-    not know (*Nato*, *Genève*)."""
-    folded = fold(word)
-    key = word_key(word)
-    if folded == key:
-        return "sg" if is_known(folded) else None
-    if any(folded == key + ending for ending in ("en", "n", "et", "t", "a")):
-        return "sg"
-    if folded.endswith(("er", "ene", "ne", "re")):
-        return "pl"
-    return None
-
-
-def is_genitive(word: str) -> bool:
-    """Whether ``word`` as written is a genitive: *Polens*, *Natos*, *USAs*, *alliansens*,
-    *Nato-landenes*, *Paris'* (not *Paris*, *prosess*: the dictionary knows them)."""
-    folded = fold(word)
-    base = genitive_base(folded)
-    if base is None:
-        return False
-    if folded.endswith(("'s", "’s", "'", "’")) or (word[-1] == "s" and word[:-1].isupper()):
-        return True
-    return not is_known(folded) and (is_known(base) or word_key(word) != folded)
 
 
 def _form(text: str, is_name: bool) -> _Form:
