@@ -485,3 +485,21 @@ def test_a_word_for_a_state_finds_the_state_the_project_has(
         assert ranked("actor", "Washington")[0].entity_id == usa
         assert ranked("place", "Moskva") == []
         assert [c.name for c in ranked("actor", "Beijing")] == ["Russland"]  # the document's
+
+
+def test_all_occurrences_of_a_persons_name_include_the_surname(
+        project: Project, kari: Annotation) -> None:
+    """From "Vladimir Putin", annotate all finds "Putin" and "Putins" too (news name a
+    person by the surname after the first time); never in lower case."""
+    text = "Vladimir Putin talte. Putin svarte, og Putins rådgiver lyttet; putin er intet."
+    with project.write() as session:
+        doc = Document(content_hash="p2", text=text, meta={}, parts=[])
+        session.add(doc)
+        session.flush()
+        doc_id = doc.id
+    putin = create_entity(kari, "actor", "Vladimir Putin")
+    source = add_mention(kari, doc_id, 0, len("Vladimir Putin"), "ACTOR", entity_id=putin.id)
+    with project.read() as session:
+        found = occurrences(session, kari.annotator_id, source.id)
+    assert [(text[s.start:s.end], s.entity_id) for s in found[doc_id]] == [
+        ("Putin", putin.id), ("Putins", putin.id)]

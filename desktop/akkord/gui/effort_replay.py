@@ -28,8 +28,9 @@ with what the window does added:
   start and end moved a word at a time as Alt(+Shift)+←/→ move them (1 each, through
   the window's own :func:`~akkord.textproc.spans.edge_moved`), Enter (1), and the
   link changed if its entity is not the mention's (1 plus the picker).
-* **annotate all** (Ctrl+G, 1) after a form is linked by hand, when the form occurs again
-  in the document; its suggestions are reviewed like the others (the list opens itself).
+* **annotate all** (Ctrl+G, 1) after a form is linked by hand, when the form (or, for a
+  person's name, the surname alone) occurs again in the document; its suggestions are
+  reviewed like the others (the list opens itself).
 * **relations**: R, a Tab to the other mention, Enter (3 each), the same in both modes.
 * The recommender is trained (when due) between documents, where the window trains it in
   the background while the annotator reads.
@@ -54,10 +55,11 @@ from akkord.services.suggesting.effort import (
     insert_documents,
 )
 from akkord.services.suggesting.features import sentences_of, tokens_of
+from akkord.services.suggesting.preannotate import surname
 from akkord.services.suggesting.recommender import NotTrained, Recommender, Settings
 from akkord.services.suggesting.review import ReviewItem
 from akkord.services.views import Candidate
-from akkord.textproc.lemmas import fold, phrase_keys, words
+from akkord.textproc.lemmas import fold, genitive_base, phrase_keys, words
 from akkord.textproc.spans import edge_moved
 
 NEW = -1  # the picker's "+ New" row
@@ -259,10 +261,15 @@ class SessionReplay:
 
     def _annotate_all(self, gold: GoldDocument, mention: GoldMention,
                       pending: dict[Place, GoldMention]) -> int:
-        """Ctrl+G when the form occurs again in the document (the person sees it)."""
-        form = fold(gold.text[mention.start:mention.end])
-        if not any(fold(gold.text[m.start:m.end]) == form and m.label == mention.label
-                   for m in pending.values()):
+        """Ctrl+G when the form, or a person's surname, occurs again in the document (the
+        person sees it)."""
+        surface = gold.text[mention.start:mention.end]
+        last = surname(surface)
+        forms = {fold(surface)} | ({fold(last)} if last else set())
+        if not any(m.label == mention.label and (
+                fold(gold.text[m.start:m.end]) in forms
+                or genitive_base(fold(gold.text[m.start:m.end])) in forms)
+                for m in pending.values()):
             return 0
         document = self.session.document
         assert document is not None
