@@ -88,3 +88,15 @@ def test_a_common_noun_is_found_only_in_its_own_number() -> None:
             "Hvert Nato-land svarte.")
     assert found(matcher, text) == [("Møtet", meeting), ("Utenriksministerens", minister),
                                     ("Nato-land", NATO)]
+
+
+def test_a_name_is_not_found_in_a_caption_in_capitals() -> None:
+    """"I BRUSSEL:", "SAMTALER I GENÈVE:" are captions the annotator leaves unmarked; a
+    name written in capitals on its own ("NATO sier") is still found."""
+    brussels, geneva = 7, 8
+    matcher = NameMatcher([NameEntry(brussels, "place", "Brussel"),
+                           NameEntry(geneva, "place", "Genève"),
+                           NameEntry(NATO, "actor", "Nato")])
+    text = ("I BRUSSEL: Nato-sjefen talte.\nSAMTALER I GENÈVE: Samtaler i Genève og "
+            "Brussel. NATO sier nei.")
+    assert found(matcher, text) == [("Genève", geneva), ("Brussel", brussels), ("NATO", NATO)]

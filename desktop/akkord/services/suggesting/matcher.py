@@ -22,6 +22,9 @@ Rules of a match (the contract the tests hold it to):
 * **Capitals**: a name word written with a capital (*Polen*) does not match the word in
   lower case (*polen*, the poles); a lower-case alias (*alliansen*) matches at the start of
   a sentence (*Alliansen*).
+* **Captions**: a name not written in capitals is not found in a run of words in
+  capitals ("SAMTALER I GENÈVE:", a caption the annotator leaves unmarked); alone
+  ("NATO sier") it is.
 * **Longest match first**: overlapping candidates of one kind are resolved by length
   (in words), then position; "Nato-sjef Jens Stoltenberg" is the person, not Nato.
   Matches of different kinds may nest (a place inside a meeting's name).
@@ -185,6 +188,8 @@ class NameMatcher:
             ) if cached is _UNSEEN else cached
             if resolved is None:
                 continue
+            if _in_capitals(found, first, last, resolved[2]):
+                continue
             match = NameMatch(start, end, *resolved, words=last - first + 1)
             if not (blocked and blocked(start, end, match.kind)):
                 candidates.append(match)
@@ -223,6 +228,21 @@ class NameMatcher:
 
 
 _DASHES = "–—"
+
+
+def _shouting(word: str) -> bool:
+    return sum(c.isalpha() for c in word) >= 2 and word.isupper()
+
+
+def _in_capitals(found: list[str], first: int, last: int, form: str) -> bool:
+    """Whether a name not written in capitals stands in capitals next to a word in
+    capitals (a caption, "I BRUSSEL:", "SAMTALER I GENÈVE:"), where the annotator marks
+    nothing."""
+    if _shouting(form) or not all(_shouting(w) or not any(c.isalpha() for c in w)
+                                  for w in found[first:last + 1]):
+        return False
+    return (first > 0 and found[first - 1].isupper()) or (
+        last + 1 < len(found) and found[last + 1].isupper())
 
 
 def _in_dashed_compound(text: str, start: int, end: int) -> bool:
