@@ -204,9 +204,14 @@ class SessionReplay:
             if found is None:
                 continue
             target, moves = found
+            self.session.set_span(item.mention_id, target.start, target.end)
+            document = self.session.document
+            assert document is not None
+            moved = document.mentions.get(item.mention_id)
+            if moved is None or (moved.start, moved.end) != (target.start, target.end):
+                continue  # the session refused the move: rejected as before
             del pending[(target.start, target.end, target.label)]
             review.wrong.remove(item)
-            self.session.set_span(item.mention_id, target.start, target.end)
             spent = 2 + moves
             if target.entity is not None and \
                     self.entities.get(target.entity) != item.entity_id:
@@ -214,8 +219,6 @@ class SessionReplay:
             elif item.entity_id is not None:
                 self._probe(target, gold.text[target.start:target.end])
                 self._learnt(gold.text, target.start, target.end, item.entity_id)
-            document = self.session.document
-            assert document is not None
             if document.mentions[item.mention_id].status == MentionStatus.SUGGESTED:
                 self.session.review([item.mention_id], accept=True)
             self.effort.accepted += 1
