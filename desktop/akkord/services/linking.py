@@ -228,7 +228,8 @@ def _form_score(form: _Form, query: _Query) -> float:
     if any(query.agrees(form, i) and not query.owns(form, i) for i in inside):
         return 70.0 + 19.0 * n / total
     if inside and all(query.owns(form, i) for i in inside):
-        return OWNER  # in another number, it is scored as the words it has in common
+        return OWNER
+    # inside in another number only: scored below as the words it has in common
     if n and (query.fits_loosely(form.plain) or (
             n == 1 and form.keys[0] == query.initials)
             or (total == 1 and form.initials and form.initials == query.typed)):
