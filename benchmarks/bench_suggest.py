@@ -24,7 +24,8 @@ the shared machine is noisy: waiting for a core is not work), ``preannotate_floo
 through the window's annotation session (:func:`akkord.gui.effort_replay.replay`; its
 docstring is the counting model): ``effort_actions_off``, ``effort_actions_on``,
 ``effort_ratio`` (and ``effort_mention_ratio`` / ``effort_relation_ratio``), what was
-accepted, rejected, relinked, made by hand, the relations taken from suggestions, and
+accepted, rejected, relinked, adjusted (a suggestion's extent moved, then accepted), made by
+hand, the relations taken from suggestions, and
 the picker's top-1 accuracy for entities (``picker_top1_seen_entity``) and forms
 (``picker_top1_seen_form``) seen before. ``*_arrows``: the same when the picker's rows
 may also be reached with ↓ / ↑; ``effort_service_ratio``: the Qt-free counting model
@@ -254,6 +255,7 @@ def effort() -> None:
     report("effort_accepted", on.accepted, "")
     report("effort_rejected", on.rejected, "")
     report("effort_relinked", on.relinked, "")
+    report("effort_adjusted", on.adjusted, "")
     report("effort_by_hand_on", on.by_hand, "")
     report("effort_suggested_relations", on.suggested_relations, "")
     report("effort_rejected_relations", on.rejected_relations, "")

@@ -21,6 +21,7 @@ def test_wheel_carries_resources_and_migrations(tmp_path: Path) -> None:
     wheel = next(tmp_path.glob("akkord-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     for expected in ("akkord/resources/schemas/negotiations.toml",
+                     "akkord/resources/lexicon/metonyms.toml",
                      "akkord/resources/demo/gold.jsonl",
                      "akkord/store/migrations/env.py",
                      "akkord/store/migrations/versions/0001_initial_schema.py"):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from akkord.gui.effort_replay import SessionReplay
+from akkord.gui.effort_replay import SessionReplay, _moves
 from akkord.services.demo import create_demo
 from akkord.services.suggesting.effort import gold_documents
 from akkord.store import open_project
@@ -27,7 +27,26 @@ def test_the_breakdown_adds_up_to_the_actions_counted(qtbot: QtBot, tmp_path: Pa
     assert why.counts["review list opened (Ctrl+R)"] == 3  # each document had suggestions
     accepted = sum(n for key, n in why.counts.items() if key.startswith("suggestion accepted"))
     relinked = sum(n for key, n in why.counts.items() if key.startswith("suggestion relinked"))
-    assert accepted + relinked == effort.accepted
+    adjusted = sum(n for key, n in why.counts.items() if key.startswith("suggestion adjusted"))
+    assert accepted + relinked + adjusted == effort.accepted
+    # "skriftlig svar" suggested where the mention is "et skriftlig svar": moved, not
+    # rejected and marked again, each cheaper than that would have been
+    assert adjusted == effort.adjusted > 0
     assert len([m for m in why.misses if m.startswith(("ACTOR", "MEETING", "DEMAND",
                                                        "PLACE"))]) == \
         effort.picker_seen - effort.picker_top1
+
+
+def test_an_adjustment_counts_the_word_moves_the_window_makes() -> None:
+    text = "Blinken lovet et skriftlig svar i går, sa Nato-sjefen."
+
+    def at(part: str) -> tuple[int, int]:
+        start = text.index(part)
+        return start, start + len(part)
+
+    start, end = at("skriftlig svar")
+    assert _moves(text, start, end, *at("et skriftlig svar")) == 1
+    assert _moves(text, start, end, *at("skriftlig svar i går")) == 2
+    assert _moves(text, start, end, *at("svar i")) == 2  # widened before narrowed
+    assert _moves(text, start, end, *at("skriftlig sv")) is None  # part of a word
+    assert _moves(text, *at("Nato-sjefen"), *at("Nato")) is None

@@ -145,3 +145,19 @@ def test_a_similar_clause_begins_after_a_later_trigger_when_that_is_more_like() 
     found = suggest_clauses(model, again, [])
     assert [(again[s.start:s.end], s.entity_id, s.score) for s in found] == [
         ("juridiske garantier", 0, 1.0)]
+
+
+def test_a_clause_a_quarter_like_a_linked_one_is_proposed() -> None:
+    """A wording that shares about a quarter of the weighted words ("at Nato ikke skal ta
+    opp nye land") is proposed: a clause a few words off costs a few word moves in the
+    window, so proposals pay from a lower similarity (the demo's replay: 0.2)."""
+    demands = ("at Nato ikke tar opp flere medlemmer", "at alliansen trekker styrker ut av øst",
+               "at USA må gi garantier")
+    linked = [(demands[0], 11), (demands[1], 12), (demands[2], 13)]
+    model = learn_clauses("DEMAND", [(SEEN, spans(SEEN, *demands))], linked)
+    assert model is not None
+    text = "Moskva krever at Nato ikke skal ta opp nye land. Været var fint."
+    found = suggest_clauses(model, text, [])
+    assert [(text[s.start:s.end], s.entity_id) for s in found] == [
+        ("at Nato ikke skal ta opp nye land", 11)]
+    assert 0.2 <= found[0].score < 0.3

@@ -116,3 +116,26 @@ def test_the_windows_desk_keeps_the_tally_until_the_rejections_change(
     assert "møter" not in shown(2)
     kari.apply(rejection.inverse)
     assert shown(2).count("møter") == 2
+
+
+def test_a_genitive_counts_what_is_kept_of_its_name(project: Project,
+                                                    kari: Annotation) -> None:
+    """"Lavrovs" rejected once where the mention was longer is still proposed while the
+    layer keeps "Lavrov" for the same person: the genitive is the name."""
+    lavrov = new_entity(kari, "actor", "Lavrov")
+    text = "Lavrovs rådgiver svarte. Lavrov lyttet. Lavrovs svar kom."
+    with project.write() as session:
+        session.add(Document(content_hash="g1", text=text, meta={}, parts=[]))
+        session.flush()
+    genitive = span_of(text, "Lavrovs")
+    applied = kari.apply(AddSuggestions(4, (Suggestion(*genitive, "ACTOR", ALIAS, lavrov,
+                                                       0.9),)))
+    (mention,) = applied.changes.mentions
+    kari.apply(RejectSuggestions((mention,)))
+    with project.read() as session:  # nothing kept yet
+        assert rejected_forms(session, kari.annotator_id).blocks("ACTOR", "Lavrovs")
+    add(kari, 1, at("Lavrov"), "ACTOR", entity_id=lavrov)
+    with project.read() as session:
+        tally = rejected_forms(session, kari.annotator_id)
+    assert tally.kept[("ACTOR", "lavrovs")] == 1
+    assert not tally.blocks("ACTOR", "Lavrovs")

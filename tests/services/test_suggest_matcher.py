@@ -74,3 +74,29 @@ def test_a_name_joined_by_a_dash_without_spaces_is_part_of_a_compound() -> None:
     text = "Et møte i Nato–Russland-rådet. Nato – Russland: 1–0. USA—Nato."
     assert found(matcher, text) == [("Nato–Russland-rådet", council), ("Nato", NATO),
                                     ("Russland", RUSSIA)]
+
+
+def test_a_common_noun_is_found_only_in_its_own_number() -> None:
+    """"møtet" (the article's meeting) is not "møter" (meetings at large) nor the verb
+    "møtte"; "utenriksministeren" is not "utenriksministrene"; a name has no number."""
+    meeting, minister = 5, 6
+    matcher = NameMatcher([NameEntry(meeting, "meeting", "møtet"),
+                           NameEntry(minister, "actor", "utenriksministeren"),
+                           NameEntry(NATO, "actor", "Nato-landene")])
+    text = ("Møtet varte lenge, og de møtte pressen før møtene og flere møter. "
+            "Utenriksministerens svar kom; utenriksministrene lyttet. "
+            "Hvert Nato-land svarte.")
+    assert found(matcher, text) == [("Møtet", meeting), ("Utenriksministerens", minister),
+                                    ("Nato-land", NATO)]
+
+
+def test_a_name_is_not_found_in_a_caption_in_capitals() -> None:
+    """"I BRUSSEL:", "SAMTALER I GENÈVE:" are captions the annotator leaves unmarked; a
+    name written in capitals on its own ("NATO sier") is still found."""
+    brussels, geneva = 7, 8
+    matcher = NameMatcher([NameEntry(brussels, "place", "Brussel"),
+                           NameEntry(geneva, "place", "Genève"),
+                           NameEntry(NATO, "actor", "Nato")])
+    text = ("I BRUSSEL: Nato-sjefen talte.\nSAMTALER I GENÈVE: Samtaler i Genève og "
+            "Brussel. NATO sier nei.")
+    assert found(matcher, text) == [("Genève", geneva), ("Brussel", brussels), ("NATO", NATO)]

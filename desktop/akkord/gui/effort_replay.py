@@ -22,8 +22,15 @@ with what the window does added:
   cheaper of two ways: one by one (Enter or Delete, 1 each), or accept all (1) after
   clicking and deleting each wrong one (2 each). A right span with a wrong or missing
   entity is linked from the list (1, "Change link…") plus the picker, either way.
-* **annotate all** (Ctrl+G, 1) after a form is linked by hand, when the form occurs again
-  in the document; its suggestions are reviewed like the others (the list opens itself).
+  A suggestion of the right label whose extent is off by a few words ("skriftlig svar"
+  where the mention is "et skriftlig svar") is **adjusted** instead of rejected when that
+  is cheaper than rejecting it and marking the mention by hand: a click on it (1), its
+  start and end moved a word at a time as Alt(+Shift)+←/→ move them (1 each, through
+  the window's own :func:`~akkord.textproc.spans.edge_moved`), Enter (1), and the
+  link changed if its entity is not the mention's (1 plus the picker).
+* **annotate all** (Ctrl+G, 1) after a form is linked by hand, when the form (or, for a
+  person's name, the surname alone) occurs again in the document; its suggestions are
+  reviewed like the others (the list opens itself).
 * **relations**: R, a Tab to the other mention, Enter (3 each), the same in both modes.
 * The recommender is trained (when due) between documents, where the window trains it in
   the background while the annotator reads.
@@ -48,12 +55,15 @@ from akkord.services.suggesting.effort import (
     insert_documents,
 )
 from akkord.services.suggesting.features import sentences_of, tokens_of
+from akkord.services.suggesting.preannotate import surname
 from akkord.services.suggesting.recommender import NotTrained, Recommender, Settings
 from akkord.services.suggesting.review import ReviewItem
 from akkord.services.views import Candidate
-from akkord.textproc.lemmas import fold, phrase_keys, words
+from akkord.textproc.lemmas import fold, genitive_base, phrase_keys, words
+from akkord.textproc.spans import edge_moved
 
 NEW = -1  # the picker's "+ New" row
+MAX_MOVES = 12  # the most word moves an adjustment is counted with
 Place = tuple[int, int, str]
 
 
@@ -150,6 +160,7 @@ class SessionReplay:
                 pending: dict[Place, GoldMention]) -> int:
         """Review ``items`` (see the module docstring); the cost, without opening the list."""
         review = self._sort(items, pending)
+        adjusted = self._adjust(gold, review, pending)
         for item in review.right:
             target = pending.pop((item.start, item.end, item.label))
             self._probe(target, gold.text[item.start:item.end])
@@ -180,7 +191,57 @@ class SessionReplay:
         accept_all = 1 + 2 * len(review.wrong) + relinks + len(review.relink)
         self.why.add("review (keys in the list, picker of relinks included)",
                      min(one_by_one, accept_all), 0)
-        return min(one_by_one, accept_all)
+        return min(one_by_one, accept_all) + adjusted
+
+    def _adjust(self, gold: GoldDocument, review: _Review,
+                pending: dict[Place, GoldMention]) -> int:
+        """Wrong suggestions whose extent a few word moves make right are adjusted (see
+        the module docstring) and taken out of ``review.wrong``; the cost of adjusting
+        them, their relinks included."""
+        cost = 0
+        for item in list(review.wrong):
+            found = self._adjustable(gold, item, pending)
+            if found is None:
+                continue
+            target, moves = found
+            self.session.set_span(item.mention_id, target.start, target.end)
+            document = self.session.document
+            assert document is not None
+            moved = document.mentions.get(item.mention_id)
+            if moved is None or (moved.start, moved.end) != (target.start, target.end):
+                continue  # the session refused the move: rejected as before
+            del pending[(target.start, target.end, target.label)]
+            review.wrong.remove(item)
+            spent = 2 + moves
+            if target.entity is not None and \
+                    self.entities.get(target.entity) != item.entity_id:
+                spent += 1 + self._link(gold, target, item.mention_id)  # accepts it
+            elif item.entity_id is not None:
+                self._probe(target, gold.text[target.start:target.end])
+                self._learnt(gold.text, target.start, target.end, item.entity_id)
+            if document.mentions[item.mention_id].status == MentionStatus.SUGGESTED:
+                self.session.review([item.mention_id], accept=True)
+            self.effort.accepted += 1
+            self.effort.adjusted += 1
+            self.why.add(f"suggestion adjusted {item.label} ({item.origin})", spent)
+            cost += spent
+        return cost
+
+    def _adjustable(self, gold: GoldDocument, item: ReviewItem,
+                    pending: dict[Place, GoldMention]) -> tuple[GoldMention, int] | None:
+        """The mention of the suggestion's label it overlaps, and the word moves that make
+        the suggestion that mention, when adjusting is cheaper than rejecting (1) and
+        marking it by hand; else ``None``."""
+        for (start, end, label), target in pending.items():
+            if label != item.label or not (start < item.end and item.start < end):
+                continue
+            moves = _moves(gold.text, item.start, item.end, start, end)
+            by_hand = max(1, len(words(gold.text[start:end]))) + 1
+            relink = target.entity is not None and \
+                self.entities.get(target.entity) != item.entity_id
+            if moves is not None and 2 + moves + relink < by_hand + 1:
+                return target, moves
+        return None
 
     def _by_hand(self, gold: GoldDocument, mention: GoldMention) -> int:
         """Double-click, Shift+→ per further word, the label key; then the picker."""
@@ -203,10 +264,15 @@ class SessionReplay:
 
     def _annotate_all(self, gold: GoldDocument, mention: GoldMention,
                       pending: dict[Place, GoldMention]) -> int:
-        """Ctrl+G when the form occurs again in the document (the person sees it)."""
-        form = fold(gold.text[mention.start:mention.end])
-        if not any(fold(gold.text[m.start:m.end]) == form and m.label == mention.label
-                   for m in pending.values()):
+        """Ctrl+G when the form, or a person's surname, occurs again in the document (the
+        person sees it)."""
+        surface = gold.text[mention.start:mention.end]
+        last = surname(surface)
+        forms = {fold(surface)} | ({fold(last)} if last else set())
+        if not any(m.label == mention.label and (
+                fold(gold.text[m.start:m.end]) in forms
+                or genitive_base(fold(gold.text[m.start:m.end])) in forms)
+                for m in pending.values()):
             return 0
         document = self.session.document
         assert document is not None
@@ -370,6 +436,27 @@ class SessionReplay:
             self.recommender.train(desk.training_examples())
         self.session.recommender = self.recommender if self.recommender.active_labels \
             else None
+
+
+def _moves(text: str, start: int, end: int, to_start: int, to_end: int) -> int | None:
+    """How many word moves of its edges (Alt(+Shift)+←/→) take a mention from
+    ``start``–``end`` to ``to_start``–``to_end``; ``None`` if they cannot (a part of a
+    word)."""
+    moves = 0
+    edges = [("start", start, to_start), ("end", end, to_end)]
+    if to_start > start:  # widen before narrowing: the mention never becomes empty
+        edges.reverse()
+    for edge, at, wanted in edges:
+        step = -1 if wanted < at else 1
+        while at != wanted and moves <= 2 * MAX_MOVES:
+            moved = edge_moved(text, start, end, edge, step)
+            start, end = moved
+            now = start if edge == "start" else end
+            if now == at or (step < 0 and now < wanted) or (step > 0 and now > wanted):
+                return None
+            at = now
+            moves += 1
+    return moves if moves <= MAX_MOVES and start < end else None
 
 
 def replay(project: Project, documents: Sequence[GoldDocument], *, suggestions: bool,

@@ -10,10 +10,17 @@ first, in tiers that usage never overturns:
    linked to ranks first for it everywhere;
 2. the whole text is an inflection of the name or an alias (92);
 3. a name or alias stands inside the text as whole words: the longer it is, the higher
-   (70–89), so "Nato-sjef Jens Stoltenberg" is Jens Stoltenberg, not Nato;
+   (70–89), so "Nato-sjef Jens Stoltenberg" is Jens Stoltenberg, not Nato; but not when
+   it stands there only as the genitive of what follows (*Polens* utenriksminister,
+   *alliansens* generalsekretær: the person, so the state or alliance drops to 12), nor
+   when a word of it is in the other number (*møter* is not *Møte i Nato–Russland-rådet*,
+   *utenriksminister* not *utenriksministrene*: such a word counts as no word in common,
+   here and in tier 7, for texts of up to :data:`NUMBERED_WORDS` words);
 4. looser: the words match without their accents (*Geneve* → Genève), a hyphenated
    compound by its first part (*Nato-landene* → Nato), or the text is the initials of a
-   name of three words or more, or those initials are the text (*OSSE*) (66);
+   name of three words or more, or those initials are the text (*OSSE*), or, for an
+   actor, the text stands for a state the project has (*russerne*, *Washington*, *Kreml*:
+   the shipped facts of :mod:`akkord.textproc.metonyms`) (66);
 5. what was typed starts the name or one of its words (60 / 55);
 6. the text is part of the name, as whole words (50: *Stoltenberg*), or as letters (40);
 7. 15 per shared word;
@@ -69,7 +76,8 @@ from akkord.domain.dates import PartialDate
 from akkord.domain.offices import Term, holder_on
 from akkord.services.views import Candidate
 from akkord.store.models import Entity, EntityAlias, Mention
-from akkord.textproc.lemmas import fold, genitive_base, word_key, words
+from akkord.textproc.lemmas import fold, genitive_base, is_genitive, number, word_key, words
+from akkord.textproc.metonyms import state_of
 
 IN_DOCUMENT = 10.0  # the score of an entity that only the document's context suggests
 ELSEWHERE = 8.0  # a description's match through a description form, outside the document
@@ -78,6 +86,11 @@ IN_DESCRIBED_DOCUMENT = 51.0  # the document's entity for a description linked e
 LOOSE = 66.0  # tier 4: without accents, a compound's first part, an acronym's long form
 CLAUSE_WORDS = 4  # a text of this many words is scored as a clause (tier 7's note)
 CLAUSE_SIMILAR = 0.3  # the weighted share of words from which a clause's entity is preselected
+OWNER = 12.0  # a name standing in the text only as the genitive of what follows it
+SHARED_WORD = 15.0  # tier 7: per word in common
+OTHER_NUMBER = 0.5  # a clause's similarity to a form with a word of it in another number
+NUMBERED_WORDS = 5  # the longest text whose words' number counts (a description, not a
+# clause: without parts of speech, "velger" would be a plural like "møter")
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +101,8 @@ class _Form:
     is_name: bool
     plain: tuple[str, ...] = ()  # the keys without accents (Genève → geneve)
     initials: str = ""  # of a name of three words or more (OSSE), else ""
+    numbers: tuple[str | None, ...] = ()  # per word: "sg", "pl" or None (:func:`number`)
+    last: str = ""  # the last word, folded
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +120,31 @@ class _Query:
     typed: str  # folded, for prefix and letter matches
     loose: tuple[frozenset[str], ...] = ()  # per word: without accents, compound heads
     initials: str = ""
+    numbers: tuple[str | None, ...] = ()  # per word, as :attr:`_Form.numbers`
+    written: tuple[str, ...] = ()  # the words as written
+
+    def owns(self, form: _Form, at: int) -> bool:
+        """Whether ``form``, standing at word ``at``, is only the genitive of the words
+        after it: *Polens* in "Polens utenriksminister", *alliansens* in "alliansens
+        generalsekretær" (the person, not the country or the alliance)."""
+        end = at + len(form.keys)
+        if end >= len(self.written):
+            return False
+        word = self.written[end - 1]
+        return (is_genitive(word) and fold(word) == form.last) or \
+            genitive_base(fold(word)) == form.last
+
+    def agrees(self, form: _Form, at: int) -> bool:
+        """Whether no word of ``form`` is singular where the query's is plural or the
+        other way round: *møter* (a series) is not *Møte i Nato–Russland-rådet*,
+        *utenriksministeren* not *utenriksministrene*."""
+        return not any(q and f and q != f
+                       for q, f in zip(self.numbers[at:], form.numbers, strict=False))
+
+    def shares(self, key: str, number: str | None) -> bool:
+        """Whether a word of the query is ``key`` in the same number (or either has none)."""
+        return any(key in alternatives and not (mine and number and mine != number)
+                   for alternatives, mine in zip(self.words, self.numbers, strict=True))
 
     def fits(self, keys: tuple[str, ...], at: int) -> bool:
         """Whether ``keys`` are the query's words from word ``at`` on."""
@@ -134,9 +174,11 @@ def _initials(text: str) -> str:
 
 
 def _form(text: str, is_name: bool) -> _Form:
-    keys = tuple(word_key(w) for w in words(text))
+    found = words(text)
+    keys = tuple(word_key(w) for w in found)
     return _Form(text, fold(text), keys, is_name, tuple(_plain(k) for k in keys),
-                 _initials(text))
+                 _initials(text), tuple(number(w) for w in found),
+                 fold(found[-1]) if found else "")
 
 
 def _alternatives(word: str) -> frozenset[str]:
@@ -158,7 +200,9 @@ def _query(text: str) -> _Query:
     """Any word may be a genitive (*Natos generalsekretær*, *alliansens dør*)."""
     found = words(text)
     return _Query(fold(text), tuple(_alternatives(w) for w in found), fold(text),
-                  tuple(_loose(w) for w in found), _initials(text))
+                  tuple(_loose(w) for w in found), _initials(text),
+                  tuple(number(w) if len(found) <= NUMBERED_WORDS else None for w in found),
+                  tuple(found))
 
 
 def _entries(session: Session, kind: str) -> list[_Entry]:
@@ -180,8 +224,12 @@ def _form_score(form: _Form, query: _Query) -> float:
     n, total = len(form.keys), len(query.words)
     if n == total and query.fits(form.keys, 0):
         return 92.0
-    if 0 < n < total and any(query.fits(form.keys, i) for i in range(total - n + 1)):
+    inside = [i for i in range(total - n + 1) if 0 < n < total and query.fits(form.keys, i)]
+    if any(query.agrees(form, i) and not query.owns(form, i) for i in inside):
         return 70.0 + 19.0 * n / total
+    if inside and all(query.owns(form, i) for i in inside):
+        return OWNER
+    # inside in another number only: scored below as the words it has in common
     if n and (query.fits_loosely(form.plain) or (
             n == 1 and form.keys[0] == query.initials)
             or (total == 1 and form.initials and form.initials == query.typed)):
@@ -196,7 +244,9 @@ def _form_score(form: _Form, query: _Query) -> float:
         return 50.0
     if len(query.typed) >= 3 and query.typed in form.folded:
         return 40.0
-    return 15.0 * sum(1 for alternatives in query.words if alternatives & set(form.keys))
+    return SHARED_WORD * sum(1 for alternatives in query.words if any(
+        k in alternatives and query.shares(k, n)
+        for k, n in zip(form.keys, form.numbers, strict=True)))
 
 
 def _score(entry: _Entry, query: _Query) -> tuple[float, str, bool]:
@@ -245,13 +295,14 @@ def _as_clause(scored: list[tuple[_Entry, float, str, bool]], query: _Query
         loose = score == LOOSE
         best, shown = 0.0, matched
         for form in entry.forms:
-            theirs = set(form.keys)
-            shared = sum(weight(k) for k in theirs
-                         if any(k in alternatives for alternatives in query.words))
+            theirs = dict(zip(form.keys, form.numbers, strict=True))
+            common = {k for k, n in theirs.items() if query.shares(k, n)}
+            shared = sum(weight(k) for k in common)
             union = sum(weight(k) for k in keys) + sum(
-                weight(k) for k in theirs
-                if not any(k in alternatives for alternatives in query.words))
+                weight(k) for k in theirs if k not in common)
             similar = shared / union if union else 0.0
+            if any(k not in common and query.shares(k, None) for k in theirs):
+                similar *= OTHER_NUMBER  # "flere møter i rådet" is no "Møte i rådet"
             if similar > best:
                 best, shown = similar, form.shown
         clause = (50.0 + 40.0 * min(1.0, best) if best >= CLAUSE_SIMILAR
@@ -260,6 +311,20 @@ def _as_clause(scored: list[tuple[_Entry, float, str, bool]], query: _Query
             out.append((entry, score, matched, described))
         else:
             out.append((entry, clause, shown, False))
+    return out
+
+
+def _as_state(scored: list[tuple[_Entry, float, str, bool]], state: str
+              ) -> list[tuple[_Entry, float, str, bool]]:
+    """Tier 4 for the entity named or aliased ``state`` (folded) when the text stands
+    for it (:func:`akkord.textproc.metonyms.state_of`); the others as they were."""
+    out = []
+    for entry, score, matched, described in scored:
+        form = next((f for f in entry.forms if f.folded == state), None)
+        if form is not None and score < LOOSE:
+            out.append((entry, LOOSE, form.shown, False))
+        else:
+            out.append((entry, score, matched, described))
     return out
 
 
@@ -328,6 +393,9 @@ def rank_candidates(session: Session, kind: str, query: str, annotator_id: int |
               for entry in entries]
     if parsed is not None and len(parsed.words) >= CLAUSE_WORDS:
         scored = _as_clause(scored, parsed)
+    state = state_of(kind, query) if parsed is not None else None
+    if state is not None:  # "russerne", "Washington": the state, when the project has it
+        scored = _as_state(scored, fold(state))
     # the form was linked before, to an entity outside the document: a description the
     # layer uses, so the document's own entities are offered first, and preselected
     remembered = describing and any(

@@ -141,3 +141,31 @@ def phrase_keys(text: str) -> set[tuple[str, ...]]:
     if base is not None:
         keys.add((*(word_key(w) for w in found[:-1]), word_key(base)))
     return keys
+
+
+def number(word: str) -> str | None:
+    """Whether a common noun is singular (``"sg"``: *møte*, *møtet*, *samtalen*,
+    *utenriksministeren*) or plural (``"pl"``: *møter*, *møtene*, *utenriksministre*),
+    by how it differs from its lemma; ``None`` for a name or a word the dictionary does
+    not know (*Nato*, *Genève*)."""
+    folded = fold(word)
+    key = word_key(word)
+    if folded == key:
+        return "sg" if is_known(folded) else None
+    if any(folded == key + ending for ending in ("en", "n", "et", "t", "a")):
+        return "sg"
+    if folded.endswith(("er", "ene", "ne", "re")):
+        return "pl"
+    return None
+
+
+def is_genitive(word: str) -> bool:
+    """Whether ``word`` as written is a genitive: *Polens*, *Natos*, *USAs*, *alliansens*,
+    *Nato-landenes*, *Paris'* (not *Paris*, *prosess*: the dictionary knows them)."""
+    folded = fold(word)
+    base = genitive_base(folded)
+    if base is None:
+        return False
+    if folded.endswith(("'s", "’s", "'", "’")) or (word[-1] == "s" and word[:-1].isupper()):
+        return True
+    return not is_known(folded) and (is_known(base) or word_key(word) != folded)

@@ -112,6 +112,7 @@ class Effort:
     accepted: int = 0
     rejected: int = 0
     relinked: int = 0
+    adjusted: int = 0  # suggestions whose extent was moved, then accepted (the window's replay)
     suggested_relations: int = 0  # relations taken from the suggested ones
     rejected_relations: int = 0
     picker_seen: int = 0  # linked gold mentions of an entity seen before

@@ -14,10 +14,17 @@ Rules of a match (the contract the tests hold it to):
   dash without spaces (*Nato–Russland-rådet*, the council, not Nato).
 * **Inflections**: a word matches a name's word when their lemmas agree, or when the
   word is a genitive (``-s``, ``'s``, ``'``) of it. An exact surface match scores
-  higher than an inflected one (:data:`EXACT`, :data:`INFLECTED`).
+  higher than an inflected one (:data:`EXACT`, :data:`INFLECTED`). A common noun of a
+  form (written in lower case) is found only in its own number: *møtet* (the article's
+  meeting) never finds *møter* (meetings at large) nor the verb *møtte*, nor
+  *utenriksministeren* the plural *utenriksministrene*
+  (:func:`akkord.textproc.lemmas.number`).
 * **Capitals**: a name word written with a capital (*Polen*) does not match the word in
   lower case (*polen*, the poles); a lower-case alias (*alliansen*) matches at the start of
   a sentence (*Alliansen*).
+* **Captions**: a name not written in capitals is not found in a run of words in
+  capitals ("SAMTALER I GENÈVE:", a caption the annotator leaves unmarked); alone
+  ("NATO sier") it is.
 * **Longest match first**: overlapping candidates of one kind are resolved by length
   (in words), then position; "Nato-sjef Jens Stoltenberg" is the person, not Nato.
   Matches of different kinds may nest (a place inside a meeting's name).
@@ -32,7 +39,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from akkord.textproc.lemmas import fold, genitive_base, split_words, word_key, words
+from akkord.textproc.lemmas import fold, genitive_base, number, split_words, word_key, words
 
 EXACT = 0.9
 """Score of a match whose surface is the name or alias itself (or its genitive)."""
@@ -83,6 +90,22 @@ class _Pattern:
     entry: NameEntry
     capitals: tuple[bool, ...]  # per word: written with a capital in the form
     exact: frozenset[str]  # folded surfaces that count as exact (the form, its genitive)
+    words: tuple[str, ...] = ()  # folded
+    numbers: tuple[str | None, ...] = ()  # per word: its number when a common noun
+
+    def agrees(self, surface: str) -> bool:
+        """Whether every common noun of the form stands in ``surface`` as itself, its
+        genitive, or an inflection of the same number (*møtet* never finds *møter*, the
+        meetings at large, nor the verb *møtte*; *utenriksministeren* never
+        *utenriksministrene*)."""
+        for mine, theirs, wanted in zip(self.words, words(surface), self.numbers,
+                                        strict=False):
+            folded = fold(theirs)
+            if wanted is None or folded == mine or genitive_base(folded) == mine:
+                continue
+            if number(folded) != wanted:
+                return False
+        return True
 
 
 class NameMatcher:
@@ -100,8 +123,11 @@ class NameMatcher:
             key = "".join(self._char(word_key(w)) for w in found)
             exact = {fold(entry.form)}
             exact.update(fold(entry.form) + s for s in ("s", "'s", "’s", "'"))
-            self._patterns[key].append(_Pattern(entry, tuple(w[:1].isupper() for w in found),
-                                                frozenset(exact)))
+            capitals = tuple(w[:1].isupper() for w in found)
+            self._patterns[key].append(_Pattern(
+                entry, capitals, frozenset(exact), tuple(fold(w) for w in found),
+                tuple(None if upper else number(w) for w, upper in zip(found, capitals,
+                                                                       strict=True))))
         self._prefixes = {k[:3] for k in self._chars}
         self._automaton = ahocorasick.Automaton()
         for key in self._patterns:
@@ -162,6 +188,8 @@ class NameMatcher:
             ) if cached is _UNSEEN else cached
             if resolved is None:
                 continue
+            if _in_capitals(found, first, last, resolved[2]):
+                continue
             match = NameMatch(start, end, *resolved, words=last - first + 1)
             if not (blocked and blocked(start, end, match.kind)):
                 candidates.append(match)
@@ -175,7 +203,10 @@ class NameMatcher:
             if any(want and not got for want, got in zip(pattern.capitals, capitals,
                                                          strict=True)):
                 continue
-            quality = EXACT if folded in pattern.exact else INFLECTED
+            exact = folded in pattern.exact
+            if not exact and not pattern.agrees(surface):
+                continue
+            quality = EXACT if exact else INFLECTED
             entity = pattern.entry.entity_id
             if entity not in best or quality > best[entity][0]:
                 best[entity] = (quality, pattern)
@@ -197,6 +228,21 @@ class NameMatcher:
 
 
 _DASHES = "–—"
+
+
+def _shouting(word: str) -> bool:
+    return sum(c.isalpha() for c in word) >= 2 and word.isupper()
+
+
+def _in_capitals(found: list[str], first: int, last: int, form: str) -> bool:
+    """Whether a name not written in capitals stands in capitals next to a word in
+    capitals (a caption, "I BRUSSEL:", "SAMTALER I GENÈVE:"), where the annotator marks
+    nothing."""
+    if _shouting(form) or not all(_shouting(w) or not any(c.isalpha() for c in w)
+                                  for w in found[first:last + 1]):
+        return False
+    return (first > 0 and found[first - 1].isupper()) or (
+        last + 1 < len(found) and found[last + 1].isupper())
 
 
 def _in_dashed_compound(text: str, start: int, end: int) -> bool:

@@ -1,5 +1,8 @@
 """Annotate all occurrences: from one mention, the same form (and its inflections)
-everywhere else in the document or the project, proposed with the same label and entity.
+everywhere else in the document or the project, proposed with the same label and entity;
+for a person's name of two or three capitalised words, the surname alone too ("Putin",
+"Putins" from "Vladimir Putin", as pre-annotation finds it:
+:func:`~akkord.services.suggesting.preannotate.surname`).
 
 The form is matched like pre-annotation matches names (whole words, lemmas, genitives,
 capitals; :mod:`akkord.services.suggesting.matcher`); forms the layer rejected more
@@ -19,7 +22,7 @@ from sqlalchemy.orm import Session
 from akkord.errors import AkkordError
 from akkord.services.suggesting.matcher import NameEntry, NameMatcher
 from akkord.services.suggesting.model import OCCURRENCE, Suggestion
-from akkord.services.suggesting.preannotate import Occupied, document_mentions
+from akkord.services.suggesting.preannotate import Occupied, document_mentions, surname
 from akkord.services.suggesting.rejections import RejectedForms, rejected_forms
 from akkord.store.models import Document, Mention
 from akkord.textproc.lemmas import as_written, words
@@ -42,7 +45,9 @@ def occurrences(session: Session, annotator_id: int, mention_id: int, *,
     form = as_written(text or "", source.start, source.end)
     if not words(form):
         return {}
-    matcher = NameMatcher([NameEntry(source.entity_id or 0, _KIND, form)])
+    last = surname(form)  # "Vladimir Putin" → "Putin", "Putins" too
+    matcher = NameMatcher([NameEntry(source.entity_id or 0, _KIND, f)
+                           for f in (form, last) if f is not None])
     refused = rejected if rejected is not None else rejected_forms(session, annotator_id)
     out: dict[int, list[Suggestion]] = {}
     for document_id, doc_text in _documents(session, source.document_id, project_wide):

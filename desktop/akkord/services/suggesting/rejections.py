@@ -8,7 +8,9 @@ often it kept that form (made or accepted a mention of the label with the same f
 linked to one of the entities the rejections proposed). Unlinked suggestions (occurrences
 of an unlinked mention) are not tallied: counting what was kept of them would read every
 unlinked mention of the layer. A form
-rejected more often than kept is no longer pre-annotated (:mod:`.preannotate`) nor
+rejected more often than kept (a genitive counting what is kept of the form it is the
+genitive of: *Natos* rejected where the mention was "Natos utenriksministre", *Nato* kept
+for the alliance) is no longer pre-annotated (:mod:`.preannotate`) nor
 proposed as an occurrence (:mod:`.occurrences`, :mod:`.pipeline`).
 
 The tally is computed from the layer's mentions, never stored: a rejection is a mention
@@ -34,7 +36,7 @@ from sqlalchemy.orm import Session
 from akkord.services.queries import chunks
 from akkord.services.suggesting.model import ALIAS, OCCURRENCE, OFFICE, Suggestion
 from akkord.store.models import Document, Mention
-from akkord.textproc.lemmas import fold
+from akkord.textproc.lemmas import fold, genitive_base
 
 FormKey = tuple[str, str]
 """A label and a form, case-folded: ``("MEETING", "møter")``."""
@@ -105,6 +107,13 @@ def rejected_forms(session: Session, annotator_id: int) -> RejectedForms:
         lengths.add(len(form or ""))
     if not rejected:
         return RejectedForms()
+    # a genitive counts what is kept of the form it is the genitive of (Natos, Nato)
+    bases: dict[FormKey, list[FormKey]] = {}
+    for label, form in rejected:
+        base = genitive_base(form)
+        if base is not None:
+            bases.setdefault((label, base), []).append((label, form))
+            lengths.add(len(base))
     kept: Counter[FormKey] = Counter()
     for chunk in chunks(sorted(entities)):
         for kept_label, kept_form in session.execute(
@@ -114,5 +123,7 @@ def rejected_forms(session: Session, annotator_id: int) -> RejectedForms:
             key = (kept_label, _key(kept_form or ""))
             if key in rejected:
                 kept[key] += 1
+            for genitive in bases.get(key, ()):
+                kept[genitive] += 1
     blocked = frozenset(k for k, n in rejected.items() if n > kept.get(k, 0))
     return RejectedForms(blocked, dict(rejected), dict(kept))
