@@ -155,3 +155,29 @@ def test_a_link_does_not_measure_every_entity_of_the_project(window: MainWindow,
     QApplication.processEvents()
     assert window.session.document.mentions[unlinked].entity_id == entity  # type: ignore[union-attr]
     assert 0 < len(calls) < 300
+
+
+def test_a_link_repaints_the_entity_box_not_the_mention_box(qtbot: QtBot,
+                                                           tmp_path: Path) -> None:
+    """Linking the selected mention changes what the entity box shows; the mention box
+    above it (label, text, status, attributes) stays as it was, unpainted. (In a window
+    tall enough for the inspector: where its scroll bar comes and goes with the rows,
+    everything in it moves and is repainted.)"""
+    window = demo_window(qtbot, tmp_path, 1920, 1200)
+    linked, unlinked = _linked_and_unlinked(window)
+    entity = window.session.document.mentions[linked].entity_id  # type: ignore[union-attr]
+    window.session.select(unlinked)
+    qtbot.waitUntil(lambda: not window.inspector.unlink_button.isVisibleTo(window.inspector))
+    QApplication.processEvents()
+    chip = Events(window.inspector.chip, QEvent.Type.Paint)
+    names = Events(window.inspector.entity_name, QEvent.Type.Resize, QEvent.Type.Show)
+    window.session.link(unlinked, entity)
+    QApplication.processEvents()
+    assert window.inspector.unlink_button.isVisible()
+    assert window.inspector.entity_name.text() == window.session.entity(entity).name  # type: ignore[union-attr]
+    assert names.count > 0  # the entity's rows appeared
+    assert chip.count == 0
+    window.session.link(unlinked, None)  # and back: the rows go, the chip stays
+    QApplication.processEvents()
+    assert not window.inspector.unlink_button.isVisibleTo(window.inspector)
+    assert chip.count == 0

@@ -8,6 +8,9 @@ and to the mention.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
+
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -142,6 +145,7 @@ class Inspector(QScrollArea):
         self.session = session
         self.setWidgetResizable(True)
         self.entity: EntityView | None = None
+        self._shown: tuple[MentionView, object, tuple[object, ...]] | None = None
         body = QWidget(self)
         self.setWidget(body)
         layout = QVBoxLayout(body)
@@ -282,19 +286,50 @@ class Inspector(QScrollArea):
 
         Every child shown while its parents are visible lays out the whole inspector at
         once, up to the window (Qt activates the ancestors' layouts in ``setVisible``): a
-        link showed nine rows and buttons, nine layouts. So the body is hidden while it
-        changes and shown once at the end (one layout), unless the focus is in it, which
-        hiding would move."""
-        body, focus = self.widget(), QApplication.focusWidget()
-        if body is None or not body.isVisible() or (focus is not None
-                                                    and body.isAncestorOf(focus)):
-            self._show(mention_id)
+        link showed nine rows and buttons, nine layouts. So the part that changes is
+        hidden while it changes and shown once at the end (one layout), unless the focus
+        is in it, which hiding would move. When only the mention's link changed (a link,
+        an unlink), that part is the entity's box: the mention's box is neither laid out
+        nor repainted."""
+        mention = self._mention(mention_id)
+        shown = self._shown
+        self._shown = self._snapshot(mention)
+        if mention is not None and shown is not None and self._shown is not None \
+                and self._shown[1:] == shown[1:] \
+                and replace(shown[0], entity_id=mention.entity_id) == mention:
+            kind = self.session.schema.label(mention.label).entity
+            self._changing(self.entity_box, lambda: self._show_entity(mention, kind))
             return
-        body.hide()
+        body = self.widget()
+        if body is not None:
+            self._changing(body, lambda: self._show(mention_id))
+
+    def _mention(self, mention_id: object) -> MentionView | None:
+        document = self.session.document
+        return document.mentions.get(mention_id) if document and isinstance(
+            mention_id, int) else None
+
+    def _snapshot(self, mention: MentionView | None
+                  ) -> tuple[MentionView, object, tuple[object, ...]] | None:
+        """What the inspector shows of a mention besides its link: the mention, the
+        schema it is shown under, its relations."""
+        document = self.session.document
+        if mention is None or document is None:
+            return None
+        return mention, self.session.schema, tuple(document.relations_of(mention.id))
+
+    @staticmethod
+    def _changing(part: QWidget, change: Callable[[], None]) -> None:
+        """Run ``change`` with ``part`` hidden, so that it is laid out once."""
+        focus = QApplication.focusWidget()
+        if not part.isVisible() or (focus is not None and part.isAncestorOf(focus)):
+            change()
+            return
+        part.hide()
         try:
-            self._show(mention_id)
+            change()
         finally:
-            body.show()
+            part.show()
 
     def _show(self, mention_id: object) -> None:
         document = self.session.document
@@ -320,11 +355,12 @@ class Inspector(QScrollArea):
         self.mention_form.build(label.attributes)
         self.mention_form.set_values(mention.values)
         self.mention_form.setVisible(bool(label.attributes))
+        self.entity_box.setVisible(label.entity is not None)
         self._show_entity(mention, label.entity)
         self._show_relations(mention)
 
     def _show_entity(self, mention: MentionView, kind: str | None) -> None:
-        self.entity_box.setVisible(kind is not None)
+        """The entity's box, shown by the caller when the mention's label links."""
         if kind is None:
             self.entity = None
             return
