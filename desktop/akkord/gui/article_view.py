@@ -105,6 +105,11 @@ class ArticleView(QTextEdit):
         # and resizeEvent (the viewport's too) empty it. (The layout of a long text goes
         # on in the background, but only below what is laid out already.)
         self._geometry: dict[tuple[int, int], list[QRectF]] = {}
+        # And whenever the text layout says it changed (a font or style polished late, the
+        # background layout of a long text): a rectangle taken before that was drawn in
+        # the wrong place, or nowhere, until the next resize (CI saw a first start with
+        # no highlight on screen).
+        self.document().documentLayout().update.connect(self._layout_changed)
         # A mouse selection made holding Ctrl or Alt is taken as it is, character by
         # character (part of a word: "Nato" in "Nato-sjef"); any other is snapped to words.
         self.exact = False
@@ -230,9 +235,14 @@ class ArticleView(QTextEdit):
         key = (start, end)
         rects = self._geometry.get(key)
         if rects is None:
-            rects = self._geometry[key] = self._layout_rects(start, end)
+            rects = self._layout_rects(start, end)
+            if rects:  # none: not laid out yet; ask the layout again next time
+                self._geometry[key] = rects
         offset = self._offset() if offset is None else offset
         return [rect.translated(offset) for rect in rects]
+
+    def _layout_changed(self, _area: QRectF) -> None:
+        self._geometry.clear()
 
     def _layout_rects(self, start: int, end: int) -> list[QRectF]:
         """:meth:`span_rects` in document coordinates, from the text layout."""
