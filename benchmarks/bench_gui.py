@@ -68,8 +68,11 @@ STARTS = 3
 STARTUP = textwrap.dedent("""
     import resource, sys, time
     from pathlib import Path
+    from akkord import startup
+    startup.starting()  # what `akkord gui` does, in its order (akkord.__main__.run):
     from akkord.cli import load_command
-    load_command("gui")  # what `akkord gui` loads, in its order: the CLI, then
+    startup.started()
+    load_command("gui")  # the CLI, then
     from akkord.cli.gui_cmd import preload
     preload()  # the modules without Qt, then Qt and the window
     from PySide6.QtCore import QTimer

@@ -15,10 +15,19 @@ from akkord import startup
 # start-up on the development machine). Only a speed-up: a name that is gone is skipped.
 BEFORE_QT = (
     "akkord.store.project",
+    "sqlalchemy.dialects.sqlite",  # loaded by the first engine, which the window makes
     "akkord.services.documents",
     "akkord.services.annotation",
     "akkord.services.dating",
     "akkord.services.linking",
+    "akkord.services.projects",
+    "akkord.services.progress",
+    "akkord.services.suggesting.desk",
+    "akkord.services.suggesting.edits",
+    "akkord.services.suggesting.pipeline",
+    "akkord.textproc.display",
+    "akkord.textproc.decode",
+    "akkord.textproc.spans",
 )
 
 
