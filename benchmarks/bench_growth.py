@@ -91,7 +91,7 @@ def growth() -> None:
             keep("list_s", n, seconds, "s")
             keep("list_cpu_s", n, cpu, "s")
             keep("list_peak_mb", n, peak, "MB")
-            seconds, cpu, peak = startup_seconds(project)
+            seconds, cpu, peak, _ = startup_seconds(project)
             keep("startup_s", n, seconds, "s")
             keep("startup_cpu_s", n, cpu, "s")
             keep("window_peak_mb", n, peak, "MB")

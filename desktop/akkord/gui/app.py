@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from akkord import startup
 from akkord.domain.statuses import GOLD
 from akkord.errors import AkkordError
+from akkord.services.annotation import warm_up
 from akkord.services.projects import Project, has_annotations, open_project
 
 ORGANISATION = "Akkord"
@@ -81,7 +82,9 @@ def run(project: Path | None = None, db_url: str | None = None, demo: bool = Fal
 
     The cyclic garbage collector, off during start-up (:func:`akkord.cli.gui_cmd.preload`),
     is turned back on once the window is shown, with everything start-up made frozen out
-    of its way; a project that cannot be opened turns it back on too."""
+    of its way; a project that cannot be opened turns it back on too. The ORM's mappers
+    are configured then too: the window's first reads need none (see
+    :func:`akkord.services.annotation.warm_up`)."""
     app = application()
     from akkord.gui import theme
 
@@ -98,5 +101,12 @@ def run(project: Path | None = None, db_url: str | None = None, demo: bool = Fal
     name = annotator_name()
     window = MainWindow(opened, name, first_layer(opened, name))  # restores its geometry
     window.show()
-    QTimer.singleShot(0, startup.started)  # once the window has been painted
+    QTimer.singleShot(0, _shown)  # once the window has been painted
     return app.exec()
+
+
+def _shown() -> None:
+    """What start-up leaves until the window shows: the ORM's mappers (the first edit
+    would wait for them), then the garbage collector."""
+    warm_up()
+    startup.started()

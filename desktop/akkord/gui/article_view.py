@@ -275,7 +275,14 @@ class ArticleView(QTextEdit):
         assert self.model is not None
         area = self.viewport().rect() if area is None else area
         reach = int(_BAR_STEP * (self.model.index.max_level + 2)) + 4
-        top = self.cursorForPosition(QPoint(0, max(0, area.top() - reach))).position()
+        # Hit-tested no higher than the first line: a point in the margin above it (the
+        # room kept for relation arcs) sometimes hit far down the text at a first paint,
+        # which then drew no mention at all (the window's first start in CI, 1 in 3).
+        document = self.document()
+        first_line = document.documentLayout().blockBoundingRect(document.firstBlock()).top()
+        top_y = max(0, area.top() - reach,
+                    int(first_line) + 1 - self.verticalScrollBar().value())
+        top = self.cursorForPosition(QPoint(0, top_y)).position()
         bottom = self.cursorForPosition(QPoint(self.viewport().width(),
                                                area.bottom())).position()
         return self.display.from_view(top), self.display.from_view(bottom) + 1

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, configure_mappers
 
 from akkord.domain.dates import PartialDate
 from akkord.domain.document import Part
@@ -61,6 +61,24 @@ class Shown:
     entities: dict[int, EntityView | None]
 
 
+# What the window reads while it starts is read from the tables' columns, not the mapped
+# classes: a statement on a mapped class configures every ORM mapper first (35 ms),
+# which the window leaves until it has shown (:func:`warm_up`).
+_ANNOTATORS = Annotator.__table__.c
+_DOCUMENTS = Document.__table__.c
+_STATES = DocumentState.__table__.c
+# Every column, as the ORM's load did: a value damaged on disk is reported when the
+# document opens (ProjectDamagedError), not left for a later read to trip over.
+_DOCUMENT = select(Document.__table__).where(_DOCUMENTS.id == bindparam("document"))
+
+
+def warm_up() -> None:
+    """Configure the ORM's mappers now (35 ms, once per process), so the first edit
+    does not. The window calls it once it has shown: until then it reads through the
+    tables' columns, which need no mapper."""
+    configure_mappers()
+
+
 class Annotation:
     """One annotator's work on a project."""
 
@@ -87,7 +105,7 @@ class Annotation:
     def _layer_id(self, session: Session, name: str) -> int:
         if not self.project.read_only:
             return Project.annotator_id(session, name)
-        found = session.scalar(select(Annotator.id).where(Annotator.name == name.strip()))
+        found = session.scalar(select(_ANNOTATORS.id).where(_ANNOTATORS.name == name.strip()))
         return found if found is not None else 0
 
     @property
@@ -138,14 +156,14 @@ class Annotation:
     # -- reading ------------------------------------------------------------------------------
     def load_document(self, doc_id: int) -> DocumentView:
         with self.project.read() as session:
-            doc = session.get(Document, doc_id)
+            doc = session.execute(_DOCUMENT, {"document": doc_id}).first()
             if doc is None:
                 raise EditError(f"document {doc_id} is not in the project")
             mentions = queries.mentions_in(session, self.layer, doc_id)
             relations = queries.relations_in(session, self.layer, doc_id)
-            status = session.scalar(select(DocumentState.status).where(
-                DocumentState.document_id == doc_id,
-                DocumentState.annotator_id == self.annotator_id)) or DocumentStatus.NEW
+            status = session.scalar(select(_STATES.status).where(
+                _STATES.document_id == doc_id,
+                _STATES.annotator_id == self.annotator_id)) or DocumentStatus.NEW
             return DocumentView(
                 id=doc.id, title=doc.title or doc.external_id or f"document {doc.id}",
                 text=doc.text, date=PartialDate.parse(doc.date_value) if doc.date_value else None,
@@ -211,12 +229,13 @@ class Annotation:
                  ) -> list[EntityView]:
         """Entities (of a kind), or only those linked from a document in this layer."""
         where: list[Any] = []
+        entities, mentions = Entity.__table__.c, Mention.__table__.c  # see warm_up
         if kind is not None:
-            where.append(Entity.kind == kind)
+            where.append(entities.kind == kind)
         if document_id is not None:
-            where.append(Entity.id.in_(select(Mention.entity_id).where(
-                Mention.document_id == document_id,
-                Mention.annotator_id == self.annotator_id)))
+            where.append(entities.id.in_(select(mentions.entity_id).where(
+                mentions.document_id == document_id,
+                mentions.annotator_id == self.annotator_id)))
         with self.project.read() as session:
             return queries.entities(session, self.layer, *where)
 
@@ -233,15 +252,15 @@ class Annotation:
 
     def progress(self) -> WorkProgress:
         with self.project.read() as session:
-            total = session.scalar(select(func.count()).select_from(Document)) or 0
-            done = session.scalar(select(func.count()).select_from(DocumentState).where(
-                DocumentState.annotator_id == self.annotator_id,
-                DocumentState.status == DocumentStatus.DONE.value)) or 0
+            total = session.scalar(select(func.count()).select_from(Document.__table__)) or 0
+            done = session.scalar(select(func.count()).select_from(DocumentState.__table__)
+                                  .where(_STATES.annotator_id == self.annotator_id,
+                                         _STATES.status == DocumentStatus.DONE.value)) or 0
         return WorkProgress(done, total)
 
     def annotator_names(self) -> list[str]:
         with self.project.read() as session:
-            return list(session.scalars(select(Annotator.name).order_by(Annotator.name)))
+            return list(session.scalars(select(_ANNOTATORS.name).order_by(_ANNOTATORS.name)))
 
     def identical_unlinked(self, mention_id: int, *, project_wide: bool) -> list[int]:
         """Unlinked mentions with the same label and the same text (case-folded)."""

@@ -100,16 +100,17 @@ def document_ids(session: Session, annotator: str | None,
     # No ORDER BY: SQLite then reads the ids from the narrowest covering index instead of
     # walking the table, whose pages hold the texts (a quarter of a second more at 30,000
     # documents, from a cold cache far more); 30,000 integers sort in a few milliseconds.
-    query = select(Document.id)
+    columns = Document.__table__.c  # not the mapped class: see annotation.warm_up
+    query = select(columns.id)
     if wanted.date is not None:
-        query = query.where(Document.date_earliest <= wanted.date.latest,
-                            Document.date_latest >= wanted.date.earliest)
+        query = query.where(columns.date_earliest <= wanted.date.latest,
+                            columns.date_latest >= wanted.date.earliest)
     if wanted.status is not None:
         who = annotator_id(session, annotator)
         states = _status_column(annotator, who).subquery()
         status_value: object = wanted.status if annotator is not None \
             else _RANK.get(wanted.status, -1)
-        query = query.outerjoin(states, states.c.document_id == Document.id)
+        query = query.outerjoin(states, states.c.document_id == columns.id)
         matches = states.c[1] == status_value
         query = query.where(or_(matches, states.c.document_id.is_(None))
                             if wanted.status == NEW else matches)
@@ -119,7 +120,7 @@ def document_ids(session: Session, annotator: str | None,
     if not wanted.text:
         return sorted(row[0] for row in fetch_rows(conn, query))
     needle = wanted.text.casefold()
-    rows = fetch_rows(conn, query.add_columns(Document.title, Document.external_id))
+    rows = fetch_rows(conn, query.add_columns(columns.title, columns.external_id))
     return sorted(doc_id for doc_id, title, external_id in rows
                   if needle in _title(title, external_id, doc_id).casefold())
 

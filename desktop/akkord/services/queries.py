@@ -64,6 +64,19 @@ def chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
         yield ids[i:i + CHUNK]
 
 
+# Columns of the tables, not attributes of the mapped classes: a statement on a mapped
+# class configures every ORM mapper first (35 ms), which the window leaves until it has
+# shown (akkord.services.annotation.warm_up); these statements need no mapper.
+_MENTION_VALUES = MentionValue.__table__.c
+_MENTIONS = Mention.__table__.c
+_RELATIONS = Relation.__table__.c
+_ALIASES = EntityAlias.__table__.c
+_ENTITY_VALUES = EntityValue.__table__.c
+_USAGE = EntityUsage.__table__.c
+_ENTITIES = Entity.__table__.c
+_ANNOTATORS = Annotator.__table__.c
+_STATES = DocumentState.__table__.c
+
 # -- statements built once ---------------------------------------------------------------
 # The window runs these on every key that edits. Built once with bound parameters and run
 # on the session's connection (see _run), each costs a compiled-cache lookup instead of
@@ -76,48 +89,48 @@ _IDS: BindParameter[int] = bindparam("ids", expanding=True)
 _LAYER: BindParameter[int] = bindparam("layer")
 _DOCUMENT: BindParameter[int] = bindparam("document")
 
-_MENTION = (Mention.id, Mention.document_id, Mention.start, Mention.end, Mention.label,
-            Mention.status, Mention.entity_id, Mention.origin, Mention.score,
-            Mention.score_gap)
-_TEXT_ORDER = (Mention.start, Mention.end.desc(), Mention.id)
+_MENTION = (_MENTIONS.id, _MENTIONS.document_id, _MENTIONS.start, _MENTIONS.end, _MENTIONS.label,
+            _MENTIONS.status, _MENTIONS.entity_id, _MENTIONS.origin, _MENTIONS.score,
+            _MENTIONS.score_gap)
+_TEXT_ORDER = (_MENTIONS.start, _MENTIONS.end.desc(), _MENTIONS.id)
 _MENTIONS_OF_IDS = select(*_MENTION).where(
-    Mention.annotator_id == _LAYER, Mention.id.in_(_IDS)).order_by(*_TEXT_ORDER)
+    _MENTIONS.annotator_id == _LAYER, _MENTIONS.id.in_(_IDS)).order_by(*_TEXT_ORDER)
 _MENTIONS_OF_DOCUMENT = select(*_MENTION).where(
-    Mention.annotator_id == _LAYER, Mention.document_id == _DOCUMENT).order_by(*_TEXT_ORDER)
-_MENTION_VALUE = (MentionValue.mention_id,
-                  *(getattr(MentionValue, c) for c in _VALUE_COLUMNS))
-_VALUE_ORDER = (MentionValue.attribute, MentionValue.position)
+    _MENTIONS.annotator_id == _LAYER, _MENTIONS.document_id == _DOCUMENT).order_by(*_TEXT_ORDER)
+_MENTION_VALUE = (_MENTION_VALUES.mention_id,
+                  *(getattr(_MENTION_VALUES, c) for c in _VALUE_COLUMNS))
+_VALUE_ORDER = (_MENTION_VALUES.attribute, _MENTION_VALUES.position)
 _VALUES_OF_IDS = select(*_MENTION_VALUE).where(
-    MentionValue.mention_id.in_(_IDS)).order_by(*_VALUE_ORDER)
+    _MENTION_VALUES.mention_id.in_(_IDS)).order_by(*_VALUE_ORDER)
 _VALUES_OF_DOCUMENT = select(*_MENTION_VALUE).join(
-    Mention, Mention.id == MentionValue.mention_id).where(
-    Mention.annotator_id == _LAYER, Mention.document_id == _DOCUMENT).order_by(*_VALUE_ORDER)
+    Mention, _MENTIONS.id == _MENTION_VALUES.mention_id).where(
+    _MENTIONS.annotator_id == _LAYER, _MENTIONS.document_id == _DOCUMENT).order_by(*_VALUE_ORDER)
 
-_RELATION = (Relation.id, Relation.type, Relation.head_id, Relation.tail_id)
+_RELATION = (_RELATIONS.id, _RELATIONS.type, _RELATIONS.head_id, _RELATIONS.tail_id)
 _RELATIONS_OF_IDS = select(*_RELATION).where(
-    Relation.annotator_id == _LAYER, Relation.id.in_(_IDS))
+    _RELATIONS.annotator_id == _LAYER, _RELATIONS.id.in_(_IDS))
 _RELATIONS_TOUCHING = select(*_RELATION).where(
-    Relation.annotator_id == _LAYER,
-    (Relation.head_id == bindparam("mention")) | (Relation.tail_id == bindparam("mention")))
+    _RELATIONS.annotator_id == _LAYER,
+    (_RELATIONS.head_id == bindparam("mention")) | (_RELATIONS.tail_id == bindparam("mention")))
 _RELATIONS_OF_DOCUMENT = select(*_RELATION).where(
-    Relation.annotator_id == _LAYER, Relation.head_id.in_(select(Mention.id).where(
-        Mention.document_id == _DOCUMENT, Mention.annotator_id == _LAYER)))
+    _RELATIONS.annotator_id == _LAYER, _RELATIONS.head_id.in_(select(_MENTIONS.id).where(
+        _MENTIONS.document_id == _DOCUMENT, _MENTIONS.annotator_id == _LAYER)))
 
-_ENTITY = (Entity.id, Entity.key, Entity.kind, Entity.name, Entity.version)
-_ENTITIES_OF_IDS = select(*_ENTITY).where(Entity.id.in_(_IDS)).order_by(Entity.name)
-_ALIASES_OF_IDS = select(EntityAlias.entity_id, EntityAlias.alias).where(
-    EntityAlias.entity_id.in_(_IDS)).order_by(EntityAlias.id)
+_ENTITY = (_ENTITIES.id, _ENTITIES.key, _ENTITIES.kind, _ENTITIES.name, _ENTITIES.version)
+_ENTITIES_OF_IDS = select(*_ENTITY).where(_ENTITIES.id.in_(_IDS)).order_by(_ENTITIES.name)
+_ALIASES_OF_IDS = select(_ALIASES.entity_id, _ALIASES.alias).where(
+    _ALIASES.entity_id.in_(_IDS)).order_by(_ALIASES.id)
 _ENTITY_VALUES_OF_IDS = select(
-    EntityValue.entity_id, EntityValue.evidence_id,
-    *(getattr(EntityValue, c) for c in _VALUE_COLUMNS)).where(
-    EntityValue.entity_id.in_(_IDS)).order_by(EntityValue.attribute, EntityValue.position)
+    _ENTITY_VALUES.entity_id, _ENTITY_VALUES.evidence_id,
+    *(getattr(_ENTITY_VALUES, c) for c in _VALUE_COLUMNS)).where(
+    _ENTITY_VALUES.entity_id.in_(_IDS)).order_by(_ENTITY_VALUES.attribute, _ENTITY_VALUES.position)
 # Counted by triggers (see EntityUsage): linear in the documents an entity is in, where
 # counting its mentions was linear in those (16 ms per link for an entity linked 30,000
 # times).
 _USAGE_OF_IDS = select(
-    EntityUsage.entity_id, func.sum(EntityUsage.mentions), func.count()).where(
-    EntityUsage.entity_id.in_(_IDS), EntityUsage.annotator_id == _LAYER).group_by(
-    EntityUsage.entity_id)
+    _USAGE.entity_id, func.sum(_USAGE.mentions), func.count()).where(
+    _USAGE.entity_id.in_(_IDS), _USAGE.annotator_id == _LAYER).group_by(
+    _USAGE.entity_id)
 
 
 def run_prepared(session: Session, statement: Executable, **params: Any
@@ -144,11 +157,11 @@ def mentions(session: Session, layer: Layer, *where: Any) -> list[MentionView]:
     order, in two statements whatever their number (the values joined with the same
     conditions). The window's own reads use the faster :func:`mentions_by_id` and
     :func:`mentions_in`."""
-    rows = session.execute(select(*_MENTION).where(Mention.annotator_id == layer.id, *where)
+    rows = session.execute(select(*_MENTION).where(_MENTIONS.annotator_id == layer.id, *where)
                            .order_by(*_TEXT_ORDER)).all()
     values = group_values(session.execute(
-        select(*_MENTION_VALUE).join(Mention, Mention.id == MentionValue.mention_id)
-        .where(Mention.annotator_id == layer.id, *where).order_by(*_VALUE_ORDER)),
+        select(*_MENTION_VALUE).join(Mention, _MENTIONS.id == _MENTION_VALUES.mention_id)
+        .where(_MENTIONS.annotator_id == layer.id, *where).order_by(*_VALUE_ORDER)),
         "mention_id") if rows else {}
     return _mention_views(layer, rows, values)
 
@@ -210,7 +223,7 @@ def relations_by_id(session: Session, layer: Layer, ids: Sequence[int]) -> list[
 
 def entities(session: Session, layer: Layer, *where: Any) -> list[EntityView]:
     """Entities matching ``where`` with aliases, values and their use in the layer."""
-    rows = session.execute(select(*_ENTITY).where(*where).order_by(Entity.name)).all()
+    rows = session.execute(select(*_ENTITY).where(*where).order_by(_ENTITIES.name)).all()
     return _entity_views(session, layer, rows)
 
 
@@ -230,8 +243,7 @@ def _entity_views(session: Session, layer: Layer, rows: Sequence[Any]) -> list[E
         ids = list(chunk)
         for entity_id, alias in run_prepared(session, _ALIASES_OF_IDS, ids=ids):
             aliases[entity_id].append(alias)
-        values.update(group_values(run_prepared(session, _ENTITY_VALUES_OF_IDS, ids=ids),
-                                   "entity_id"))
+        values.update(entity_values(session, ids))
         for linked, count, documents in run_prepared(session, _USAGE_OF_IDS, ids=ids,
                                              layer=layer.id):
             if linked is not None:
@@ -260,7 +272,7 @@ def entity(session: Session, layer: Layer, entity_id: int) -> EntityView | None:
 def annotator_name(session: Session, annotator_id: int | None) -> str | None:
     if annotator_id is None:
         return None
-    return session.scalar(select(Annotator.name).where(Annotator.id == annotator_id))
+    return session.scalar(select(_ANNOTATORS.name).where(_ANNOTATORS.id == annotator_id))
 
 
 def recently_worked(session: Session, annotator_id: int, limit: int) -> list[int]:
@@ -268,7 +280,7 @@ def recently_worked(session: Session, annotator_id: int, limit: int) -> list[int
     done, latest first: what the suggesters learn the layer's habits from (a bounded
     read through the progress index, whatever the project's size)."""
     return list(session.scalars(
-        select(DocumentState.document_id).where(DocumentState.annotator_id == annotator_id,
-                                                DocumentState.status != "new")
-        .order_by(DocumentState.updated_at.desc(), DocumentState.document_id.desc())
+        select(_STATES.document_id).where(_STATES.annotator_id == annotator_id,
+                                                _STATES.status != "new")
+        .order_by(_STATES.updated_at.desc(), _STATES.document_id.desc())
         .limit(limit)))

@@ -64,7 +64,13 @@ class MigrationReport:
     backup: Path | None
 
 
-_LATEST_SCHEMA = select(func.max(SchemaVersion.id))
+# The reads of a window's start-up use the tables' columns, not the mapped classes: a
+# statement on a mapped class configures every ORM mapper first (35 ms), which the window
+# leaves until it has shown (akkord.services.annotation.warm_up).
+_SCHEMAS = SchemaVersion.__table__.c
+_SETTINGS = Setting.__table__.c
+_ANNOTATORS = Annotator.__table__.c
+_LATEST_SCHEMA = select(func.max(_SCHEMAS.id))
 
 
 class Project:
@@ -147,8 +153,7 @@ class Project:
         if latest is None:
             raise ProjectError(f"{self.name} has no schema; it was not created by Akkord")
         if self._schema is None or self._schema[0] != latest:
-            toml_text = session.scalar(select(SchemaVersion.toml)
-                                       .where(SchemaVersion.id == latest))
+            toml_text = session.scalar(select(_SCHEMAS.toml).where(_SCHEMAS.id == latest))
             self._schema = (latest, parse_schema(toml_text or "",
                                                  source=f"{self.name}'s schema"))
         return self._schema[1]
@@ -166,8 +171,8 @@ class Project:
     # -- settings and annotators ------------------------------------------------------
     def setting(self, key: str, default: str | None = None) -> str | None:
         with self.read() as session:
-            value = session.get(Setting, key)
-            return value.value if value else default
+            value = session.scalar(select(_SETTINGS.value).where(_SETTINGS.key == key))
+            return default if value is None else value
 
     def set_setting(self, key: str, value: str) -> None:
         with self.write() as session:
@@ -177,7 +182,7 @@ class Project:
     def find_annotator(session: Session, name: str) -> int | None:
         """The id of the annotator called ``name``, or ``None`` (never writes: for
         read-only projects)."""
-        return session.scalar(select(Annotator.id).where(Annotator.name == name.strip()))
+        return session.scalar(select(_ANNOTATORS.id).where(_ANNOTATORS.name == name.strip()))
 
     @staticmethod
     def annotator_id(session: Session, name: str) -> int:
@@ -190,13 +195,13 @@ class Project:
         name = name.strip()
         if not name:
             raise AkkordError("an annotator needs a name")
-        found = session.scalar(select(Annotator.id).where(Annotator.name == name))
+        found: int | None = session.scalar(select(_ANNOTATORS.id).where(_ANNOTATORS.name == name))
         if found is not None:
             return found
         insert = insert_ignoring_conflicts(session.get_bind().dialect.name, Annotator,
                                            ["name"])
         session.execute(insert.values(name=name))
-        created = session.scalar(select(Annotator.id).where(Annotator.name == name))
+        created: int | None = session.scalar(select(_ANNOTATORS.id).where(_ANNOTATORS.name == name))
         if created is None:  # pragma: no cover - the row exists after the insert
             raise ProjectError(f"the annotator {name!r} could not be created")
         return created
