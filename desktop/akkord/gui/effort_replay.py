@@ -16,8 +16,9 @@ with what the window does added:
   top candidate when it matches strongly, else the first row. Enter takes the
   preselected row (1); otherwise the letters of the entity's name are typed until it is
   preselected, then Enter (the documented model); a new entity is Enter, or ↑ and Enter
-  when a candidate is preselected. With ``arrows``, the right row may also be reached
-  with ↓ / ↑ from the preselected one, whichever is fewer.
+  when a candidate is preselected. The right row may also be reached with ↓ / ↑ from
+  the preselected one (a key per row, as the picker's query line moves the list's current
+  row), whichever is fewer; ``arrows=False`` counts typing only (the figure before).
 * **reviewing a document's suggestions**: Ctrl+R opens the review list (1), then the
   cheaper of two ways: one by one (Enter or Delete, 1 each), or accept all (1) after
   clicking and deleting each wrong one (2 each). A right span with a wrong or missing
@@ -95,7 +96,7 @@ class SessionReplay:
     """One replay (see the module docstring)."""
 
     def __init__(self, project: Project, documents: Sequence[GoldDocument], *,
-                 suggestions: bool, arrows: bool = False, annotator: str = "replay") -> None:
+                 suggestions: bool, arrows: bool = True, annotator: str = "replay") -> None:
         self.documents = list(documents)
         self.doc_ids = insert_documents(project, self.documents, annotator)
         self.session = AnnotationSession(project, annotator, suggest=suggestions)
@@ -460,7 +461,7 @@ def _moves(text: str, start: int, end: int, to_start: int, to_end: int) -> int |
 
 
 def replay(project: Project, documents: Sequence[GoldDocument], *, suggestions: bool,
-           arrows: bool = False, annotator: str = "replay") -> Effort:
+           arrows: bool = True, annotator: str = "replay") -> Effort:
     """Annotate ``documents`` again through an annotation session in ``project`` (which
     must hold no entities) and count the effort; see the module docstring."""
     return SessionReplay(project, documents, suggestions=suggestions, arrows=arrows,
