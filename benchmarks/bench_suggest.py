@@ -24,8 +24,9 @@ the shared machine is noisy: waiting for a core is not work), ``preannotate_floo
 through the window's annotation session (:func:`akkord.gui.effort_replay.replay`; its
 docstring is the counting model): ``effort_actions_off``, ``effort_actions_on``,
 ``effort_ratio`` (and ``effort_mention_ratio`` / ``effort_relation_ratio``), what was
-accepted, rejected, relinked, adjusted (a suggestion's extent moved, then accepted), made by
-hand, the relations taken from suggestions, and
+accepted, rejected, relinked, adjusted (a suggestion's extent moved, then accepted),
+relabelled (a label key on its row in the review list, then the picker), made by hand,
+the relations taken from suggestions, and
 the picker's top-1 accuracy for entities (``picker_top1_seen_entity``) and forms
 (``picker_top1_seen_form``) seen before. The picker's rows are reached with ↓ / ↑ or
 by typing, whichever is fewer (the window's gestures); ``*_no_arrows``: typing only, the
@@ -257,6 +258,7 @@ def effort() -> None:
     report("effort_rejected", on.rejected, "")
     report("effort_relinked", on.relinked, "")
     report("effort_adjusted", on.adjusted, "")
+    report("effort_relabelled", on.relabelled, "")
     report("effort_by_hand_on", on.by_hand, "")
     report("effort_suggested_relations", on.suggested_relations, "")
     report("effort_rejected_relations", on.rejected_relations, "")

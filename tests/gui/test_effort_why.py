@@ -28,7 +28,13 @@ def test_the_breakdown_adds_up_to_the_actions_counted(qtbot: QtBot, tmp_path: Pa
     accepted = sum(n for key, n in why.counts.items() if key.startswith("suggestion accepted"))
     relinked = sum(n for key, n in why.counts.items() if key.startswith("suggestion relinked"))
     adjusted = sum(n for key, n in why.counts.items() if key.startswith("suggestion adjusted"))
-    assert accepted + relinked + adjusted == effort.accepted
+    relabelled = sum(n for key, n in why.counts.items()
+                     if key.startswith("suggestion relabelled"))
+    assert accepted + relinked + adjusted + relabelled == effort.accepted
+    # "Ukraina" proposed as the state where the layer marks the area: relabelled from the
+    # review list (its label key, then the picker), not rejected and marked again
+    assert relabelled == effort.relabelled > 0
+    assert why.counts["suggestion relabelled ACTOR→PLACE (alias)"] > 0
     # "skriftlig svar" suggested where the mention is "et skriftlig svar": moved, not
     # rejected and marked again, each cheaper than that would have been
     assert adjusted == effort.adjusted > 0

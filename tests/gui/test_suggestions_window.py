@@ -283,6 +283,42 @@ def test_find_every_occurrence_then_review_by_keyboard(plain: MainWindow, qtbot:
     assert len(review.model.rows) == 2
 
 
+def test_a_label_key_in_the_review_list_relabels_and_links_the_suggestion(
+        window: MainWindow, qtbot: QtBot) -> None:
+    """"Russland" proposed as the ACTOR where the text means the place: 5 (PLACE) on its
+    row relabels it and opens the picker; Enter there links it to a new place and accepts
+    it, and the keyboard is back in the list. The row's own label's key (1) just opens
+    the picker (another entity)."""
+    window.suggesting.open_review()
+    review = window.suggesting.review
+    before = len(review.model.rows)
+    russia = next(r for r in review.model.rows if r.text == "Russland")
+    assert review.select_mention(russia.mention_id)
+    review.table.setFocus()
+    qtbot.keyClick(review.table, "5")
+    qtbot.waitUntil(window.picker.isVisible)
+    assert window.picker.kind == "place"
+    assert window.picker.list.currentItem().text().startswith("+ New")
+    qtbot.keyClick(window.picker.query, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.picker.isVisible())
+    row = next(r for r in stored(window.project) if (r[0], r[1], r[2]) == (
+        1, russia.start, russia.end))
+    assert row[3:5] == ("PLACE", "accepted")
+    assert window.session.entity(row[5]).kind == "place"  # type: ignore[arg-type, union-attr]
+    review.refresh()
+    assert len(review.model.rows) == before - 1
+    qtbot.waitUntil(review.table.hasFocus)
+    nato = next(r for r in review.model.rows if r.text == "Nato")
+    assert review.select_mention(nato.mention_id)
+    review.table.setFocus()
+    qtbot.keyClick(review.table, "1")
+    qtbot.waitUntil(window.picker.isVisible)
+    assert window.picker.kind == "actor"
+    qtbot.keyClick(window.picker.query, Qt.Key.Key_Escape)
+    assert next(r for r in stored(window.project) if r[1:3] == (nato.start, nato.end))[3:5] \
+        == ("ACTOR", "suggested")
+
+
 def test_accept_all_and_reject_all_are_one_step_each(window: MainWindow, qtbot: QtBot) -> None:
     window.suggesting.open_review()
     review = window.suggesting.review
