@@ -450,6 +450,36 @@ def test_a_genitive_names_the_owner_and_a_plural_is_not_the_singular(
                                kari.annotator_id)[0].name == "Møte i Nato–Russland-rådet"
 
 
+def test_a_description_sharing_its_head_word_finds_the_person_nearest_before(
+        project: Project, kari: Annotation) -> None:
+    """"den russiske presidenten": a name sharing the last word (the head noun: the
+    president) ranks above one sharing only the words before it (*det russiske
+    utenriksdepartementet*); of two presidents, the one linked nearest before the mention
+    comes first (the phrase refers back), whichever the document links more often."""
+    create_entity(kari, "actor", "Russlands utenriksdepartement",
+                  ["det russiske utenriksdepartementet"])
+    biden = create_entity(kari, "actor", "Joe Biden", ["president Joe Biden"]).id
+    putin = create_entity(kari, "actor", "Vladimir Putin", ["president Vladimir Putin"]).id
+    with project.read() as session:
+        def first(nearest: tuple[int, ...]) -> int:
+            return rank_candidates(session, "actor", "den russiske presidenten",
+                                   kari.annotator_id, context={biden: 3, putin: 1},
+                                   nearest=nearest)[0].entity_id
+
+        assert first((putin, biden)) == putin
+        assert first((biden, putin)) == biden
+        assert first(()) == biden  # no order of mentions: the most linked
+        # words in common, the head among them, reach the picker's preselection only
+        # when every word of the text is among them
+        assert rank_candidates(session, "actor", "russiske president",
+                               kari.annotator_id)[0].score < 50
+    series = create_entity(kari, "meeting", "Foreslått serie", ["en serie nye møter"]).id
+    create_entity(kari, "meeting", "Samtalerundene (serie)", ["en serie møter med Russland"])
+    with project.read() as session:
+        top = rank_candidates(session, "meeting", "en serie møter", kari.annotator_id)[0]
+        assert top.entity_id == series and top.score >= 50
+
+
 @pytest.mark.parametrize(("word", "expected"), [
     ("møte", "sg"), ("møtet", "sg"), ("samtalen", "sg"), ("utenriksministeren", "sg"),
     ("møter", "pl"), ("møtene", "pl"), ("utenriksministre", "pl"),

@@ -23,7 +23,12 @@ first, in tiers that usage never overturns:
    the shipped facts of :mod:`akkord.textproc.metonyms`) (66);
 5. what was typed starts the name or one of its words (60 / 55);
 6. the text is part of the name, as whole words (50: *Stoltenberg*), or as letters (40);
-7. 15 per shared word;
+7. 15 per shared word, and 20 more when the text's last word (its head noun, for texts
+   of two to :data:`NUMBERED_WORDS` words) is one of them, below 50 unless every word
+   is ("en serie møter" in "en serie nye møter"): "den russiske
+   presidenten" is a president ("president Vladimir Putin"), not something Russian
+   ("det russiske utenriksdepartementet"); among such matches the entity linked nearest
+   before the mention comes first (the phrase refers back to it), then the most linked;
 
    but a **clause** (a text of :data:`CLAUSE_WORDS` words or more: "at Nato ikke utvides
    videre østover") that is not a whole name or alias is scored by how much of it, word
@@ -88,6 +93,8 @@ CLAUSE_WORDS = 4  # a text of this many words is scored as a clause (tier 7's no
 CLAUSE_SIMILAR = 0.3  # the weighted share of words from which a clause's entity is preselected
 OWNER = 12.0  # a name standing in the text only as the genitive of what follows it
 SHARED_WORD = 15.0  # tier 7: per word in common
+STRONG = 50.0  # the picker preselects from here (gui.entity_picker.STRONG_MATCH)
+HEAD_WORD = 20.0  # tier 7: and the text's last word (its head noun) among them
 OTHER_NUMBER = 0.5  # a clause's similarity to a form with a word of it in another number
 NUMBERED_WORDS = 5  # the longest text whose words' number counts (a description, not a
 # clause: without parts of speech, "velger" would be a plural like "møter")
@@ -244,9 +251,13 @@ def _form_score(form: _Form, query: _Query) -> float:
         return 50.0
     if len(query.typed) >= 3 and query.typed in form.folded:
         return 40.0
-    return SHARED_WORD * sum(1 for alternatives in query.words if any(
-        k in alternatives and query.shares(k, n)
-        for k, n in zip(form.keys, form.numbers, strict=True)))
+    shared = [any(k in alternatives and query.shares(k, n)
+                  for k, n in zip(form.keys, form.numbers, strict=True))
+              for alternatives in query.words]
+    score = SHARED_WORD * sum(shared)
+    if 1 < total <= NUMBERED_WORDS and shared[-1]:  # preselected only with every word
+        return score + HEAD_WORD if all(shared) else min(score + HEAD_WORD, STRONG - 1.0)
+    return score
 
 
 def _score(entry: _Entry, query: _Query) -> tuple[float, str, bool]:
@@ -416,6 +427,7 @@ def rank_candidates(session: Session, kind: str, query: str, annotator_id: int |
     near = {entity_id: i for i, entity_id in reversed(list(enumerate(nearest)))}
     ranked.sort(key=lambda pair: (
         -round(pair[0], 6),
+        near.get(pair[1].entity_id, len(near)) if SHARED_WORD < pair[0] < STRONG else 0,
         -linked.get(pair[1].entity_id, 0),
         near.get(pair[1].entity_id, len(near))
         if pair[0] in (IN_DOCUMENT, IN_DESCRIBED_DOCUMENT) else 0,
