@@ -2,7 +2,9 @@
 
 Names and aliases are compared word by word in their *keys* (folded lemmas,
 :mod:`akkord.textproc.lemmas`), so inflections find the entity: *Natos* → Nato,
-*alliansens* → the alias *alliansen*, *Stoltenbergs* → Jens Stoltenberg. Ranking, best
+*alliansens* → the alias *alliansen*, *Stoltenbergs* → Jens Stoltenberg; a name's own
+genitive the lemmas do not know is keyed as its name (*Møte i OSSEs faste råd* has the
+word *OSSE*). Ranking, best
 first, in tiers that usage never overturns:
 
 1. the whole text is the name (100) or an alias (98) — a linked form is remembered as an
@@ -21,8 +23,11 @@ first, in tiers that usage never overturns:
    name of three words or more, or those initials are the text (*OSSE*), or, for an
    actor, the text stands for a state the project has (*russerne*, *Washington*, *Kreml*:
    the shipped facts of :mod:`akkord.textproc.metonyms`) (66);
-5. what was typed starts the name or one of its words (60 / 55);
-6. the text is part of the name, as whole words (50: *Stoltenberg*), or as letters (40);
+5. what was typed starts the name or one of its words (60 / 55) — but the mention's own
+   text, one word, does not start a word in the other number (*samtalen*, a call, is
+   no start of *samtalene*, talks; typed letters are);
+6. the text is part of the name, as whole words in their number (50: *Stoltenberg*), or
+   as letters (40);
 7. 15 per shared word, and 20 more when the text's last word (its head noun, for texts
    of two to :data:`NUMBERED_WORDS` words) is one of them, below 50 unless every word
    is ("en serie møter" in "en serie nye møter"): "den russiske
@@ -129,6 +134,15 @@ class _Query:
     initials: str = ""
     numbers: tuple[str | None, ...] = ()  # per word, as :attr:`_Form.numbers`
     written: tuple[str, ...] = ()  # the words as written
+    whole: bool = False  # the mention's text, not letters being typed
+
+    def completes(self, word: str) -> bool:
+        """Whether ``word`` may be what the query's one word is the start of: not when
+        the query is a whole word of the text in the other number (*samtalen* is no
+        start of *samtalene*; while typing, any start is)."""
+        mine = self.numbers[0] if self.whole and len(self.numbers) == 1 else None
+        theirs = number(word) if mine else None
+        return not (mine and theirs and mine != theirs and fold(word) != self.typed)
 
     def owns(self, form: _Form, at: int) -> bool:
         """Whether ``form``, standing at word ``at``, is only the genitive of the words
@@ -182,10 +196,18 @@ def _initials(text: str) -> str:
 
 def _form(text: str, is_name: bool) -> _Form:
     found = words(text)
-    keys = tuple(word_key(w) for w in found)
+    keys = tuple(_key(w) for w in found)
     return _Form(text, fold(text), keys, is_name, tuple(_plain(k) for k in keys),
                  _initials(text), tuple(number(w) for w in found),
                  fold(found[-1]) if found else "")
+
+
+def _key(word: str) -> str:
+    """A name's word's key; a capitalised genitive the lemmas do not know is keyed as
+    what it is the genitive of (*OSSEs* faste råd: *OSSE*, as *Russlands* is *Russland*)."""
+    base = genitive_base(word) if word[:1].isupper() else None
+    return word_key(base) if base is not None and word_key(word) == fold(word) else \
+        word_key(word)
 
 
 def _alternatives(word: str) -> frozenset[str]:
@@ -203,13 +225,13 @@ def _loose(word: str) -> frozenset[str]:
     return frozenset(_plain(k) for k in keys)
 
 
-def _query(text: str) -> _Query:
+def _query(text: str, whole: bool = False) -> _Query:
     """Any word may be a genitive (*Natos generalsekretær*, *alliansens dør*)."""
     found = words(text)
     return _Query(fold(text), tuple(_alternatives(w) for w in found), fold(text),
                   tuple(_loose(w) for w in found), _initials(text),
                   tuple(number(w) if len(found) <= NUMBERED_WORDS else None for w in found),
-                  tuple(found))
+                  tuple(found), whole)
 
 
 def _entries(session: Session, kind: str) -> list[_Entry]:
@@ -241,12 +263,15 @@ def _form_score(form: _Form, query: _Query) -> float:
             n == 1 and form.keys[0] == query.initials)
             or (total == 1 and form.initials and form.initials == query.typed)):
         return LOOSE
-    if len(query.typed) >= 1 and form.folded.startswith(query.typed):
+    if len(query.typed) >= 1 and form.folded.startswith(query.typed) and \
+            query.completes(form.folded.split()[0]):
         return 60.0
     form_words = form.folded.split()
-    if len(query.typed) >= 2 and any(w.startswith(query.typed) for w in form_words[1:]):
+    if len(query.typed) >= 2 and any(w.startswith(query.typed) and query.completes(w)
+                                     for w in form_words[1:]):
         return 55.0
-    if 0 < total < n and any(all(form.keys[i + j] in query.words[j] for j in range(total))
+    if 0 < total < n and any(all(form.keys[i + j] in query.words[j] and query.shares(
+            form.keys[i + j], form.numbers[i + j]) for j in range(total))
                              for i in range(n - total + 1)):
         return 50.0
     if len(query.typed) >= 3 and query.typed in form.folded:
@@ -395,7 +420,7 @@ def rank_candidates(session: Session, kind: str, query: str, annotator_id: int |
         use_query = use_query.where(Mention.annotator_id == annotator_id)
     uses = {entity_id: count for entity_id, count in session.execute(use_query)
             if entity_id is not None}
-    parsed = _query(query) if words(query) else None
+    parsed = _query(query, written is not None) if words(query) else None
     entries = _entries(session, kind)
     describing = is_description(query if written is None else written) and any(
         entry.entity_id in linked for entry in entries)
