@@ -506,6 +506,30 @@ def test_a_names_genitive_and_a_words_number_as_the_text_has_them(
         assert first("samtalene", written="samtalene") == talks
 
 
+def test_a_compound_is_what_its_last_part_is(project: Project, kari: Annotation) -> None:
+    """"nabolandet" is a "landet" (Ukraina's description), "medlemslandene" are
+    "Nato-landene": a common noun whose last part is an entity's one-word form (in the
+    same number) ranks it above the document's other entities, below what the picker
+    preselects; a name is no compound ("Russland" is no "land") and a plural is no
+    singular."""
+    ukraine = create_entity(kari, "actor", "Ukraina", ["landet"]).id
+    nato = create_entity(kari, "actor", "Nato", ["Nato-landene"]).id
+    russia = create_entity(kari, "actor", "Russland").id
+    linked = {russia: 5, ukraine: 1, nato: 1}
+    with project.read() as session:
+        def first(query: str) -> int:
+            return rank_candidates(session, "actor", query, kari.annotator_id,
+                                   context=linked, written=query)[0].entity_id
+
+        assert first("nabolandet") == ukraine
+        assert rank_candidates(session, "actor", "nabolandet", kari.annotator_id,
+                               context=linked, written="nabolandet")[0].score < 50
+        assert first("medlemslandene") == nato
+        assert first("Russland") == russia
+        assert first("nabolandene") != ukraine  # a plural is no "landet" (it is taken
+        # for "Nato-landene": only words tell the neighbours from the members)
+
+
 @pytest.mark.parametrize(("word", "expected"), [
     ("møte", "sg"), ("møtet", "sg"), ("samtalen", "sg"), ("utenriksministeren", "sg"),
     ("møter", "pl"), ("møtene", "pl"), ("utenriksministre", "pl"),

@@ -34,6 +34,9 @@ first, in tiers that usage never overturns:
    presidenten" is a president ("president Vladimir Putin"), not something Russian
    ("det russiske utenriksdepartementet"); among such matches the entity linked nearest
    before the mention comes first (the phrase refers back to it), then the most linked;
+   a common noun whose last part is a form's one word or that form's last part, in the
+   same number, shares that head (35): *nabolandet* is a *landet*, *medlemslandene* are
+   *Nato-landene* (and so, wrongly, would *nabolandene* be);
 
    but a **clause** (a text of :data:`CLAUSE_WORDS` words or more: "at Nato ikke utvides
    videre østover") that is not a whole name or alias is scored by how much of it, word
@@ -136,6 +139,19 @@ class _Query:
     written: tuple[str, ...] = ()  # the words as written
     whole: bool = False  # the mention's text, not letters being typed
 
+    def ends_like(self, form: _Form) -> bool:
+        """Whether the query's one common noun is a compound whose last part is the
+        form's one word or its compound's last part, in the same number: *nabolandet* is
+        a *landet*, *medlemslandene* are *Nato-landene* (four letters or more; a name
+        is no compound: *Russland* is no *land*)."""
+        if not (self.written and self.written[0][:1].islower() and self.numbers
+                and form.numbers and self.numbers[0] == form.numbers[0]):
+            return False
+        mine = word_key(self.written[0])
+        tail, last = _last_part(form.keys[0]), _last_part(mine)
+        closed = last.endswith(tail) and len(last) >= len(tail) + 3  # naboland / land
+        return len(tail) >= 4 and mine != form.keys[0] and (closed or last == tail != mine)
+
     def completes(self, word: str) -> bool:
         """Whether ``word`` may be what the query's one word is the start of: not when
         the query is a whole word of the text in the other number (*samtalen* is no
@@ -176,6 +192,11 @@ class _Query:
         the first part of a hyphenated compound (*Geneve*, *Nato-landene*)."""
         return len(keys) == len(self.loose) and all(
             k in self.loose[i] for i, k in enumerate(keys))
+
+
+def _last_part(key: str) -> str:
+    """A key's part after its last dash (*nato-land* → *land*); the key if it has none."""
+    return key.replace("–", "-").rsplit("-", 1)[-1]
 
 
 def _plain(key: str) -> str:
@@ -279,6 +300,8 @@ def _form_score(form: _Form, query: _Query) -> float:
     shared = [any(k in alternatives and query.shares(k, n)
                   for k, n in zip(form.keys, form.numbers, strict=True))
               for alternatives in query.words]
+    if total == n == 1 and query.ends_like(form):
+        return SHARED_WORD + HEAD_WORD  # the head of a compound is the word in common
     score = SHARED_WORD * sum(shared)
     if 1 < total <= NUMBERED_WORDS and shared[-1]:  # preselected only with every word
         return score + HEAD_WORD if all(shared) else min(score + HEAD_WORD, STRONG - 1.0)
