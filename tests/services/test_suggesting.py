@@ -530,6 +530,24 @@ def test_a_compound_is_what_its_last_part_is(project: Project, kari: Annotation)
         # for "Nato-landene": only words tell the neighbours from the members)
 
 
+def test_an_article_alone_is_no_word_in_common(project: Project, kari: Annotation) -> None:
+    """"Den tredje runden" shares only an article with "det ekstraordinære møtet": that is
+    no match, so the document's own meeting comes first; with a word of substance the
+    article still counts ("en serie møter" is "en serie nye møter", preselected)."""
+    create_entity(kari, "meeting", "Ekstraordinært videomøte", ["det ekstraordinære møtet"])
+    osse = create_entity(kari, "meeting", "Møte i OSSEs faste råd").id
+    series = create_entity(kari, "meeting", "Foreslått serie", ["en serie nye møter"]).id
+    with project.read() as session:
+        def ranked(query: str) -> list[Candidate]:
+            return rank_candidates(session, "meeting", query, kari.annotator_id,
+                                   context={osse: 2}, written=query)
+
+        assert ranked("Den tredje runden")[0].entity_id == osse
+        assert [c.entity_id for c in ranked("Den tredje runden")] == [osse]
+        assert ranked("en serie møter")[0].entity_id == series
+        assert ranked("en serie møter")[0].score >= 50
+
+
 @pytest.mark.parametrize(("word", "expected"), [
     ("møte", "sg"), ("møtet", "sg"), ("samtalen", "sg"), ("utenriksministeren", "sg"),
     ("møter", "pl"), ("møtene", "pl"), ("utenriksministre", "pl"),

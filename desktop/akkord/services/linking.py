@@ -28,7 +28,8 @@ first, in tiers that usage never overturns:
    no start of *samtalene*, talks; typed letters are);
 6. the text is part of the name, as whole words in their number (50: *Stoltenberg*), or
    as letters (40);
-7. 15 per shared word, and 20 more when the text's last word (its head noun, for texts
+7. 15 per shared word (an article alone, *den*, *et*, is none: "Den tredje runden" is not
+   "det ekstraordinære møtet"), and 20 more when the text's last word (its head noun, for texts
    of two to :data:`NUMBERED_WORDS` words) is one of them, below 50 unless every word
    is ("en serie møter" in "en serie nye møter"): "den russiske
    presidenten" is a president ("president Vladimir Putin"), not something Russian
@@ -102,6 +103,8 @@ CLAUSE_SIMILAR = 0.3  # the weighted share of words from which a clause's entity
 OWNER = 12.0  # a name standing in the text only as the genitive of what follows it
 SHARED_WORD = 15.0  # tier 7: per word in common
 STRONG = 50.0  # the picker preselects from here (gui.entity_picker.STRONG_MATCH)
+ARTICLES = frozenset({"den", "de", "en"})  # the keys of den/det, de, en/et/ei: alone, no
+# word in common (tier 7): "Den tredje runden" is not "det ekstraordinære møtet"
 HEAD_WORD = 20.0  # tier 7: and the text's last word (its head noun) among them
 OTHER_NUMBER = 0.5  # a clause's similarity to a form with a word of it in another number
 NUMBERED_WORDS = 5  # the longest text whose words' number counts (a description, not a
@@ -302,6 +305,9 @@ def _form_score(form: _Form, query: _Query) -> float:
               for alternatives in query.words]
     if total == n == 1 and query.ends_like(form):
         return SHARED_WORD + HEAD_WORD  # the head of a compound is the word in common
+    if not any(s and not alternatives & ARTICLES
+               for s, alternatives in zip(shared, query.words, strict=True)):
+        return 0.0  # an article alone is no word in common
     score = SHARED_WORD * sum(shared)
     if 1 < total <= NUMBERED_WORDS and shared[-1]:  # preselected only with every word
         return score + HEAD_WORD if all(shared) else min(score + HEAD_WORD, STRONG - 1.0)
