@@ -4,8 +4,7 @@ Names and aliases are compared word by word in their *keys* (folded lemmas,
 :mod:`akkord.textproc.lemmas`), so inflections find the entity: *Natos* → Nato,
 *alliansens* → the alias *alliansen*, *Stoltenbergs* → Jens Stoltenberg; a name's own
 genitive the lemmas do not know is keyed as its name (*Møte i OSSEs faste råd* has the
-word *OSSE*). Ranking, best
-first, in tiers that usage never overturns:
+word *OSSE*). Ranking, best first, in tiers that usage never overturns:
 
 1. the whole text is the name (100) or an alias (98) — a linked form is remembered as an
    alias (:func:`akkord.services.suggesting.remember_alias`), so the entity it was
@@ -28,10 +27,10 @@ first, in tiers that usage never overturns:
    no start of *samtalene*, talks; typed letters are);
 6. the text is part of the name, as whole words in their number (50: *Stoltenberg*), or
    as letters (40);
-7. 15 per shared word (an article alone, *den*, *et*, is none: "Den tredje runden" is not
-   "det ekstraordinære møtet"), and 20 more when the text's last word (its head noun, for texts
-   of two to :data:`NUMBERED_WORDS` words) is one of them, below 50 unless every word
-   is ("en serie møter" in "en serie nye møter"): "den russiske
+7. 15 per shared word (an article alone, *den*, *et*, is none: "Den tredje runden" is
+   not "det ekstraordinære møtet"), and 20 more when the text's last word (its head
+   noun, for texts of two to :data:`NUMBERED_WORDS` words) is one of them, below 50
+   unless every word is ("en serie møter" in "en serie nye møter"): "den russiske
    presidenten" is a president ("president Vladimir Putin"), not something Russian
    ("det russiske utenriksdepartementet"); among such matches the entity linked nearest
    before the mention comes first (the phrase refers back to it), then the most linked;
