@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from akkord.gui.effort_replay import SessionReplay, _moves
 from akkord.services.demo import create_demo
-from akkord.services.suggesting.effort import gold_documents
+from akkord.services.suggesting.effort import GoldDocument, GoldMention, gold_documents
 from akkord.store import open_project
 
 
@@ -28,7 +28,13 @@ def test_the_breakdown_adds_up_to_the_actions_counted(qtbot: QtBot, tmp_path: Pa
     accepted = sum(n for key, n in why.counts.items() if key.startswith("suggestion accepted"))
     relinked = sum(n for key, n in why.counts.items() if key.startswith("suggestion relinked"))
     adjusted = sum(n for key, n in why.counts.items() if key.startswith("suggestion adjusted"))
-    assert accepted + relinked + adjusted == effort.accepted
+    relabelled = sum(n for key, n in why.counts.items()
+                     if key.startswith("suggestion relabelled"))
+    assert accepted + relinked + adjusted + relabelled == effort.accepted
+    # "Ukraina" proposed as the state where the layer marks the area: relabelled from the
+    # review list (its label key, then the picker), not rejected and marked again
+    assert relabelled == effort.relabelled > 0
+    assert why.counts["suggestion relabelled ACTOR→PLACE (alias)"] > 0
     # "skriftlig svar" suggested where the mention is "et skriftlig svar": moved, not
     # rejected and marked again, each cheaper than that would have been
     assert adjusted == effort.adjusted > 0
@@ -50,3 +56,28 @@ def test_an_adjustment_counts_the_word_moves_the_window_makes() -> None:
     assert _moves(text, start, end, *at("svar i")) == 2  # widened before narrowed
     assert _moves(text, start, end, *at("skriftlig sv")) is None  # part of a word
     assert _moves(text, *at("Nato-sjefen"), *at("Nato")) is None
+
+
+def test_the_replay_counts_the_pickers_rows_reached_by_arrow_keys(qtbot: QtBot,
+                                                                  tmp_path: Path) -> None:
+    """The picker's ↓ / ↑ then Enter is the window's own gesture (tested in
+    test_suggestions_window): the replay counts it by default, a key per row moved, when
+    it is cheaper than typing the name ("Den russiske regjeringen", listed below the
+    embassy, is ↓ ↓ Enter rather than 14 letters and Enter)."""
+    text = "Regjeringen svarte. Ambassaden svarte. Kravet kom fra regjeringen i går."
+
+    def mention(word: str, name: str) -> GoldMention:
+        start = text.index(word)
+        return GoldMention(start, start + len(word), "ACTOR", name, name, "actor")
+
+    gold = GoldDocument(text, "t", None, {}, (
+        mention("Regjeringen", "Den russiske regjeringen"),
+        mention("Ambassaden", "Den russiske ambassaden"),
+        mention("Kravet", "Den russiske regjeringen")), 0)
+    costs = {}
+    for arrows in (None, True, False):
+        with open_project(tmp_path / f"{arrows}.akkord", create=True) as project:
+            replay = SessionReplay(project, [gold], suggestions=False) if arrows is None \
+                else SessionReplay(project, [gold], suggestions=False, arrows=arrows)
+            costs[arrows] = replay.run().actions
+    assert costs[None] == costs[True] < costs[False] - 10

@@ -209,6 +209,42 @@ def test_the_picker_lists_the_entity_linked_nearest_before_the_mention_first(
     qtbot.keyClick(window.picker.query, Qt.Key.Key_Escape)
 
 
+def test_arrow_keys_and_enter_link_the_second_and_third_row(plain: MainWindow,
+                                                            qtbot: QtBot) -> None:
+    """The replay counts ↓ / ↑ per row moved plus Enter (effort_replay ``arrows``): in the
+    window, from the preselected "+ New", ↓ ↓ ↑ Enter links the second row and ↓ ↓ Enter
+    the third, with the query line keeping the focus."""
+    window = plain
+    nato, russia = entity_id(window, "Nato"), entity_id(window, "Russland")
+    add(window.session.service, 1, at(FIRST, "Nato", 2), "ACTOR", entity_id=nato)
+    add(window.session.service, 1, at(FIRST, "Russland", 2), "ACTOR", entity_id=russia)
+    window.session.reload()
+
+    def rows() -> list[str]:
+        return [window.picker.list.item(i).text() for i in range(window.picker.list.count())]
+
+    def entity_at(word: str, occurrence: int) -> list[int | None]:
+        return [r[5] for r in stored(window.project) if (r[1], r[2]) == at(FIRST, word,
+                                                                           occurrence)]
+
+    open_picker_on(window, qtbot, *at(FIRST, "svar", 2))  # "krevde svar": no name
+    assert [r.split()[0] for r in rows()] == ["+", "Russland", "Nato"]
+    assert window.picker.list.currentRow() == 0
+    for key in (Qt.Key.Key_Down, Qt.Key.Key_Down, Qt.Key.Key_Up):
+        qtbot.keyClick(window.picker.query, key)
+    assert window.picker.query.hasFocus() and window.picker.list.currentRow() == 1
+    qtbot.keyClick(window.picker.query, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.picker.isVisible())
+    assert entity_at("svar", 2) == [russia]
+    open_picker_on(window, qtbot, *at(FIRST, "kravet"))
+    assert [r.split()[0] for r in rows()] == ["+", "Russland", "Nato"]
+    qtbot.keyClick(window.picker.query, Qt.Key.Key_Down)
+    qtbot.keyClick(window.picker.query, Qt.Key.Key_Down)
+    assert window.picker.list.currentRow() == 2
+    qtbot.keyClick(window.picker.query, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.picker.isVisible())
+    assert entity_at("kravet", 1) == [nato]
+
 # -- annotate all and the review list ----------
 
 def test_find_every_occurrence_then_review_by_keyboard(plain: MainWindow, qtbot: QtBot) -> None:
@@ -245,6 +281,42 @@ def test_find_every_occurrence_then_review_by_keyboard(plain: MainWindow, qtbot:
     window.undo_action.trigger()
     review.refresh()
     assert len(review.model.rows) == 2
+
+
+def test_a_label_key_in_the_review_list_relabels_and_links_the_suggestion(
+        window: MainWindow, qtbot: QtBot) -> None:
+    """"Russland" proposed as the ACTOR where the text means the place: 5 (PLACE) on its
+    row relabels it and opens the picker; Enter there links it to a new place and accepts
+    it, and the keyboard is back in the list. The row's own label's key (1) just opens
+    the picker (another entity)."""
+    window.suggesting.open_review()
+    review = window.suggesting.review
+    before = len(review.model.rows)
+    russia = next(r for r in review.model.rows if r.text == "Russland")
+    assert review.select_mention(russia.mention_id)
+    review.table.setFocus()
+    qtbot.keyClick(review.table, "5")
+    qtbot.waitUntil(window.picker.isVisible)
+    assert window.picker.kind == "place"
+    assert window.picker.list.currentItem().text().startswith("+ New")
+    qtbot.keyClick(window.picker.query, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.picker.isVisible())
+    row = next(r for r in stored(window.project) if (r[0], r[1], r[2]) == (
+        1, russia.start, russia.end))
+    assert row[3:5] == ("PLACE", "accepted")
+    assert window.session.entity(row[5]).kind == "place"  # type: ignore[arg-type, union-attr]
+    review.refresh()
+    assert len(review.model.rows) == before - 1
+    qtbot.waitUntil(review.table.hasFocus)
+    nato = next(r for r in review.model.rows if r.text == "Nato")
+    assert review.select_mention(nato.mention_id)
+    review.table.setFocus()
+    qtbot.keyClick(review.table, "1")
+    qtbot.waitUntil(window.picker.isVisible)
+    assert window.picker.kind == "actor"
+    qtbot.keyClick(window.picker.query, Qt.Key.Key_Escape)
+    assert next(r for r in stored(window.project) if r[1:3] == (nato.start, nato.end))[3:5] \
+        == ("ACTOR", "suggested")
 
 
 def test_accept_all_and_reject_all_are_one_step_each(window: MainWindow, qtbot: QtBot) -> None:

@@ -16,13 +16,18 @@ with what the window does added:
   top candidate when it matches strongly, else the first row. Enter takes the
   preselected row (1); otherwise the letters of the entity's name are typed until it is
   preselected, then Enter (the documented model); a new entity is Enter, or ↑ and Enter
-  when a candidate is preselected. With ``arrows``, the right row may also be reached
-  with ↓ / ↑ from the preselected one, whichever is fewer.
+  when a candidate is preselected. The right row may also be reached with ↓ / ↑ from
+  the preselected one (a key per row, as the picker's query line moves the list's current
+  row), whichever is fewer; ``arrows=False`` counts typing only (the figure before).
 * **reviewing a document's suggestions**: Ctrl+R opens the review list (1), then the
   cheaper of two ways: one by one (Enter or Delete, 1 each), or accept all (1) after
   clicking and deleting each wrong one (2 each). A right span with a wrong or missing
   entity is linked from the list (1, "Change link…") plus the picker, either way.
-  A suggestion of the right label whose extent is off by a few words ("skriftlig svar"
+  A suggestion of the right span with the wrong label ("Ukraina" the state where the
+  text means the area) is **relabelled** from the list: the label key on its row (1; in
+  the accept-all way a click on it first, 1), then the picker, whose choice links and
+  accepts it and gives the keyboard back to the list (a label without entities: Enter,
+  1). A suggestion of the right label whose extent is off by a few words ("skriftlig svar"
   where the mention is "et skriftlig svar") is **adjusted** instead of rejected when that
   is cheaper than rejecting it and marking the mention by hand: a click on it (1), its
   start and end moved a word at a time as Alt(+Shift)+←/→ move them (1 each, through
@@ -74,6 +79,7 @@ class _Review:
     right: list[ReviewItem]
     wrong: list[ReviewItem]
     relink: list[tuple[ReviewItem, GoldMention]]
+    relabel: list[tuple[ReviewItem, GoldMention]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -95,7 +101,7 @@ class SessionReplay:
     """One replay (see the module docstring)."""
 
     def __init__(self, project: Project, documents: Sequence[GoldDocument], *,
-                 suggestions: bool, arrows: bool = False, annotator: str = "replay") -> None:
+                 suggestions: bool, arrows: bool = True, annotator: str = "replay") -> None:
         self.documents = list(documents)
         self.doc_ids = insert_documents(project, self.documents, annotator)
         self.session = AnnotationSession(project, annotator, suggest=suggestions)
@@ -154,6 +160,15 @@ class SessionReplay:
                 review.relink.append((item, target))
             else:
                 review.right.append(item)
+        taken = {(i.start, i.end) for i in review.right} | {
+            (i.start, i.end) for i, _ in review.relink}
+        spans = {(m.start, m.end): m for m in pending.values()}
+        for item in list(review.wrong):  # the right span under another label
+            target = spans.get((item.start, item.end))
+            if target is not None and (item.start, item.end) not in taken:
+                taken.add((item.start, item.end))
+                review.wrong.remove(item)
+                review.relabel.append((item, target))
         return review
 
     def _review(self, gold: GoldDocument, items: Sequence[ReviewItem],
@@ -173,6 +188,7 @@ class SessionReplay:
         for item, target in review.relink:
             del pending[(item.start, item.end, item.label)]
             relinks += 1 + self._link(gold, target, item.mention_id)
+        relabels = self._relabel(gold, review.relabel, pending)
         for item in review.right:
             self.why.add(f"suggestion accepted {item.label} ({item.origin})", 0)
         for item in review.wrong:
@@ -184,14 +200,33 @@ class SessionReplay:
                                    f"{gold.text[max(0, item.start - 30):item.end + 20]!r}")
         for item, _ in review.relink:
             self.why.add(f"suggestion relinked {item.label} ({item.origin})", 0)
-        self.effort.accepted += len(review.right) + len(review.relink)
+        self.effort.accepted += len(review.right) + len(review.relink) + len(review.relabel)
         self.effort.rejected += len(review.wrong)
         self.effort.relinked += len(review.relink)
-        one_by_one = len(review.right) + len(review.wrong) + relinks
-        accept_all = 1 + 2 * len(review.wrong) + relinks + len(review.relink)
+        self.effort.relabelled += len(review.relabel)
+        one_by_one = len(review.right) + len(review.wrong) + relinks + relabels
+        accept_all = 1 + 2 * len(review.wrong) + relinks + len(review.relink) + relabels + \
+            len(review.relabel)
         self.why.add("review (keys in the list, picker of relinks included)",
                      min(one_by_one, accept_all), 0)
         return min(one_by_one, accept_all) + adjusted
+
+    def _relabel(self, gold: GoldDocument, items: Sequence[tuple[ReviewItem, GoldMention]],
+                 pending: dict[Place, GoldMention]) -> int:
+        """The label key on each item's row, then the picker (or Enter); their cost, in
+        the one-by-one way (see the module docstring)."""
+        cost = 0
+        for item, target in items:
+            del pending[(target.start, target.end, target.label)]
+            self.session.relabel(item.mention_id, target.label)
+            spent = 1 + (self._link(gold, target, item.mention_id)
+                         if target.entity is not None else 1)
+            if target.entity is None:
+                self.session.review([item.mention_id], accept=True)
+            self.why.add(f"suggestion relabelled {item.label}→{target.label} "
+                         f"({item.origin})", 0)
+            cost += spent
+        return cost
 
     def _adjust(self, gold: GoldDocument, review: _Review,
                 pending: dict[Place, GoldMention]) -> int:
@@ -460,7 +495,7 @@ def _moves(text: str, start: int, end: int, to_start: int, to_end: int) -> int |
 
 
 def replay(project: Project, documents: Sequence[GoldDocument], *, suggestions: bool,
-           arrows: bool = False, annotator: str = "replay") -> Effort:
+           arrows: bool = True, annotator: str = "replay") -> Effort:
     """Annotate ``documents`` again through an annotation session in ``project`` (which
     must hold no entities) and count the effort; see the module docstring."""
     return SessionReplay(project, documents, suggestions=suggestions, arrows=arrows,

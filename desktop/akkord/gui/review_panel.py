@@ -7,12 +7,17 @@ smallest gap between the suggester's choice and its runner-up). The current row 
 in the text (the window opens its document and selects it), so the inspector shows its
 entity, score and gap. Enter accepts and moves on, Delete rejects and moves on,
 Ctrl+Enter / Ctrl+Delete accept or reject every listed suggestion (keys from
-:mod:`akkord.domain.actions`); each is one edit with undo, through the session.
+:mod:`akkord.domain.actions`); each is one edit with undo, through the session. A label
+key (from the schema) gives the current suggestion that label, as it does to a mention
+selected in the text ("Ukraina" proposed as the state where the text means the area: 5),
+and, for a label linked to entities, asks for the picker (``link_requested``): linking
+accepts it, and the keyboard comes back to the list. The suggestion's own label's key
+just asks for the picker: another entity for a right span.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -38,6 +43,7 @@ _WIDTHS = (220, 80, 170, 100, 56, 56, 200)  # fixed: re-measuring rows costs on 
 
 class ReviewPanel(QWidget):
     show_requested = Signal(int, int)  # document id, mention id
+    link_requested = Signal(int)  # mention id: open the picker on it
 
     def __init__(self, session: AnnotationSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -189,7 +195,29 @@ class ReviewPanel(QWidget):
             if action is not None:
                 self.run(action)
                 return True
+            label = self._label_of(event)
+            if label is not None:
+                self.relabel(label)
+                return True
         return super().eventFilter(watched, event)
+
+    def _label_of(self, event: QKeyEvent) -> str | None:
+        """The label whose key (the schema's) ``event`` is, pressed without modifiers."""
+        plain = event.modifiers() in (Qt.KeyboardModifier.NoModifier,
+                                      Qt.KeyboardModifier.KeypadModifier)
+        keys = {label.key: label.name for label in self.session.schema.labels}
+        return keys.get(event.text()) if plain and event.text() else None
+
+    def relabel(self, label: str) -> None:
+        """A label key: the current suggestion gets ``label`` (one undo step); for a label
+        linked to entities, the picker is asked for (its choice links and accepts it)."""
+        item = self.current_item()
+        if item is None:
+            return
+        self.show_requested.emit(item.document_id, item.mention_id)
+        self.session.relabel(item.mention_id, label)
+        if self.session.schema.label(label).entity is not None:
+            self.link_requested.emit(item.mention_id)
 
     # -- following the session ----------
     def _current_changed(self, current: object, _previous: object) -> None:

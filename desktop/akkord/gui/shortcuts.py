@@ -21,6 +21,7 @@ def rows(schema: Schema | None) -> list[tuple[str, str]]:
     annotating = [(_keys(a), a.help) for a in ACTIONS if a.help and a.section == ANNOTATING]
     general = [(_keys(a), a.help) for a in ACTIONS if a.help and a.section != ANNOTATING]
     return [*labels, ("a label key on a mention", "relabel the selected mention"),
+            ("a label key in the review list", "relabel the suggestion, then link it"),
             ("click a highlight", "select it (again: the one around it)"),
             *annotating, *general]
 

@@ -65,6 +65,8 @@ class WindowSuggestions(QObject):
         self._retrain = QTimer(self, singleShot=True, interval=RETRAIN_DELAY_MS)
         self._retrain.timeout.connect(self.consider_training)
         self.review.show_requested.connect(self.show_suggestion)
+        self.review.link_requested.connect(
+            lambda mention_id: window.gestures.open_picker(mention_id, self.review.table))
         self.panel.kinds_changed.connect(self.set_kinds)
         self.panel.threshold_changed.connect(self.set_threshold)
         self.panel.train_requested.connect(self.trainer.start)

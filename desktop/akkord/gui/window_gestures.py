@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QPoint
+from PySide6.QtWidgets import QWidget
 
 from akkord.domain.statuses import MentionStatus
 from akkord.textproc.spans import edge_moved
@@ -28,6 +29,7 @@ class WindowGestures(QObject):
         self.session = window.session
         self.view = window.view
         self.picking: int | None = None  # the mention the picker links
+        self.return_to: QWidget | None = None  # where the keyboard goes after the picker
         window.view.label_key.connect(self.label_key)
         window.inspector.link_requested.connect(self.open_picker)
         window.entities.entity_selected.connect(self.emphasise_entity)
@@ -128,8 +130,10 @@ class WindowGestures(QObject):
                 return  # accepted; nothing to link (a TIME mention) or linked already
         self.open_picker(mention.id)
 
-    def open_picker(self, mention_id: int) -> None:
-        """The entity picker under the mention, for its label's kind of entity."""
+    def open_picker(self, mention_id: int, return_to: QWidget | None = None) -> None:
+        """The entity picker under the mention, for its label's kind of entity; once it
+        links, the keyboard goes back to ``return_to`` (the review list), else the text."""
+        self.return_to = return_to
         session = self.session
         document = session.document
         if document is None or mention_id not in document.mentions:
@@ -151,13 +155,13 @@ class WindowGestures(QObject):
         if self.picking is not None:
             self.session.link(self.picking, entity_id)
             self._offer_identical(self.picking)
-        self.view.setFocus()
+        (self.return_to or self.view).setFocus()
 
     def _create_picked(self, name: str) -> None:
         if self.picking is not None and name:
             self.session.link_new(self.picking, name)
             self._offer_identical(self.picking)
-        self.view.setFocus()
+        (self.return_to or self.view).setFocus()
 
     def _offer_identical(self, mention_id: int) -> None:
         document = self.session.document

@@ -2,8 +2,9 @@
 
 Names and aliases are compared word by word in their *keys* (folded lemmas,
 :mod:`akkord.textproc.lemmas`), so inflections find the entity: *Natos* → Nato,
-*alliansens* → the alias *alliansen*, *Stoltenbergs* → Jens Stoltenberg. Ranking, best
-first, in tiers that usage never overturns:
+*alliansens* → the alias *alliansen*, *Stoltenbergs* → Jens Stoltenberg; a name's own
+genitive the lemmas do not know is keyed as its name (*Møte i OSSEs faste råd* has the
+word *OSSE*). Ranking, best first, in tiers that usage never overturns:
 
 1. the whole text is the name (100) or an alias (98) — a linked form is remembered as an
    alias (:func:`akkord.services.suggesting.remember_alias`), so the entity it was
@@ -21,9 +22,21 @@ first, in tiers that usage never overturns:
    name of three words or more, or those initials are the text (*OSSE*), or, for an
    actor, the text stands for a state the project has (*russerne*, *Washington*, *Kreml*:
    the shipped facts of :mod:`akkord.textproc.metonyms`) (66);
-5. what was typed starts the name or one of its words (60 / 55);
-6. the text is part of the name, as whole words (50: *Stoltenberg*), or as letters (40);
-7. 15 per shared word;
+5. what was typed starts the name or one of its words (60 / 55) — but the mention's own
+   text, one word, does not start a word in the other number (*samtalen*, a call, is
+   no start of *samtalene*, talks; typed letters are);
+6. the text is part of the name, as whole words in their number (50: *Stoltenberg*), or
+   as letters (40);
+7. 15 per shared word (an article alone, *den*, *et*, is none: "Den tredje runden" is
+   not "det ekstraordinære møtet"), and 20 more when the text's last word (its head
+   noun, for texts of two to :data:`NUMBERED_WORDS` words) is one of them, below 50
+   unless every word is ("en serie møter" in "en serie nye møter"): "den russiske
+   presidenten" is a president ("president Vladimir Putin"), not something Russian
+   ("det russiske utenriksdepartementet"); among such matches the entity linked nearest
+   before the mention comes first (the phrase refers back to it), then the most linked;
+   a common noun whose last part is a form's one word or that form's last part, in the
+   same number, shares that head (35): *nabolandet* is a *landet*, *medlemslandene* are
+   *Nato-landene* (and so, wrongly, would *nabolandene* be);
 
    but a **clause** (a text of :data:`CLAUSE_WORDS` words or more: "at Nato ikke utvides
    videre østover") that is not a whole name or alias is scored by how much of it, word
@@ -88,6 +101,10 @@ CLAUSE_WORDS = 4  # a text of this many words is scored as a clause (tier 7's no
 CLAUSE_SIMILAR = 0.3  # the weighted share of words from which a clause's entity is preselected
 OWNER = 12.0  # a name standing in the text only as the genitive of what follows it
 SHARED_WORD = 15.0  # tier 7: per word in common
+STRONG = 50.0  # the picker preselects from here (gui.entity_picker.STRONG_MATCH)
+ARTICLES = frozenset({"den", "de", "en"})  # the keys of den/det, de, en/et/ei: alone, no
+# word in common (tier 7): "Den tredje runden" is not "det ekstraordinære møtet"
+HEAD_WORD = 20.0  # tier 7: and the text's last word (its head noun) among them
 OTHER_NUMBER = 0.5  # a clause's similarity to a form with a word of it in another number
 NUMBERED_WORDS = 5  # the longest text whose words' number counts (a description, not a
 # clause: without parts of speech, "velger" would be a plural like "møter")
@@ -122,6 +139,28 @@ class _Query:
     initials: str = ""
     numbers: tuple[str | None, ...] = ()  # per word, as :attr:`_Form.numbers`
     written: tuple[str, ...] = ()  # the words as written
+    whole: bool = False  # the mention's text, not letters being typed
+
+    def ends_like(self, form: _Form) -> bool:
+        """Whether the query's one common noun is a compound whose last part is the
+        form's one word or its compound's last part, in the same number: *nabolandet* is
+        a *landet*, *medlemslandene* are *Nato-landene* (four letters or more; a name
+        is no compound: *Russland* is no *land*)."""
+        if not (self.written and self.written[0][:1].islower() and self.numbers
+                and form.numbers and self.numbers[0] == form.numbers[0]):
+            return False
+        mine = word_key(self.written[0])
+        tail, last = _last_part(form.keys[0]), _last_part(mine)
+        closed = last.endswith(tail) and len(last) >= len(tail) + 3  # naboland / land
+        return len(tail) >= 4 and mine != form.keys[0] and (closed or last == tail != mine)
+
+    def completes(self, word: str) -> bool:
+        """Whether ``word`` may be what the query's one word is the start of: not when
+        the query is a whole word of the text in the other number (*samtalen* is no
+        start of *samtalene*; while typing, any start is)."""
+        mine = self.numbers[0] if self.whole and len(self.numbers) == 1 else None
+        theirs = number(word) if mine else None
+        return not (mine and theirs and mine != theirs and fold(word) != self.typed)
 
     def owns(self, form: _Form, at: int) -> bool:
         """Whether ``form``, standing at word ``at``, is only the genitive of the words
@@ -157,6 +196,11 @@ class _Query:
             k in self.loose[i] for i, k in enumerate(keys))
 
 
+def _last_part(key: str) -> str:
+    """A key's part after its last dash (*nato-land* → *land*); the key if it has none."""
+    return key.replace("–", "-").rsplit("-", 1)[-1]
+
+
 def _plain(key: str) -> str:
     """Without accents (é, è, ü …), keeping the Norwegian letters (å, æ, ø)."""
     marks = "".join(c for c in unicodedata.normalize("NFD", key)
@@ -175,10 +219,18 @@ def _initials(text: str) -> str:
 
 def _form(text: str, is_name: bool) -> _Form:
     found = words(text)
-    keys = tuple(word_key(w) for w in found)
+    keys = tuple(_key(w) for w in found)
     return _Form(text, fold(text), keys, is_name, tuple(_plain(k) for k in keys),
                  _initials(text), tuple(number(w) for w in found),
                  fold(found[-1]) if found else "")
+
+
+def _key(word: str) -> str:
+    """A name's word's key; a capitalised genitive the lemmas do not know is keyed as
+    what it is the genitive of (*OSSEs* faste råd: *OSSE*, as *Russlands* is *Russland*)."""
+    base = genitive_base(word) if word[:1].isupper() else None
+    return word_key(base) if base is not None and word_key(word) == fold(word) else \
+        word_key(word)
 
 
 def _alternatives(word: str) -> frozenset[str]:
@@ -196,13 +248,13 @@ def _loose(word: str) -> frozenset[str]:
     return frozenset(_plain(k) for k in keys)
 
 
-def _query(text: str) -> _Query:
+def _query(text: str, whole: bool = False) -> _Query:
     """Any word may be a genitive (*Natos generalsekretær*, *alliansens dør*)."""
     found = words(text)
     return _Query(fold(text), tuple(_alternatives(w) for w in found), fold(text),
                   tuple(_loose(w) for w in found), _initials(text),
                   tuple(number(w) if len(found) <= NUMBERED_WORDS else None for w in found),
-                  tuple(found))
+                  tuple(found), whole)
 
 
 def _entries(session: Session, kind: str) -> list[_Entry]:
@@ -234,19 +286,31 @@ def _form_score(form: _Form, query: _Query) -> float:
             n == 1 and form.keys[0] == query.initials)
             or (total == 1 and form.initials and form.initials == query.typed)):
         return LOOSE
-    if len(query.typed) >= 1 and form.folded.startswith(query.typed):
+    if len(query.typed) >= 1 and form.folded.startswith(query.typed) and \
+            query.completes(form.folded.split()[0]):
         return 60.0
     form_words = form.folded.split()
-    if len(query.typed) >= 2 and any(w.startswith(query.typed) for w in form_words[1:]):
+    if len(query.typed) >= 2 and any(w.startswith(query.typed) and query.completes(w)
+                                     for w in form_words[1:]):
         return 55.0
-    if 0 < total < n and any(all(form.keys[i + j] in query.words[j] for j in range(total))
+    if 0 < total < n and any(all(form.keys[i + j] in query.words[j] and query.shares(
+            form.keys[i + j], form.numbers[i + j]) for j in range(total))
                              for i in range(n - total + 1)):
         return 50.0
     if len(query.typed) >= 3 and query.typed in form.folded:
         return 40.0
-    return SHARED_WORD * sum(1 for alternatives in query.words if any(
-        k in alternatives and query.shares(k, n)
-        for k, n in zip(form.keys, form.numbers, strict=True)))
+    shared = [any(k in alternatives and query.shares(k, n)
+                  for k, n in zip(form.keys, form.numbers, strict=True))
+              for alternatives in query.words]
+    if total == n == 1 and query.ends_like(form):
+        return SHARED_WORD + HEAD_WORD  # the head of a compound is the word in common
+    if not any(s and not alternatives & ARTICLES
+               for s, alternatives in zip(shared, query.words, strict=True)):
+        return 0.0  # an article alone is no word in common
+    score = SHARED_WORD * sum(shared)
+    if 1 < total <= NUMBERED_WORDS and shared[-1]:  # preselected only with every word
+        return score + HEAD_WORD if all(shared) else min(score + HEAD_WORD, STRONG - 1.0)
+    return score
 
 
 def _score(entry: _Entry, query: _Query) -> tuple[float, str, bool]:
@@ -384,7 +448,7 @@ def rank_candidates(session: Session, kind: str, query: str, annotator_id: int |
         use_query = use_query.where(Mention.annotator_id == annotator_id)
     uses = {entity_id: count for entity_id, count in session.execute(use_query)
             if entity_id is not None}
-    parsed = _query(query) if words(query) else None
+    parsed = _query(query, written is not None) if words(query) else None
     entries = _entries(session, kind)
     describing = is_description(query if written is None else written) and any(
         entry.entity_id in linked for entry in entries)
@@ -416,6 +480,7 @@ def rank_candidates(session: Session, kind: str, query: str, annotator_id: int |
     near = {entity_id: i for i, entity_id in reversed(list(enumerate(nearest)))}
     ranked.sort(key=lambda pair: (
         -round(pair[0], 6),
+        near.get(pair[1].entity_id, len(near)) if SHARED_WORD < pair[0] < STRONG else 0,
         -linked.get(pair[1].entity_id, 0),
         near.get(pair[1].entity_id, len(near))
         if pair[0] in (IN_DOCUMENT, IN_DESCRIBED_DOCUMENT) else 0,

@@ -113,6 +113,7 @@ class Effort:
     rejected: int = 0
     relinked: int = 0
     adjusted: int = 0  # suggestions whose extent was moved, then accepted (the window's replay)
+    relabelled: int = 0  # given another label from the review list, then linked (ditto)
     suggested_relations: int = 0  # relations taken from the suggested ones
     rejected_relations: int = 0
     picker_seen: int = 0  # linked gold mentions of an entity seen before
