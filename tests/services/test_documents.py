@@ -4,9 +4,11 @@ streamed list, counts and statuses."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 from akkord.domain.dates import PartialDate
+from akkord.services.annotation import Annotation
 from akkord.services.documents import (
     DocumentCatalog,
     DocumentFilter,
@@ -14,7 +16,8 @@ from akkord.services.documents import (
     summaries,
 )
 from akkord.services.importing import ImportOptions, import_paths
-from akkord.store import Project
+from akkord.store import Project, open_project
+from akkord.store.models import Document, Mention
 
 LINES = [
     {"text": "Nato møter Russland i Genève.", "meta": {"title": "Øst og vest",
@@ -73,3 +76,42 @@ def test_filters(project: Project, tmp_path: Path) -> None:
     assert anyone.ids(DocumentFilter(date=PartialDate.parse("2022-02-14"))) == [second]
     assert anyone.ids(DocumentFilter(text="o", status="done", date=january)) == [first]
     assert [s.id for s in anyone.rows([third, 999, first])] == [third, first]
+
+
+def _steps_for_a_page(path: Path, documents: int) -> int:
+    """SQLite's virtual-machine steps (in thousands) for the rows of the first ten of a
+    project's ``documents``, each holding ten of gold's mentions."""
+    with open_project(path, create=True) as project:
+        gold = Annotation(project, "gold").annotator_id
+        with project.write() as session:
+            for n in range(documents):
+                document = Document(content_hash=f"h{n}", text="Nato og Russland møtes.",
+                                    meta={}, parts=[])
+                session.add(document)
+                session.flush()
+                session.add_all(Mention(document_id=document.id, annotator_id=gold,
+                                        start=0, end=4, label="ACTOR") for _ in range(10))
+        with project.read() as session:
+            page = DocumentCatalog(project, "gold").ids()[:10]
+            steps = [0]
+
+            def count() -> int:
+                steps[0] += 1
+                return 0
+
+            raw = session.connection().connection.driver_connection
+            assert isinstance(raw, sqlite3.Connection)
+            raw.set_progress_handler(count, 1000)
+            rows = summaries(session, page, "gold")
+            raw.set_progress_handler(None, 0)
+    assert [row.mentions for row in rows] == [10] * 10
+    return steps[0]
+
+
+def test_a_page_of_rows_costs_the_same_in_a_larger_project(tmp_path: Path) -> None:
+    """The document list reads its rows a page at a time, after every start and on every
+    scroll: that must not read the rest of the project (it read every mention of the
+    layer, 325 ms at 30,000 articles, until the counts' status became a FILTER)."""
+    small = _steps_for_a_page(tmp_path / "small.akkord", 10)
+    large = _steps_for_a_page(tmp_path / "large.akkord", 400)
+    assert large <= 2 * small + 2, (small, large)

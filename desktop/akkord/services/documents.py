@@ -127,9 +127,14 @@ def document_ids(session: Session, annotator: str | None,
 
 def _counts(session: Session, ids: Sequence[int] | None, annotator: str | None,
             annotator_id_: int | None) -> Iterator[tuple[int, dict[str, int]]]:
-    query = (select(Mention.document_id, Mention.label, func.count())
-             .where(Mention.status.in_(COUNTED))
+    # The status is a FILTER on the count, not a WHERE term: with both the layer and the
+    # status in WHERE, SQLite chose the (layer, status) index and read every mention of
+    # the layer for a page of 100 documents (325 ms at 30,000 articles, after every start
+    # and on every scroll of the document list); now it reads the page's documents only.
+    counted = func.count().filter(Mention.status.in_(COUNTED))
+    query = (select(Mention.document_id, Mention.label, counted)
              .group_by(Mention.document_id, Mention.label)
+             .having(counted > 0)
              .order_by(Mention.document_id))
     if annotator is not None:
         query = query.where(Mention.annotator_id == annotator_id_)
