@@ -33,7 +33,8 @@ from akkord.services.views import (
     RelationView,
     WorkProgress,
 )
-from akkord.store.models import Annotator, Document, DocumentState, Entity, Mention
+from akkord.store.columns import ANNOTATORS, DOCUMENTS, ENTITIES, MENTIONS, STATES
+from akkord.store.models import Document, DocumentState, Mention
 from akkord.store.project import Project
 
 __all__ = ["Annotation", "ConflictError", "EditError"]
@@ -61,15 +62,11 @@ class Shown:
     entities: dict[int, EntityView | None]
 
 
-# What the window reads while it starts is read from the tables' columns, not the mapped
-# classes: a statement on a mapped class configures every ORM mapper first (35 ms),
-# which the window leaves until it has shown (:func:`warm_up`).
-_ANNOTATORS = Annotator.__table__.c
-_DOCUMENTS = Document.__table__.c
-_STATES = DocumentState.__table__.c
+# What the window reads while it starts is read from the tables' columns (see
+# akkord.store.columns and :func:`warm_up`).
 # Every column, as the ORM's load did: a value damaged on disk is reported when the
 # document opens (ProjectDamagedError), not left for a later read to trip over.
-_DOCUMENT = select(Document.__table__).where(_DOCUMENTS.id == bindparam("document"))
+_DOCUMENT = select(Document.__table__).where(DOCUMENTS.id == bindparam("document"))
 
 
 def warm_up() -> None:
@@ -105,7 +102,7 @@ class Annotation:
     def _layer_id(self, session: Session, name: str) -> int:
         if not self.project.read_only:
             return Project.annotator_id(session, name)
-        found = session.scalar(select(_ANNOTATORS.id).where(_ANNOTATORS.name == name.strip()))
+        found = session.scalar(select(ANNOTATORS.id).where(ANNOTATORS.name == name.strip()))
         return found if found is not None else 0
 
     @property
@@ -161,9 +158,9 @@ class Annotation:
                 raise EditError(f"document {doc_id} is not in the project")
             mentions = queries.mentions_in(session, self.layer, doc_id)
             relations = queries.relations_in(session, self.layer, doc_id)
-            status = session.scalar(select(_STATES.status).where(
-                _STATES.document_id == doc_id,
-                _STATES.annotator_id == self.annotator_id)) or DocumentStatus.NEW
+            status = session.scalar(select(STATES.status).where(
+                STATES.document_id == doc_id,
+                STATES.annotator_id == self.annotator_id)) or DocumentStatus.NEW
             return DocumentView(
                 id=doc.id, title=doc.title or doc.external_id or f"document {doc.id}",
                 text=doc.text, date=PartialDate.parse(doc.date_value) if doc.date_value else None,
@@ -229,13 +226,12 @@ class Annotation:
                  ) -> list[EntityView]:
         """Entities (of a kind), or only those linked from a document in this layer."""
         where: list[Any] = []
-        entities, mentions = Entity.__table__.c, Mention.__table__.c  # see warm_up
         if kind is not None:
-            where.append(entities.kind == kind)
+            where.append(ENTITIES.kind == kind)
         if document_id is not None:
-            where.append(entities.id.in_(select(mentions.entity_id).where(
-                mentions.document_id == document_id,
-                mentions.annotator_id == self.annotator_id)))
+            where.append(ENTITIES.id.in_(select(MENTIONS.entity_id).where(
+                MENTIONS.document_id == document_id,
+                MENTIONS.annotator_id == self.annotator_id)))
         with self.project.read() as session:
             return queries.entities(session, self.layer, *where)
 
@@ -254,13 +250,13 @@ class Annotation:
         with self.project.read() as session:
             total = session.scalar(select(func.count()).select_from(Document.__table__)) or 0
             done = session.scalar(select(func.count()).select_from(DocumentState.__table__)
-                                  .where(_STATES.annotator_id == self.annotator_id,
-                                         _STATES.status == DocumentStatus.DONE.value)) or 0
+                                  .where(STATES.annotator_id == self.annotator_id,
+                                         STATES.status == DocumentStatus.DONE.value)) or 0
         return WorkProgress(done, total)
 
     def annotator_names(self) -> list[str]:
         with self.project.read() as session:
-            return list(session.scalars(select(_ANNOTATORS.name).order_by(_ANNOTATORS.name)))
+            return list(session.scalars(select(ANNOTATORS.name).order_by(ANNOTATORS.name)))
 
     def identical_unlinked(self, mention_id: int, *, project_wide: bool) -> list[int]:
         """Unlinked mentions with the same label and the same text (case-folded)."""

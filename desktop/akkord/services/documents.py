@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from akkord.domain.dates import PartialDate
 from akkord.store.bulk import fetch_rows
+from akkord.store.columns import DOCUMENTS
 from akkord.store.models import Annotator, Document, DocumentState, Mention
 from akkord.store.project import Project
 
@@ -100,7 +101,7 @@ def document_ids(session: Session, annotator: str | None,
     # No ORDER BY: SQLite then reads the ids from the narrowest covering index instead of
     # walking the table, whose pages hold the texts (a quarter of a second more at 30,000
     # documents, from a cold cache far more); 30,000 integers sort in a few milliseconds.
-    columns = Document.__table__.c  # not the mapped class: see annotation.warm_up
+    columns = DOCUMENTS  # not the mapped class: see akkord.store.columns
     query = select(columns.id)
     if wanted.date is not None:
         query = query.where(columns.date_earliest <= wanted.date.latest,

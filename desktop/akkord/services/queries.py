@@ -20,17 +20,18 @@ from sqlalchemy.orm import Session
 from akkord.domain.dates import PartialDate
 from akkord.domain.entities import Value
 from akkord.services.views import EntityView, MentionView, RelationView
-from akkord.store.models import (
-    Annotator,
-    DocumentState,
-    Entity,
-    EntityAlias,
-    EntityUsage,
-    EntityValue,
-    Mention,
-    MentionValue,
-    Relation,
+from akkord.store.columns import (
+    ALIASES,
+    ANNOTATORS,
+    ENTITIES,
+    ENTITY_VALUES,
+    MENTION_VALUES,
+    MENTIONS,
+    RELATIONS,
+    STATES,
+    USAGE,
 )
+from akkord.store.models import Mention
 
 CHUNK = 900  # SQLite binds at most 999 parameters per statement
 
@@ -64,20 +65,7 @@ def chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
         yield ids[i:i + CHUNK]
 
 
-# Columns of the tables, not attributes of the mapped classes: a statement on a mapped
-# class configures every ORM mapper first (35 ms), which the window leaves until it has
-# shown (akkord.services.annotation.warm_up); these statements need no mapper.
-_MENTION_VALUES = MentionValue.__table__.c
-_MENTIONS = Mention.__table__.c
-_RELATIONS = Relation.__table__.c
-_ALIASES = EntityAlias.__table__.c
-_ENTITY_VALUES = EntityValue.__table__.c
-_USAGE = EntityUsage.__table__.c
-_ENTITIES = Entity.__table__.c
-_ANNOTATORS = Annotator.__table__.c
-_STATES = DocumentState.__table__.c
-
-# -- statements built once ---------------------------------------------------------------
+# -- statements built once, on the tables' columns (see akkord.store.columns) ----------------
 # The window runs these on every key that edits. Built once with bound parameters and run
 # on the session's connection (see _run), each costs a compiled-cache lookup instead of
 # being built, coerced and loaded through the ORM again: that Python work cost more than
@@ -89,48 +77,48 @@ _IDS: BindParameter[int] = bindparam("ids", expanding=True)
 _LAYER: BindParameter[int] = bindparam("layer")
 _DOCUMENT: BindParameter[int] = bindparam("document")
 
-_MENTION = (_MENTIONS.id, _MENTIONS.document_id, _MENTIONS.start, _MENTIONS.end, _MENTIONS.label,
-            _MENTIONS.status, _MENTIONS.entity_id, _MENTIONS.origin, _MENTIONS.score,
-            _MENTIONS.score_gap)
-_TEXT_ORDER = (_MENTIONS.start, _MENTIONS.end.desc(), _MENTIONS.id)
+_MENTION = (MENTIONS.id, MENTIONS.document_id, MENTIONS.start, MENTIONS.end, MENTIONS.label,
+            MENTIONS.status, MENTIONS.entity_id, MENTIONS.origin, MENTIONS.score,
+            MENTIONS.score_gap)
+_TEXT_ORDER = (MENTIONS.start, MENTIONS.end.desc(), MENTIONS.id)
 _MENTIONS_OF_IDS = select(*_MENTION).where(
-    _MENTIONS.annotator_id == _LAYER, _MENTIONS.id.in_(_IDS)).order_by(*_TEXT_ORDER)
+    MENTIONS.annotator_id == _LAYER, MENTIONS.id.in_(_IDS)).order_by(*_TEXT_ORDER)
 _MENTIONS_OF_DOCUMENT = select(*_MENTION).where(
-    _MENTIONS.annotator_id == _LAYER, _MENTIONS.document_id == _DOCUMENT).order_by(*_TEXT_ORDER)
-_MENTION_VALUE = (_MENTION_VALUES.mention_id,
-                  *(getattr(_MENTION_VALUES, c) for c in _VALUE_COLUMNS))
-_VALUE_ORDER = (_MENTION_VALUES.attribute, _MENTION_VALUES.position)
+    MENTIONS.annotator_id == _LAYER, MENTIONS.document_id == _DOCUMENT).order_by(*_TEXT_ORDER)
+_MENTION_VALUE = (MENTION_VALUES.mention_id,
+                  *(getattr(MENTION_VALUES, c) for c in _VALUE_COLUMNS))
+_VALUE_ORDER = (MENTION_VALUES.attribute, MENTION_VALUES.position)
 _VALUES_OF_IDS = select(*_MENTION_VALUE).where(
-    _MENTION_VALUES.mention_id.in_(_IDS)).order_by(*_VALUE_ORDER)
+    MENTION_VALUES.mention_id.in_(_IDS)).order_by(*_VALUE_ORDER)
 _VALUES_OF_DOCUMENT = select(*_MENTION_VALUE).join(
-    Mention, _MENTIONS.id == _MENTION_VALUES.mention_id).where(
-    _MENTIONS.annotator_id == _LAYER, _MENTIONS.document_id == _DOCUMENT).order_by(*_VALUE_ORDER)
+    Mention.__table__, MENTIONS.id == MENTION_VALUES.mention_id).where(
+    MENTIONS.annotator_id == _LAYER, MENTIONS.document_id == _DOCUMENT).order_by(*_VALUE_ORDER)
 
-_RELATION = (_RELATIONS.id, _RELATIONS.type, _RELATIONS.head_id, _RELATIONS.tail_id)
+_RELATION = (RELATIONS.id, RELATIONS.type, RELATIONS.head_id, RELATIONS.tail_id)
 _RELATIONS_OF_IDS = select(*_RELATION).where(
-    _RELATIONS.annotator_id == _LAYER, _RELATIONS.id.in_(_IDS))
+    RELATIONS.annotator_id == _LAYER, RELATIONS.id.in_(_IDS))
 _RELATIONS_TOUCHING = select(*_RELATION).where(
-    _RELATIONS.annotator_id == _LAYER,
-    (_RELATIONS.head_id == bindparam("mention")) | (_RELATIONS.tail_id == bindparam("mention")))
+    RELATIONS.annotator_id == _LAYER,
+    (RELATIONS.head_id == bindparam("mention")) | (RELATIONS.tail_id == bindparam("mention")))
 _RELATIONS_OF_DOCUMENT = select(*_RELATION).where(
-    _RELATIONS.annotator_id == _LAYER, _RELATIONS.head_id.in_(select(_MENTIONS.id).where(
-        _MENTIONS.document_id == _DOCUMENT, _MENTIONS.annotator_id == _LAYER)))
+    RELATIONS.annotator_id == _LAYER, RELATIONS.head_id.in_(select(MENTIONS.id).where(
+        MENTIONS.document_id == _DOCUMENT, MENTIONS.annotator_id == _LAYER)))
 
-_ENTITY = (_ENTITIES.id, _ENTITIES.key, _ENTITIES.kind, _ENTITIES.name, _ENTITIES.version)
-_ENTITIES_OF_IDS = select(*_ENTITY).where(_ENTITIES.id.in_(_IDS)).order_by(_ENTITIES.name)
-_ALIASES_OF_IDS = select(_ALIASES.entity_id, _ALIASES.alias).where(
-    _ALIASES.entity_id.in_(_IDS)).order_by(_ALIASES.id)
+_ENTITY = (ENTITIES.id, ENTITIES.key, ENTITIES.kind, ENTITIES.name, ENTITIES.version)
+_ENTITIES_OF_IDS = select(*_ENTITY).where(ENTITIES.id.in_(_IDS)).order_by(ENTITIES.name)
+_ALIASES_OF_IDS = select(ALIASES.entity_id, ALIASES.alias).where(
+    ALIASES.entity_id.in_(_IDS)).order_by(ALIASES.id)
 _ENTITY_VALUES_OF_IDS = select(
-    _ENTITY_VALUES.entity_id, _ENTITY_VALUES.evidence_id,
-    *(getattr(_ENTITY_VALUES, c) for c in _VALUE_COLUMNS)).where(
-    _ENTITY_VALUES.entity_id.in_(_IDS)).order_by(_ENTITY_VALUES.attribute, _ENTITY_VALUES.position)
+    ENTITY_VALUES.entity_id, ENTITY_VALUES.evidence_id,
+    *(getattr(ENTITY_VALUES, c) for c in _VALUE_COLUMNS)).where(
+    ENTITY_VALUES.entity_id.in_(_IDS)).order_by(ENTITY_VALUES.attribute, ENTITY_VALUES.position)
 # Counted by triggers (see EntityUsage): linear in the documents an entity is in, where
 # counting its mentions was linear in those (16 ms per link for an entity linked 30,000
 # times).
 _USAGE_OF_IDS = select(
-    _USAGE.entity_id, func.sum(_USAGE.mentions), func.count()).where(
-    _USAGE.entity_id.in_(_IDS), _USAGE.annotator_id == _LAYER).group_by(
-    _USAGE.entity_id)
+    USAGE.entity_id, func.sum(USAGE.mentions), func.count()).where(
+    USAGE.entity_id.in_(_IDS), USAGE.annotator_id == _LAYER).group_by(
+    USAGE.entity_id)
 
 
 def run_prepared(session: Session, statement: Executable, **params: Any
@@ -157,11 +145,11 @@ def mentions(session: Session, layer: Layer, *where: Any) -> list[MentionView]:
     order, in two statements whatever their number (the values joined with the same
     conditions). The window's own reads use the faster :func:`mentions_by_id` and
     :func:`mentions_in`."""
-    rows = session.execute(select(*_MENTION).where(_MENTIONS.annotator_id == layer.id, *where)
+    rows = session.execute(select(*_MENTION).where(MENTIONS.annotator_id == layer.id, *where)
                            .order_by(*_TEXT_ORDER)).all()
     values = group_values(session.execute(
-        select(*_MENTION_VALUE).join(Mention, _MENTIONS.id == _MENTION_VALUES.mention_id)
-        .where(_MENTIONS.annotator_id == layer.id, *where).order_by(*_VALUE_ORDER)),
+        select(*_MENTION_VALUE).join(Mention.__table__, MENTIONS.id == MENTION_VALUES.mention_id)
+        .where(MENTIONS.annotator_id == layer.id, *where).order_by(*_VALUE_ORDER)),
         "mention_id") if rows else {}
     return _mention_views(layer, rows, values)
 
@@ -223,7 +211,7 @@ def relations_by_id(session: Session, layer: Layer, ids: Sequence[int]) -> list[
 
 def entities(session: Session, layer: Layer, *where: Any) -> list[EntityView]:
     """Entities matching ``where`` with aliases, values and their use in the layer."""
-    rows = session.execute(select(*_ENTITY).where(*where).order_by(_ENTITIES.name)).all()
+    rows = session.execute(select(*_ENTITY).where(*where).order_by(ENTITIES.name)).all()
     return _entity_views(session, layer, rows)
 
 
@@ -272,7 +260,7 @@ def entity(session: Session, layer: Layer, entity_id: int) -> EntityView | None:
 def annotator_name(session: Session, annotator_id: int | None) -> str | None:
     if annotator_id is None:
         return None
-    return session.scalar(select(_ANNOTATORS.name).where(_ANNOTATORS.id == annotator_id))
+    return session.scalar(select(ANNOTATORS.name).where(ANNOTATORS.id == annotator_id))
 
 
 def recently_worked(session: Session, annotator_id: int, limit: int) -> list[int]:
@@ -280,7 +268,7 @@ def recently_worked(session: Session, annotator_id: int, limit: int) -> list[int
     done, latest first: what the suggesters learn the layer's habits from (a bounded
     read through the progress index, whatever the project's size)."""
     return list(session.scalars(
-        select(_STATES.document_id).where(_STATES.annotator_id == annotator_id,
-                                                _STATES.status != "new")
-        .order_by(_STATES.updated_at.desc(), _STATES.document_id.desc())
+        select(STATES.document_id).where(STATES.annotator_id == annotator_id,
+                                                STATES.status != "new")
+        .order_by(STATES.updated_at.desc(), STATES.document_id.desc())
         .limit(limit)))

@@ -39,6 +39,7 @@ from akkord.errors import AkkordError, ProjectDamagedError, ProjectError
 from akkord.resources import default_schema_text
 from akkord.store import journal, migrate
 from akkord.store.bulk import insert_ignoring_conflicts
+from akkord.store.columns import ANNOTATORS, SCHEMAS, SETTINGS
 from akkord.store.database import Access, Database, database_url, sqlite_path
 from akkord.store.faults import Where, damaged_message, translate
 from akkord.store.fileguard import (
@@ -64,13 +65,9 @@ class MigrationReport:
     backup: Path | None
 
 
-# The reads of a window's start-up use the tables' columns, not the mapped classes: a
-# statement on a mapped class configures every ORM mapper first (35 ms), which the window
-# leaves until it has shown (akkord.services.annotation.warm_up).
-_SCHEMAS = SchemaVersion.__table__.c
-_SETTINGS = Setting.__table__.c
-_ANNOTATORS = Annotator.__table__.c
-_LATEST_SCHEMA = select(func.max(_SCHEMAS.id))
+# The window's start-up reads these: the tables' columns, not the mapped classes (see
+# akkord.store.columns).
+_LATEST_SCHEMA = select(func.max(SCHEMAS.id))
 
 
 class Project:
@@ -153,7 +150,7 @@ class Project:
         if latest is None:
             raise ProjectError(f"{self.name} has no schema; it was not created by Akkord")
         if self._schema is None or self._schema[0] != latest:
-            toml_text = session.scalar(select(_SCHEMAS.toml).where(_SCHEMAS.id == latest))
+            toml_text = session.scalar(select(SCHEMAS.toml).where(SCHEMAS.id == latest))
             self._schema = (latest, parse_schema(toml_text or "",
                                                  source=f"{self.name}'s schema"))
         return self._schema[1]
@@ -171,7 +168,7 @@ class Project:
     # -- settings and annotators ------------------------------------------------------
     def setting(self, key: str, default: str | None = None) -> str | None:
         with self.read() as session:
-            value = session.scalar(select(_SETTINGS.value).where(_SETTINGS.key == key))
+            value = session.scalar(select(SETTINGS.value).where(SETTINGS.key == key))
             return default if value is None else value
 
     def set_setting(self, key: str, value: str) -> None:
@@ -182,7 +179,7 @@ class Project:
     def find_annotator(session: Session, name: str) -> int | None:
         """The id of the annotator called ``name``, or ``None`` (never writes: for
         read-only projects)."""
-        return session.scalar(select(_ANNOTATORS.id).where(_ANNOTATORS.name == name.strip()))
+        return session.scalar(select(ANNOTATORS.id).where(ANNOTATORS.name == name.strip()))
 
     @staticmethod
     def annotator_id(session: Session, name: str) -> int:
@@ -195,13 +192,13 @@ class Project:
         name = name.strip()
         if not name:
             raise AkkordError("an annotator needs a name")
-        found: int | None = session.scalar(select(_ANNOTATORS.id).where(_ANNOTATORS.name == name))
+        found: int | None = session.scalar(select(ANNOTATORS.id).where(ANNOTATORS.name == name))
         if found is not None:
             return found
         insert = insert_ignoring_conflicts(session.get_bind().dialect.name, Annotator,
                                            ["name"])
         session.execute(insert.values(name=name))
-        created: int | None = session.scalar(select(_ANNOTATORS.id).where(_ANNOTATORS.name == name))
+        created: int | None = session.scalar(select(ANNOTATORS.id).where(ANNOTATORS.name == name))
         if created is None:  # pragma: no cover - the row exists after the insert
             raise ProjectError(f"the annotator {name!r} could not be created")
         return created
