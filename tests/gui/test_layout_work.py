@@ -181,3 +181,40 @@ def test_a_link_repaints_the_entity_box_not_the_mention_box(qtbot: QtBot,
     QApplication.processEvents()
     assert not window.inspector.unlink_button.isVisibleTo(window.inspector)
     assert chip.count == 0
+
+
+def test_a_link_keeps_the_rows_of_the_entitys_references(window: MainWindow) -> None:
+    """An entity whose values refer to other entities (an office and its holders): each
+    link to it showed them by building their rows again (widgets to polish, and four
+    reads per name). The rows stay while the values and the names they show are the
+    same, and are built again when a name changes."""
+    from akkord.domain.entities import Value
+    from akkord.gui.attribute_form import RefField
+
+    linked, unlinked = _linked_and_unlinked(window)
+    session = window.session
+    entity = session.entity(session.document.mentions[linked].entity_id)  # type: ignore[union-attr, arg-type]
+    assert entity is not None and entity.kind == "actor"
+    holder = next(e for e in session.service.entities("actor") if e.id != entity.id)
+    session.set_attribute(entity, "holders", [Value(ref=holder.id)])
+    session.select(unlinked)
+    session.link(unlinked, entity.id)
+    QApplication.processEvents()
+    field = window.inspector.entity_form.fields["holders"]
+    assert isinstance(field, RefField)
+
+    def names() -> list[QWidget]:
+        return [w for w in field.findChildren(QWidget) if getattr(w, "text", None)
+                and w.text() == holder.name]  # type: ignore[attr-defined]
+
+    (shown,) = names()
+    session.link(unlinked, None)
+    session.link(unlinked, entity.id)
+    QApplication.processEvents()
+    assert names() == [shown]  # the same row: not built again
+    session.rename_entity(holder, "Ny innehaver")
+    session.select(unlinked)
+    QApplication.processEvents()
+    assert [w.text() for w in field.findChildren(QWidget)  # type: ignore[attr-defined]
+            if getattr(w, "text", None) and w.isVisibleTo(field)
+            and w.text() == "Ny innehaver"]  # type: ignore[attr-defined]

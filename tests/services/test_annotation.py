@@ -299,3 +299,15 @@ def test_layers_are_separate(project: Project, doc_id: int) -> None:
     assert ola.load_document(doc_id).mentions == ()
     with pytest.raises(EditError, match="no longer exists in ola's layer"):
         ola.apply(edits.DeleteMention(mention))
+
+
+def test_entity_names_are_one_read_and_leave_out_what_is_gone(kari: Annotation) -> None:
+    """What a form shows of the entities its values refer to: their names, read at once
+    (an unknown or deleted id is left out, for the form to show as unknown)."""
+    nato = new_entity(kari, "actor", "Nato")
+    russia = new_entity(kari, "actor", "Russland")
+    spare = new_entity(kari, "actor", "Ubrukt")
+    kari.apply(edits.DeleteEntity(spare))
+    assert kari.entity_names([russia, nato, spare, nato, 10_000]) == {
+        nato: "Nato", russia: "Russland"}
+    assert kari.entity_names([]) == {}

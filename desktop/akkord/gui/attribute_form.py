@@ -204,29 +204,36 @@ class RefField(_Field):
         self.layout_.addLayout(self.rows)
         self.picker = EntityPicker(self)
         self.picker.chosen.connect(self._picked)
+        self._names: tuple[str, ...] | None = None  # shown in the rows, None: no rows yet
 
     def set_values(self, values: tuple[Value, ...]) -> None:
+        """Rows for ``values``, built again only when they or the names they show
+        changed: a row is widgets with a style sheet to polish, and showing a mention or
+        an entity sets every field (a link did it on each Enter)."""
+        names = tuple(self.names(value.ref) if value.ref else "?" for value in values)
+        if values == self.values and names == self._names:
+            return
         super().set_values(values)
+        self._names = names
         while self.rows.count():
             item = self.rows.takeAt(0)
             widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
-        for index, value in enumerate(values):
-            self.rows.addWidget(self._row(index, value))
+        for index, (value, name) in enumerate(zip(values, names, strict=True)):
+            self.rows.addWidget(self._row(index, value, name))
         if self.spec.many or not values:
             add = QPushButton(f"Add {self.spec.kind}…" if self.spec.many else "Choose…", self)
             add.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
             add.clicked.connect(self._pick)
             self.rows.addWidget(add)
 
-    def _row(self, index: int, value: Value) -> QWidget:
+    def _row(self, index: int, value: Value, shown: str) -> QWidget:
         row = QWidget(self)
         # Never squeezed below its height: a short dock scrolls the inspector instead.
         row.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         line = QHBoxLayout(row)
         line.setContentsMargins(0, 0, 0, 0)
-        shown = self.names(value.ref) if value.ref else "?"
         name = QPushButton(shown, row)
         name.setFlat(True)
         name.setStyleSheet("text-align: left; font-weight: 600;")

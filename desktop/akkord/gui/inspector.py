@@ -146,6 +146,7 @@ class Inspector(QScrollArea):
         self.setWidgetResizable(True)
         self.entity: EntityView | None = None
         self._shown: tuple[MentionView, object, tuple[object, ...]] | None = None
+        self._names: dict[int, str] = {}  # of the entities the forms' values refer to
         body = QWidget(self)
         self.setWidget(body)
         layout = QVBoxLayout(body)
@@ -353,7 +354,7 @@ class Inspector(QScrollArea):
         self.accept_button.setVisible(suggested)
         self.reject_button.setVisible(mention.status == "suggested")
         self.mention_form.build(label.attributes)
-        self.mention_form.set_values(mention.values)
+        self._set_values(self.mention_form, mention.values)
         self.mention_form.setVisible(bool(label.attributes))
         self.entity_box.setVisible(label.entity is not None)
         self._show_entity(mention, label.entity)
@@ -383,7 +384,7 @@ class Inspector(QScrollArea):
             self.aliases.setText(", ".join(self.entity.aliases))
             self.aliases.setCursorPosition(0)
             self.entity_form.build(spec.attributes)
-            self.entity_form.set_values(self.entity.values)
+            self._set_values(self.entity_form, self.entity.values)
 
     def _show_relations(self, mention: MentionView) -> None:
         document = self.session.document
@@ -396,7 +397,16 @@ class Inspector(QScrollArea):
             self.relations.addItem(item)
 
     # -- resolving names and candidates for the forms ----------
+    def _set_values(self, form: AttributeForm, values: dict[str, tuple[Value, ...]]) -> None:
+        """Show ``values`` in ``form``, the names of the entities they refer to read
+        first, all at once."""
+        self._names = self.session.entity_names(
+            value.ref for found in values.values() for value in found if value.ref)
+        form.set_values(values)
+
     def _name(self, entity_id: int) -> str:
+        if entity_id in self._names:
+            return self._names[entity_id]
         entity = self.session.entity(entity_id)
         return entity.name if entity else f"#{entity_id}"
 

@@ -13,7 +13,8 @@ its redo.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
@@ -461,6 +462,17 @@ class AnnotationSession(QObject):
             return self.service.entity(entity_id)
         except AkkordError:
             return None
+
+    def entity_names(self, ids: Iterable[int]) -> dict[int, str]:
+        """The names of the entities ``ids`` (those that exist): the edit's own entities
+        as it read them back, the others in one read."""
+        wanted = set(ids)
+        found = {i: e.name for i, e in self.fresh_entities.items()
+                 if i in wanted and e is not None}
+        # One that cannot be read is shown as unknown (the form's fallback).
+        with suppress(AkkordError):
+            found.update(self.service.entity_names(wanted - found.keys()))
+        return found
 
     def _mention(self, mention_id: int) -> MentionView | None:
         return self.document.mentions.get(mention_id) if self.document else None
