@@ -311,3 +311,26 @@ def test_entity_names_are_one_read_and_leave_out_what_is_gone(kari: Annotation) 
     assert kari.entity_names([russia, nato, spare, nato, 10_000]) == {
         nato: "Nato", russia: "Russland"}
     assert kari.entity_names([]) == {}
+
+
+def test_a_link_to_a_new_entity_reads_the_mention_once(kari: Annotation, doc_id: int) -> None:
+    """The link inside it is given the mention its container read and checked (two reads
+    less on every Enter on "+ New")."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    mention = add(kari, doc_id, at("Russland"), "ACTOR")
+    seen_by_window = kari.mention(mention)
+    seen: list[str] = []
+
+    def keep(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        seen.append(" ".join(statement.split()))
+
+    event.listen(Engine, "before_cursor_execute", keep)
+    try:
+        applied = kari.apply(edits.LinkToNewEntity(mention, "Russland", seen_by_window))
+    finally:
+        event.remove(Engine, "before_cursor_execute", keep)
+    reads = [s for s in seen if s.startswith("SELECT mentions.id, mentions.document_id")]
+    assert len(reads) == 1, seen
+    assert kari.mention(mention).entity_id in applied.changes.entities

@@ -413,7 +413,7 @@ class LinkToNewEntity(Edit):
         (entity_id,) = created.changes.entities
         status = "accepted" if mention.status == "suggested" else None
         linked = UpdateMention(mention.id, status=status, entity_id=entity_id,
-                               description="Link").apply(uow)
+                               description="Link").apply_to(uow, mention)
         return Applied(created.changes | linked.changes,
                        Compound((linked.inverse, created.inverse), self.text),
                        focus=mention.id)

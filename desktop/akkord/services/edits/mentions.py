@@ -203,7 +203,11 @@ class UpdateMention(Edit):
         return self.description
 
     def apply(self, uow: UnitOfWork) -> Applied:
-        before = current(uow, self.mention_id, self.expected)
+        return self.apply_to(uow, current(uow, self.mention_id, self.expected))
+
+    def apply_to(self, uow: UnitOfWork, before: MentionView) -> Applied:
+        """:meth:`apply` to the mention as ``before`` shows it, read earlier in this unit
+        of work by an edit that contains this one (not read a second time)."""
         after = self._after(uow, before)
         check_span(uow, before.document_id, after.start, after.end)
         check_label(uow, after.label, after.entity_id)
