@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox
 from pytestqt.qtbot import QtBot
 
 from akkord.gui.attribute_form import DateField, EnumField, RefField
@@ -144,3 +145,18 @@ def test_undo_over_another_windows_edit_is_refused(qtbot: QtBot, tmp_path: Path)
                                                                           "")
     assert anne.session.service.entity(entity_id).first("status").text == "cancelled"
     assert not anne.session.undo_stack.canUndo()  # the refused step left the history
+
+
+def test_kept_reference_rows_show_the_stored_roles_again(window: MainWindow) -> None:
+    """Rows are kept while the values are the same (see RefField.set_values); a role
+    box the user moved without the edit being stored shows the stored role again."""
+    _select_meeting(window)
+    field = window.inspector.entity_form.fields["participants"]
+    assert isinstance(field, RefField) and field.values and field._roles
+    box, stored = field._roles[0], field.values[0].role
+    box.setCurrentIndex((box.currentIndex() + 1) % box.count())
+    assert box.currentData() != stored
+    rows = field.findChildren(QComboBox)
+    field.set_values(field.values)
+    assert box.currentData() == stored
+    assert field.findChildren(QComboBox) == rows  # the same rows, not built again

@@ -205,16 +205,21 @@ class RefField(_Field):
         self.picker = EntityPicker(self)
         self.picker.chosen.connect(self._picked)
         self._names: tuple[str, ...] | None = None  # shown in the rows, None: no rows yet
+        self._roles: list[QComboBox] = []  # the rows' role boxes, in order
 
     def set_values(self, values: tuple[Value, ...]) -> None:
         """Rows for ``values``, built again only when they or the names they show
         changed: a row is widgets with a style sheet to polish, and showing a mention or
-        an entity sets every field (a link did it on each Enter)."""
+        an entity sets every field (a link did it on each Enter). Kept rows show the
+        stored roles again (a role the user picked and an edit refused goes back)."""
         names = tuple(self.names(value.ref) if value.ref else "?" for value in values)
         if values == self.values and names == self._names:
+            for box, value in zip(self._roles, values, strict=False):  # none without roles
+                box.setCurrentIndex(max(box.findData(value.role), 0))
             return
         super().set_values(values)
         self._names = names
+        self._roles = []
         while self.rows.count():
             item = self.rows.takeAt(0)
             widget = item.widget() if item is not None else None
@@ -255,6 +260,7 @@ class RefField(_Field):
             role.activated.connect(
                 lambda i, idx=index, box=role: self._set_role(idx, box.itemData(i)))
             line.addWidget(role)
+            self._roles.append(role)
         remove = QPushButton("×", row)
         remove.setFixedWidth(26)
         remove.setToolTip("Remove")
