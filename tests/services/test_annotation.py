@@ -334,3 +334,33 @@ def test_a_link_to_a_new_entity_reads_the_mention_once(kari: Annotation, doc_id:
     reads = [s for s in seen if s.startswith("SELECT mentions.id, mentions.document_id")]
     assert len(reads) == 1, seen
     assert kari.mention(mention).entity_id in applied.changes.entities
+
+
+def test_mentions_come_with_their_values_in_one_statement(kari: Annotation, doc_id: int
+                                                          ) -> None:
+    """What every edit reads before and after it writes: the mentions with their values,
+    joined (one statement, where it was two), in text order; a mention without values
+    has none, and an id that names no mention is left out."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    date = Value(date=PartialDate.parse("2022-01-12"))
+    time = add(kari, doc_id, at("12. januar"), "TIME", values={"date": (date,)})
+    actor = add(kari, doc_id, at("Jens Stoltenberg"), "ACTOR")
+    seen: list[str] = []
+
+    def keep(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        seen.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", keep)
+    try:
+        read = kari.mentions([time, 10_000, actor])
+    finally:
+        event.remove(Engine, "before_cursor_execute", keep)
+    assert len([s for s in seen if s.lstrip().upper().startswith("SELECT")]) == 1, seen
+    in_text_order = sorted(read, key=lambda m: m.start)
+    assert read == in_text_order and {m.id for m in read} == {time, actor}
+    by_id = {m.id: m for m in read}
+    assert by_id[time].values == {"date": (date,)}
+    assert by_id[actor].values == {}
+    assert kari.mention(time) == by_id[time]
