@@ -8,6 +8,7 @@ and answers "what overlaps this range" with a binary search.
 from __future__ import annotations
 
 import bisect
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -130,6 +131,10 @@ class SpanIndex:
         self._by_key = {e.key: e for e in entries}
         self._max_len = max((e.end - e.start for e in entries), default=0)
         self._levels: dict[int, int] = {}
+        # How many spans sit at each level: the deepest level is asked at every repaint
+        # and after every edit, and a max over the 2,600 spans of the long document was
+        # 0.05 ms each time.
+        self._at_level: Counter[int] = Counter()
         self._assign(entries)
 
     def __len__(self) -> int:
@@ -147,7 +152,7 @@ class SpanIndex:
 
     @property
     def max_level(self) -> int:
-        return max(self._levels.values(), default=0)
+        return max((level for level, count in self._at_level.items() if count), default=0)
 
     def keys(self) -> list[int]:
         """All keys in text order."""
@@ -185,7 +190,7 @@ class SpanIndex:
             i += 1
         del self._entries[i]
         del self._starts[i]
-        self._levels.pop(key, None)
+        self._set_level(key, None)
         self._relevel(entry.start, entry.end)
 
     def move(self, key: int, start: int, end: int) -> None:
@@ -218,8 +223,17 @@ class SpanIndex:
             for level, level_end in enumerate(ends):
                 if level_end <= entry.start:
                     ends[level] = entry.end
-                    self._levels[entry.key] = level
+                    self._set_level(entry.key, level)
                     break
             else:
                 ends.append(entry.end)
-                self._levels[entry.key] = len(ends) - 1
+                self._set_level(entry.key, len(ends) - 1)
+
+    def _set_level(self, key: int, level: int | None) -> None:
+        """Put ``key`` at ``level`` (None: out of the index), keeping the counts."""
+        before = self._levels.pop(key, None)
+        if before is not None:
+            self._at_level[before] -= 1
+        if level is not None:
+            self._levels[key] = level
+            self._at_level[level] += 1
