@@ -105,12 +105,16 @@ def children_peak_rss_mb() -> float:
 
 
 class Timer:
+    """Wall seconds (``seconds``) and this process's CPU seconds, every thread's
+    (``cpu_seconds``: what a busy machine inflates less) of a block."""
+
     def __enter__(self) -> Timer:
-        self.start = time.perf_counter()
+        self.start, self.start_cpu = time.perf_counter(), time.process_time()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.seconds = time.perf_counter() - self.start
+        self.cpu_seconds = time.process_time() - self.start_cpu
 
 
 def median_ms(func: Callable[[], object], repeat: int) -> float:
