@@ -69,9 +69,9 @@ EDITS = 25
 LINKS = 60
 # The window's first add, link and link to a new entity, timed apart and left out of the
 # figures above: each runs code and statements for the first time (SQLAlchemy compiles
-# them, Qt polishes the inspector's entity box) and took 2–2.5× a later one; among 40
-# links the first was the slowest, so it made up much of a p95 that is meant to show a
-# steady hand's spread.
+# them, Qt polishes the inspector's entity box): the first add and link took 2–4× a later
+# one. Among 40 links the first was the slowest, so it made up much of a p95 that is meant
+# to show a steady hand's spread.
 FIRST_USE = ("add_mention", "link_mention", "link_new_entity")
 STARTS = 3
 
