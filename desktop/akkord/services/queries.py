@@ -172,15 +172,11 @@ def mentions_by_id(session: Session, layer: Layer, ids: Sequence[int]) -> list[M
     (one statement per chunk)."""
     found: list[MentionView] = []
     for chunk in chunks(list(ids)):
-        rows: dict[int, Any] = {}
-        values: dict[int, dict[str, list[Value]]] = defaultdict(lambda: defaultdict(list))
-        for row in run_prepared(session, _MENTIONS_WITH_VALUES_OF_IDS, layer=layer.id,
-                                ids=list(chunk)):
-            rows.setdefault(row[0], row[:_MENTION_WIDTH])
-            if row.attribute is not None:  # NULL: the mention has no value
-                values[row[0]][row.attribute].append(value_of(row))
-        found += _mention_views(layer, list(rows.values()), {
-            k: {a: tuple(v) for a, v in attrs.items()} for k, attrs in values.items()})
+        joined = run_prepared(session, _MENTIONS_WITH_VALUES_OF_IDS, layer=layer.id,
+                              ids=list(chunk)).all()
+        mentions = {row[0]: row[:_MENTION_WIDTH] for row in joined}  # one per mention
+        values = group_values((row for row in joined if row.attribute is not None), "id")
+        found += _mention_views(layer, list(mentions.values()), values)
     return found
 
 
