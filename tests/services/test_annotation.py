@@ -3,8 +3,12 @@ their inverse, and compare-and-set on shared entities."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.engine import Engine
 
 from akkord.domain.dates import PartialDate
 from akkord.domain.entities import Value
@@ -22,6 +26,21 @@ TEXT = ("Natos generalsekretær Jens Stoltenberg inviterte Russland til et møte
 
 def at(word: str, occurrence: int = 1) -> tuple[int, int]:
     return span_of(TEXT, word, occurrence)
+
+
+@contextmanager
+def statements_run() -> Iterator[list[str]]:
+    """The SQL statements run inside the block, whitespace collapsed, in order."""
+    seen: list[str] = []
+
+    def keep(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        seen.append(" ".join(statement.split()))
+
+    event.listen(Engine, "before_cursor_execute", keep)
+    try:
+        yield seen
+    finally:
+        event.remove(Engine, "before_cursor_execute", keep)
 
 
 @pytest.fixture
@@ -316,21 +335,10 @@ def test_entity_names_are_one_read_and_leave_out_what_is_gone(kari: Annotation) 
 def test_a_link_to_a_new_entity_reads_the_mention_once(kari: Annotation, doc_id: int) -> None:
     """The link inside it is given the mention its container read and checked (two reads
     less on every Enter on "+ New")."""
-    from sqlalchemy import event
-    from sqlalchemy.engine import Engine
-
     mention = add(kari, doc_id, at("Russland"), "ACTOR")
     seen_by_window = kari.mention(mention)
-    seen: list[str] = []
-
-    def keep(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        seen.append(" ".join(statement.split()))
-
-    event.listen(Engine, "before_cursor_execute", keep)
-    try:
+    with statements_run() as seen:
         applied = kari.apply(edits.LinkToNewEntity(mention, "Russland", seen_by_window))
-    finally:
-        event.remove(Engine, "before_cursor_execute", keep)
     reads = [s for s in seen if s.startswith("SELECT mentions.id, mentions.document_id")]
     assert len(reads) == 1, seen
     assert kari.mention(mention).entity_id in applied.changes.entities
@@ -341,23 +349,12 @@ def test_mentions_come_with_their_values_in_one_statement(kari: Annotation, doc_
     """What every edit reads before and after it writes: the mentions with their values,
     joined (one statement, where it was two), in text order; a mention without values
     has none, and an id that names no mention is left out."""
-    from sqlalchemy import event
-    from sqlalchemy.engine import Engine
-
     date = Value(date=PartialDate.parse("2022-01-12"))
     time = add(kari, doc_id, at("12. januar"), "TIME", values={"date": (date,)})
     actor = add(kari, doc_id, at("Jens Stoltenberg"), "ACTOR")
-    seen: list[str] = []
-
-    def keep(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        seen.append(statement)
-
-    event.listen(Engine, "before_cursor_execute", keep)
-    try:
+    with statements_run() as seen:
         read = kari.mentions([time, 10_000, actor])
-    finally:
-        event.remove(Engine, "before_cursor_execute", keep)
-    assert len([s for s in seen if s.lstrip().upper().startswith("SELECT")]) == 1, seen
+    assert len([s for s in seen if s.upper().startswith("SELECT")]) == 1, seen
     in_text_order = sorted(read, key=lambda m: m.start)
     assert read == in_text_order and {m.id for m in read} == {time, actor}
     by_id = {m.id: m for m in read}

@@ -152,7 +152,7 @@ class SpanIndex:
 
     @property
     def max_level(self) -> int:
-        return max((level for level, count in self._at_level.items() if count), default=0)
+        return max(self._at_level, default=0)
 
     def keys(self) -> list[int]:
         """All keys in text order."""
@@ -234,6 +234,8 @@ class SpanIndex:
         before = self._levels.pop(key, None)
         if before is not None:
             self._at_level[before] -= 1
+            if not self._at_level[before]:
+                del self._at_level[before]  # only levels in use: max_level is their max
         if level is not None:
             self._levels[key] = level
             self._at_level[level] += 1
