@@ -11,12 +11,14 @@ import spacy
 from spacy.tokens import DocBin
 
 from akkord.errors import AkkordError
+from akkord.formats.records import DocumentRecord, EntityRecord, RelationRecord, SpanRecord
 from akkord.formats.registry import WRITERS
 from akkord.services.atomic import EXPORT_MARKER, atomic_folder
 from akkord.services.exporting import ExportOptions, export, export_jsonl
+from akkord.services.importing import import_paths
 from akkord.services.progress import Cancelled, Progress
-from akkord.store import Project
-from tests.formats.corpora import article_project
+from akkord.store import Project, open_project
+from tests.formats.corpora import article_project, snapshot, write_native
 
 FORMATS = list(WRITERS)
 
@@ -179,3 +181,28 @@ def test_an_unknown_label_is_an_error(article: Project, tmp_path: Path) -> None:
     with pytest.raises(AkkordError, match="no label PERSON in the project's schema"):
         export(article, "conll", tmp_path / "x.conll", ExportOptions(labels=["PERSON"]))
     assert not (tmp_path / "x.conll").exists()
+
+
+def test_the_same_span_in_several_layers_is_ordered_by_annotator_name(tmp_path: Path,
+                                                                      ) -> None:
+    """Ties in (start, end, label) are ordered by annotator name, then status and entity
+    key, not by the ids the import happened to give them; relations follow their spans."""
+    text = "Nato møtte Russland."
+    entities = [EntityRecord("actor/a", "actor", "A"), EntityRecord("actor/b", "actor", "B")]
+    layers = ("ola", "kari", "gold")  # created in this order: ids run against the names
+    spans = [SpanRecord(0, 4, "ACTOR", f"{name}1", name, "manual", "actor/b")
+             for name in layers]
+    spans += [SpanRecord(11, 19, "DEMAND", f"{name}2", name,
+                         "accepted" if name == "kari" else "manual") for name in layers]
+    relations = [RelationRecord(f"{name}1", f"{name}2", "claimant", name) for name in layers]
+    project = open_project(tmp_path / "ties.akkord", create=True)
+    source = write_native(tmp_path / "ties.jsonl", entities,
+                          [DocumentRecord(text, "t", spans=spans, relations=relations)],
+                          annotators=layers)
+    assert not import_paths(project, [source]).problems
+    _, (doc,) = snapshot(project)
+    project.close()
+    assert [(s.start, s.annotator) for s in doc.spans] == [
+        (0, "gold"), (0, "kari"), (0, "ola"), (11, "gold"), (11, "kari"), (11, "ola")]
+    assert [(r.head, r.tail, r.annotator) for r in doc.relations] == [
+        ("T1", "T4", "gold"), ("T2", "T5", "kari"), ("T3", "T6", "ola")]

@@ -327,15 +327,11 @@ def span_dict(span: SpanRecord) -> dict[str, Any]:
         out["entity"] = span.entity
     if span.values:
         out["values"] = [value_dict(v) for v in span.values]
-    _curation(out, span.curation, span.curation_note)
+    if span.curation is not None:  # inline, not a helper: this runs once per span
+        out["curation"] = span.curation
+    if span.curation_note is not None:
+        out["curation_note"] = span.curation_note
     return out
-
-
-def _curation(out: dict[str, Any], mark: str | None, note: str | None) -> None:
-    if mark is not None:
-        out["curation"] = mark
-    if note is not None:
-        out["curation_note"] = note
 
 
 def relation_dict(relation: RelationRecord) -> dict[str, Any]:
@@ -343,7 +339,10 @@ def relation_dict(relation: RelationRecord) -> dict[str, Any]:
                            "type": relation.type}
     if relation.annotator:
         out["annotator"] = relation.annotator
-    _curation(out, relation.curation, relation.curation_note)
+    if relation.curation is not None:
+        out["curation"] = relation.curation
+    if relation.curation_note is not None:
+        out["curation_note"] = relation.curation_note
     return out
 
 

@@ -18,8 +18,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from itertools import groupby
-from operator import itemgetter
+from itertools import compress, groupby, islice
+from operator import eq, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -105,47 +105,70 @@ _SETTLED = {"unresolved": 0, "adjudicated": 1, "unanimous": 2, "rejected": 3}
 
 def _document_record(doc: Any, mentions: list[Any], values: dict[int, list[Any]],
                      relations: list[Any], states: dict[str, str],
-                     keys: dict[int, str], marks: Marks | None = None,
+                     keys: dict[int, str], names: dict[int, str], marks: Marks,
                      ) -> tuple[DocumentRecord, dict[int, str]]:
-    """One document's record; ``mentions`` are ``_Reader.mentions`` rows, in export order;
-    ``marks`` the curation marks of gold mentions and relations."""
-    marks = marks or {}
+    """One document's record; ``mentions`` are ``_Reader.mentions`` rows, in export order,
+    and ``relations`` ``_Reader.relations`` rows, both with annotator and entity ids
+    (``names`` and ``keys`` turn them into what the record says); ``marks`` the curation
+    marks of gold mentions and relations."""
     span_ids: dict[int, str] = {}
     spans = []
     for n, (_doc, mention_id, start, end, label, annotator, status, entity) in enumerate(
             mentions, start=1):
         span_id = span_ids[mention_id] = f"T{n}"
         found = values.get(mention_id)
-        mark, note = marks.get(("mention", mention_id), (None, None))
-        spans.append(SpanRecord(start, end, label, span_id, annotator, status, entity,
-                                [value_record(v, keys) for v in found] if found else [],
-                                curation=mark, curation_note=note))
+        span = SpanRecord(start, end, label, span_id, names[annotator], status,
+                          keys[entity] if entity is not None else None,
+                          [value_record(v, keys) for v in found] if found else [])
+        if marks:
+            span.curation, span.curation_note = marks.get(("mention", mention_id),
+                                                          (None, None))
+        spans.append(span)
     if relations:
         position = {mention_id: i for i, mention_id in enumerate(span_ids)}
         relations = sorted(
-            (r for r in relations if r[0] in span_ids and r[1] in span_ids),
-            key=lambda r: (position[r[0]], position[r[1]], r[2], r[3]))
+            (r for r in relations if r[1] in span_ids and r[2] in span_ids),
+            key=lambda r: (position[r[1]], position[r[2]], r[3], names[r[4]]))
     record = DocumentRecord(
         text=doc.text, external_id=doc.external_id, title=doc.title, source=doc.source,
         date=PartialDate.parse(doc.date_value) if doc.date_value else None,
         meta=dict(doc.meta or {}), parts=[Part.from_list(p) for p in doc.parts or []],
         spans=spans,
-        relations=[RelationRecord(span_ids[head], span_ids[tail], type_, annotator,
+        relations=[RelationRecord(span_ids[head], span_ids[tail], type_, names[annotator],
                                   *marks.get(("relation", relation_id), (None, None)))
-                   for head, tail, type_, annotator, relation_id in relations],
+                   for _doc, head, tail, type_, annotator, relation_id in relations],
         states=states)
     return record, span_ids
 
 
-def _break_ties(rows: list[Any]) -> list[Any]:
-    """Order rows with the same (document, start, end, label) by annotator, status, key."""
-    out: list[Any] = []
-    for _, group in groupby(rows, key=itemgetter(0, 2, 3, 4)):
-        same = list(group)
-        if len(same) > 1:
-            same.sort(key=lambda r: (r[5], r[6], r[7] or "", r[1]))
-        out.extend(same)
-    return out
+_POSITION = itemgetter(0, 2, 3, 4)  # document, start, end, label: what the database sorts
+_START = itemgetter(2)
+
+
+def _break_ties(rows: list[Any], names: dict[int, str], keys: dict[int, str]) -> list[Any]:
+    """Order rows with the same (document, start, end, label) by annotator name, status
+    and entity key (then id), in place; returns ``rows``.
+
+    Ties are rare (the same span in several layers), so they are found without a Python
+    loop over every row: neighbours' starts are compared in C, the few equal ones
+    checked whole, and only the runs of ties sorted.
+    """
+    starts = list(map(_START, rows))
+    tied = [i for i in compress(range(1, len(rows)), map(eq, starts, islice(starts, 1, None)))
+            if _POSITION(rows[i]) == _POSITION(rows[i - 1])]
+
+    def order(row: Any) -> tuple[str, str, str, int]:
+        return (names[row[5]], row[6], keys[row[7]] if row[7] is not None else "", row[1])
+
+    i = 0
+    while i < len(tied):
+        first = last = tied[i]
+        while i + 1 < len(tied) and tied[i + 1] == last + 1:
+            i += 1
+            last = tied[i]
+        rows[first - 1:last + 1] = sorted(rows[first - 1:last + 1], key=order)
+        i += 1
+    return rows
 
 
 # -- queries --------------------------------------------------------------------------------
@@ -180,8 +203,8 @@ class _Reader:
         return list(self.session.scalars(query))
 
     def mentions(self, doc_ids: Sequence[int]) -> list[Any]:
-        """(document_id, id, start, end, label, annotator, status, entity key), sorted in
-        export order within each document.
+        """(document_id, id, start, end, label, annotator id, status, entity id), sorted
+        in export order within each document.
 
         The database sorts by position and label; the rare ties (the same span in several
         layers) are ordered here by annotator name, status and entity key, so the order
@@ -195,12 +218,7 @@ class _Reader:
             query = query.where(Mention.annotator_id.in_(self.annotator_ids))
         if self.options.labels is not None:
             query = query.where(Mention.label.in_(self.options.labels))
-        names, keys = self.annotator_names, self.keys
-        rows = [(doc, mention_id, start, end, label, names[annotator], status,
-                 keys[entity] if entity is not None else None)
-                for doc, mention_id, start, end, label, annotator, status, entity
-                in fetch_rows(self.conn, query)]
-        return _break_ties(rows)
+        return _break_ties(fetch_rows(self.conn, query), self.annotator_names, self.keys)
 
     def mention_values(self, doc_ids: Sequence[int]) -> dict[int, list[Any]]:
         out: dict[int, list[Any]] = defaultdict(list)
@@ -212,18 +230,17 @@ class _Reader:
             out[value.mention_id].append(value)
         return out
 
-    def relations(self, doc_ids: Sequence[int]) -> list[Any]:
-        """(document_id, head_id, tail_id, type, annotator, id) of the documents' relations."""
+    def relations(self, doc_ids: Sequence[int]) -> dict[int, list[Any]]:
+        """document id → its relations' rows: (document_id, head_id, tail_id, type,
+        annotator id, id)."""
         query = (select(Mention.document_id, Relation.head_id, Relation.tail_id,
                         Relation.type, Relation.annotator_id, Relation.id)
                  .join(Mention, Mention.id == Relation.head_id)
-                 .where(Mention.document_id.in_(doc_ids)))
+                 .where(Mention.document_id.in_(doc_ids)).order_by(Mention.document_id))
         if self.annotator_ids is not None:
             query = query.where(Relation.annotator_id.in_(self.annotator_ids))
-        names = self.annotator_names
-        return [(doc, head, tail, type_, names[annotator], relation_id)
-                for doc, head, tail, type_, annotator, relation_id
-                in fetch_rows(self.conn, query)]
+        return {doc_id: list(rows) for doc_id, rows in
+                groupby(fetch_rows(self.conn, query), key=itemgetter(0))}
 
     def marks(self, doc_ids: Sequence[int]) -> Marks:
         """The curation marks of the documents' gold mentions and relations.
@@ -271,9 +288,7 @@ class _Reader:
                                      .order_by(Document.id)).all()
             by_doc = {doc_id: list(group) for doc_id, group in
                       groupby(self.mentions(chunk), key=itemgetter(0))}
-            rels_by_doc: dict[int, list[Any]] = defaultdict(list)
-            for relation in self.relations(chunk):
-                rels_by_doc[relation[0]].append(relation[1:])
+            rels_by_doc = self.relations(chunk)
             values = self.mention_values(chunk)
             states = self.states(chunk)
             marks = self.marks(chunk)
@@ -282,7 +297,7 @@ class _Reader:
                 progress.check("the export")
                 record, span_ids = _document_record(
                     doc, by_doc.get(doc.id, []), values, rels_by_doc.get(doc.id, []),
-                    states.get(doc.id, {}), self.keys, marks)
+                    states.get(doc.id, {}), self.keys, self.annotator_names, marks)
                 found = tokens.get(doc.id)
                 if found is not None and (not found.tokens
                                           or found.tokens[-1][1] <= len(record.text)):
