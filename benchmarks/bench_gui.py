@@ -26,6 +26,10 @@ and one edit, each through the keys a user presses (DESIGN.md budget).
   link committed, the form remembered, everything that shows it redrawn;
 * ``link_new_entity_ms`` — the same Enter on "+ New" for a name the project does not
   know: the entity created and linked;
+* ``open_picker_ms`` — the ACTOR key ``1`` on a selected word before each of those: the
+  mention added and the link picker shown with the entities ranked for it;
+* ``picker_key_ms`` — the last key of the name typed into the picker: the entities
+  ranked again and listed;
 * ``first_<add_mention|link_mention|link_new_entity>_ms`` — the window's first of each,
   timed once and left out of the figures above (it compiles statements and polishes
   widgets for the first time: what the first gesture of a session costs, once).
@@ -349,9 +353,9 @@ def measure_window(project: Path, size: str) -> None:
     text = document.text
     words = free_words(text, [(m.start, m.end) for m in document.mentions.values()],
                        len(FIRST_USE) + EDITS + LINKS)
-    adds, deletes, undos, links, news = [], [], [], [], []
+    adds, deletes, undos, links, news, pickers, picker_keys = [], [], [], [], [], [], []
     cpus: dict[str, list[float]] = {"add": [], "delete": [], "undo": [], "link": [],
-                                    "new": []}
+                                    "new": [], "picker": [], "picker_key": []}
 
     def timed(key: Callable[[], object]) -> tuple[float, float]:
         """Milliseconds and CPU milliseconds of a key (see :meth:`Driver.timed`)."""
@@ -374,10 +378,22 @@ def measure_window(project: Path, size: str) -> None:
         return added
 
     def link(start: int, end: int, query: str) -> tuple[float, float]:
-        """Enter on the link picker's first choice for ``query``, then undo the link
-        and the add; the Enter's times."""
-        open_picker(drive, start, end, query)
-        linked = timed(lambda: drive.key(window.picker.query, Qt.Key.Key_Return))
+        """The ACTOR key on a selected word (the mention added, the link picker shown
+        with its ranked entities: ``pickers``), ``query`` typed, its last key timed
+        (ranked again: ``picker_keys``), then Enter on the first choice and undo of the
+        link and the add; the Enter's times."""
+        drive.select(start, end)
+        ms, cpu = timed(lambda: drive.key(drive.view, "1"))
+        pickers.append(ms)
+        cpus["picker"].append(cpu)
+        picker = window.picker
+        assert picker.isVisible(), "the link picker did not open"
+        picker.query.clear()
+        drive.qtest.keyClicks(picker.query, query[:-1])
+        ms, cpu = timed(lambda: drive.qtest.keyClicks(picker.query, query[-1]))
+        picker_keys.append(ms)
+        cpus["picker_key"].append(cpu)
+        linked = timed(lambda: drive.key(picker.query, Qt.Key.Key_Return))
         drive.view.setFocus()
         undo()  # the link
         drive.timed(drive.ctrl(Qt.Key.Key_Z))  # the add
@@ -390,8 +406,8 @@ def measure_window(project: Path, size: str) -> None:
               "link_mention": link(*next(first), "Nato")[0],
               "link_new_entity": link(*next(first), "Ny aktør først")[0]}
     assert tuple(firsts) == FIRST_USE
-    deletes.clear()
-    undos.clear()
+    for times in (deletes, undos, pickers, picker_keys):
+        times.clear()
     for times in cpus.values():
         times.clear()
     for start, end in words[len(FIRST_USE):len(FIRST_USE) + EDITS]:
@@ -412,6 +428,8 @@ def measure_window(project: Path, size: str) -> None:
     figure(f"link_mention_ms_{size}", links, cpus["link"])
     figure(f"link_new_entity_ms_{size}", news, cpus["new"])
     figure(f"undo_ms_{size}", undos, cpus["undo"])
+    figure(f"open_picker_ms_{size}", pickers, cpus["picker"])
+    figure(f"picker_key_ms_{size}", picker_keys, cpus["picker_key"])
     for name, ms in firsts.items():
         report(f"first_{name}_ms_{size}", ms, "ms")
     drive.close()
@@ -443,19 +461,6 @@ def known_entity(window: Any, kind: str, name: str) -> None:
             Mention.annotator_id == service.annotator_id, Mention.label == "ACTOR",
             Mention.entity_id.is_(None)).order_by(Mention.id).limit(missing)).all()
     service.apply(edits.LinkMentions(tuple((m, found[0].id) for m in ids)))
-
-
-def open_picker(drive: Driver, start: int, end: int, query: str) -> None:
-    """Select a word, press the ACTOR key (the mention is added, the link picker opens)
-    and type ``query`` (not measured)."""
-    drive.select(start, end)
-    drive.key(drive.view, "1")
-    drive.settle()
-    picker = drive.window.picker
-    assert picker.isVisible(), "the link picker did not open"
-    picker.query.clear()
-    drive.qtest.keyClicks(picker.query, query)
-    drive.settle()
 
 
 def switching_ms(project: Path, count: int = 15) -> list[float]:

@@ -177,6 +177,33 @@ def test_usage_breaks_ties(kari: Annotation, doc_id: int, project: Project) -> N
     assert [c.entity_id for c in kari.candidates("actor", "Sergej")] == [b, a]
 
 
+def test_uses_count_made_and_accepted_mentions_of_the_layer(kari: Annotation, doc_id: int,
+                                                           project: Project) -> None:
+    """A suggestion or a rejected mention is not a use; another layer's are not this
+    layer's; a status change moves the count (kept by triggers, read per entity)."""
+    nato = new_entity(kari, "actor", "Nato")
+    made = add(kari, doc_id, at("Natos"), "ACTOR", entity_id=nato)
+    suggested = add(kari, doc_id, at("Russland"), "ACTOR", entity_id=nato, status="suggested")
+    add(kari, doc_id, at("Brussel"), "ACTOR", entity_id=nato, status="rejected")
+    add(Annotation(project, "ola"), doc_id, at("Jens Stoltenberg"), "ACTOR", entity_id=nato)
+
+    def uses() -> tuple[int, int]:
+        (mine,), (every,) = (kari.candidates("actor", "Nato"),
+                             rank_candidates(project_session, "actor", "Nato"))
+        return mine.uses, every.uses
+
+    with project.read() as project_session:
+        assert uses() == (1, 2)
+    kari.apply(edits.UpdateMention(suggested, status="accepted"))
+    kari.apply(edits.UpdateMention(made, status="rejected"))
+    with project.read() as project_session:
+        assert uses() == (1, 2)
+    kari.apply(edits.UpdateMention(made, status="manual"))
+    with project.read() as project_session:
+        assert uses() == (2, 3)
+    assert kari.entity(nato).mentions == 3 and kari.entity(nato).documents == 1
+
+
 def test_an_edit_of_what_someone_else_changed_is_refused_naming_them(project: Project
                                                                      ) -> None:
     kari, ola = Annotation(project, "kari"), Annotation(project, "ola")

@@ -82,13 +82,14 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from akkord.domain.dates import PartialDate
 from akkord.domain.offices import Term, holder_on
+from akkord.services.queries import entity_uses
 from akkord.services.views import Candidate
-from akkord.store.models import Entity, EntityAlias, Mention
+from akkord.store.models import Entity, EntityAlias
 from akkord.textproc.lemmas import fold, genitive_base, is_genitive, number, word_key, words
 from akkord.textproc.metonyms import state_of
 
@@ -441,13 +442,7 @@ def rank_candidates(session: Session, kind: str, query: str, annotator_id: int |
     the module docstring); without it, the query itself.
     """
     linked = context if isinstance(context, Mapping) else dict.fromkeys(context, 1)
-    use_query = select(Mention.entity_id, func.count()).where(
-        Mention.entity_id.is_not(None), Mention.status.in_(("manual", "accepted"))).group_by(
-        Mention.entity_id)
-    if annotator_id is not None:
-        use_query = use_query.where(Mention.annotator_id == annotator_id)
-    uses = {entity_id: count for entity_id, count in session.execute(use_query)
-            if entity_id is not None}
+    uses = entity_uses(session, [kind], annotator_id)
     parsed = _query(query, written is not None) if words(query) else None
     entries = _entries(session, kind)
     describing = is_description(query if written is None else written) and any(

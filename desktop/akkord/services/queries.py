@@ -29,9 +29,9 @@ from akkord.store.columns import (
     MENTIONS,
     RELATIONS,
     STATES,
-    USAGE,
+    TOTALS,
 )
-from akkord.store.models import Mention, MentionValue
+from akkord.store.models import Entity, Mention, MentionValue
 
 CHUNK = 900  # SQLite binds at most 999 parameters per statement
 
@@ -117,13 +117,11 @@ _ENTITY_VALUES_OF_IDS = select(
     ENTITY_VALUES.entity_id, ENTITY_VALUES.evidence_id,
     *(getattr(ENTITY_VALUES, c) for c in _VALUE_COLUMNS)).where(
     ENTITY_VALUES.entity_id.in_(_IDS)).order_by(ENTITY_VALUES.attribute, ENTITY_VALUES.position)
-# Counted by triggers (see EntityUsage): linear in the documents an entity is in, where
-# counting its mentions was linear in those (16 ms per link for an entity linked 30,000
-# times).
-_USAGE_OF_IDS = select(
-    USAGE.entity_id, func.sum(USAGE.mentions), func.count()).where(
-    USAGE.entity_id.in_(_IDS), USAGE.annotator_id == _LAYER).group_by(
-    USAGE.entity_id)
+# Counted by triggers (see EntityUsage and EntityTotals): one row per entity and layer,
+# whatever the number of its mentions or documents (counting its mentions took 16 ms per
+# link for an entity linked 30,000 times; summing its rows per document, 2–4 ms).
+_USAGE_OF_IDS = select(TOTALS.entity_id, TOTALS.mentions, TOTALS.documents).where(
+    TOTALS.entity_id.in_(_IDS), TOTALS.annotator_id == _LAYER)
 
 
 def run_prepared(session: Session, statement: Executable, **params: Any
@@ -246,6 +244,22 @@ def _entity_views(session: Session, layer: Layer, rows: Sequence[Any]) -> list[E
     return [EntityView(id_, key, kind, name, version, tuple(aliases[id_]),
                        values.get(id_, {}), *usage.get(id_, (0, 0)))
             for id_, key, kind, name, version in rows]
+
+
+def entity_uses(session: Session, kinds: Sequence[str], annotator_id: int | None = None
+                ) -> dict[int, int]:
+    """entity id → its made or accepted mentions in the layer ``annotator_id`` (or in
+    every layer), for the entities of ``kinds`` that have any: what the link picker and
+    the name matcher rank by. Kept per entity and layer by triggers (``entity_totals``),
+    so a key typed in the picker does not count the layer's mentions again (66 ms per
+    key at 10,000 articles did)."""
+    query = (select(TOTALS.entity_id, func.sum(TOTALS.confirmed))
+             .join(Entity.__table__, ENTITIES.id == TOTALS.entity_id)
+             .where(ENTITIES.kind.in_(kinds), TOTALS.confirmed > 0)
+             .group_by(TOTALS.entity_id))
+    if annotator_id is not None:
+        query = query.where(TOTALS.annotator_id == annotator_id)
+    return {entity_id: int(count) for entity_id, count in session.execute(query)}
 
 
 def entity_values(session: Session, ids: Sequence[int]

@@ -16,6 +16,7 @@ from akkord.store.models import (
     DocumentState,
     Entity,
     EntityAlias,
+    EntityTotals,
     EntityUsage,
     EntityValue,
     Mention,
@@ -31,6 +32,7 @@ STATES = DocumentState.__table__.c
 ENTITIES = Entity.__table__.c
 ALIASES = EntityAlias.__table__.c
 USAGE = EntityUsage.__table__.c
+TOTALS = EntityTotals.__table__.c
 ENTITY_VALUES = EntityValue.__table__.c
 MENTIONS = Mention.__table__.c
 MENTION_VALUES = MentionValue.__table__.c

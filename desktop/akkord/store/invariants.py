@@ -80,13 +80,25 @@ RULES: dict[str, str] = {
         "WHERE v.ref_id IS NOT NULL AND e.id IS NULL"),
     "an entity's count of mentions differs from its mentions": (
         "SELECT u.entity_id FROM entity_usage u LEFT JOIN (SELECT entity_id, annotator_id, "
-        "document_id, count(*) AS n FROM mentions WHERE entity_id IS NOT NULL "
+        "document_id, count(*) AS n, sum(CASE WHEN status IN ('manual', 'accepted') "
+        "THEN 1 ELSE 0 END) AS c FROM mentions WHERE entity_id IS NOT NULL "
         "GROUP BY entity_id, annotator_id, document_id) m ON m.entity_id = u.entity_id "
         "AND m.annotator_id = u.annotator_id AND m.document_id = u.document_id "
-        "WHERE m.n IS NULL OR m.n <> u.mentions UNION ALL SELECT m.entity_id FROM mentions m "
+        "WHERE m.n IS NULL OR m.n <> u.mentions OR m.c <> u.confirmed "
+        "UNION ALL SELECT m.entity_id FROM mentions m "
         "LEFT JOIN entity_usage u ON u.entity_id = m.entity_id "
         "AND u.annotator_id = m.annotator_id AND u.document_id = m.document_id "
         "WHERE m.entity_id IS NOT NULL AND u.entity_id IS NULL"),
+    "an entity's total of mentions or documents differs from its counts": (
+        "SELECT t.entity_id FROM entity_totals t LEFT JOIN (SELECT entity_id, annotator_id, "
+        "sum(mentions) AS n, count(*) AS d, sum(confirmed) AS c FROM entity_usage "
+        "GROUP BY entity_id, annotator_id) u ON u.entity_id = t.entity_id "
+        "AND u.annotator_id = t.annotator_id "
+        "WHERE u.d IS NULL OR u.n <> t.mentions OR u.d <> t.documents "
+        "OR u.c <> t.confirmed "
+        "UNION ALL SELECT u.entity_id FROM entity_usage u LEFT JOIN entity_totals t "
+        "ON t.entity_id = u.entity_id AND t.annotator_id = u.annotator_id "
+        "WHERE t.entity_id IS NULL"),
     "the project has no schema": (
         "SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM schemas)"),
     "an interrupted import is still pending": (

@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import Connection, inspect, text
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-HEAD = "0007"  # tests/store/test_migrations.py checks this is Alembic's head
+HEAD = "0008"  # tests/store/test_migrations.py checks this is Alembic's head
 
 
 def current_revision(conn: Connection) -> str | None:

@@ -39,6 +39,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -279,6 +280,28 @@ class EntityUsage(Base):
     document_id: Mapped[int] = mapped_column(
         ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True)
     mentions: Mapped[int] = mapped_column(Integer)
+    # Of those, the ones made or accepted (not suggested or rejected): uses (0008).
+    confirmed: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+
+
+class EntityTotals(Base):
+    """A layer's mentions of an entity, the documents they are in and how many of them
+    are made or accepted: one row per (entity, layer), kept by triggers on
+    ``entity_usage`` (migration 0008), never written by the program. Summing
+    ``entity_usage`` grew with the documents an entity is in (every one, for Nato), and
+    the link picker's uses were counted over every mention of the layer at each key;
+    reading this grows with neither.
+    """
+
+    __tablename__ = "entity_totals"
+
+    entity_id: Mapped[int] = mapped_column(
+        ForeignKey("entities.id", ondelete="CASCADE"), primary_key=True)
+    annotator_id: Mapped[int] = mapped_column(
+        ForeignKey("annotators.id", ondelete="CASCADE"), primary_key=True)
+    mentions: Mapped[int] = mapped_column(Integer)
+    documents: Mapped[int] = mapped_column(Integer)
+    confirmed: Mapped[int] = mapped_column(Integer)
 
 
 class MentionValue(_TypedValue, Base):

@@ -26,12 +26,13 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from akkord.domain.dates import PartialDate
 from akkord.domain.offices import Term, holder_on
 from akkord.domain.schema import Schema
+from akkord.services.queries import entity_uses
 from akkord.services.suggesting.label_context import LabelContext, label_context, word_before
 from akkord.services.suggesting.matcher import Blocked, NameEntry, NameMatch, NameMatcher
 from akkord.services.suggesting.model import ALIAS, OFFICE, Suggestion
@@ -65,12 +66,7 @@ def load_matcher(session: Session, schema: Schema, annotator_id: int | None = No
     layer of ``annotator_id``, or all layers)."""
     labels = label_for_kind(schema)
     kinds = list(labels)
-    uses_query = select(Mention.entity_id, func.count()).where(
-        Mention.entity_id.is_not(None), Mention.status.in_(("manual", "accepted"))
-    ).group_by(Mention.entity_id)
-    if annotator_id is not None:
-        uses_query = uses_query.where(Mention.annotator_id == annotator_id)
-    uses = {e: n for e, n in session.execute(uses_query) if e is not None}
+    uses = entity_uses(session, kinds, annotator_id)
     entities = {e.id: (e.kind, e.name) for e in session.execute(
         select(Entity.id, Entity.kind, Entity.name).where(Entity.kind.in_(kinds)))}
     entries = [NameEntry(i, kind, name, uses.get(i, 0)) for i, (kind, name) in entities.items()]
