@@ -106,6 +106,18 @@ class Annotating(RuleBasedStateMachine):
         self.session.add_mention(start, end, label)
 
     @rule(data=st.data())
+    def add_the_same_again(self, data: st.DataObject) -> None:
+        """The same span and label again selects the mention that is there (found among
+        those overlapping it), never a second one."""
+        document = self.session.document
+        assert document is not None
+        if self._mentions():
+            there = document.mentions[data.draw(st.sampled_from(self._mentions()))]
+            count = len(document.mentions)
+            assert self.session.add_mention(there.start, there.end, there.label) == there.id
+            assert len(document.mentions) == count
+
+    @rule(data=st.data())
     def delete(self, data: st.DataObject) -> None:
         if self._mentions():
             self.session.delete_mention(data.draw(st.sampled_from(self._mentions())))

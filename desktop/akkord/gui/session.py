@@ -257,8 +257,10 @@ class AnnotationSession(QObject):
         """Label ``[start, end)``; returns the new mention's id (None if refused)."""
         if self.document is None:
             return None
-        existing = [m for m in self.document.mentions.values()
-                    if (m.start, m.end, m.label) == (start, end, label)]
+        mentions = self.document.mentions  # those overlapping, from the index: not all 2,600
+        existing = [mentions[i] for i in self.document.index.overlapping(start, end)
+                    if (mentions[i].start, mentions[i].end, mentions[i].label)
+                    == (start, end, label)]
         if existing:
             self.select(existing[0].id)
             return existing[0].id

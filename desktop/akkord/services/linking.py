@@ -81,6 +81,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -218,7 +219,11 @@ def _initials(text: str) -> str:
     return "".join(w[0] for w in found if w[:1].isupper() or len(w) > 3).casefold()
 
 
+@lru_cache(maxsize=50_000)
 def _form(text: str, is_name: bool) -> _Form:
+    """A name's or alias's form, as the ranking compares it. Kept once made: every key
+    typed in the link picker ranks every entity of the kind again, and making the forms
+    of 1,000 actors with an alias each took 45 ms of the 70 ms per key."""
     found = words(text)
     keys = tuple(_key(w) for w in found)
     return _Form(text, fold(text), keys, is_name, tuple(_plain(k) for k in keys),
