@@ -14,7 +14,7 @@ from akkord.domain.dates import PartialDate
 from akkord.domain.entities import Value
 from akkord.services import edits
 from akkord.services.annotation import Annotation, ConflictError, EditError
-from akkord.services.linking import rank_candidates
+from akkord.services.linking import candidate_pool, rank_candidates
 from akkord.store import Project
 from akkord.store.models import Document, DocumentState, EntityValue, Mention, Relation
 from tests.services.editing import add, link, new_entity, set_values, span_of
@@ -168,6 +168,25 @@ def test_candidates_match_genitives_and_aliases(kari: Annotation, project: Proje
         assert top("Mosk") == russia
         assert len(rank_candidates(session, "actor", "")) == 3
         assert rank_candidates(session, "place", "Nato") == []
+
+
+def test_a_pool_read_once_ranks_as_a_fresh_read_does(kari: Annotation, doc_id: int,
+                                                     project: Project) -> None:
+    """The picker reads the entities once when it opens; each key then ranks them
+    without reading them again, and ranks them as a fresh read would."""
+    nato = new_entity(kari, "actor", "Nato", ("alliansen",))
+    new_entity(kari, "actor", "Jens Stoltenberg", ("Natos generalsekretær",))
+    new_entity(kari, "actor", "Russland", ("Moskva",))
+    add(kari, doc_id, at("Natos"), "ACTOR", entity_id=nato)
+    with project.read() as session:
+        pool = candidate_pool(session, "actor", kari.annotator_id)
+        for query in ("N", "Na", "Nato", "Natos", "alli", "Stoltenbergs", "Mosk", "x"):
+            fresh = rank_candidates(session, "actor", query, kari.annotator_id)
+            with statements_run() as run:
+                pooled = rank_candidates(session, "actor", query, kari.annotator_id,
+                                         pool=pool)
+            assert pooled == fresh, query
+            assert not any("entities" in statement for statement in run), run
 
 
 def test_usage_breaks_ties(kari: Annotation, doc_id: int, project: Project) -> None:

@@ -411,7 +411,7 @@ class Inspector(QScrollArea):
         return entity.name if entity else f"#{entity_id}"
 
     def _ranker_for(self, kind: str) -> Ranker:
-        return lambda query: self.session.candidates(kind, query)
+        return self.session.ranker(kind)
 
     # -- edits ----------
     def _on_mention(self, action: object) -> None:

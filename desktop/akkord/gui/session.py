@@ -13,7 +13,7 @@ its redo.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 
@@ -29,6 +29,7 @@ from akkord.gui.document_model import DocumentModel
 from akkord.services import edits
 from akkord.services.annotation import Annotation, Changed, Shown
 from akkord.services.edits import Applied, ChangeSet, ConflictError, Edit, EntityState
+from akkord.services.linking import CandidatePool
 from akkord.services.projects import Project
 from akkord.services.suggesting import Suggestion
 from akkord.services.suggesting import edits as suggesting
@@ -436,26 +437,40 @@ class AnnotationSession(QObject):
 
     # -- queries ----------
     def candidates(self, kind: str, query: str, at: int | None = None) -> list[Candidate]:
-        """The picker's ranking for the open document (offices resolve to their holder on
-        its date; among equal matches, the entities it links most often come first).
-        ``at``: where the mention being linked starts, so the entities linked nearest
-        before it come first among the document's unmatched ones, and a description
-        ("Møtet" as written: "møtet") prefers the document's own entities."""
-        document = self.document
-        if document is None:
-            return self.suggestions.candidates(kind, query)
-        decided = [(m.start, m.entity_id) for m in document.mentions.values()
-                   if m.entity_id is not None and MentionStatus(m.status).decided]
-        linked = Counter(entity for _, entity in decided)
-        nearest: list[int] = []
-        written = None
-        if at is not None:
-            nearest = [entity for start, entity in sorted(decided, reverse=True)
-                       if start < at]
-            if document.text[at:at + len(query)] == query:
-                written = as_written(document.text, at, at + len(query))
-        return self.suggestions.candidates(kind, query, document.id, linked, nearest,
-                                           written)
+        """The picker's ranking for the open document (see :meth:`ranker`)."""
+        return self.ranker(kind, at)(query)
+
+    def ranker(self, kind: str, at: int | None = None) -> Callable[[str], list[Candidate]]:
+        """The ranking for one opening of the link picker: the entities of ``kind`` are
+        read at its first query, then each key typed ranks them again in memory.
+        Offices resolve to their holder on the document's date; among equal matches,
+        the entities the document links most often come first. ``at``: where the
+        mention being linked starts, so the entities linked nearest before it come
+        first among the document's unmatched ones, and a description ("Møtet" as
+        written: "møtet") prefers the document's own entities."""
+        pool: list[CandidatePool] = []
+
+        def rank(query: str) -> list[Candidate]:
+            document = self.document
+            if not pool:
+                pool.append(self.suggestions.candidate_pool(
+                    kind, document.id if document is not None else None))
+            if document is None:
+                return self.suggestions.candidates(kind, query, pool=pool[0])
+            decided = [(m.start, m.entity_id) for m in document.mentions.values()
+                       if m.entity_id is not None and MentionStatus(m.status).decided]
+            linked = Counter(entity for _, entity in decided)
+            nearest: list[int] = []
+            written = None
+            if at is not None:
+                nearest = [entity for start, entity in sorted(decided, reverse=True)
+                           if start < at]
+                if document.text[at:at + len(query)] == query:
+                    written = as_written(document.text, at, at + len(query))
+            return self.suggestions.candidates(kind, query, document.id, linked, nearest,
+                                               written, pool=pool[0])
+
+        return rank
 
     def entity(self, entity_id: int) -> EntityView | None:
         if entity_id in self.fresh_entities:

@@ -148,7 +148,7 @@ class WindowGestures(QObject):
         self.picking = mention_id
         self.window.picker.open(kind, session.schema.kind(kind).display,
                                 document.surface(mention_id),
-                                lambda query: session.candidates(kind, query, mention.start),
+                                session.ranker(kind, mention.start),
                                 self.view.viewport().mapToGlobal(local))
 
     def _picked(self, entity_id: int) -> None:

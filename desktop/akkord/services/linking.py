@@ -142,6 +142,22 @@ class _Query:
     numbers: tuple[str | None, ...] = ()  # per word, as :attr:`_Form.numbers`
     written: tuple[str, ...] = ()  # the words as written
     whole: bool = False  # the mention's text, not letters being typed
+    any_word: frozenset[str] = frozenset()  # every key of ``words``
+    any_loose: frozenset[str] = frozenset()  # every key of ``loose``
+
+    def may_match(self, form: _Form) -> bool:
+        """False only when :func:`_form_score` would score ``form`` 0 (a cheap test of
+        what each of its tiers needs: the typed letters inside the form, a word key or
+        an accentless key in common, the initials, a compound's last part), so that
+        ranking thousands of entities scores only those that can match.
+        ``tests/services/test_linking_prefilter.py`` checks it never says False where
+        the score is above 0."""
+        return (self.typed in form.folded or not self.any_word.isdisjoint(form.keys)
+                or not self.any_loose.isdisjoint(form.plain)
+                or (len(form.keys) == 1 and form.keys[0] == self.initials)
+                or (len(self.words) == 1 and bool(form.initials)
+                    and form.initials == self.typed)
+                or (len(self.words) == len(form.keys) == 1 and self.ends_like(form)))
 
     def ends_like(self, form: _Form) -> bool:
         """Whether the query's one common noun is a compound whose last part is the
@@ -257,10 +273,12 @@ def _loose(word: str) -> frozenset[str]:
 def _query(text: str, whole: bool = False) -> _Query:
     """Any word may be a genitive (*Natos generalsekretær*, *alliansens dør*)."""
     found = words(text)
-    return _Query(fold(text), tuple(_alternatives(w) for w in found), fold(text),
-                  tuple(_loose(w) for w in found), _initials(text),
+    alternatives = tuple(_alternatives(w) for w in found)
+    loose = tuple(_loose(w) for w in found)
+    return _Query(fold(text), alternatives, fold(text), loose, _initials(text),
                   tuple(number(w) if len(found) <= NUMBERED_WORDS else None for w in found),
-                  tuple(found), whole)
+                  tuple(found), whole, frozenset().union(*alternatives),
+                  frozenset().union(*loose))
 
 
 def _entries(session: Session, kind: str) -> list[_Entry]:
@@ -324,7 +342,7 @@ def _score(entry: _Entry, query: _Query) -> tuple[float, str, bool]:
     is a description (common words only, :func:`is_description`)."""
     best, matched, described = 0.0, entry.name, False
     for form in entry.forms:
-        score = _form_score(form, query)
+        score = _form_score(form, query) if query.may_match(form) else 0.0
         if score > best or (score == best > 0 and described and not is_description(
                 form.shown)):
             best, matched, described = score, form.shown, is_description(form.shown)
@@ -430,11 +448,31 @@ def _usage_bonus(count: int) -> float:
     return min(4.9, 1.5 * math.log1p(count))
 
 
+@dataclass(frozen=True, slots=True)
+class CandidatePool:
+    """What ranking reads from the project for one kind: its entities with the forms of
+    their names and aliases, and their uses in the layer. The link picker reads it once
+    when it opens and ranks each key typed against it (reading and building it was
+    most of a key's time with a thousand entities)."""
+
+    kind: str
+    entries: tuple[_Entry, ...]
+    uses: Mapping[int, int]
+    offices: Offices | None = None  # for the document being annotated
+
+
+def candidate_pool(session: Session, kind: str, annotator_id: int | None = None,
+                   offices: Offices | None = None) -> CandidatePool:
+    """The entities of ``kind`` and their uses (in the layer ``annotator_id``, or all)."""
+    return CandidatePool(kind, tuple(_entries(session, kind)),
+                         entity_uses(session, [kind], annotator_id), offices)
+
+
 def rank_candidates(session: Session, kind: str, query: str, annotator_id: int | None = None,
                     limit: int = 20, *, offices: Offices | None = None,
                     context: Mapping[int, int] | frozenset[int] = frozenset(),
-                    nearest: Sequence[int] = (), written: str | None = None
-                    ) -> list[Candidate]:
+                    nearest: Sequence[int] = (), written: str | None = None,
+                    pool: CandidatePool | None = None) -> list[Candidate]:
     """Entities of ``kind`` for ``query`` (a mention's text or what the user typed).
 
     With an empty query every entity of the kind is listed, most used first. Among
@@ -444,12 +482,14 @@ def rank_candidates(session: Session, kind: str, query: str, annotator_id: int |
     ``nearest``: the entities linked before the mention in its document, nearest first
     (orders the document's entities that nothing else matches). ``written``: the query as
     written (a sentence's capital lowered), which says whether it is a description (see
-    the module docstring); without it, the query itself.
+    the module docstring); without it, the query itself. ``pool``: what
+    :func:`candidate_pool` read for ``kind`` before (read here when not given).
     """
     linked = context if isinstance(context, Mapping) else dict.fromkeys(context, 1)
-    uses = entity_uses(session, [kind], annotator_id)
+    if pool is None or pool.kind != kind:
+        pool = candidate_pool(session, kind, annotator_id)
+    uses, entries = pool.uses, pool.entries
     parsed = _query(query, written is not None) if words(query) else None
-    entries = _entries(session, kind)
     describing = is_description(query if written is None else written) and any(
         entry.entity_id in linked for entry in entries)
     ranked: list[tuple[float, Candidate]] = []

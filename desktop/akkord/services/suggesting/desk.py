@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from akkord.domain.dates import PartialDate
-from akkord.services.linking import Offices, rank_candidates
+from akkord.services.linking import CandidatePool, Offices, candidate_pool, rank_candidates
 from akkord.services.projects import Project
 from akkord.services.queries import chunks
 from akkord.services.suggesting.clauses import document_clauses
@@ -100,24 +100,38 @@ class SuggestionDesk:
                                project_wide=project_wide,
                                rejected=self.rejected_forms(session))
 
+    def candidate_pool(self, kind: str, document_id: int | None = None) -> CandidatePool:
+        """What ranking reads for ``kind`` (the entities, their uses, the offices on the
+        document's date), read once for the keys typed into one opening of the picker."""
+        with self.project.read() as session:
+            return candidate_pool(session, kind, self.annotator_id,
+                                  self._offices(session, document_id))
+
+    def _offices(self, session: Session, document_id: int | None) -> Offices | None:
+        if document_id is None:
+            return None
+        terms = office_terms(session, self.project.schema)
+        if not terms:
+            return None
+        value = session.scalar(select(Document.date_value).where(Document.id == document_id))
+        return Offices(terms, PartialDate.parse(value) if value else None)
+
     def candidates(self, kind: str, query: str, document_id: int | None = None,
                    context: Mapping[int, int] | frozenset[int] = frozenset(),
-                   nearest: Sequence[int] = (), written: str | None = None
-                   ) -> list[Candidate]:
+                   nearest: Sequence[int] = (), written: str | None = None,
+                   pool: CandidatePool | None = None) -> list[Candidate]:
         """The picker's ranking; an office is followed by its holder on the document's
         date (so Enter links the person); among equal matches, the entities in
         ``context`` (linked in the document already; a mapping: how often) first;
-        ``nearest`` and ``written`` as :func:`~akkord.services.linking.rank_candidates`."""
+        ``nearest`` and ``written`` as :func:`~akkord.services.linking.rank_candidates`;
+        ``pool``: :meth:`candidate_pool` of the same kind and document, read before."""
         with self.project.read() as session:
-            offices = None
-            if document_id is not None:
-                terms = office_terms(session, self.project.schema)
-                if terms:
-                    value = session.scalar(select(Document.date_value).where(
-                        Document.id == document_id))
-                    offices = Offices(terms, PartialDate.parse(value) if value else None)
-            return rank_candidates(session, kind, query, self.annotator_id, offices=offices,
-                                   context=context, nearest=nearest, written=written)
+            if pool is None:
+                pool = candidate_pool(session, kind, self.annotator_id,
+                                      self._offices(session, document_id))
+            return rank_candidates(session, kind, query, self.annotator_id,
+                                   offices=pool.offices, context=context, nearest=nearest,
+                                   written=written, pool=pool)
 
     def relation_suggestions(self, document_id: int) -> list[RelationSuggestion]:
         """Relations proposed in the document from records and sentences."""

@@ -1,0 +1,52 @@
+"""The link picker's ranking skips forms that cannot match (``_Query.may_match``): it
+must never skip one that :func:`_form_score` would score above 0, whatever the names and
+what is typed (genitives, compounds, hyphens, accents, initials, descriptions, letters
+being typed). Private functions are tested here because the check is exactly that
+relation between them."""
+
+from __future__ import annotations
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from akkord.services.linking import _form, _form_score, _query
+
+WORDS = ["Nato", "Natos", "Russland", "Russlands", "russerne", "Jens", "Stoltenberg",
+         "Stoltenbergs", "alliansen", "alliansens", "forsvarsalliansen", "møtet", "møter",
+         "Nato-landene", "landet", "nabolandet", "medlemslandene", "land", "Genève",
+         "Geneve", "OSSE", "OSSEs", "Organisasjonen", "for", "sikkerhet", "og", "samarbeid",
+         "i", "Europa", "generalsekretær", "utenriksminister", "utenriksministeren",
+         "Lavrov", "Sergej", "USA", "USAs", "Det", "hvite", "hus", "krav", "kravene",
+         "Nato–Russland-rådet", "rådet", "samtalene", "den", "russiske", "Blinken"]
+
+phrases = st.lists(st.sampled_from(WORDS), min_size=1, max_size=3).map(" ".join)
+typed = st.builds(lambda text, cut: text[:cut], phrases, st.integers(1, 40))
+
+
+@settings(max_examples=1500, deadline=None)
+# One of each tier that only one part of the test lets through: accents, a compound's
+# head, a compound's last part, initials both ways.
+@example(name="Genève", is_name=True, query="Geneve", whole=True)
+@example(name="Nato", is_name=True, query="Nato-landene", whole=True)
+@example(name="landet", is_name=False, query="nabolandet", whole=True)
+@example(name="OSSE", is_name=True, whole=True,
+         query="Organisasjonen for sikkerhet og samarbeid i Europa")
+@example(name="Organisasjonen for sikkerhet og samarbeid i Europa", is_name=True,
+         query="OSSE", whole=False)
+@given(name=phrases, is_name=st.booleans(), query=st.one_of(phrases, typed),
+       whole=st.booleans())
+def test_a_form_that_can_score_is_never_skipped(name: str, is_name: bool, query: str,
+                                                whole: bool) -> None:
+    parsed = _query(query, whole)
+    if not parsed.words:
+        return
+    form = _form(name, is_name)
+    if _form_score(form, parsed) > 0:
+        assert parsed.may_match(form), (name, query)
+
+
+def test_most_forms_are_skipped() -> None:
+    """The point of the test: a name with nothing in common is not scored."""
+    assert not _query("Lavrov").may_match(_form("Jens Stoltenberg", True))
+    assert _query("Stolt").may_match(_form("Jens Stoltenberg", True))
+    assert _query("Natos generalsekretær").may_match(_form("Nato", True))
