@@ -83,14 +83,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from akkord.domain.dates import PartialDate
 from akkord.domain.offices import Term, holder_on
 from akkord.services.queries import entity_uses
 from akkord.services.views import Candidate
-from akkord.store.models import Entity, EntityAlias
+from akkord.store.columns import ALIASES, ENTITIES
+from akkord.store.models import Entity
 from akkord.textproc.lemmas import fold, genitive_base, is_genitive, number, word_key, words
 from akkord.textproc.metonyms import state_of
 
@@ -281,17 +282,21 @@ def _query(text: str, whole: bool = False) -> _Query:
                   frozenset().union(*loose))
 
 
+# Built once, on the tables' columns (read each time the link picker opens).
+_ALIASES_OF_KIND = (select(ALIASES.entity_id, ALIASES.alias)
+                    .join(Entity.__table__, ENTITIES.id == ALIASES.entity_id)
+                    .where(ENTITIES.kind == bindparam("kind")).order_by(ALIASES.id))
+_ENTITIES_OF_KIND = select(ENTITIES.id, ENTITIES.name).where(ENTITIES.kind == bindparam("kind"))
+
+
 def _entries(session: Session, kind: str) -> list[_Entry]:
+    conn = session.connection()
     aliases: dict[int, list[str]] = defaultdict(list)
-    for entity_id, alias in session.execute(
-            select(EntityAlias.entity_id, EntityAlias.alias)
-            .join(Entity, Entity.id == EntityAlias.entity_id).where(Entity.kind == kind)
-            .order_by(EntityAlias.id)):
+    for entity_id, alias in conn.execute(_ALIASES_OF_KIND, {"kind": kind}):
         aliases[entity_id].append(alias)
-    return [_Entry(e.id, e.name, e.kind,
-                   (_form(e.name, True), *(_form(a, False) for a in aliases[e.id])))
-            for e in session.execute(select(Entity.id, Entity.name, Entity.kind)
-                                     .where(Entity.kind == kind))]
+    return [_Entry(entity_id, name, kind,
+                   (_form(name, True), *(_form(a, False) for a in aliases[entity_id])))
+            for entity_id, name in conn.execute(_ENTITIES_OF_KIND, {"kind": kind})]
 
 
 def _form_score(form: _Form, query: _Query) -> float:

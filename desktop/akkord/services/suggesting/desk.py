@@ -16,7 +16,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from akkord.domain.dates import PartialDate
@@ -42,11 +42,15 @@ from akkord.services.suggesting.rejections import RejectedForms, rejected_forms,
 from akkord.services.suggesting.relations import RelationSuggestion, relation_suggestions
 from akkord.services.suggesting.review import ReviewItem, review_queue
 from akkord.services.views import Candidate
+from akkord.store.columns import DOCUMENTS
 from akkord.store.models import Document, Entity
 
 TRAINING_DOCUMENTS = 300
 """What the window's recommender learns from at most: the layer's latest annotated
 documents (a layer of 10,000 imported documents would take an hour to train on)."""
+
+
+_DOCUMENT_DATE = select(DOCUMENTS.date_value).where(DOCUMENTS.id == bindparam("id"))
 
 
 class SuggestionDesk:
@@ -105,15 +109,17 @@ class SuggestionDesk:
         document's date), read once for the keys typed into one opening of the picker."""
         with self.project.read() as session:
             return candidate_pool(session, kind, self.annotator_id,
-                                  self._offices(session, document_id))
+                                  self._offices(session, kind, document_id))
 
-    def _offices(self, session: Session, document_id: int | None) -> Offices | None:
+    def _offices(self, session: Session, kind: str, document_id: int | None
+                 ) -> Offices | None:
+        """The offices among the entities of ``kind``, on the document's date."""
         if document_id is None:
             return None
-        terms = office_terms(session, self.project.schema)
+        terms = office_terms(session, self.project.schema, [kind])
         if not terms:
             return None
-        value = session.scalar(select(Document.date_value).where(Document.id == document_id))
+        value = session.connection().execute(_DOCUMENT_DATE, {"id": document_id}).scalar()
         return Offices(terms, PartialDate.parse(value) if value else None)
 
     def candidates(self, kind: str, query: str, document_id: int | None = None,
@@ -128,7 +134,7 @@ class SuggestionDesk:
         with self.project.read() as session:
             if pool is None:
                 pool = candidate_pool(session, kind, self.annotator_id,
-                                      self._offices(session, document_id))
+                                      self._offices(session, kind, document_id))
             return rank_candidates(session, kind, query, self.annotator_id,
                                    offices=pool.offices, context=context, nearest=nearest,
                                    written=written, pool=pool)
