@@ -1,5 +1,5 @@
 """The link picker's ranking through the window's annotation session: the entities are
-read once per opening of the picker (at its first query), and each key typed after that
+read once per opening of the picker (when it opens), and each key typed after that
 ranks them without reading them again; a new opening sees what changed meanwhile."""
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ def test_one_read_per_opening_of_the_picker(qtbot: QtBot, tmp_path: Path) -> Non
     layer = AnnotationSession(open_project(path), "kari")
     layer.open_document(1)
     layer.service.apply(edits.CreateEntity("actor", "Nato"))
-    rank = layer.ranker("actor", 0)
-    with statements_run() as run:
+    with statements_run() as run:  # the picker opens
+        rank = layer.ranker("actor", 0)
         assert [c.name for c in rank("N")] == ["Nato"]
     assert any("entities" in statement for statement in run)
     layer.service.apply(edits.CreateEntity("actor", "Natos generalsekretær"))

@@ -29,7 +29,6 @@ from akkord.gui.document_model import DocumentModel
 from akkord.services import edits
 from akkord.services.annotation import Annotation, Changed, Shown
 from akkord.services.edits import Applied, ChangeSet, ConflictError, Edit, EntityState
-from akkord.services.linking import CandidatePool
 from akkord.services.projects import Project
 from akkord.services.suggesting import Suggestion
 from akkord.services.suggesting import edits as suggesting
@@ -442,21 +441,19 @@ class AnnotationSession(QObject):
 
     def ranker(self, kind: str, at: int | None = None) -> Callable[[str], list[Candidate]]:
         """The ranking for one opening of the link picker: the entities of ``kind`` are
-        read at its first query, then each key typed ranks them again in memory.
+        read now, then each key typed ranks them again in memory.
         Offices resolve to their holder on the document's date; among equal matches,
         the entities the document links most often come first. ``at``: where the
         mention being linked starts, so the entities linked nearest before it come
         first among the document's unmatched ones, and a description ("Møtet" as
         written: "møtet") prefers the document's own entities."""
-        pool: list[CandidatePool] = []
+        opened = self.document
+        pool = self.suggestions.candidate_pool(kind, opened.id if opened else None)
 
         def rank(query: str) -> list[Candidate]:
             document = self.document
-            if not pool:
-                pool.append(self.suggestions.candidate_pool(
-                    kind, document.id if document is not None else None))
             if document is None:
-                return self.suggestions.candidates(kind, query, pool=pool[0])
+                return self.suggestions.candidates(kind, query, pool=pool)
             decided = [(m.start, m.entity_id) for m in document.mentions.values()
                        if m.entity_id is not None and MentionStatus(m.status).decided]
             linked = Counter(entity for _, entity in decided)
@@ -468,7 +465,7 @@ class AnnotationSession(QObject):
                 if document.text[at:at + len(query)] == query:
                     written = as_written(document.text, at, at + len(query))
             return self.suggestions.candidates(kind, query, document.id, linked, nearest,
-                                               written, pool=pool[0])
+                                               written, pool=pool)
 
         return rank
 

@@ -488,11 +488,13 @@ def rank_candidates(session: Session, kind: str, query: str, annotator_id: int |
     (orders the document's entities that nothing else matches). ``written``: the query as
     written (a sentence's capital lowered), which says whether it is a description (see
     the module docstring); without it, the query itself. ``pool``: what
-    :func:`candidate_pool` read for ``kind`` before (read here when not given).
+    :func:`candidate_pool` read for ``kind`` before (read here when not given), whose
+    offices apply unless ``offices`` are given.
     """
     linked = context if isinstance(context, Mapping) else dict.fromkeys(context, 1)
     if pool is None or pool.kind != kind:
-        pool = candidate_pool(session, kind, annotator_id)
+        pool = candidate_pool(session, kind, annotator_id, offices)
+    offices = offices if offices is not None else pool.offices
     uses, entries = pool.uses, pool.entries
     parsed = _query(query, written is not None) if words(query) else None
     describing = is_description(query if written is None else written) and any(

@@ -136,8 +136,8 @@ class SuggestionDesk:
                 pool = candidate_pool(session, kind, self.annotator_id,
                                       self._offices(session, kind, document_id))
             return rank_candidates(session, kind, query, self.annotator_id,
-                                   offices=pool.offices, context=context, nearest=nearest,
-                                   written=written, pool=pool)
+                                   context=context, nearest=nearest, written=written,
+                                   pool=pool)
 
     def relation_suggestions(self, document_id: int) -> list[RelationSuggestion]:
         """Relations proposed in the document from records and sentences."""
