@@ -6,12 +6,14 @@ there. ``picker`` makes projects with 100, 1,000 and 3,000 actors (deterministic
 invented names of one to three words, one alias each), then types five of their names
 into the picker's ranking a key at a time, through the service the window uses
 (:class:`~akkord.services.suggesting.desk.SuggestionDesk`): the pool of entities read
-once when the picker opens (``picker_pool_ms_<n>``: the entities, the forms of their
-names and aliases, their uses), then each key ranked against it in a read transaction of
-its own (``picker_rank_ms_<n>``, median per key, and ``picker_rank_ms_p95_<n>``), and
-``picker_rank_3000_vs_100`` (how a key's median grows with the number of entities: the
-scoring is linear in them, but skips the forms that cannot match). The lemma tables are
-loaded before timing, as the window loads them at start.
+when the picker opens, the first time (``picker_first_pool_ms_<n>``: the entities, the
+forms of their names and aliases and their index, their uses) and at the later openings
+(``picker_pool_ms_<n>``, median: the names, aliases and uses read again, the forms kept
+while those are the same), then each key ranked against it in a read transaction of its
+own (``picker_rank_ms_<n>``, median per key, and ``picker_rank_ms_p95_<n>``), and
+``picker_rank_3000_vs_100`` (how a key's median grows with the number of entities: a
+key scores only the entities the index finds sharing a word, a word's start or letters
+with it). The lemma tables are loaded before timing, as the window loads them at start.
 """
 
 from __future__ import annotations
@@ -88,7 +90,8 @@ def picker() -> None:
         for count in SIZES:
             path = Path(tmp) / f"actors-{count}.akkord"
             pools, times = typing_ms(path, actors_project(path, count))
-            report(f"picker_pool_ms_{count}", statistics.median(pools), "ms")
+            report(f"picker_first_pool_ms_{count}", pools[0], "ms")
+            report(f"picker_pool_ms_{count}", statistics.median(pools[1:]), "ms")
             medians[count] = statistics.median(times)
             report(f"picker_rank_ms_{count}", medians[count], "ms")
             report(f"picker_rank_ms_p95_{count}",

@@ -15,6 +15,7 @@ from akkord.domain.entities import Value
 from akkord.services import edits
 from akkord.services.annotation import Annotation, ConflictError, EditError
 from akkord.services.linking import candidate_pool, rank_candidates
+from akkord.services.suggesting.desk import SuggestionDesk
 from akkord.store import Project
 from akkord.store.models import Document, DocumentState, EntityValue, Mention, Relation
 from tests.services.editing import add, link, new_entity, set_values, span_of
@@ -187,6 +188,31 @@ def test_a_pool_read_once_ranks_as_a_fresh_read_does(kari: Annotation, doc_id: i
                                          pool=pool)
             assert pooled == fresh, query
             assert not any("entities" in statement for statement in run), run
+
+
+def test_the_picker_keeps_what_it_made_of_the_entities_until_they_change(
+        kari: Annotation, project: Project) -> None:
+    """The desk keeps the last pool's catalogue (the forms and their index) while the
+    names and aliases read are the same, and makes it again when anything in them
+    changed: a rename, an alias, or a deleted entity whose id a new one took over."""
+    desk = SuggestionDesk(project, kari.annotator_id)
+    nato = new_entity(kari, "actor", "Nato", ("alliansen",))
+    first = desk.candidate_pool("actor")
+    assert desk.candidate_pool("actor").catalogue is first.catalogue
+
+    def top(query: str) -> list[str]:
+        return [c.name for c in desk.candidates("actor", query,
+                                                pool=desk.candidate_pool("actor"))]
+
+    kari.apply(edits.RenameEntity(nato, "NATO"))
+    assert top("NATO") == ["NATO"]
+    kari.apply(edits.SetAliases(nato, ("forsvarsalliansen",)))
+    assert top("forsvarsalliansen") == ["NATO"]
+    lavrov = new_entity(kari, "actor", "Sergej Lavrov")
+    kari.apply(edits.DeleteEntity(lavrov))
+    new_entity(kari, "actor", "Sergej Rjabkov")  # in SQLite, with the id Lavrov had
+    assert top("Sergej") == ["Sergej Rjabkov"]
+    assert desk.candidate_pool("actor").catalogue is desk.candidate_pool("actor").catalogue
 
 
 def test_usage_breaks_ties(kari: Annotation, doc_id: int, project: Project) -> None:

@@ -1,15 +1,16 @@
-"""The link picker's ranking skips forms that cannot match (``_Query.may_match``): it
-must never skip one that :func:`_form_score` would score above 0, whatever the names and
-what is typed (genitives, compounds, hyphens, accents, initials, descriptions, letters
-being typed). Private functions are tested here because the check is exactly that
-relation between them."""
+"""The link picker's ranking skips forms that cannot match (``_Query.may_match``), and
+scores only the entries its index selects (``_select``): neither may ever skip one that
+:func:`_form_score` would score above 0, whatever the names and what is typed
+(genitives, compounds, hyphens, accents, initials, descriptions, letters being typed).
+Private functions are tested here because the check is exactly that relation between
+them."""
 
 from __future__ import annotations
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from akkord.services.linking import _form, _form_score, _query
+from akkord.services.linking import Catalogue, _form, _form_score, _query, _score, _select
 
 WORDS = ["Nato", "Natos", "Russland", "Russlands", "russerne", "Jens", "Stoltenberg",
          "Stoltenbergs", "alliansen", "alliansens", "forsvarsalliansen", "møtet", "møter",
@@ -50,3 +51,49 @@ def test_most_forms_are_skipped() -> None:
     assert not _query("Lavrov").may_match(_form("Jens Stoltenberg", True))
     assert _query("Stolt").may_match(_form("Jens Stoltenberg", True))
     assert _query("Natos generalsekretær").may_match(_form("Nato", True))
+
+
+# A catalogue: a few entities, each a name and up to two aliases.
+catalogues = st.lists(st.tuples(phrases, st.lists(phrases, max_size=2)), min_size=1,
+                      max_size=6)
+
+
+def catalogue_of(entities: list[tuple[str, list[str]]]) -> Catalogue:
+    names = [(n, name) for n, (name, _) in enumerate(entities)]
+    aliases = [(n, alias) for n, (_, found) in enumerate(entities) for alias in found]
+    return Catalogue.of("actor", names, aliases)
+
+
+@settings(max_examples=800, deadline=None)
+@example(entities=[("Genève", [])], query="Geneve", whole=True)
+@example(entities=[("Nato", ["alliansen"])], query="Nato-landene", whole=True)
+@example(entities=[("Nato", ["landet"])], query="nabolandet", whole=True)
+@example(entities=[("OSSE", [])], whole=True,
+         query="Organisasjonen for sikkerhet og samarbeid i Europa")
+@example(entities=[("Organisasjonen for sikkerhet og samarbeid i Europa", [])],
+         query="OSSE", whole=False)
+@example(entities=[("Jens Stoltenberg", []), ("Nato", [])], query="St", whole=False)
+@example(entities=[("Jens Stoltenberg", []), ("Nato", [])], query="olt", whole=False)
+@example(entities=[("Nato", []), ("Russland", [])], query="R", whole=False)
+@given(entities=catalogues, query=st.one_of(phrases, typed), whole=st.booleans())
+def test_the_index_selects_every_entry_that_can_score(
+        entities: list[tuple[str, list[str]]], query: str, whole: bool) -> None:
+    parsed = _query(query, whole)
+    if not parsed.words:
+        return
+    catalogue = catalogue_of(entities)
+    chosen = _select(catalogue.index, parsed)
+    for position, entry in enumerate(catalogue.entries):
+        if _score(entry, parsed)[0] > 0:
+            assert position in chosen, (entry.name, query)
+
+
+def test_the_index_leaves_out_what_cannot_match() -> None:
+    """The point of the index: a key scores the entities that share something with it."""
+    catalogue = catalogue_of([("Jens Stoltenberg", ["Natos generalsekretær"]),
+                              ("Sergej Lavrov", []), ("Russland", ["Moskva"])])
+    assert _select(catalogue.index, _query("Lavrov")) == {1}
+    assert _select(catalogue.index, _query("S")) == {1}  # a name's start, not a later word
+    assert _select(catalogue.index, _query("sk")) == set()
+    assert _select(catalogue.index, _query("osk")) == {2}  # letters inside, from three on
+    assert _select(catalogue.index, _query("Natos")) == {0}

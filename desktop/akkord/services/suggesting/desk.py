@@ -62,6 +62,8 @@ class SuggestionDesk:
         self._names: KnownNames | None = None
         self._rejected: tuple[tuple[int, int], RejectedForms] | None = None
         self._lock = threading.Lock()
+        # the last pool per kind: its catalogue is kept while the entities read the same
+        self._pools: dict[str, CandidatePool] = {}
 
     # -- known names ----------
     def known_names(self) -> KnownNames:
@@ -108,8 +110,11 @@ class SuggestionDesk:
         """What ranking reads for ``kind`` (the entities, their uses, the offices on the
         document's date), read once for the keys typed into one opening of the picker."""
         with self.project.read() as session:
-            return candidate_pool(session, kind, self.annotator_id,
-                                  self._offices(session, kind, document_id))
+            pool = candidate_pool(session, kind, self.annotator_id,
+                                  self._offices(session, kind, document_id),
+                                  self._pools.get(kind))
+        self._pools[kind] = pool
+        return pool
 
     def _offices(self, session: Session, kind: str, document_id: int | None
                  ) -> Offices | None:
