@@ -10,7 +10,8 @@ until this test: the window's start-up then lost a tenth of a second to 33 such 
 
 The ORM: the window's first reads go through the tables' columns, and the mappers are
 configured once it has shown (``services.annotation.warm_up``, 35 ms): one read written
-on a mapped class configures them all before the first paint again.
+on a mapped class configures them all before the first paint again. The lemma table
+loads on a thread once the window has shown (``textproc.lemmas.load_in_background``).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ TEXT = "Nato møtte Russland i Genève 10. januar."
 # What `akkord gui PROJECT` does, in its order (akkord.__main__.run, cli.gui_cmd.gui),
 # with a note of the modules that exist when PySide6 is first imported.
 START = textwrap.dedent("""
-    import sys
+    import sys, threading
     from pathlib import Path
     from akkord import startup
     startup.starting()
@@ -49,12 +50,14 @@ START = textwrap.dedent("""
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
     from akkord.gui.app import application, run
+    from akkord.textproc import lemmas
 
     def shown():
         windows = [w for w in QApplication.topLevelWidgets()
                    if type(w).__name__ == "MainWindow" and w.isVisible()]
         print("AFTER-QT", *sorted(set(sys.modules) - before_qt), flush=True)
         print("MAPPERS-AT-PAINT", mapped(), flush=True)
+        print("LEMMAS-AT-PAINT", lemmas.loaded(), flush=True)
         QTimer.singleShot(0, later)  # after the window's own "shown" work
         if not windows:
             QApplication.exit(3)
@@ -65,6 +68,11 @@ START = textwrap.dedent("""
 
     def later():
         print("MAPPERS-AFTER", mapped(), flush=True)
+        loading = [t for t in threading.enumerate() if t.name == "akkord-lemmas"]
+        print("LEMMAS-LOADING", len(loading), lemmas.loaded(), flush=True)
+        for thread in loading:
+            thread.join()
+        print("LEMMAS-AFTER", lemmas.loaded(), flush=True)
         QApplication.exit(0)
 
     application()
@@ -112,6 +120,15 @@ def test_the_orm_is_configured_after_the_first_paint_not_before(
         started: dict[str, list[str]]) -> None:
     assert started["MAPPERS-AT-PAINT"] == ["False"], "a start-up read configured the ORM"
     assert started["MAPPERS-AFTER"] == ["True"], "the window's warm-up did not run"
+
+
+def test_the_lemma_table_loads_on_a_thread_once_the_window_has_shown(
+        started: dict[str, list[str]]) -> None:
+    """Loading it took the first link picker of a session 0.6–0.9 s; start-up must not
+    wait for it either, so it loads on a thread of its own once the window has shown."""
+    assert started["LEMMAS-AT-PAINT"] == ["False"], "start-up waited for the lemma table"
+    assert started["LEMMAS-LOADING"] == ["1", "False"], "the table did not load on a thread"
+    assert started["LEMMAS-AFTER"] == ["True"]
 
 
 def test_the_first_paint_of_an_article_finds_the_mentions_at_its_top(

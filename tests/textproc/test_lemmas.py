@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import sys
+
+import pytest
+
+from akkord.textproc import lemmas
 from akkord.textproc.lemmas import (
     genitive_base,
     phrase_key,
@@ -48,3 +53,18 @@ def test_sentence_initial() -> None:
     assert sentence_initial(text, text.index("Nei"))
     assert sentence_initial(text, text.index("Nato"))
     assert not sentence_initial(text, text.index("svarte"))
+
+
+def test_loading_in_the_background_hands_the_lock_over_often_then_as_before(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The window's thread gets the interpreter's lock every 0.2 ms while the table
+    loads (switching documents meanwhile took up to 0.5 s), and the interval is put back
+    after."""
+    before = sys.getswitchinterval()
+    seen: list[float] = []
+    monkeypatch.setattr(lemmas, "warm_up", lambda: seen.append(sys.getswitchinterval()))
+    thread = lemmas.load_in_background()
+    thread.join()
+    assert thread.name == "akkord-lemmas" and thread.daemon
+    assert seen == [pytest.approx(lemmas.LOADING_SWITCH_INTERVAL)]
+    assert sys.getswitchinterval() == before

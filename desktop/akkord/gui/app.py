@@ -14,6 +14,7 @@ from akkord.domain.statuses import GOLD
 from akkord.errors import AkkordError
 from akkord.services.annotation import warm_up
 from akkord.services.projects import Project, has_annotations, open_project
+from akkord.textproc import lemmas
 
 ORGANISATION = "Akkord"
 APPLICATION = "Akkord"
@@ -101,12 +102,15 @@ def run(project: Path | None = None, db_url: str | None = None, demo: bool = Fal
     name = annotator_name()
     window = MainWindow(opened, name, first_layer(opened, name))  # restores its geometry
     window.show()
-    QTimer.singleShot(0, _shown)  # once the window has been painted
+    QTimer.singleShot(0, shown)  # once the window has been painted
     return app.exec()
 
 
-def _shown() -> None:
-    """What start-up leaves until the window shows: the ORM's mappers (the first edit
-    would wait for them), then the garbage collector."""
+def shown() -> None:
+    """What start-up leaves until the window has shown: the ORM's mappers (the first
+    edit would wait for them), then the garbage collector, then the lemma table, loaded
+    on a thread of its own (:func:`akkord.textproc.lemmas.load_in_background`: the first
+    link picker would wait for it)."""
     warm_up()
     startup.started()
+    lemmas.load_in_background()
