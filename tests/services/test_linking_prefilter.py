@@ -1,16 +1,18 @@
-"""The link picker's ranking skips forms that cannot match (``_Query.may_match``), and
-scores only the entries its index selects (``_select``): neither may ever skip one that
-:func:`_form_score` would score above 0, whatever the names and what is typed
-(genitives, compounds, hyphens, accents, initials, descriptions, letters being typed).
-Private functions are tested here because the check is exactly that relation between
-them."""
+"""The link picker's ranking skips forms that cannot match (``Query.may_match``), and
+scores only the entries its catalogue's index selects (``Catalogue.select``): neither
+may ever skip one that :func:`_form_score` would score above 0, whatever the names and
+what is typed (genitives, compounds, hyphens, accents, initials, descriptions, letters
+being typed). Private functions are tested here because the check is exactly that
+relation between them."""
 
 from __future__ import annotations
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from akkord.services.linking import Catalogue, _form, _form_score, _query, _score, _select
+from akkord.services.link_catalogue import Catalogue
+from akkord.services.link_forms import form_of, query_of
+from akkord.services.linking import _form_score, _score
 
 WORDS = ["Nato", "Natos", "Russland", "Russlands", "russerne", "Jens", "Stoltenberg",
          "Stoltenbergs", "alliansen", "alliansens", "forsvarsalliansen", "møtet", "møter",
@@ -38,19 +40,19 @@ typed = st.builds(lambda text, cut: text[:cut], phrases, st.integers(1, 40))
        whole=st.booleans())
 def test_a_form_that_can_score_is_never_skipped(name: str, is_name: bool, query: str,
                                                 whole: bool) -> None:
-    parsed = _query(query, whole)
+    parsed = query_of(query, whole)
     if not parsed.words:
         return
-    form = _form(name, is_name)
+    form = form_of(name, is_name)
     if _form_score(form, parsed) > 0:
         assert parsed.may_match(form), (name, query)
 
 
 def test_most_forms_are_skipped() -> None:
     """The point of the test: a name with nothing in common is not scored."""
-    assert not _query("Lavrov").may_match(_form("Jens Stoltenberg", True))
-    assert _query("Stolt").may_match(_form("Jens Stoltenberg", True))
-    assert _query("Natos generalsekretær").may_match(_form("Nato", True))
+    assert not query_of("Lavrov").may_match(form_of("Jens Stoltenberg", True))
+    assert query_of("Stolt").may_match(form_of("Jens Stoltenberg", True))
+    assert query_of("Natos generalsekretær").may_match(form_of("Nato", True))
 
 
 # A catalogue: a few entities, each a name and up to two aliases.
@@ -78,11 +80,11 @@ def catalogue_of(entities: list[tuple[str, list[str]]]) -> Catalogue:
 @given(entities=catalogues, query=st.one_of(phrases, typed), whole=st.booleans())
 def test_the_index_selects_every_entry_that_can_score(
         entities: list[tuple[str, list[str]]], query: str, whole: bool) -> None:
-    parsed = _query(query, whole)
+    parsed = query_of(query, whole)
     if not parsed.words:
         return
     catalogue = catalogue_of(entities)
-    chosen = _select(catalogue.index, parsed)
+    chosen = catalogue.select(parsed)
     for position, entry in enumerate(catalogue.entries):
         if _score(entry, parsed)[0] > 0:
             assert position in chosen, (entry.name, query)
@@ -92,8 +94,8 @@ def test_the_index_leaves_out_what_cannot_match() -> None:
     """The point of the index: a key scores the entities that share something with it."""
     catalogue = catalogue_of([("Jens Stoltenberg", ["Natos generalsekretær"]),
                               ("Sergej Lavrov", []), ("Russland", ["Moskva"])])
-    assert _select(catalogue.index, _query("Lavrov")) == {1}
-    assert _select(catalogue.index, _query("S")) == {1}  # a name's start, not a later word
-    assert _select(catalogue.index, _query("sk")) == set()
-    assert _select(catalogue.index, _query("osk")) == {2}  # letters inside, from three on
-    assert _select(catalogue.index, _query("Natos")) == {0}
+    assert catalogue.select(query_of("Lavrov")) == {1}
+    assert catalogue.select(query_of("S")) == {1}  # a name's start, not a later word
+    assert catalogue.select(query_of("sk")) == set()
+    assert catalogue.select(query_of("osk")) == {2}  # letters inside, from three on
+    assert catalogue.select(query_of("Natos")) == {0}

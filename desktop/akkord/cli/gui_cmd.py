@@ -19,6 +19,8 @@ BEFORE_QT = (
     "akkord.services.documents",
     "akkord.services.annotation",
     "akkord.services.dating",
+    "akkord.services.link_catalogue",
+    "akkord.services.link_forms",
     "akkord.services.linking",
     "akkord.services.projects",
     "akkord.services.progress",

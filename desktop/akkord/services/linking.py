@@ -77,23 +77,20 @@ that date in right above it, so Enter links the person, as the guidelines want.
 from __future__ import annotations
 
 import math
-import unicodedata
-from bisect import bisect_right
-from collections import Counter, defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from akkord.domain.dates import PartialDate
 from akkord.domain.offices import Term, holder_on
+from akkord.services.link_catalogue import Catalogue, read_names
+from akkord.services.link_forms import NUMBERED_WORDS, Entry, Form, Query, query_of
 from akkord.services.queries import entity_uses
 from akkord.services.views import Candidate
-from akkord.store.columns import ALIASES, ENTITIES
 from akkord.store.models import Entity
-from akkord.textproc.lemmas import fold, genitive_base, is_genitive, number, word_key, words
+from akkord.textproc.lemmas import fold, words
 from akkord.textproc.metonyms import state_of
 
 IN_DOCUMENT = 10.0  # the score of an entity that only the document's context suggests
@@ -110,327 +107,9 @@ ARTICLES = frozenset({"den", "de", "en"})  # the keys of den/det, de, en/et/ei: 
 # word in common (tier 7): "Den tredje runden" is not "det ekstraordinære møtet"
 HEAD_WORD = 20.0  # tier 7: and the text's last word (its head noun) among them
 OTHER_NUMBER = 0.5  # a clause's similarity to a form with a word of it in another number
-NUMBERED_WORDS = 5  # the longest text whose words' number counts (a description, not a
-# clause: without parts of speech, "velger" would be a plural like "møter")
 
 
-@dataclass(frozen=True, slots=True)
-class _Form:
-    shown: str
-    folded: str
-    keys: tuple[str, ...]
-    is_name: bool
-    plain: tuple[str, ...] = ()  # the keys without accents (Genève → geneve)
-    initials: str = ""  # of a name of three words or more (OSSE), else ""
-    numbers: tuple[str | None, ...] = ()  # per word: "sg", "pl" or None (:func:`number`)
-    last: str = ""  # the last word, folded
-
-
-@dataclass(frozen=True, slots=True)
-class _Entry:
-    entity_id: int
-    name: str
-    kind: str
-    forms: tuple[_Form, ...]  # the name first, then the aliases
-
-
-@dataclass(frozen=True, slots=True)
-class _Query:
-    folded: str
-    words: tuple[frozenset[str], ...]  # per word: its key, and without a genitive
-    typed: str  # folded, for prefix and letter matches
-    loose: tuple[frozenset[str], ...] = ()  # per word: without accents, compound heads
-    initials: str = ""
-    numbers: tuple[str | None, ...] = ()  # per word, as :attr:`_Form.numbers`
-    written: tuple[str, ...] = ()  # the words as written
-    whole: bool = False  # the mention's text, not letters being typed
-    any_word: frozenset[str] = frozenset()  # every key of ``words``
-    any_loose: frozenset[str] = frozenset()  # every key of ``loose``
-
-    def may_match(self, form: _Form) -> bool:
-        """False only when :func:`_form_score` would score ``form`` 0 (a cheap test of
-        what each of its tiers needs: the typed letters inside the form, a word key or
-        an accentless key in common, the initials, a compound's last part), so that
-        ranking thousands of entities scores only those that can match.
-        ``tests/services/test_linking_prefilter.py`` checks it never says False where
-        the score is above 0."""
-        return (self.typed in form.folded or not self.any_word.isdisjoint(form.keys)
-                or not self.any_loose.isdisjoint(form.plain)
-                or (len(form.keys) == 1 and form.keys[0] == self.initials)
-                or (len(self.words) == 1 and bool(form.initials)
-                    and form.initials == self.typed)
-                or (len(self.words) == len(form.keys) == 1 and self.ends_like(form)))
-
-    def ends_like(self, form: _Form) -> bool:
-        """Whether the query's one common noun is a compound whose last part is the
-        form's one word or its compound's last part, in the same number: *nabolandet* is
-        a *landet*, *medlemslandene* are *Nato-landene* (four letters or more; a name
-        is no compound: *Russland* is no *land*)."""
-        if not (self.written and self.written[0][:1].islower() and self.numbers
-                and form.numbers and self.numbers[0] == form.numbers[0]):
-            return False
-        mine = word_key(self.written[0])
-        tail, last = _last_part(form.keys[0]), _last_part(mine)
-        closed = last.endswith(tail) and len(last) >= len(tail) + 3  # naboland / land
-        return len(tail) >= 4 and mine != form.keys[0] and (closed or last == tail != mine)
-
-    def completes(self, word: str) -> bool:
-        """Whether ``word`` may be what the query's one word is the start of: not when
-        the query is a whole word of the text in the other number (*samtalen* is no
-        start of *samtalene*; while typing, any start is)."""
-        mine = self.numbers[0] if self.whole and len(self.numbers) == 1 else None
-        theirs = number(word) if mine else None
-        return not (mine and theirs and mine != theirs and fold(word) != self.typed)
-
-    def owns(self, form: _Form, at: int) -> bool:
-        """Whether ``form``, standing at word ``at``, is only the genitive of the words
-        after it: *Polens* in "Polens utenriksminister", *alliansens* in "alliansens
-        generalsekretær" (the person, not the country or the alliance)."""
-        end = at + len(form.keys)
-        if end >= len(self.written):
-            return False
-        word = self.written[end - 1]
-        return (is_genitive(word) and fold(word) == form.last) or \
-            genitive_base(fold(word)) == form.last
-
-    def agrees(self, form: _Form, at: int) -> bool:
-        """Whether no word of ``form`` is singular where the query's is plural or the
-        other way round: *møter* (a series) is not *Møte i Nato–Russland-rådet*,
-        *utenriksministeren* not *utenriksministrene*."""
-        return not any(q and f and q != f
-                       for q, f in zip(self.numbers[at:], form.numbers, strict=False))
-
-    def shares(self, key: str, number: str | None) -> bool:
-        """Whether a word of the query is ``key`` in the same number (or either has none)."""
-        return any(key in alternatives and not (mine and number and mine != number)
-                   for alternatives, mine in zip(self.words, self.numbers, strict=True))
-
-    def fits(self, keys: tuple[str, ...], at: int) -> bool:
-        """Whether ``keys`` are the query's words from word ``at`` on."""
-        return all(k in self.words[at + i] for i, k in enumerate(keys))
-
-    def fits_loosely(self, keys: tuple[str, ...]) -> bool:
-        """Whether ``keys`` are the query's words, each also without its accents or as
-        the first part of a hyphenated compound (*Geneve*, *Nato-landene*)."""
-        return len(keys) == len(self.loose) and all(
-            k in self.loose[i] for i, k in enumerate(keys))
-
-
-def _last_part(key: str) -> str:
-    """A key's part after its last dash (*nato-land* → *land*); the key if it has none."""
-    return key.replace("–", "-").rsplit("-", 1)[-1]
-
-
-def _plain(key: str) -> str:
-    """Without accents (é, è, ü …), keeping the Norwegian letters (å, æ, ø)."""
-    marks = "".join(c for c in unicodedata.normalize("NFD", key)
-                    if not unicodedata.combining(c) or c == "\u030a")
-    return unicodedata.normalize("NFC", marks)
-
-
-def _initials(text: str) -> str:
-    """The initials of a name of three words or more, of its capitalised or longer
-    words (*Organisasjonen for sikkerhet og samarbeid i Europa* → ``osse``)."""
-    found = words(text)
-    if len(found) < 3:
-        return ""
-    return "".join(w[0] for w in found if w[:1].isupper() or len(w) > 3).casefold()
-
-
-@lru_cache(maxsize=50_000)
-def _form(text: str, is_name: bool) -> _Form:
-    """A name's or alias's form, as the ranking compares it. Kept once made: every key
-    typed in the link picker ranks every entity of the kind again, and making the forms
-    of 1,000 actors with an alias each took 45 ms of the 70 ms per key."""
-    found = words(text)
-    keys = tuple(_key(w) for w in found)
-    return _Form(text, fold(text), keys, is_name, tuple(_plain(k) for k in keys),
-                 _initials(text), tuple(number(w) for w in found),
-                 fold(found[-1]) if found else "")
-
-
-def _key(word: str) -> str:
-    """A name's word's key; a capitalised genitive the lemmas do not know is keyed as
-    what it is the genitive of (*OSSEs* faste råd: *OSSE*, as *Russlands* is *Russland*)."""
-    base = genitive_base(word) if word[:1].isupper() else None
-    return word_key(base) if base is not None and word_key(word) == fold(word) else \
-        word_key(word)
-
-
-def _alternatives(word: str) -> frozenset[str]:
-    """The word's key, and its key without a genitive ending, as written (*Polens* →
-    *Polen*, the country) and lowered (*alliansens* → *alliansen*)."""
-    bases = {genitive_base(word), genitive_base(fold(word))} - {None}
-    return frozenset({word_key(word), *(word_key(b) for b in bases if b is not None)})
-
-
-def _loose(word: str) -> frozenset[str]:
-    keys = _alternatives(word)
-    head = word.replace("–", "-").split("-")[0]
-    if head != word:
-        keys |= _alternatives(head)
-    return frozenset(_plain(k) for k in keys)
-
-
-def _query(text: str, whole: bool = False) -> _Query:
-    """Any word may be a genitive (*Natos generalsekretær*, *alliansens dør*)."""
-    found = words(text)
-    alternatives = tuple(_alternatives(w) for w in found)
-    loose = tuple(_loose(w) for w in found)
-    return _Query(fold(text), alternatives, fold(text), loose, _initials(text),
-                  tuple(number(w) if len(found) <= NUMBERED_WORDS else None for w in found),
-                  tuple(found), whole, frozenset().union(*alternatives),
-                  frozenset().union(*loose))
-
-
-# Built once, on the tables' columns (read each time the link picker opens).
-_ALIASES_OF_KIND = (select(ALIASES.entity_id, ALIASES.alias)
-                    .join(Entity.__table__, ENTITIES.id == ALIASES.entity_id)
-                    .where(ENTITIES.kind == bindparam("kind")).order_by(ALIASES.id))
-_ENTITIES_OF_KIND = select(ENTITIES.id, ENTITIES.name).where(ENTITIES.kind == bindparam("kind"))
-
-
-def _read(session: Session, kind: str) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
-    """The names and the aliases of the entities of ``kind``, as read (in one order)."""
-    conn = session.connection()
-    return ([(entity_id, name) for entity_id, name in
-             conn.execute(_ENTITIES_OF_KIND, {"kind": kind}).all()],
-            [(entity_id, alias) for entity_id, alias in
-             conn.execute(_ALIASES_OF_KIND, {"kind": kind}).all()])
-
-
-def _entries(kind: str, names: list[tuple[int, str]], aliases: list[tuple[int, str]]
-             ) -> tuple[_Entry, ...]:
-    of: dict[int, list[str]] = defaultdict(list)
-    for entity_id, alias in aliases:
-        of[entity_id].append(alias)
-    return tuple(_Entry(entity_id, name, kind,
-                        (_form(name, True), *(_form(a, False) for a in of[entity_id])))
-                 for entity_id, name in names)
-
-
-_SEPARATOR = "\x00"  # around each form's folded text in :attr:`_Index.text`
-
-
-@dataclass(frozen=True, slots=True)
-class _Index:
-    """Which entries may score for a query, so that a key typed into the picker scores
-    those, not thousands. ``words`` maps a word key or accentless key of a form to the
-    positions of the entries (in :attr:`Catalogue.entries`) that have it; ``initials``
-    and ``tails`` likewise a form's initials, and the last part (four letters or more) of
-    a form of one word. ``text`` holds every form's folded text between separators, for
-    the letters typed at a form's start, at a later word's (folding leaves one space
-    between words) or inside: ``offsets`` says where each form starts, ``owners`` whose
-    it is. Its contract (what :func:`_select` returns holds every entry :func:`_score`
-    scores above 0) is checked by hypothesis in
-    ``tests/services/test_linking_prefilter.py``."""
-
-    words: Mapping[str, set[int]]
-    initials: Mapping[str, set[int]]
-    tails: Mapping[str, set[int]]
-    text: str
-    offsets: tuple[int, ...]
-    owners: tuple[int, ...]
-    size: int  # the number of entries
-
-
-def _index(entries: Sequence[_Entry]) -> _Index:
-    words_of: dict[str, set[int]] = defaultdict(set)
-    initials: dict[str, set[int]] = defaultdict(set)
-    tails: dict[str, set[int]] = defaultdict(set)
-    texts: list[str] = []
-    offsets: list[int] = []
-    owners: list[int] = []
-    at = len(_SEPARATOR)
-    for position, entry in enumerate(entries):
-        for form in entry.forms:
-            for key in {*form.keys, *form.plain}:
-                words_of[key].add(position)
-            if form.initials:
-                initials[form.initials].add(position)
-            if len(form.keys) == 1 and len(tail := _last_part(form.keys[0])) >= 4:
-                tails[tail].add(position)
-            texts.append(form.folded)
-            offsets.append(at)
-            owners.append(position)
-            at += len(form.folded) + len(_SEPARATOR)
-    text = _SEPARATOR + _SEPARATOR.join(texts) + _SEPARATOR
-    return _Index(dict(words_of), dict(initials), dict(tails), text, tuple(offsets),
-                  tuple(owners), len(entries))
-
-
-def _select(index: _Index, query: _Query) -> set[int]:
-    """The positions of the entries that may score for ``query`` (a superset): those
-    sharing a word, an accentless word or the initials; those whose form the typed
-    letters start, or, from two letters, a later word of it, or, from three, stand
-    anywhere in it; and a common noun's compounds (:meth:`_Query.ends_like`)."""
-    typed = query.typed
-    if _SEPARATOR in typed:
-        return set(range(index.size))
-    found: set[int] = set()
-    for key in query.any_word | query.any_loose | {query.initials}:
-        found.update(index.words.get(key, ()))
-    found.update(index.initials.get(typed, ()))
-    found.update(_containing(index, typed if len(typed) >= 3 else _SEPARATOR + typed))
-    if len(typed) == 2:
-        found.update(_containing(index, " " + typed))
-    if len(query.words) == 1 and query.written and query.written[0][:1].islower():
-        last = _last_part(word_key(query.written[0]))
-        for i in range(len(last) - 3):
-            found.update(index.tails.get(last[i:], ()))
-    return found
-
-
-def _containing(index: _Index, needle: str) -> Iterator[int]:
-    """The entries with a form in which ``needle`` stands (from the separator before
-    it, when ``needle`` starts with one)."""
-    offsets, text = index.offsets, index.text
-    at = text.find(needle)
-    while at >= 0:
-        form = bisect_right(offsets, at + 1) - 1
-        yield index.owners[form]
-        at = text.find(needle, offsets[form + 1] - 1) if form + 1 < len(offsets) else -1
-
-
-def _named(index: _Index, folded: str) -> Iterator[int]:
-    """The entries with a form whose folded text is ``folded``."""
-    if _SEPARATOR not in folded:
-        yield from _containing(index, _SEPARATOR + folded + _SEPARATOR)
-
-
-@dataclass(slots=True)
-class Catalogue:
-    """The entities of a kind as ranking compares them: their names and aliases as read
-    (``names``, ``aliases``), the forms made of them, and what ranking looks up in.
-    Made again only when what is read differs (:func:`candidate_pool`): with 3,000 actors,
-    reading takes 5 ms, making the rest 20 ms (and 200 ms more the first time in a
-    process, when the forms' lemmas are looked up)."""
-
-    names: list[tuple[int, str]]
-    aliases: list[tuple[int, str]]
-    entries: tuple[_Entry, ...]
-    index: _Index
-    positions: Mapping[int, int]  # entity id → position in entries
-    _frequency: Counter[str] | None = None
-
-    @classmethod
-    def of(cls, kind: str, names: list[tuple[int, str]], aliases: list[tuple[int, str]]
-           ) -> Catalogue:
-        entries = _entries(kind, names, aliases)
-        return cls(names, aliases, entries, _index(entries),
-                   {entry.entity_id: n for n, entry in enumerate(entries)})
-
-    def frequency(self) -> Mapping[str, int]:
-        """Word key → how many entries have it in a form (what a clause weighs by);
-        counted at the first clause."""
-        if self._frequency is None:
-            self._frequency = Counter()
-            for entry in self.entries:
-                self._frequency.update({k for form in entry.forms for k in form.keys})
-        return self._frequency
-
-
-def _form_score(form: _Form, query: _Query) -> float:
+def _form_score(form: Form, query: Query) -> float:
     if form.folded == query.folded:
         return 100.0 if form.is_name else 98.0
     n, total = len(form.keys), len(query.words)
@@ -473,7 +152,7 @@ def _form_score(form: _Form, query: _Query) -> float:
     return score
 
 
-def _score(entry: _Entry, query: _Query) -> tuple[float, str, bool]:
+def _score(entry: Entry, query: Query) -> tuple[float, str, bool]:
     """The best-matching name or alias of the entity, its score, and whether that form
     is a description (common words only, :func:`is_description`)."""
     best, matched, described = 0.0, entry.name, False
@@ -495,8 +174,8 @@ def is_description(text: str) -> bool:
     return len(found) == 1 and found[0][:1].islower()
 
 
-def _as_clause(scored: list[tuple[_Entry, float, str, bool]], query: _Query,
-               catalogue: Catalogue) -> list[tuple[_Entry, float, str, bool]]:
+def _as_clause(scored: list[tuple[Entry, float, str, bool]], query: Query,
+               catalogue: Catalogue) -> list[tuple[Entry, float, str, bool]]:
     """Scores for a clause (see the module docstring, tier 7): whole names and aliases
     keep theirs, and so does an acronym for its long form (tier 4) when the clause
     scores lower; the others get the rarity-weighted share of words they have in
@@ -535,8 +214,8 @@ def _as_clause(scored: list[tuple[_Entry, float, str, bool]], query: _Query,
     return out
 
 
-def _as_state(scored: list[tuple[_Entry, float, str, bool]], state: str
-              ) -> list[tuple[_Entry, float, str, bool]]:
+def _as_state(scored: list[tuple[Entry, float, str, bool]], state: str
+              ) -> list[tuple[Entry, float, str, bool]]:
     """Tier 4 for the entity named or aliased ``state`` (folded) when the text stands
     for it (:func:`akkord.textproc.metonyms.state_of`); the others as they were."""
     out = []
@@ -600,7 +279,7 @@ def candidate_pool(session: Session, kind: str, annotator_id: int | None = None,
     """The entities of ``kind`` and their uses (in the layer ``annotator_id``, or all).
     ``previous``: a pool read before, whose catalogue is kept when the names and aliases
     read now are the same (so an edit anywhere, by anyone, is never missed)."""
-    names, aliases = _read(session, kind)
+    names, aliases = read_names(session, kind)
     kept = previous.catalogue if previous is not None and previous.kind == kind else None
     catalogue = kept if kept is not None and kept.names == names and \
         kept.aliases == aliases else Catalogue.of(kind, names, aliases)
@@ -608,17 +287,17 @@ def candidate_pool(session: Session, kind: str, annotator_id: int | None = None,
                          offices)
 
 
-def _considered(catalogue: Catalogue, query: _Query | None, linked: Mapping[int, int],
-                state: str | None) -> list[_Entry]:
+def _considered(catalogue: Catalogue, query: Query | None, linked: Mapping[int, int],
+                state: str | None) -> list[Entry]:
     """The entries worth scoring, in the catalogue's order: all for no query; else those
     the index says may score, the document's linked ones (ranked even unmatched) and
     the state the text stands for (``state``, folded)."""
     if query is None:
         return list(catalogue.entries)
-    chosen = _select(catalogue.index, query)
+    chosen = catalogue.select(query)
     chosen.update(catalogue.positions[e] for e in linked if e in catalogue.positions)
     if state is not None:
-        chosen.update(_named(catalogue.index, state))
+        chosen.update(catalogue.named(state))
     return [catalogue.entries[n] for n in sorted(chosen)]
 
 
@@ -645,7 +324,7 @@ def rank_candidates(session: Session, kind: str, query: str, annotator_id: int |
         pool = candidate_pool(session, kind, annotator_id, offices)
     offices = offices if offices is not None else pool.offices
     uses, catalogue = pool.uses, pool.catalogue
-    parsed = _query(query, written is not None) if words(query) else None
+    parsed = query_of(query, written is not None) if words(query) else None
     describing = is_description(query if written is None else written) and any(
         entity_id in catalogue.positions for entity_id in linked)
     state = state_of(kind, query) if parsed is not None else None
