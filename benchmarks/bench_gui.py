@@ -97,7 +97,8 @@ STARTUP = textwrap.dedent("""
     preload()  # the modules without Qt, then Qt and the window
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
-    from akkord.gui.app import application, run
+    from akkord.gui.app import run
+    from akkord.gui.application import application
 
     shown = []
 
@@ -226,7 +227,7 @@ class Driver:
     def __init__(self, project: Path) -> None:
         os.environ.update(isolated_env())
         from akkord.gui import theme
-        from akkord.gui.app import application
+        from akkord.gui.application import application
         from akkord.gui.main_window import MainWindow
         from akkord.store import open_project
 

@@ -43,7 +43,7 @@ def _project(folder: Path) -> Path:
 @benchmark("long-token")
 def long_token() -> None:
     from akkord.gui import theme
-    from akkord.gui.app import application
+    from akkord.gui.application import application
     from akkord.gui.main_window import MainWindow
     from akkord.store import open_project
 

@@ -166,7 +166,7 @@ def preannotate_open() -> None:
     from sqlalchemy import func, insert, select
 
     from akkord.domain.entities import entity_key
-    from akkord.gui.app import application
+    from akkord.gui.application import application
     from akkord.gui.session import AnnotationSession, SuggestionKinds
     from akkord.services.projects import open_project
     from akkord.store.models import Document, Entity
@@ -223,7 +223,7 @@ def preannotate_open() -> None:
 def effort() -> None:
     """The demo corpus annotated again from its gold, suggestions off and on, through the
     window's annotation session (:mod:`akkord.gui.effort_replay`)."""
-    from akkord.gui.app import application
+    from akkord.gui.application import application
     from akkord.gui.effort_replay import replay as session_replay
     from akkord.services.demo import create_demo
     from akkord.services.suggesting.effort import gold_documents, replay
@@ -279,7 +279,7 @@ def effort_why() -> None:
     """Where the actions of the replay with suggestions on go (:class:`akkord.gui.
     effort_replay.Why`): actions per kind of work and label (``why_actions[…]``, with how
     many), and every picker miss for an entity seen before, with its reason."""
-    from akkord.gui.app import application
+    from akkord.gui.application import application
     from akkord.gui.effort_replay import SessionReplay
     from akkord.services.demo import create_demo
     from akkord.services.suggesting.effort import gold_documents

@@ -104,7 +104,7 @@ def synthetic_timeline(n: int = N_ITEMS, lanes: int = N_LANES, seed: int = 2022
 def timeline_100k() -> None:
     from PySide6.QtCore import QPointF
 
-    from akkord.gui.app import application
+    from akkord.gui.application import application
     from akkord.gui.timeline_model import DAY, day_seconds
     from akkord.gui.timeline_view import TimelineView, dispose
 

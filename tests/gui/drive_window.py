@@ -528,7 +528,7 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 2
     from akkord.cli import main as akkord_main
-    from akkord.gui.app import application
+    from akkord.gui.application import application
 
     app = application()
     driver = Driver(app, args.out)

@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
-from akkord.gui.app import settings
+from akkord.gui.application import settings
 from akkord.gui.main_window import MainWindow, recent_projects
 from akkord.services.demo import create_demo
 from akkord.store import open_project

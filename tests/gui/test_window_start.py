@@ -49,7 +49,8 @@ START = textwrap.dedent("""
     before_qt = set(sys.modules)
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
-    from akkord.gui.app import application, run
+    from akkord.gui.app import run
+    from akkord.gui.application import application
     from akkord.textproc import lemmas
 
     def shown():
@@ -77,7 +78,7 @@ START = textwrap.dedent("""
 
     application()
     from akkord.gui.project_dialogs import NAME_KEY
-    from akkord.gui.app import settings
+    from akkord.gui.application import settings
     settings().setValue(NAME_KEY, "tester")  # a returning annotator: no name asked
     QTimer.singleShot(0, shown)
     run(project=Path(sys.argv[1]))

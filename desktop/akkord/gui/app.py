@@ -2,49 +2,18 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QMessageBox
 
 from akkord import startup
 from akkord.domain.statuses import GOLD
 from akkord.errors import AkkordError
+from akkord.gui.application import APPLICATION, application, settings
 from akkord.services.annotation import warm_up
 from akkord.services.projects import Project, has_annotations, open_project
 from akkord.textproc import lemmas
-
-ORGANISATION = "Akkord"
-APPLICATION = "Akkord"
-CONFIG_DIR_ENV = "AKKORD_CONFIG_DIR"  # overrides where the settings file lives
-ANNOTATED = ("manual", "accepted")  # mention statuses that are someone's annotation
-
-
-def settings() -> QSettings:
-    """Where the application remembers things (annotator name, recent projects, geometry).
-
-    ``AKKORD_CONFIG_DIR=/some/folder`` keeps them in ``/some/folder/Akkord.conf`` instead
-    of the user's configuration (``~/.config/Akkord/Akkord.conf`` on Linux): the test
-    suite and the X11 smoke tests use it so that they never touch the user's own settings.
-    The variable is read on every call, so a test can point it elsewhere at any time.
-    """
-    folder = os.environ.get(CONFIG_DIR_ENV, "").strip()
-    if folder:
-        return QSettings(str(Path(folder) / f"{APPLICATION}.conf"), QSettings.Format.IniFormat)
-    return QSettings(ORGANISATION, APPLICATION)
-
-
-def application(argv: list[str] | None = None) -> QApplication:
-    app = QApplication.instance()
-    if isinstance(app, QApplication):
-        return app
-    app = QApplication(argv if argv is not None else sys.argv[:1])
-    app.setOrganizationName(ORGANISATION)
-    app.setApplicationName(APPLICATION)
-    app.setApplicationDisplayName(APPLICATION)
-    return app
 
 
 def choose_project(project: Path | None, db_url: str | None, demo: bool) -> Project:

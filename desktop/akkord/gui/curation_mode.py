@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QDockWidget
 
 from akkord.domain.statuses import GOLD
 from akkord.gui import plain_text
-from akkord.gui.app import settings
+from akkord.gui.application import settings
 from akkord.gui.docks import add_dock
 
 MODES_KEY = "window/modes"  # the curation and agreement docks open at the last close

@@ -32,7 +32,7 @@ from akkord.domain.dates import PartialDate
 from akkord.domain.statuses import DocumentStatus, MentionStatus
 from akkord.errors import AkkordError
 from akkord.gui import plain_text, theme
-from akkord.gui.app import settings
+from akkord.gui.application import settings
 from akkord.gui.article_view import ArticleView
 from akkord.gui.curation_mode import CurationMode
 from akkord.gui.docks import add_dock

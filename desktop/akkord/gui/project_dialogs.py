@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QWidget
 
 from akkord.errors import AkkordError
 from akkord.gui import plain_text
-from akkord.gui.app import settings
+from akkord.gui.application import settings
 from akkord.services.projects import PROJECT_SUFFIX, Project, open_project
 
 NAME_KEY = "annotator/name"

@@ -91,7 +91,7 @@ def save_screenshots(project: Project, out: Path, layer: str = "gold",
     """Save PNGs of the window and its parts into ``out``; return the files written."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from akkord.gui import theme
-    from akkord.gui.app import application
+    from akkord.gui.application import application
     from akkord.gui.main_window import MainWindow
 
     app = application()
@@ -141,7 +141,7 @@ def save_suggestion_screenshots(out: Path, *, dark: bool = False) -> list[Path]:
     with ``dark``. Nothing is written to any project of the user's."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from akkord.gui import theme
-    from akkord.gui.app import application
+    from akkord.gui.application import application
 
     before = os.environ.get(theme_env := "AKKORD_THEME")
     os.environ[theme_env] = "dark" if dark else "light"
@@ -161,7 +161,7 @@ def _suggestion_screenshots(out: Path, suffix: str) -> list[Path]:
     from PySide6.QtCore import Qt
 
     from akkord.gui import theme
-    from akkord.gui.app import application
+    from akkord.gui.application import application
     from akkord.gui.main_window import MainWindow
     from akkord.gui.session import AnnotationSession
     from akkord.services.demo import create_demo

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QWidget
 
-from akkord.gui.app import settings
+from akkord.gui.application import settings
 from akkord.gui.docks import add_dock
 from akkord.gui.recommender_worker import RecommenderTrainer, TrainingState
 from akkord.gui.relation_suggestions import RelationSuggestionsDialog

@@ -296,7 +296,7 @@ def grab_timeline(project: TimelineSource, path: str | Path,
                   size: tuple[int, int] = (1400, 800), select: int | None = None) -> Path:
     """Save a screenshot of the timeline of ``project`` (for ``akkord screenshot`` and
     the docs): the default view, with ``select`` (an entity id) selected if given."""
-    from akkord.gui.app import application
+    from akkord.gui.application import application
 
     application()
     view = TimelineView(project)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QComboBox, QMenu
 
 from akkord.errors import AkkordError
 from akkord.gui import plain_text
-from akkord.gui.app import settings
+from akkord.gui.application import settings
 from akkord.services.projects import Project
 
 if TYPE_CHECKING:
