@@ -30,6 +30,7 @@ from functools import lru_cache
 LANG = "nb"
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 _LOCK = threading.Lock()
+_LOADING = threading.Lock()
 
 
 _SPLIT = re.compile(r"(\w+(?:[-'’]\w+)*)")
@@ -73,12 +74,13 @@ def load_in_background() -> threading.Thread:
 
 
 def _load() -> None:
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(min(interval, LOADING_SWITCH_INTERVAL))
-    try:
-        warm_up()
-    finally:
-        sys.setswitchinterval(interval)
+    with _LOADING:  # one load at a time, so each puts back the interval it found
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(interval, LOADING_SWITCH_INTERVAL))
+        try:
+            warm_up()
+        finally:
+            sys.setswitchinterval(interval)
 
 
 def loaded() -> bool:
