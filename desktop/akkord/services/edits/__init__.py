@@ -16,7 +16,6 @@ from akkord.services.edits.documents import (
     DateMove,
     Redate,
     SetPublicationDate,
-    SetStatus,
 )
 from akkord.services.edits.entities import (
     CreateEntity,
@@ -41,6 +40,7 @@ from akkord.services.edits.mentions import (
     delete_mentions,
 )
 from akkord.services.edits.relations import AddRelation, DeleteRelation, RestoreRelation
+from akkord.services.edits.status import SetStatus
 
 __all__ = [
     "AddMention", "AddRelation", "AddTimeSuggestions", "Applied", "ChangeSet", "Compound",

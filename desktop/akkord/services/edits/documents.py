@@ -1,5 +1,5 @@
-"""Edits of a document's state: its layer's progress, its publication date, and the time
-suggestions a layer gets when the document is first opened.
+"""Edits of a document's state: its publication date, and the time suggestions a layer
+gets when the document is first opened (its status in a layer: :mod:`.status`).
 
 Setting the publication date re-resolves every date the tagger derived from the old one
 (see :mod:`akkord.services.dating`); the edit records each value it moved
@@ -13,13 +13,12 @@ import bisect
 import itertools
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import select, update
 
 from akkord.domain.dates import PartialDate
 from akkord.domain.document import Part
 from akkord.domain.entities import Value
-from akkord.domain.statuses import DocumentStatus, MentionStatus, document_status
+from akkord.domain.statuses import MentionStatus
 from akkord.services.dating import tagged_dates, time_label, time_suggestions
 from akkord.services.edits.base import (
     Applied,
@@ -31,60 +30,15 @@ from akkord.services.edits.base import (
     Nothing,
     UnitOfWork,
 )
-from akkord.services.edits.rows import touch
+from akkord.services.edits.rows import document_title
 from akkord.services.suggesting.model import TIMEX
 from akkord.store.models import (
     Document,
-    DocumentState,
     Entity,
     EntityValue,
     Mention,
     MentionValue,
 )
-
-
-def started(uow: UnitOfWork, doc_id: int, decided: bool = True) -> list[Edit]:
-    """Mark the document "in progress" at the layer's first decision in it, and return
-    the inverse of that mark when this edit made it (adding or removing a mere
-    suggestion is not a decision and leaves the document "new")."""
-    if decided and touch(uow, doc_id):
-        return [SetStatus(doc_id, None)]
-    return []
-
-
-def _title(session: Session, doc_id: int) -> str:
-    row = session.execute(select(Document.title, Document.external_id)
-                          .where(Document.id == doc_id)).first()
-    if row is None:
-        raise EditError(f"document {doc_id} is not in the project")
-    return row.title or row.external_id or f"document {doc_id}"
-
-
-@dataclass(frozen=True, slots=True)
-class SetStatus(Edit):
-    """The layer's status of a document; ``None`` removes it (the document is new)."""
-
-    document_id: int
-    status: str | None
-
-    @property
-    def text(self) -> str:
-        return f"Mark {self.status or 'new'}"
-
-    def apply(self, uow: UnitOfWork) -> Applied:
-        status = None if self.status is None else document_status(self.status)
-        if self.status is not None and status is None:
-            raise EditError(f"{self.status!r} is not a document status")
-        _title(uow.session, self.document_id)  # refuses a vanished document
-        where = (DocumentState.document_id == self.document_id,
-                 DocumentState.annotator_id == uow.annotator_id)
-        old = uow.session.scalar(select(DocumentState.status).where(*where))
-        uow.session.execute(delete(DocumentState).where(*where))
-        if status is not None and status is not DocumentStatus.NEW:
-            touch(uow, self.document_id)
-            uow.session.execute(update(DocumentState).where(*where).values(status=status.value))
-        return Applied(ChangeSet.of(documents=[self.document_id]),
-                       SetStatus(self.document_id, old))
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +73,7 @@ class SetPublicationDate(Edit):
             raise EditError(f"document {self.document_id} is not in the project")
         old = PartialDate.parse(doc.date_value) if doc.date_value else None
         mentions, entities = _redate(uow, doc, old, self.date)
-        title = self.title or _title(uow.session, self.document_id)
+        title = self.title or document_title(uow.session, self.document_id)
         return Redate(self.document_id, old, self.date, mentions, entities, title,
                       "re-resolved").apply(uow)
 

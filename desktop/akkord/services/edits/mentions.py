@@ -28,7 +28,6 @@ from akkord.services.edits.base import (
     UnitOfWork,
     with_inverse,
 )
-from akkord.services.edits.documents import started
 from akkord.services.edits.rows import (
     MarkRow,
     Values,
@@ -39,6 +38,7 @@ from akkord.services.edits.rows import (
     restore_marks,
     write_mention_values,
 )
+from akkord.services.edits.status import started
 from akkord.services.views import MentionView, RelationView
 from akkord.store.models import EntityValue, Mention, MentionValue, Relation
 

@@ -23,10 +23,10 @@ from akkord.services.edits.base import (
     UnitOfWork,
     with_inverse,
 )
-from akkord.services.edits.documents import started
 from akkord.services.edits.entities import SetAttribute, entity_state
 from akkord.services.edits.mentions import current
 from akkord.services.edits.rows import MarkRow, marks_on, restore_marks
+from akkord.services.edits.status import started
 from akkord.services.views import MentionView, RelationView
 from akkord.store.models import Relation
 

@@ -84,6 +84,15 @@ def document_status(uow: UnitOfWork, doc_id: int) -> DocumentStatus | None:
     return DocumentStatus(found) if found is not None else None
 
 
+def document_title(session: Session, doc_id: int) -> str:
+    """The document's title as the edits name it; refuses a document not in the project."""
+    row = session.execute(select(Document.title, Document.external_id)
+                          .where(Document.id == doc_id)).first()
+    if row is None:
+        raise EditError(f"document {doc_id} is not in the project")
+    return row.title or row.external_id or f"document {doc_id}"
+
+
 def touch(uow: UnitOfWork, doc_id: int) -> bool:
     """The first edit in a document moves it from new to in progress; True when it did
     (so the edit's inverse can move it back). Every edit runs it: built once per

@@ -40,9 +40,9 @@ from akkord.services.edits.base import (
     UnitOfWork,
     with_inverse,
 )
-from akkord.services.edits.documents import started
 from akkord.services.edits.mentions import DeleteMention
 from akkord.services.edits.rows import check_label
+from akkord.services.edits.status import started
 from akkord.services.suggesting.aliases import remembered_alias
 from akkord.services.suggesting.model import Suggestion
 from akkord.services.suggesting.review import ReviewChange, accept, reject
