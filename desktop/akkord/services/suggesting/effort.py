@@ -47,7 +47,7 @@ from akkord.domain.dates import PartialDate
 from akkord.domain.document import Part
 from akkord.domain.entities import entity_key
 from akkord.domain.schema import Schema
-from akkord.services.linking import rank_candidates
+from akkord.services.linking import CandidatePool, candidate_pool, rank_candidates
 from akkord.services.progress import SILENT, Progress
 from akkord.services.suggesting.aliases import remember_alias
 from akkord.services.suggesting.model import TIMEX, Suggestion
@@ -175,10 +175,19 @@ class _Replay:
         self.used: set[int] = set()  # entities with a mention so far
         self.forms: set[tuple[str, ...]] = set()  # keys of the forms linked so far
         self.recommender = Recommender(Settings())
+        self.pools: dict[str, CandidatePool] = {}  # the picker's last pool per kind
 
     # -- the picker ----------
-    def _top(self, session: Session, kind: str, query: str) -> int | None:
-        ranked = rank_candidates(session, kind, query, self.annotator_id, limit=1)
+    def _opened(self, session: Session, kind: str) -> CandidatePool:
+        """What the picker reads when it opens, once per mention as in the window (its
+        catalogue kept while the entities read the same)."""
+        pool = self.pools[kind] = candidate_pool(session, kind, self.annotator_id,
+                                                 previous=self.pools.get(kind))
+        return pool
+
+    def _top(self, session: Session, pool: CandidatePool, query: str) -> int | None:
+        ranked = rank_candidates(session, pool.kind, query, self.annotator_id, limit=1,
+                                 pool=pool)
         return ranked[0].entity_id if ranked else None
 
     def link_cost(self, session: Session, gold: GoldMention, surface: str) -> int:
@@ -193,11 +202,11 @@ class _Replay:
                 version=1).returning(Entity.id)).scalar_one()
             self.entities[gold.entity] = wanted
             return 1
-        top = self._top(session, gold.kind, surface)
-        if top == wanted:
+        pool = self._opened(session, gold.kind)
+        if self._top(session, pool, surface) == wanted:
             return 1
         for typed in range(1, len(gold.name) + 1):
-            if self._top(session, gold.kind, gold.name[:typed]) == wanted:
+            if self._top(session, pool, gold.name[:typed]) == wanted:
                 return typed + 1
         return len(gold.name) + 1
 
@@ -289,7 +298,7 @@ class _Replay:
         wanted = self.entities.get(gold.entity or "")
         if wanted is None or wanted not in self.used or gold.kind is None:
             return
-        right = self._top(session, gold.kind, surface) == wanted
+        right = self._top(session, self._opened(session, gold.kind), surface) == wanted
         self.effort.picker_seen += 1
         self.effort.picker_top1 += right
         if phrase_keys(surface) & self.forms:
